@@ -1,0 +1,39 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '../../config/atomic-write.js';
+
+export const adminTokenFileName = 'admin-token';
+
+/**
+ * The token given on the command line or in the environment, else the one in
+ * <data-dir>/admin-token, created (owner-readable only) on first start.
+ */
+export async function loadAdminToken(dataDir: string, given: string | null): Promise<{ token: string; file: string | null }> {
+  if (given) return { token: given, file: null };
+  const file = path.join(dataDir, adminTokenFileName);
+  try {
+    const existing = (await fs.readFile(file, 'utf8')).trim();
+    if (existing.length >= 16) return { token: existing, file };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const token = crypto.randomBytes(24).toString('base64url');
+  await writeFileAtomic(file, `${token}\n`, 0o600);
+  return { token, file };
+}
+
+/** Constant-time comparison, so a token cannot be guessed one character at a time. */
+export function sameSecret(a: string, b: string): boolean {
+  const x = crypto.createHash('sha256').update(a).digest();
+  const y = crypto.createHash('sha256').update(b).digest();
+  return crypto.timingSafeEqual(x, y);
+}
+
+/**
+ * The session cookie's value is derived from the token, so sessions survive a
+ * restart and all end when the token changes, with nothing stored server-side.
+ */
+export function sessionValueFor(token: string): string {
+  return crypto.createHmac('sha256', token).update('framehouse-session-v1').digest('base64url');
+}

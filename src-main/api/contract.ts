@@ -1,0 +1,149 @@
+// The HTTP + WebSocket contract between the studio server and every client.
+// The renderer imports this file with `import type` only, so it must stay free of
+// Node APIs: TypeBox schemas here validate requests on the server and give both
+// sides the same static types.
+import { Type, type Static } from 'typebox';
+
+export const LogLevel = Type.Union(
+  [
+    Type.Literal('fatal'),
+    Type.Literal('error'),
+    Type.Literal('warn'),
+    Type.Literal('info'),
+    Type.Literal('debug'),
+    Type.Literal('trace'),
+  ],
+  { description: 'Minimum level written to the console and the log file' },
+);
+
+const Port = (description: string) =>
+  Type.Integer({ minimum: 0, maximum: 65535, description: `${description} (0 picks a free port)` });
+
+export type LogLevel = Static<typeof LogLevel>;
+
+/** Every setting the studio has. Keys here are the keys of config.json. */
+export const Settings = Type.Object(
+  {
+    host: Type.String({
+      minLength: 1,
+      maxLength: 253,
+      pattern: '^[A-Za-z0-9.:\\-\\[\\]%]+$',
+      description: 'Address the listeners bind to: 127.0.0.1 (this machine only) or 0.0.0.0 (the LAN)',
+    }),
+    httpPort: Port('HTTP port of the UI, API and playback'),
+    rtmpPort: Port('RTMP ingest port'),
+    srtPort: Port('SRT ingest port'),
+    ffmpegPath: Type.String({
+      maxLength: 4096,
+      description: 'Path to ffmpeg; empty means FFMPEG_PATH, the bundled copy, then PATH',
+    }),
+    logLevel: LogLevel,
+    allowedHosts: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), {
+      maxItems: 64,
+      description: 'Extra host names browsers may use to reach the studio (DNS-rebinding guard)',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type Settings = Static<typeof Settings>;
+export type SettingKey = keyof Settings;
+
+export const SettingsPatch = Type.Partial(Settings, { additionalProperties: false });
+export type SettingsPatch = Static<typeof SettingsPatch>;
+
+export const SettingSource = Type.Union([
+  Type.Literal('default'),
+  Type.Literal('file'),
+  Type.Literal('env'),
+  Type.Literal('cli'),
+  Type.Literal('api'),
+]);
+export type SettingSource = Static<typeof SettingSource>;
+
+export const SettingsView = Type.Object({
+  settings: Settings,
+  /** Where each effective value came from. */
+  sources: Type.Record(Type.String(), SettingSource),
+  /** Keys pinned by the command line or environment: a saved value applies now but loses at the next start. */
+  pinned: Type.Array(Type.String()),
+  /** Listeners that were restarted by this change, with their new URLs. */
+  restarted: Type.Array(Type.Object({ listener: Type.String(), url: Type.String() })),
+});
+export type SettingsView = Static<typeof SettingsView>;
+
+export const ErrorBody = Type.Object({ error: Type.String(), detail: Type.String() });
+export type ErrorBody = Static<typeof ErrorBody>;
+
+export const Health = Type.Object({ ok: Type.Boolean(), version: Type.String(), uptime: Type.Number() });
+export type Health = Static<typeof Health>;
+
+export const EncoderStatus = Type.Object({
+  name: Type.String(),
+  codec: Type.Union([Type.Literal('h264'), Type.Literal('hevc'), Type.Literal('av1')]),
+  hardware: Type.Boolean(),
+  vendor: Type.String(),
+  works: Type.Boolean(),
+  /** Why it does not work, from ffmpeg's own words. */
+  reason: Type.Optional(Type.String()),
+  probeMs: Type.Number(),
+});
+export type EncoderStatus = Static<typeof EncoderStatus>;
+
+export const FfmpegStatus = Type.Union([
+  Type.Object({
+    available: Type.Literal(true),
+    path: Type.String(),
+    source: Type.Union([
+      Type.Literal('setting'),
+      Type.Literal('env'),
+      Type.Literal('bundled'),
+      Type.Literal('path'),
+    ]),
+    version: Type.String(),
+    ffprobePath: Type.Union([Type.String(), Type.Null()]),
+    encoders: Type.Array(EncoderStatus),
+    probedAt: Type.Union([Type.String(), Type.Null()]),
+    probing: Type.Boolean(),
+    /** Candidates that were tried first and rejected, with the reason. */
+    skipped: Type.Array(Type.Object({ path: Type.String(), reason: Type.String() })),
+  }),
+  Type.Object({ available: Type.Literal(false), reason: Type.String() }),
+]);
+export type FfmpegStatus = Static<typeof FfmpegStatus>;
+
+export const DiskUsage = Type.Object({ path: Type.String(), freeBytes: Type.Number(), totalBytes: Type.Number() });
+export type DiskUsage = Static<typeof DiskUsage>;
+
+export const SystemStatus = Type.Object({
+  version: Type.String(),
+  uptime: Type.Number(),
+  platform: Type.String(),
+  cpu: Type.Object({ cores: Type.Integer(), load1: Type.Number(), processPercent: Type.Number() }),
+  memory: Type.Object({ totalBytes: Type.Number(), freeBytes: Type.Number(), rssBytes: Type.Number() }),
+  dataDir: DiskUsage,
+});
+export type SystemStatus = Static<typeof SystemStatus>;
+
+export const SystemInfo = Type.Intersect([SystemStatus, Type.Object({ ffmpeg: FfmpegStatus })]);
+export type SystemInfo = Static<typeof SystemInfo>;
+
+export const LoginBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 512 }) }, { additionalProperties: false });
+export type LoginBody = Static<typeof LoginBody>;
+
+export const SessionInfo = Type.Object({
+  authenticated: Type.Boolean(),
+  via: Type.Union([Type.Literal('cookie'), Type.Literal('bearer'), Type.Null()]),
+});
+export type SessionInfo = Static<typeof SessionInfo>;
+
+/** Server events on /api/events, keyed by `type`. Later features add their own. */
+export interface StudioEventMap {
+  hello: { version: string; serverTime: string };
+  settings_changed: SettingsView;
+  system_status: SystemStatus;
+  ffmpeg_status: FfmpegStatus;
+}
+export type StudioEventType = keyof StudioEventMap;
+export type StudioEvent = {
+  [K in StudioEventType]: { type: K; at: string; data: StudioEventMap[K] };
+}[StudioEventType];

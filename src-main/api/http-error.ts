@@ -1,0 +1,63 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorBody } from './contract.js';
+
+/** An error meant for the client: its status and the two lines of the error body. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly error: string,
+    readonly detail: string,
+  ) {
+    super(`${error}: ${detail}`);
+  }
+}
+
+export function sendError(reply: FastifyReply, statusCode: number, error: string, detail: string): FastifyReply {
+  const body: ErrorBody = { error, detail };
+  return reply.code(statusCode).type('application/json; charset=utf-8').send(body);
+}
+
+export function sendNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  return sendError(reply, 404, 'Not found', `No route for ${request.method} ${request.url.split('?')[0]}`);
+}
+
+interface ValidationIssue {
+  instancePath?: string;
+  message?: string;
+  keyword?: string;
+  params?: Record<string, unknown>;
+}
+
+/** "body.httpPort: must be integer" — names the field, as a 400 must. */
+export function describeValidation(context: string | undefined, issue: ValidationIssue | undefined): string {
+  if (!issue) return 'the request does not match the schema';
+  const extra = issue.params?.additionalProperties ?? issue.params?.additionalProperty;
+  const field = (issue.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
+  const where = [context, field].filter(Boolean).join('.');
+  if (issue.keyword === 'additionalProperties' && extra !== undefined) {
+    const names = (Array.isArray(extra) ? extra : [extra]).map(String);
+    return `${where ? `${where}.` : ''}${names.join(', ')}: unknown field`;
+  }
+  return `${where || 'request'}: ${issue.message ?? 'is not valid'}`;
+}
+
+/** One JSON error shape for everything: validation, parsing, our own HttpErrors and the unexpected. */
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError & { validationContext?: string; validation?: ValidationIssue[] }, request, reply) => {
+    if (err instanceof HttpError) return sendError(reply, err.statusCode, err.error, err.detail);
+    if (err.validation) {
+      // An unknown field shows up twice (as "schema is false" and as additionalProperties); the latter reads better.
+      const issue = err.validation.find((v) => v.keyword === 'additionalProperties') ?? err.validation[0];
+      return sendError(reply, 400, 'Invalid request', describeValidation(err.validationContext, issue));
+    }
+    if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) {
+      return sendError(reply, 400, 'Malformed JSON', err.message);
+    }
+    if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return sendError(reply, 400, 'Empty body', 'this request needs a JSON body');
+    if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, 415, 'Unsupported media type', err.message);
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status === 500) request.log.error({ err }, 'request failed');
+    return sendError(reply, status, status === 500 ? 'Internal error' : err.name || 'Request refused', err.message);
+  });
+  app.setNotFoundHandler(sendNotFound);
+}

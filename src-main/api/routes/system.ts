@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify';
+import { ErrorBody, FfmpegStatus, SystemInfo } from '../contract.js';
+import type { SystemMonitor } from '../../system/system-status.js';
+import type { FfmpegService } from '../../transcode/index.js';
+
+export function systemRoutes(deps: { monitor: SystemMonitor; ffmpeg: FfmpegService }) {
+  return async (app: FastifyInstance) => {
+    app.get(
+      '/api/system',
+      {
+        schema: {
+          tags: ['system'],
+          summary: 'Version, load, memory, data-dir disk space, and ffmpeg with the encoders that work here',
+          response: { 200: SystemInfo, 401: ErrorBody },
+        },
+      },
+      async () => ({ ...(await deps.monitor.status()), ffmpeg: await deps.ffmpeg.current() }),
+    );
+    app.post(
+      '/api/system/ffmpeg/probe',
+      {
+        schema: {
+          tags: ['system'],
+          summary: 'Look for ffmpeg again and re-run a short test encode with every encoder it has',
+          response: { 200: FfmpegStatus, 401: ErrorBody },
+        },
+      },
+      async () => deps.ffmpeg.refresh({ force: true }),
+    );
+  };
+}

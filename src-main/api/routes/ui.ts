@@ -1,0 +1,72 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import { sameSecret } from '../auth/admin-token.js';
+import { sessionCookieName, type AccessControl } from '../auth/access-control.js';
+import { sessionCookieOptions } from './auth.js';
+import { sendError } from '../http-error.js';
+
+// The studio page loads only its own scripts; styles may be inline (React style props).
+export const uiContentSecurityPolicy = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "frame-ancestors 'self'",
+  "form-action 'self'",
+].join('; ');
+
+/**
+ * Serves the built renderer. `/?token=…` is the login link the CLI prints (as
+ * Jupyter does): it sets the session cookie and redirects so the token leaves the
+ * address bar and the history.
+ */
+export function uiRoutes(deps: { rendererDir: string; access: AccessControl }) {
+  return async (app: FastifyInstance) => {
+    const indexFile = path.join(deps.rendererDir, 'index.html');
+    app.get<{ Querystring: Record<string, string | undefined> }>('/', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
+      const { token, ...rest } = request.query;
+      if (token !== undefined) {
+        const params = new URLSearchParams(Object.entries(rest).filter((e): e is [string, string] => typeof e[1] === 'string'));
+        if (!sameSecret(token, deps.access.token)) {
+          params.set('auth', 'invalid');
+          return reply.redirect(`/?${params}`, 302);
+        }
+        reply.setCookie(sessionCookieName, deps.access.sessionValue, sessionCookieOptions);
+        const query = params.toString();
+        return reply.redirect(query ? `/?${query}` : '/', 302);
+      }
+      let html: string;
+      try {
+        html = await fs.readFile(indexFile, 'utf8');
+      } catch {
+        return sendError(reply, 503, 'The studio UI is not built', 'run `npm run build` (npm install does it once) and reload');
+      }
+      return reply
+        .header('content-security-policy', uiContentSecurityPolicy)
+        .header('x-content-type-options', 'nosniff')
+        .header('referrer-policy', 'same-origin')
+        .header('cache-control', 'no-cache')
+        .type('text/html; charset=utf-8')
+        .send(html);
+    });
+    await app.register(fastifyStatic, {
+      root: deps.rendererDir,
+      prefix: '/',
+      index: false,
+      // Files are looked up per request, so a rebuilt UI is served without a restart.
+      wildcard: true,
+      decorateReply: false,
+      // Vite puts content hashes in asset names, so they never change under a URL.
+      setHeaders(reply, file) {
+        if (file.includes(`${path.sep}assets${path.sep}`)) reply.header('cache-control', 'public, max-age=31536000, immutable');
+      },
+    });
+  };
+}

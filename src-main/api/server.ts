@@ -1,0 +1,71 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyWebsocket from '@fastify/websocket';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import type { Logger } from 'pino';
+import { installErrorHandlers, sendNotFound } from './http-error.js';
+import { installAccessControl, type AccessControl } from './auth/access-control.js';
+import type { HostGuard } from './auth/host-guard.js';
+import { healthRoutes } from './routes/health.js';
+import { systemRoutes } from './routes/system.js';
+import { settingsRoutes, type SettingsController } from './routes/settings.js';
+import { authRoutes } from './routes/auth.js';
+import { eventsRoutes } from './routes/events.js';
+import { uiRoutes } from './routes/ui.js';
+import type { StudioEvents } from '../events/studio-events.js';
+import type { SystemMonitor } from '../system/system-status.js';
+import type { FfmpegService } from '../transcode/index.js';
+
+export interface ServerDeps {
+  log: Logger;
+  version: string;
+  access: AccessControl;
+  hosts: HostGuard;
+  events: StudioEvents;
+  monitor: SystemMonitor;
+  ffmpeg: FfmpegService;
+  settings: SettingsController;
+  rendererDir: string;
+}
+
+/** Builds the HTTP app without listening (listening is HttpListener's job), so tests can inject(). */
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log.child({ module: 'http' }) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: 1 << 20,
+    // Long-lived playback and event connections are normal; idle keep-alive ones are not kept forever.
+    keepAliveTimeout: 65_000,
+    routerOptions: { maxParamLength: 512 },
+  });
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  installErrorHandlers(app);
+
+  // Docs must be readable without signing in; they describe, they do not act.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/docs')) route.config = { ...(route.config as object), public: true };
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Framehouse studio API', version: deps.version, description: 'Control API of the Framehouse studio server.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'fh_session' } } },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  installAccessControl(app, deps.access, deps.hosts);
+  // Unknown API paths are a plain 404, signed in or not (the UI's catch-all must not take them).
+  app.all('/api/*', { config: { public: true }, schema: { hide: true } }, sendNotFound);
+
+  await app.register(healthRoutes({ version: deps.version, uptime: () => deps.monitor.uptimeSeconds() }));
+  await app.register(authRoutes(deps.access));
+  await app.register(systemRoutes({ monitor: deps.monitor, ffmpeg: deps.ffmpeg }));
+  await app.register(settingsRoutes(deps.settings));
+  await app.register(eventsRoutes({ events: deps.events, hello: () => ({ version: deps.version }) }));
+  await app.register(uiRoutes({ rendererDir: deps.rendererDir, access: deps.access }));
+  return app;
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+import { readStartupOptions, usage, UsageError } from './config/startup-options.js';
+import { createStudio, type Studio, type StudioUrls } from './studio.js';
+import { studioVersion } from './version.js';
+
+/** The channel to a parent that started us: Electron's utilityProcess or a Node fork. */
+function parentChannel(): ((message: unknown) => void) | null {
+  const electronParent = (process as NodeJS.Process & { parentPort?: { postMessage(m: unknown): void } }).parentPort;
+  if (electronParent) return (m) => electronParent.postMessage(m);
+  if (process.send) return (m) => process.send!(m);
+  return null;
+}
+
+function printUrls(urls: StudioUrls): void {
+  const lines = [`http  ${urls.http}`, ...urls.lan.map((u) => `lan   ${u}`), `ui    ${urls.login}`];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function serve(argv: string[]): Promise<number> {
+  const options = readStartupOptions(argv, process.env);
+  if (options.help) {
+    process.stdout.write(`${usage()}\n`);
+    return 0;
+  }
+  if (options.version) {
+    process.stdout.write(`${studioVersion}\n`);
+    return 0;
+  }
+  const studio: Studio = await createStudio({
+    ...options,
+    resourcesDir: process.env.FRAMEHOUSE_RESOURCES_DIR || null,
+  });
+  let urls: StudioUrls;
+  try {
+    urls = await studio.start();
+  } catch (err) {
+    await studio.stop();
+    throw err;
+  }
+  printUrls(urls);
+  studio.log.info(`Framehouse ${studioVersion} serving ${urls.http} (data dir ${studio.dataDir})`);
+  parentChannel()?.({ type: 'ready', url: urls.http, token: studio.token });
+
+  await new Promise<void>((resolve) => {
+    const shutdown = (why: string) => {
+      studio.log.info(`${why}: stopping`);
+      studio.stop().then(resolve, (err: unknown) => {
+        studio.log.error({ err }, 'stop failed');
+        resolve();
+      });
+    };
+    process.once('SIGINT', () => shutdown('SIGINT'));
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    // A parent that goes away (the desktop shell crashed) takes the server with it.
+    process.once('disconnect', () => shutdown('parent gone'));
+  });
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === 'serve') return serve(rest);
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${studioVersion}\n`);
+    return 0;
+  }
+  process.stderr.write(`${command && command !== '--help' && command !== '-h' ? `framehouse: unknown command "${command}"\n\n` : ''}${usage()}\n`);
+  return command && command !== '--help' && command !== '-h' ? 1 : 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const message = err instanceof UsageError ? `framehouse: ${err.message}\n\n${usage()}` : `framehouse: ${(err as Error).message}`;
+    process.stderr.write(`${message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,11 @@
+import type { Settings } from '../api/contract.js';
+
+export const defaultSettings: Readonly<Settings> = Object.freeze({
+  host: '127.0.0.1',
+  httpPort: 8935,
+  rtmpPort: 1935,
+  srtPort: 8890,
+  ffmpegPath: '',
+  logLevel: 'info',
+  allowedHosts: [],
+});

@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util';
+import path from 'node:path';
+import type { Settings, SettingKey } from '../api/contract.js';
+import { defaultDataDir } from './data-dir.js';
+import { parseSettingText, settingKeys, settingValueProblem } from './setting-value.js';
+
+/** A mistake in how the studio was started; the CLI prints the message and exits 1. */
+export class UsageError extends Error {}
+
+export interface StartupOptions {
+  dataDir: string;
+  adminToken: string | null;
+  cli: Partial<Settings>;
+  env: Partial<Settings>;
+  help: boolean;
+  version: boolean;
+}
+
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+export const cliFlag = (key: SettingKey) => kebab(key);
+export const envName = (key: SettingKey | 'dataDir' | 'adminToken') =>
+  `FRAMEHOUSE_${kebab(key).replaceAll('-', '_').toUpperCase()}`;
+
+export function usage(): string {
+  const rows = [
+    ['--data-dir DIR', 'archive, database, config and logs (default: the per-user app data folder)'],
+    ['--host ADDR', '127.0.0.1 (this machine, default) or 0.0.0.0 (the LAN)'],
+    ['--http-port N', 'UI, API and playback (default 8935; 0 picks a free port)'],
+    ['--rtmp-port N', 'RTMP ingest (default 1935)'],
+    ['--srt-port N', 'SRT ingest (default 8890)'],
+    ['--ffmpeg-path FILE', 'ffmpeg to use (default: FFMPEG_PATH, the bundled copy, then PATH)'],
+    ['--log-level LEVEL', 'fatal, error, warn, info (default), debug or trace'],
+    ['--allowed-hosts A,B', 'extra host names browsers may use to reach the studio'],
+    ['--admin-token TOKEN', 'admin token (default: <data-dir>/admin-token, created on first start)'],
+  ];
+  return [
+    'Usage: framehouse serve [options]',
+    '',
+    ...rows.map(([flag, text]) => `  ${flag!.padEnd(22)}${text}`),
+    '',
+    'Every option also reads FRAMEHOUSE_<NAME> from the environment (FRAMEHOUSE_HTTP_PORT, ...)',
+    'and <data-dir>/config.json. Command line beats environment beats file beats default.',
+  ].join('\n');
+}
+
+function readLayer(read: (key: SettingKey) => string | undefined, describe: (key: SettingKey) => string) {
+  const layer: Partial<Record<SettingKey, unknown>> = {};
+  for (const key of settingKeys) {
+    const text = read(key);
+    if (text === undefined) continue;
+    const value = parseSettingText(key, text);
+    const problem = settingValueProblem(key, value);
+    if (problem) throw new UsageError(`${describe(key)}: ${problem} (got "${text}")`);
+    layer[key] = value;
+  }
+  return layer as Partial<Settings>;
+}
+
+export function readStartupOptions(argv: readonly string[], env: NodeJS.ProcessEnv): StartupOptions {
+  const settingOptions = Object.fromEntries(settingKeys.map((k) => [cliFlag(k), { type: 'string' as const }]));
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        ...settingOptions,
+        'data-dir': { type: 'string' },
+        'admin-token': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const text = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
+  const nonEmpty = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
+
+  const cli = readLayer((k) => text(values[cliFlag(k)]), (k) => `--${cliFlag(k)}`);
+  const fromEnv = readLayer((k) => nonEmpty(env[envName(k)]), (k) => envName(k));
+  const dataDir = nonEmpty(text(values['data-dir'])) ?? nonEmpty(env[envName('dataDir')]) ?? defaultDataDir();
+  const adminToken = nonEmpty(text(values['admin-token'])) ?? nonEmpty(env[envName('adminToken')]) ?? null;
+  if (adminToken !== null && adminToken.length < 16) {
+    throw new UsageError('--admin-token: use at least 16 characters');
+  }
+  return {
+    dataDir: path.resolve(dataDir),
+    adminToken,
+    cli,
+    env: fromEnv,
+    help: values.help === true,
+    version: values.version === true,
+  };
+}

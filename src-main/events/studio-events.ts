@@ -1,0 +1,21 @@
+import type { StudioEvent, StudioEventMap, StudioEventType } from '../api/contract.js';
+
+export type StudioEventListener = (event: StudioEvent) => void;
+
+/**
+ * The studio's outgoing event stream (what /api/events carries). Typed by
+ * StudioEventMap, so publishing a wrong payload is a compile error.
+ */
+export class StudioEvents {
+  private readonly listeners = new Set<StudioEventListener>();
+
+  publish<K extends StudioEventType>(type: K, data: StudioEventMap[K]): void {
+    const event = { type, at: new Date().toISOString(), data } as StudioEvent;
+    for (const listener of this.listeners) listener(event);
+  }
+
+  subscribe(listener: StudioEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,175 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Settings } from './api/contract.js';
+import { buildServer } from './api/server.js';
+import { HttpListener, type BoundAddress } from './api/http-listener.js';
+import { SettingsApplier, type SettingsReactor } from './api/settings-controller.js';
+import { createAccessControl } from './api/auth/access-control.js';
+import { loadAdminToken } from './api/auth/admin-token.js';
+import { HostGuard } from './api/auth/host-guard.js';
+import { ConfigService } from './config/config-service.js';
+import { ensureWritableDataDir } from './config/data-dir-check.js';
+import { openDatabase, type StudioDatabase } from './db/index.js';
+import { StudioEvents } from './events/studio-events.js';
+import { createStudioLogger, type StudioLogger } from './log/logger.js';
+import { SystemMonitor } from './system/system-status.js';
+import { FfmpegService, ProcessRegistry } from './transcode/index.js';
+import { appRoot, studioVersion } from './version.js';
+
+export interface StudioOptions {
+  dataDir: string;
+  adminToken: string | null;
+  cli: Partial<Settings>;
+  env: Partial<Settings>;
+  processEnv?: NodeJS.ProcessEnv;
+  /** Folder holding the packaged app's extras (a bundled ffmpeg); null outside the desktop app. */
+  resourcesDir?: string | null;
+  rendererDir?: string;
+  logToConsole?: boolean;
+}
+
+export interface StudioUrls {
+  http: string;
+  /** Opens the UI signed in (sets the session cookie, then drops the token from the address bar). */
+  login: string;
+  lan: string[];
+}
+
+export interface Studio {
+  readonly dataDir: string;
+  readonly token: string;
+  readonly app: FastifyInstance;
+  readonly log: StudioLogger['log'];
+  start(): Promise<StudioUrls>;
+  urls(): StudioUrls;
+  stop(): Promise<void>;
+}
+
+const wildcard = (host: string) => host === '0.0.0.0' || host === '::';
+
+export function urlsFor(address: BoundAddress, bindHost: string, token: string): StudioUrls {
+  const local = wildcard(bindHost) ? '127.0.0.1' : bindHost;
+  const hostPart = (h: string) => (h.includes(':') ? `[${h}]` : h);
+  const http = `http://${hostPart(local)}:${address.port}/`;
+  const lan = wildcard(bindHost)
+    ? Object.values(os.networkInterfaces())
+        .flatMap((list) => list ?? [])
+        .filter((i) => !i.internal && i.family === 'IPv4')
+        .map((i) => `http://${i.address}:${address.port}/`)
+    : [];
+  return { http, login: `${http}?token=${encodeURIComponent(token)}`, lan };
+}
+
+/** The composition root: builds every part of the studio and wires them together. Nothing else reaches across. */
+export async function createStudio(options: StudioOptions): Promise<Studio> {
+  const dataDir = options.dataDir;
+  await ensureWritableDataDir(dataDir);
+  const { config, fileRead } = await ConfigService.load(path.join(dataDir, 'config.json'), { env: options.env, cli: options.cli });
+  const logger = await createStudioLogger({ logsDir: path.join(dataDir, 'logs'), level: config.get('logLevel'), console: options.logToConsole ?? true });
+  const log = logger.log;
+  for (const { key, reason } of fileRead.ignored) {
+    log.warn(`config.json: ignored ${key === '*' ? 'the whole file' : `"${key}"`} (${reason}); the original is kept as ${fileRead.keptAs}`);
+  }
+
+  let db: StudioDatabase | null = null;
+  const processes = new ProcessRegistry(log.child({ module: 'process' }));
+  try {
+    const { token } = await loadAdminToken(dataDir, options.adminToken);
+    db = openDatabase(path.join(dataDir, 'framehouse.db'));
+    const events = new StudioEvents();
+    const monitor = new SystemMonitor(studioVersion, dataDir);
+    const ffmpeg = new FfmpegService({
+      db,
+      processes,
+      log: log.child({ module: 'ffmpeg' }),
+      env: options.processEnv ?? process.env,
+      resourcesDir: options.resourcesDir ?? null,
+      ffmpegPathSetting: () => config.get('ffmpegPath'),
+    });
+    ffmpeg.on('status', (status) => events.publish('ffmpeg_status', status));
+    const hosts = new HostGuard(() => config.settings);
+    const access = createAccessControl(token);
+
+    let listener: HttpListener | null = null;
+    const reactors: SettingsReactor[] = [
+      {
+        keys: ['host', 'httpPort'],
+        async apply(settings) {
+          const address = await listener!.listen(settings.host, settings.httpPort);
+          return { listener: 'http', url: urlsFor(address, settings.host, token).http };
+        },
+      },
+      { keys: ['host', 'allowedHosts'], apply: async () => hosts.invalidate() },
+      { keys: ['logLevel'], apply: async (settings) => logger.setLevel(settings.logLevel) },
+      {
+        keys: ['ffmpegPath'],
+        async apply() {
+          void ffmpeg.refresh();
+        },
+      },
+    ];
+    const settings = new SettingsApplier(config, reactors, log);
+    config.on('change', () => events.publish('settings_changed', settings.view()));
+
+    const app = await buildServer({
+      log,
+      version: studioVersion,
+      access,
+      hosts,
+      events,
+      monitor,
+      ffmpeg,
+      settings,
+      rendererDir: options.rendererDir ?? path.join(appRoot, 'dist', 'renderer'),
+    });
+    await app.ready();
+    listener = new HttpListener(app);
+    const httpListener = listener;
+    let statusTimer: NodeJS.Timeout | null = null;
+    let stopping: Promise<void> | null = null;
+
+    const studio: Studio = {
+      dataDir,
+      token,
+      app,
+      log,
+      async start() {
+        const s = config.settings;
+        await httpListener.listen(s.host, s.httpPort);
+        void ffmpeg.refresh();
+        statusTimer = setInterval(() => {
+          monitor.status().then(
+            (status) => events.publish('system_status', status),
+            (err: unknown) => log.warn({ err }, 'system status failed'),
+          );
+        }, 2000);
+        statusTimer.unref();
+        return studio.urls();
+      },
+      urls() {
+        const address = httpListener.address;
+        if (!address) throw new Error('the studio is not listening');
+        return urlsFor(address, config.get('host'), token);
+      },
+      stop() {
+        stopping ??= (async () => {
+          if (statusTimer) clearInterval(statusTimer);
+          await httpListener.close();
+          await app.close();
+          await processes.killAll();
+          db?.close();
+          log.info('studio stopped');
+          await logger.close();
+        })();
+        return stopping;
+      },
+    };
+    return studio;
+  } catch (err) {
+    await processes.killAll();
+    db?.close();
+    await logger.close();
+    throw err;
+  }
+}

@@ -1,0 +1,116 @@
+import fs from 'node:fs/promises';
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { EncoderStatus, FfmpegStatus } from '../api/contract.js';
+import type { StudioDatabase } from '../db/index.js';
+import { ffmpegCandidates, locateFfmpeg, type LocateResult } from './ffmpeg-locator.js';
+import { probeEncoders } from './encoder-probe.js';
+import type { ProcessRegistry } from './process-registry.js';
+
+interface FfmpegServiceEvents {
+  status: [FfmpegStatus];
+}
+
+export interface FfmpegServiceDeps {
+  db: StudioDatabase;
+  processes: ProcessRegistry;
+  log: Logger;
+  env: NodeJS.ProcessEnv;
+  resourcesDir: string | null;
+  ffmpegPathSetting: () => string;
+}
+
+interface ProbeCacheRow {
+  result_json: string;
+  probed_at: number;
+}
+
+/**
+ * Knows which ffmpeg the studio uses and which encoders really work with it.
+ * Test encodes take seconds, so results are kept in SQLite per ffmpeg binary and
+ * only redone on request or when the binary changes.
+ */
+export class FfmpegService extends EventEmitter<FfmpegServiceEvents> {
+  private located: LocateResult | null = null;
+  private encoders: EncoderStatus[] = [];
+  private probedAt: number | null = null;
+  private pending: Promise<FfmpegStatus> | null = null;
+
+  constructor(private readonly deps: FfmpegServiceDeps) {
+    super();
+  }
+
+  /** The current picture, without waiting for a probe under way. */
+  status(): FfmpegStatus {
+    const located = this.located;
+    if (!located) return { available: false, reason: 'ffmpeg has not been looked for yet' };
+    if (!located.found) return { available: false, reason: located.reason };
+    return {
+      available: true,
+      path: located.path,
+      source: located.source,
+      version: located.version,
+      ffprobePath: located.ffprobePath,
+      encoders: this.encoders,
+      probedAt: this.probedAt === null ? null : new Date(this.probedAt).toISOString(),
+      probing: this.pending !== null,
+      skipped: located.skipped,
+    };
+  }
+
+  /** Waits for any probe under way, starting one if ffmpeg was never looked for. */
+  async current(): Promise<FfmpegStatus> {
+    if (this.pending) return this.pending;
+    if (!this.located) return this.refresh();
+    return this.status();
+  }
+
+  /** Looks for ffmpeg again and tests the encoders (from the cache unless forced). */
+  refresh(options: { force?: boolean } = {}): Promise<FfmpegStatus> {
+    const run = this.pending ?? Promise.resolve();
+    const next = run.then(() => this.locateAndProbe(options.force ?? false));
+    const tracked = next.finally(() => {
+      if (this.pending === tracked) this.pending = null;
+      this.emit('status', this.status());
+    });
+    this.pending = tracked;
+    return tracked;
+  }
+
+  private async locateAndProbe(force: boolean): Promise<FfmpegStatus> {
+    const { processes, env, log } = this.deps;
+    const candidates = await ffmpegCandidates({ setting: this.deps.ffmpegPathSetting(), env, resourcesDir: this.deps.resourcesDir });
+    this.located = await locateFfmpeg(candidates, processes, env);
+    this.encoders = [];
+    this.probedAt = null;
+    if (!this.located.found) {
+      log.warn(this.located.reason);
+      return this.status();
+    }
+    for (const skipped of this.located.skipped) log.warn(`ffmpeg candidate ${skipped.path} skipped: ${skipped.reason}`);
+    const key = await this.cacheKey(this.located.path, this.located.version);
+    const cached = force ? undefined : this.readCache(key);
+    if (cached) {
+      this.encoders = JSON.parse(cached.result_json) as EncoderStatus[];
+      this.probedAt = cached.probed_at;
+    } else {
+      this.encoders = await probeEncoders(this.located.path, processes);
+      this.probedAt = Date.now();
+      this.deps.db
+        .prepare('INSERT OR REPLACE INTO ffmpeg_probe (cache_key, result_json, probed_at) VALUES (?, ?, ?)')
+        .run(key, JSON.stringify(this.encoders), this.probedAt);
+    }
+    const working = this.encoders.filter((e) => e.works).map((e) => e.name);
+    log.info(`ffmpeg ${this.located.version} at ${this.located.path} (${this.located.source}); working encoders: ${working.join(', ') || 'none'}`);
+    return this.status();
+  }
+
+  private readCache(key: string): ProbeCacheRow | undefined {
+    return this.deps.db.prepare('SELECT result_json, probed_at FROM ffmpeg_probe WHERE cache_key = ?').get(key) as ProbeCacheRow | undefined;
+  }
+
+  private async cacheKey(file: string, version: string): Promise<string> {
+    const stat = await fs.stat(file);
+    return JSON.stringify([await fs.realpath(file), stat.size, Math.round(stat.mtimeMs), version]);
+  }
+}
