@@ -55,7 +55,7 @@ function touch(stamp) {
 
 const common = ['package.json', 'tsconfig.base.json'];
 
-if (stale('dist/.stamp-main', [...common, 'tsconfig.json', 'tsconfig.build.json', 'src-main', 'src-preload/contract.ts'])) {
+if (stale('dist/.stamp-main', [...common, 'tsconfig.json', 'tsconfig.build.json', 'src-main'])) {
   run('server (tsc)', 'tsc', ['-p', 'tsconfig.build.json']);
   touch('dist/.stamp-main');
 }
@@ -65,6 +65,14 @@ if (stale('dist/.stamp-preload', [...common, 'src-preload'])) {
     '--external:electron', '--outfile=dist/preload/index.cjs', '--log-level=warning',
   ]);
   touch('dist/.stamp-preload');
+}
+if (stale('dist/.stamp-electron', [...common, 'src-main/electron', 'src-preload/contract.ts'])) {
+  // Bundled so the shell can use the preload's contract without it living under src-main.
+  run('desktop shell (esbuild)', 'esbuild', [
+    'src-main/electron/main.ts', '--bundle', '--platform=node', '--format=esm', '--target=node22',
+    '--external:electron', '--outfile=dist/electron/main.js', '--log-level=warning',
+  ]);
+  touch('dist/.stamp-electron');
 }
 if (fs.existsSync(path.join(root, 'src-renderer', 'vite.config.ts'))) {
   if (stale('dist/.stamp-renderer', [...common, 'src-renderer', 'src-main/api/contract.ts', 'src-preload/contract.ts'])) {

@@ -10,6 +10,7 @@ import { loadAdminToken } from './api/auth/admin-token.js';
 import { HostGuard } from './api/auth/host-guard.js';
 import { ConfigService } from './config/config-service.js';
 import { ensureWritableDataDir } from './config/data-dir-check.js';
+import { lockDataDir } from './config/data-dir-lock.js';
 import { openDatabase, type StudioDatabase } from './db/index.js';
 import { StudioEvents } from './events/studio-events.js';
 import { createStudioLogger, type StudioLogger } from './log/logger.js';
@@ -65,23 +66,27 @@ export function urlsFor(address: BoundAddress, bindHost: string, token: string):
 export async function createStudio(options: StudioOptions): Promise<Studio> {
   const dataDir = options.dataDir;
   await ensureWritableDataDir(dataDir);
-  const { config, fileRead } = await ConfigService.load(path.join(dataDir, 'config.json'), { env: options.env, cli: options.cli });
-  const logger = await createStudioLogger({ logsDir: path.join(dataDir, 'logs'), level: config.get('logLevel'), console: options.logToConsole ?? true });
-  const log = logger.log;
-  for (const { key, reason } of fileRead.ignored) {
-    log.warn(`config.json: ignored ${key === '*' ? 'the whole file' : `"${key}"`} (${reason}); the original is kept as ${fileRead.keptAs}`);
-  }
-
+  const unlock = await lockDataDir(dataDir);
+  let logger: StudioLogger | null = null;
   let db: StudioDatabase | null = null;
-  const processes = new ProcessRegistry(log.child({ module: 'process' }));
+  let processes: ProcessRegistry | null = null;
   try {
+    const { config, fileRead } = await ConfigService.load(path.join(dataDir, 'config.json'), { env: options.env, cli: options.cli });
+    const studioLogger = await createStudioLogger({ logsDir: path.join(dataDir, 'logs'), level: config.get('logLevel'), console: options.logToConsole ?? true });
+    logger = studioLogger;
+    const log = studioLogger.log;
+    for (const { key, reason } of fileRead.ignored) {
+      log.warn(`config.json: ignored ${key === '*' ? 'the whole file' : `"${key}"`} (${reason}); the original is kept as ${fileRead.keptAs}`);
+    }
+    const children = new ProcessRegistry(log.child({ module: 'process' }));
+    processes = children;
     const { token } = await loadAdminToken(dataDir, options.adminToken);
     db = openDatabase(path.join(dataDir, 'framehouse.db'));
     const events = new StudioEvents();
     const monitor = new SystemMonitor(studioVersion, dataDir);
     const ffmpeg = new FfmpegService({
       db,
-      processes,
+      processes: children,
       log: log.child({ module: 'ffmpeg' }),
       env: options.processEnv ?? process.env,
       resourcesDir: options.resourcesDir ?? null,
@@ -101,11 +106,11 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         },
       },
       { keys: ['host', 'allowedHosts'], apply: async () => hosts.invalidate() },
-      { keys: ['logLevel'], apply: async (settings) => logger.setLevel(settings.logLevel) },
+      { keys: ['logLevel'], apply: async (settings) => studioLogger.setLevel(settings.logLevel) },
       {
         keys: ['ffmpegPath'],
         async apply() {
-          void ffmpeg.refresh();
+          ffmpeg.refresh().catch((err: unknown) => log.error({ err }, 'ffmpeg detection failed'));
         },
       },
     ];
@@ -128,6 +133,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     const httpListener = listener;
     let statusTimer: NodeJS.Timeout | null = null;
     let stopping: Promise<void> | null = null;
+    let serving = false;
 
     const studio: Studio = {
       dataDir,
@@ -137,7 +143,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       async start() {
         const s = config.settings;
         await httpListener.listen(s.host, s.httpPort);
-        void ffmpeg.refresh();
+        serving = true;
+        ffmpeg.refresh().catch((err: unknown) => log.error({ err }, 'ffmpeg detection failed'));
         statusTimer = setInterval(() => {
           monitor.status().then(
             (status) => events.publish('system_status', status),
@@ -157,19 +164,24 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
           if (statusTimer) clearInterval(statusTimer);
           await httpListener.close();
           await app.close();
-          await processes.killAll();
+          const probing = ffmpeg.close();
+          await children.killAll();
+          await probing;
           db?.close();
-          log.info('studio stopped');
-          await logger.close();
+          // A start that failed says why on its own; "stopped" would only be noise next to it.
+          if (serving) log.info('studio stopped');
+          await studioLogger.close();
+          await unlock();
         })();
         return stopping;
       },
     };
     return studio;
   } catch (err) {
-    await processes.killAll();
+    await processes?.killAll();
     db?.close();
-    await logger.close();
+    await logger?.close();
+    await unlock();
     throw err;
   }
 }

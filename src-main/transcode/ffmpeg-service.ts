@@ -35,6 +35,7 @@ export class FfmpegService extends EventEmitter<FfmpegServiceEvents> {
   private encoders: EncoderStatus[] = [];
   private probedAt: number | null = null;
   private pending: Promise<FfmpegStatus> | null = null;
+  private closed = false;
 
   constructor(private readonly deps: FfmpegServiceDeps) {
     super();
@@ -65,8 +66,15 @@ export class FfmpegService extends EventEmitter<FfmpegServiceEvents> {
     return this.status();
   }
 
+  /** Stops answering: waits for a probe under way (its processes are killed by the registry) and never touches the database again. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.pending?.catch(() => undefined);
+  }
+
   /** Looks for ffmpeg again and tests the encoders (from the cache unless forced). */
   refresh(options: { force?: boolean } = {}): Promise<FfmpegStatus> {
+    if (this.closed) return Promise.resolve(this.status());
     const run = this.pending ?? Promise.resolve();
     const next = run.then(() => this.locateAndProbe(options.force ?? false));
     const tracked = next.finally(() => {
@@ -89,12 +97,14 @@ export class FfmpegService extends EventEmitter<FfmpegServiceEvents> {
     }
     for (const skipped of this.located.skipped) log.warn(`ffmpeg candidate ${skipped.path} skipped: ${skipped.reason}`);
     const key = await this.cacheKey(this.located.path, this.located.version);
+    if (this.closed) return this.status();
     const cached = force ? undefined : this.readCache(key);
     if (cached) {
       this.encoders = JSON.parse(cached.result_json) as EncoderStatus[];
       this.probedAt = cached.probed_at;
     } else {
       this.encoders = await probeEncoders(this.located.path, processes);
+      if (this.closed) return this.status();
       this.probedAt = Date.now();
       this.deps.db
         .prepare('INSERT OR REPLACE INTO ffmpeg_probe (cache_key, result_json, probed_at) VALUES (?, ?, ?)')

@@ -1,0 +1,94 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { app, utilityProcess, type UtilityProcess } from 'electron';
+import type { StudioConnection } from '../../src-preload/contract.js';
+
+interface ReadyMessage {
+  type: 'ready';
+  url: string;
+  token: string;
+}
+
+const isReady = (m: unknown): m is ReadyMessage =>
+  typeof m === 'object' && m !== null && (m as ReadyMessage).type === 'ready' && typeof (m as ReadyMessage).url === 'string';
+
+/** The little the shell needs from either kind of child process. */
+interface ServerChild {
+  stderr: NodeJS.ReadableStream | null;
+  onMessage(listener: (message: unknown) => void): void;
+  onExit(listener: (code: number | null) => void): () => void;
+  terminate(force: boolean): void;
+}
+
+function spawnServer(cliPath: string, args: string[], env: NodeJS.ProcessEnv): ServerChild {
+  if (app.isPackaged) {
+    const child: UtilityProcess = utilityProcess.fork(cliPath, args, { serviceName: 'Framehouse studio server', stdio: 'pipe', env });
+    return {
+      stderr: child.stderr,
+      onMessage: (listener) => child.on('message', listener),
+      onExit(listener) {
+        child.once('exit', listener);
+        return () => child.off('exit', listener);
+      },
+      // On POSIX kill() sends SIGTERM, which the server handles; it has no stronger form.
+      terminate: () => void child.kill(),
+    };
+  }
+  const node = process.env.FRAMEHOUSE_NODE || process.env.npm_node_execpath || 'node';
+  const child: ChildProcess = fork(cliPath, args, { execPath: node, stdio: ['ignore', 'inherit', 'pipe', 'ipc'], env });
+  return {
+    stderr: child.stderr,
+    onMessage: (listener) => child.on('message', listener),
+    onExit(listener) {
+      child.once('exit', listener);
+      return () => child.off('exit', listener);
+    },
+    terminate: (force) => void child.kill(force ? 'SIGKILL' : 'SIGTERM'),
+  };
+}
+
+export interface StudioServerProcess {
+  connection: StudioConnection;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the studio server off the window process. Packaged, it is an Electron
+ * utility process (native modules are rebuilt for Electron by electron-builder).
+ * From a checkout, better-sqlite3 is built for the system's Node, so the server
+ * runs under that Node as a plain child process.
+ */
+export function startStudioServer(cliPath: string, args: string[]): Promise<StudioServerProcess> {
+  const env = { ...process.env, FRAMEHOUSE_RESOURCES_DIR: app.isPackaged ? process.resourcesPath : '' };
+  const stderr: string[] = [];
+  const child = spawnServer(cliPath, args, env);
+  child.stderr?.on('data', (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    stderr.push(chunk.toString('utf8'));
+    if (stderr.length > 50) stderr.shift();
+  });
+
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => {
+      const lastLine = stderr.join('').trim().split('\n').filter(Boolean).at(-1);
+      reject(new Error(lastLine ?? `the studio server exited with code ${code}`));
+    };
+    const stopWaiting = child.onExit(onExit);
+    child.onMessage((message) => {
+      if (!isReady(message)) return;
+      stopWaiting();
+      resolve({
+        connection: { url: message.url, token: message.token },
+        stop: () =>
+          new Promise<void>((done) => {
+            const timer = setTimeout(() => child.terminate(true), 10_000);
+            child.onExit(() => {
+              clearTimeout(timer);
+              done();
+            });
+            // SIGTERM lets the server finish segments and close the database.
+            child.terminate(false);
+          }),
+      });
+    });
+  });
+}

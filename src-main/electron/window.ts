@@ -1,0 +1,35 @@
+import path from 'node:path';
+import { BrowserWindow, shell } from 'electron';
+
+/** The studio window: sandboxed, isolated, no Node; it may only show the studio's own origin. */
+export function createStudioWindow(url: string, preloadPath: string): BrowserWindow {
+  const origin = new URL(url).origin;
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 960,
+    minHeight: 600,
+    backgroundColor: '#0f1115',
+    title: 'Framehouse',
+    show: false,
+    webPreferences: {
+      preload: path.resolve(preloadPath),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  win.webContents.on('will-navigate', (event, target) => {
+    if (new URL(target).origin !== origin) event.preventDefault();
+  });
+  // Links to anywhere else open in the user's browser, never inside the studio window.
+  win.webContents.setWindowOpenHandler(({ url: target }) => {
+    if (/^https?:/.test(target) && new URL(target).origin !== origin) void shell.openExternal(target);
+    return { action: 'deny' };
+  });
+  void win.loadURL(url);
+  return win;
+}

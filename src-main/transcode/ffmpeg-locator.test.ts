@@ -1,0 +1,51 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { ffmpegCandidates, locateFfmpeg, parseFfmpegVersion, whichExecutable } from './ffmpeg-locator.js';
+import { ProcessRegistry } from './process-registry.js';
+import { makeTempDir } from '../test-support/temp-dir.js';
+
+const processes = new ProcessRegistry(pino({ level: 'silent' }));
+let dir: string;
+let cleanup: () => Promise<void>;
+beforeEach(async () => ({ dir, cleanup } = await makeTempDir()));
+afterEach(() => cleanup());
+
+describe('ffmpeg locator', () => {
+  it('orders candidates: setting, FFMPEG_PATH, bundled, PATH', async () => {
+    const list = await ffmpegCandidates({ setting: '/opt/a/ffmpeg', env: { FFMPEG_PATH: '/opt/b/ffmpeg', PATH: process.env.PATH }, resourcesDir: '/app/resources', platform: 'linux' });
+    expect(list.map((c) => c.source)).toEqual(['setting', 'env', 'bundled', 'path']);
+    expect(list[2]?.path).toBe(path.join('/app/resources', 'ffmpeg', 'ffmpeg'));
+  });
+
+  it('skips a setting that points nowhere, says why, and falls back to PATH', async () => {
+    const env = { PATH: process.env.PATH };
+    const result = await locateFfmpeg(await ffmpegCandidates({ setting: path.join(dir, 'missing-ffmpeg'), env, resourcesDir: null }), processes, env);
+    expect(result.found).toBe(true);
+    if (!result.found) return;
+    expect(result.source).toBe('path');
+    expect(result.version).toMatch(/^\d+\.\d+/);
+    expect(result.ffprobePath).toMatch(/ffprobe/);
+    expect(result.skipped[0]?.reason).toMatch(/setting: .*ENOENT/);
+  });
+
+  it('rejects a file that is not ffmpeg and explains how to fix it when nothing works', async () => {
+    const fake = path.join(dir, 'ffmpeg');
+    await fs.writeFile(fake, '#!/bin/sh\necho hello\n', { mode: 0o755 });
+    const env = { PATH: dir };
+    const result = await locateFfmpeg(await ffmpegCandidates({ setting: '', env, resourcesDir: null }), processes, env);
+    expect(result.found).toBe(false);
+    if (result.found) return;
+    expect(result.reason).toMatch(/^ffmpeg not found: set FFMPEG_PATH/);
+    expect(result.skipped).toHaveLength(1);
+  });
+
+  it('parses versions and finds executables on PATH', async () => {
+    expect(parseFfmpegVersion('ffmpeg version 5.1.6-0+deb12u1 Copyright (c) 2000-2024')).toBe('5.1.6-0+deb12u1');
+    expect(parseFfmpegVersion('ffmpeg version n7.1 Copyright')).toBe('n7.1');
+    expect(parseFfmpegVersion('garbage')).toBeNull();
+    expect(await whichExecutable('sh')).toMatch(/\/sh$/);
+    expect(await whichExecutable('surely-not-a-command-here')).toBeNull();
+  });
+});
