@@ -10,6 +10,6 @@ export async function ensureWritableDataDir(dir: string): Promise<void> {
     await fs.rm(probe);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    throw new Error(`data dir ${dir} is not writable (${e.code ?? e.message}); choose another with --data-dir or FRAMEHOUSE_DATA_DIR`);
+    throw new Error(`data dir ${dir} is not writable (${e.code ?? e.message}); choose another with --data-dir or FRAMEHOUSE_DATA_DIR`, { cause: err });
   }
 }

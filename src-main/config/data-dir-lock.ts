@@ -29,7 +29,7 @@ export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number.parseInt(await fs.readFile(file, 'utf8').catch(() => ''), 10);
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
-        throw new Error(`data dir ${dir} is in use by another Framehouse (pid ${pid}); stop it or choose another --data-dir`);
+        throw new Error(`data dir ${dir} is in use by another Framehouse (pid ${pid}); stop it or choose another --data-dir`, { cause: err });
       }
       await fs.rm(file, { force: true });
     }

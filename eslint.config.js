@@ -1,0 +1,56 @@
+// Layers are enforced here, as VS Code does: only the desktop shell and the preload
+// may import Electron; only their two IPC wrappers touch ipcMain/ipcRenderer; the
+// renderer takes nothing from the server but types.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const electronBan = {
+  name: 'electron',
+  message: 'Only src-main/electron/ and src-preload/ may import Electron: the studio server runs under plain Node.',
+};
+
+export default tseslint.config(
+  { ignores: ['dist/', 'release/', 'node_modules/', 'test-results/', 'playwright-report/', 'e2e/screenshots/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-restricted-imports': ['error', { paths: [electronBan] }],
+    },
+  },
+  {
+    files: ['src-main/electron/**/*.ts', 'src-preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'Use the typed wrappers (src-main/electron/ipc.ts, src-preload/index.ts).' }] },
+      ],
+    },
+  },
+  {
+    files: ['src-main/electron/ipc.ts', 'src-preload/index.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', { paths: [electronBan] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/src-main/**'], allowTypeImports: true, message: 'The renderer may import only types from the server (src-main/api/contract.ts).' }] },
+      ],
+    },
+  },
+  {
+    files: ['src-renderer/vite.config.ts'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+);
