@@ -12,7 +12,7 @@ const electronBan = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'release/', 'node_modules/', 'test-results/', 'playwright-report/', 'e2e/screenshots/'] },
+  { ignores: ['dist/', 'release/', 'node_modules/', 'test-results/', 'test-reports/', 'playwright-report/', 'e2e/screenshots/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -11,7 +11,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   timeout: 30_000,
-  reporter: process.env.CI ? [['list']] : [['list']],
+  reporter: [['list'], ['json', { outputFile: '../test-reports/e2e.json' }]],
   use: {
     viewport: { width: 1440, height: 900 },
     colorScheme: 'dark',
