@@ -111,3 +111,36 @@ describe('framehouse serve', () => {
     expect((await fetch(`${again.url}api/health`)).status).toBe(200);
   });
 });
+
+describe('running under a parent (the desktop shell)', () => {
+  it('reports ready and every listener move over IPC, and stops when the parent goes away', async () => {
+    const { fork } = await import('node:child_process');
+    const { cliPath } = await import('./test-support/studio-process.js');
+    const child = fork(cliPath, ['serve', '--http-port', '0', '--data-dir', dir], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], env: { ...process.env, FRAMEHOUSE_LOG_LEVEL: 'warn' } });
+    const messages: { type: string; url: string; token?: string }[] = [];
+    child.on('message', (m) => messages.push(m as (typeof messages)[number]));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      await expect.poll(() => messages.length, { timeout: 10_000 }).toBe(1);
+      const ready = messages[0]!;
+      expect(ready).toMatchObject({ type: 'ready', url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/), token: expect.any(String) });
+
+      const blocker = net.createServer();
+      await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+      const port = (blocker.address() as net.AddressInfo).port;
+      await new Promise((r) => blocker.close(r));
+      const res = await fetch(`${ready.url}api/settings`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${ready.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ httpPort: port }),
+      });
+      expect(res.status).toBe(200);
+      await expect.poll(() => messages.at(-1)).toEqual({ type: 'moved', url: `http://127.0.0.1:${port}/` });
+
+      child.disconnect();
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});

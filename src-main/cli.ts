@@ -26,9 +26,11 @@ async function serve(argv: string[]): Promise<number> {
     process.stdout.write(`${studioVersion}\n`);
     return 0;
   }
+  const parent = parentChannel();
   const studio: Studio = await createStudio({
     ...options,
     resourcesDir: process.env.FRAMEHOUSE_RESOURCES_DIR || null,
+    onHttpMoved: (url) => parent?.({ type: 'moved', url }),
   });
   let urls: StudioUrls;
   try {
@@ -39,7 +41,7 @@ async function serve(argv: string[]): Promise<number> {
   }
   printUrls(urls);
   studio.log.info(`Framehouse ${studioVersion} serving ${urls.http} (data dir ${studio.dataDir})`);
-  parentChannel()?.({ type: 'ready', url: urls.http, token: studio.token });
+  parent?.({ type: 'ready', url: urls.http, token: studio.token });
 
   await new Promise<void>((resolve) => {
     const shutdown = (why: string) => {

@@ -28,6 +28,8 @@ export interface StudioOptions {
   resourcesDir?: string | null;
   rendererDir?: string;
   logToConsole?: boolean;
+  /** Told when a settings change moved the HTTP listener (the desktop shell follows it). */
+  onHttpMoved?: (url: string) => void;
 }
 
 export interface StudioUrls {
@@ -102,7 +104,9 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         keys: ['host', 'httpPort'],
         async apply(settings) {
           const address = await listener!.listen(settings.host, settings.httpPort);
-          return { listener: 'http', url: urlsFor(address, settings.host, token).http };
+          const url = urlsFor(address, settings.host, token).http;
+          options.onHttpMoved?.(url);
+          return { listener: 'http', url };
         },
       },
       { keys: ['host', 'allowedHosts'], apply: async () => hosts.invalidate() },

@@ -38,6 +38,8 @@ export function describeValidation(context: string | undefined, issue: Validatio
     const names = (Array.isArray(extra) ? extra : [extra]).map(String);
     return `${where ? `${where}.` : ''}${names.join(', ')}: unknown field`;
   }
+  // A regular expression means nothing to the person who typed the value.
+  if (issue.keyword === 'pattern') return `${where || 'request'}: contains characters that are not allowed here`;
   return `${where || 'request'}: ${issue.message ?? 'is not valid'}`;
 }
 

@@ -15,9 +15,11 @@ let server: StudioServerProcess | null = null;
 let window: BrowserWindow | null = null;
 let quitting = false;
 
+const studioOrigin = () => (server ? new URL(server.connection().url).origin : '');
+
 function openWindow(): void {
   if (!server) return;
-  window = createStudioWindow(server.connection.url, preloadPath);
+  window = createStudioWindow(server.connection().url, preloadPath, studioOrigin);
   window.on('closed', () => (window = null));
 }
 
@@ -37,10 +39,12 @@ async function boot(): Promise<void> {
     app.exit(1);
     return;
   }
-  const connection = server.connection;
+  const studio = server;
+  // A port change in Settings moves the server; the window follows it.
+  studio.onMoved((url) => void window?.loadURL(url));
   registerIpcHandlers(
     {
-      'studio:connection': () => connection,
+      'studio:connection': () => studio.connection(),
       'dialog:open-files': async (options) => {
         const result = await showOpenDialog({
           title: options.title,
@@ -59,9 +63,9 @@ async function boot(): Promise<void> {
         if (error) throw new Error(error);
       },
     },
-    () => new URL(connection.url).origin,
+    studioOrigin,
   );
-  installAppMenu({ dataDir, openInBrowser: () => void shell.openExternal(connection.url) });
+  installAppMenu({ dataDir, openInBrowser: () => void shell.openExternal(studio.connection().url) });
   openWindow();
 }
 

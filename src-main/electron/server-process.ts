@@ -8,8 +8,13 @@ interface ReadyMessage {
   token: string;
 }
 
-const isReady = (m: unknown): m is ReadyMessage =>
-  typeof m === 'object' && m !== null && (m as ReadyMessage).type === 'ready' && typeof (m as ReadyMessage).url === 'string';
+interface MovedMessage {
+  type: 'moved';
+  url: string;
+}
+
+const isMessage = <T extends { type: string; url: string }>(m: unknown, type: T['type']): m is T =>
+  typeof m === 'object' && m !== null && (m as T).type === type && typeof (m as T).url === 'string';
 
 /** The little the shell needs from either kind of child process. */
 interface ServerChild {
@@ -47,7 +52,9 @@ function spawnServer(cliPath: string, args: string[], env: NodeJS.ProcessEnv): S
 }
 
 export interface StudioServerProcess {
-  connection: StudioConnection;
+  /** Current URL and token; the URL changes when Settings move the HTTP listener. */
+  connection(): StudioConnection;
+  onMoved(listener: (url: string) => void): void;
   stop(): Promise<void>;
 }
 
@@ -73,11 +80,20 @@ export function startStudioServer(cliPath: string, args: string[]): Promise<Stud
       reject(new Error(lastLine ?? `the studio server exited with code ${code}`));
     };
     const stopWaiting = child.onExit(onExit);
+    let connection: StudioConnection | null = null;
+    const movedListeners: ((url: string) => void)[] = [];
     child.onMessage((message) => {
-      if (!isReady(message)) return;
+      if (connection && isMessage<MovedMessage>(message, 'moved')) {
+        connection = { ...connection, url: message.url };
+        for (const listener of movedListeners) listener(message.url);
+        return;
+      }
+      if (connection || !isMessage<ReadyMessage>(message, 'ready')) return;
       stopWaiting();
+      connection = { url: message.url, token: message.token };
       resolve({
-        connection: { url: message.url, token: message.token },
+        connection: () => connection!,
+        onMoved: (listener) => movedListeners.push(listener),
         stop: () =>
           new Promise<void>((done) => {
             const timer = setTimeout(() => child.terminate(true), 10_000);

@@ -1,9 +1,8 @@
 import path from 'node:path';
 import { BrowserWindow, shell } from 'electron';
 
-/** The studio window: sandboxed, isolated, no Node; it may only show the studio's own origin. */
-export function createStudioWindow(url: string, preloadPath: string): BrowserWindow {
-  const origin = new URL(url).origin;
+/** The studio window: sandboxed, isolated, no Node; it may only show the studio's own (current) origin. */
+export function createStudioWindow(url: string, preloadPath: string, studioOrigin: () => string): BrowserWindow {
   const win = new BrowserWindow({
     width: 1440,
     height: 900,
@@ -23,11 +22,11 @@ export function createStudioWindow(url: string, preloadPath: string): BrowserWin
   });
   win.once('ready-to-show', () => win.show());
   win.webContents.on('will-navigate', (event, target) => {
-    if (new URL(target).origin !== origin) event.preventDefault();
+    if (new URL(target).origin !== studioOrigin()) event.preventDefault();
   });
   // Links to anywhere else open in the user's browser, never inside the studio window.
   win.webContents.setWindowOpenHandler(({ url: target }) => {
-    if (/^https?:/.test(target) && new URL(target).origin !== origin) void shell.openExternal(target);
+    if (/^https?:/.test(target) && new URL(target).origin !== studioOrigin()) void shell.openExternal(target);
     return { action: 'deny' };
   });
   void win.loadURL(url);

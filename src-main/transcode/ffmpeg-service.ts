@@ -44,7 +44,7 @@ export class FfmpegService extends EventEmitter<FfmpegServiceEvents> {
   /** The current picture, without waiting for a probe under way. */
   status(): FfmpegStatus {
     const located = this.located;
-    if (!located) return { available: false, reason: 'ffmpeg has not been looked for yet' };
+    if (!located) return { available: false, reason: 'looking for ffmpeg…' };
     if (!located.found) return { available: false, reason: located.reason };
     return {
       available: true,
@@ -72,47 +72,62 @@ export class FfmpegService extends EventEmitter<FfmpegServiceEvents> {
     await this.pending?.catch(() => undefined);
   }
 
-  /** Looks for ffmpeg again and tests the encoders (from the cache unless forced). */
+  /**
+   * Looks for ffmpeg again and tests the encoders (from the cache unless forced).
+   * Announces the start (probing: true) and the result, and answers with the state
+   * after the probe, never a stale "probing".
+   */
   refresh(options: { force?: boolean } = {}): Promise<FfmpegStatus> {
     if (this.closed) return Promise.resolve(this.status());
-    const run = this.pending ?? Promise.resolve();
-    const next = run.then(() => this.locateAndProbe(options.force ?? false));
-    const tracked = next.finally(() => {
+    const previous = this.pending ?? Promise.resolve();
+    const settle = () => {
       if (this.pending === tracked) this.pending = null;
-      this.emit('status', this.status());
-    });
+      const status = this.status();
+      this.emit('status', status);
+      return status;
+    };
+    const tracked: Promise<FfmpegStatus> = previous
+      .catch(() => undefined)
+      .then(() => this.locateAndProbe(options.force ?? false))
+      .then(settle, (err: unknown) => {
+        settle();
+        throw err;
+      });
     this.pending = tracked;
+    this.emit('status', this.status());
     return tracked;
   }
 
-  private async locateAndProbe(force: boolean): Promise<FfmpegStatus> {
+  /** Until it finishes, the previous answer stays visible (with probing: true). */
+  private async locateAndProbe(force: boolean): Promise<void> {
     const { processes, env, log } = this.deps;
     const candidates = await ffmpegCandidates({ setting: this.deps.ffmpegPathSetting(), env, resourcesDir: this.deps.resourcesDir });
-    this.located = await locateFfmpeg(candidates, processes, env);
-    this.encoders = [];
-    this.probedAt = null;
-    if (!this.located.found) {
-      log.warn(this.located.reason);
-      return this.status();
+    const located = await locateFfmpeg(candidates, processes, env);
+    if (!located.found) {
+      log.warn(located.reason);
+      [this.located, this.encoders, this.probedAt] = [located, [], null];
+      return;
     }
-    for (const skipped of this.located.skipped) log.warn(`ffmpeg candidate ${skipped.path} skipped: ${skipped.reason}`);
-    const key = await this.cacheKey(this.located.path, this.located.version);
-    if (this.closed) return this.status();
+    for (const skipped of located.skipped) log.warn(`ffmpeg candidate ${skipped.path} skipped: ${skipped.reason}`);
+    const key = await this.cacheKey(located.path, located.version);
+    if (this.closed) return;
     const cached = force ? undefined : this.readCache(key);
+    let encoders: EncoderStatus[];
+    let probedAt: number;
     if (cached) {
-      this.encoders = JSON.parse(cached.result_json) as EncoderStatus[];
-      this.probedAt = cached.probed_at;
+      encoders = JSON.parse(cached.result_json) as EncoderStatus[];
+      probedAt = cached.probed_at;
     } else {
-      this.encoders = await probeEncoders(this.located.path, processes);
-      if (this.closed) return this.status();
-      this.probedAt = Date.now();
+      encoders = await probeEncoders(located.path, processes);
+      if (this.closed) return;
+      probedAt = Date.now();
       this.deps.db
         .prepare('INSERT OR REPLACE INTO ffmpeg_probe (cache_key, result_json, probed_at) VALUES (?, ?, ?)')
-        .run(key, JSON.stringify(this.encoders), this.probedAt);
+        .run(key, JSON.stringify(encoders), probedAt);
     }
-    const working = this.encoders.filter((e) => e.works).map((e) => e.name);
-    log.info(`ffmpeg ${this.located.version} at ${this.located.path} (${this.located.source}); working encoders: ${working.join(', ') || 'none'}`);
-    return this.status();
+    [this.located, this.encoders, this.probedAt] = [located, encoders, probedAt];
+    const working = encoders.filter((e) => e.works).map((e) => e.name);
+    log.info(`ffmpeg ${located.version} at ${located.path} (${located.source}); working encoders: ${working.join(', ') || 'none'}`);
   }
 
   private readCache(key: string): ProbeCacheRow | undefined {

@@ -1,0 +1,47 @@
+import { useEffect } from 'react';
+import { EventsClient } from '../api/events';
+import { useStudio } from '../store';
+import { dispatchStudioEvent } from '../store/dispatch-event';
+import { sectionFromHash } from './sections';
+
+const VERIFY_EVERY_MS = 5000;
+
+/**
+ * While the studio UI is mounted (signed in): fetch the first snapshot, keep the
+ * event socket open, and follow the section in the address bar.
+ */
+export function useStudioSession(): void {
+  useEffect(() => {
+    const state = useStudio.getState();
+    void state.loadSystem();
+    void state.loadSettings();
+
+    // A socket refused again and again may mean the session is gone (the studio
+    // restarted with a new token), which the socket itself cannot tell us.
+    let lastVerify = 0;
+    const client = new EventsClient({
+      state: (socketState, info) => {
+        const current = useStudio.getState();
+        current.setSocketState(socketState, info);
+        const now = Date.now();
+        if (socketState === 'closed' && now - lastVerify > VERIFY_EVERY_MS) {
+          lastVerify = now;
+          void current.verifySession();
+        }
+      },
+      event: dispatchStudioEvent,
+    });
+    client.start();
+
+    const onHashChange = () => {
+      const section = sectionFromHash();
+      if (section) useStudio.getState().setSection(section);
+    };
+    window.addEventListener('hashchange', onHashChange);
+
+    return () => {
+      client.stop();
+      window.removeEventListener('hashchange', onHashChange);
+    };
+  }, []);
+}

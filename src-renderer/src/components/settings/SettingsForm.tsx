@@ -1,0 +1,143 @@
+import type { FormEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { SettingKey } from '../../../../src-main/api/contract';
+import { isChanged, logLevels, type SettingsDraft } from '../../lib/settings-draft';
+import { platform } from '../../platform';
+import { useStudio } from '../../store';
+import { FolderIcon } from '../icons';
+import { HostField } from './HostField';
+import { SettingField } from './SettingField';
+import { SETTINGS_FORM_ID } from './setting-meta';
+
+const portHelp: Record<'httpPort' | 'rtmpPort' | 'srtPort', string> = {
+  httpPort: 'UI, API and playback; this page follows a change. 0 picks a free port.',
+  rtmpPort: 'OBS and ffmpeg publish here. 0 picks a free port.',
+  srtPort: 'SRT ingest for lossy networks. 0 picks a free port.',
+};
+
+export function SettingsForm({ draft }: { draft: SettingsDraft }) {
+  const { settings, editSetting, saveSettings, pickError } = useStudio(
+    useShallow((s) => ({
+      settings: s.settingsView?.settings,
+      editSetting: s.editSetting,
+      saveSettings: s.saveSettings,
+      pickError: s.showNotice,
+    })),
+  );
+  if (!settings) return null;
+
+  const dirty = (key: SettingKey) => isChanged(draft, settings, key);
+  const textProps = <K extends Exclude<SettingKey, 'logLevel'>>(key: K) => ({
+    id: `setting-${key}`,
+    'data-testid': `setting-${key}`,
+    value: draft[key],
+    spellCheck: false,
+    autoComplete: 'off',
+    onChange: (event: { target: { value: string } }) => editSetting(key, event.target.value),
+  });
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    void saveSettings();
+  };
+
+  const browseFfmpeg = async () => {
+    try {
+      const [picked] = await platform.pickFiles({ title: 'Choose the ffmpeg program', multiple: false });
+      if (picked?.path) editSetting('ffmpegPath', picked.path);
+    } catch (err) {
+      pickError('danger', err instanceof Error ? err.message : String(err));
+    }
+  };
+
+  return (
+    <form id={SETTINGS_FORM_ID} className="settings-form" data-testid="settings-form" onSubmit={onSubmit} noValidate>
+      <fieldset className="panel">
+        <legend className="panel-title">Network</legend>
+        <div className="panel-body settings-grid">
+          <div className="span-all">
+            <SettingField
+              settingKey="host"
+              controlId="setting-host"
+              dirty={dirty('host')}
+              help="Address every listener binds to. LAN lets phones, cameras and other computers reach the studio."
+            >
+              <HostField id="setting-host" value={draft.host} onChange={(value) => editSetting('host', value)} />
+            </SettingField>
+          </div>
+          {(['httpPort', 'rtmpPort', 'srtPort'] as const).map((key) => (
+            <SettingField key={key} settingKey={key} controlId={`setting-${key}`} dirty={dirty(key)} help={portHelp[key]}>
+              <input {...textProps(key)} className="input input-port" type="text" inputMode="numeric" />
+            </SettingField>
+          ))}
+          <div className="span-all">
+            <SettingField
+              settingKey="allowedHosts"
+              controlId="setting-allowedHosts"
+              dirty={dirty('allowedHosts')}
+              help="One per line. Extra names browsers may use to reach the studio, such as studio.local; requests for any other name are refused."
+            >
+              <textarea
+                {...textProps('allowedHosts')}
+                className="input input-mono"
+                rows={3}
+                placeholder={'studio.local\n192.168.1.20'}
+              />
+            </SettingField>
+          </div>
+        </div>
+      </fieldset>
+
+      <fieldset className="panel">
+        <legend className="panel-title">Media and logging</legend>
+        <div className="panel-body settings-grid">
+          <div className="span-all">
+            <SettingField
+              settingKey="ffmpegPath"
+              controlId="setting-ffmpegPath"
+              dirty={dirty('ffmpegPath')}
+              help={
+                platform.nativePaths
+                  ? 'Empty: FFMPEG_PATH, then the copy bundled with Framehouse, then PATH.'
+                  : 'Empty: FFMPEG_PATH, then the bundled copy, then PATH. Type the path as the studio machine sees it; browsing for it is only in the desktop app.'
+              }
+            >
+              <div className="input-row">
+                <input {...textProps('ffmpegPath')} className="input input-mono" type="text" placeholder="Automatic" />
+                {platform.nativePaths && (
+                  <button type="button" className="button" onClick={() => void browseFfmpeg()}>
+                    <FolderIcon size={14} />
+                    Browse…
+                  </button>
+                )}
+              </div>
+            </SettingField>
+          </div>
+          <SettingField
+            settingKey="logLevel"
+            controlId="setting-logLevel"
+            dirty={dirty('logLevel')}
+            help="Minimum level written to the console and the log file."
+          >
+            <select
+              id="setting-logLevel"
+              data-testid="setting-logLevel"
+              className="input select"
+              value={draft.logLevel}
+              onChange={(event) => {
+                const level = logLevels.find((l) => l === event.target.value);
+                if (level) editSetting('logLevel', level);
+              }}
+            >
+              {logLevels.map((level) => (
+                <option key={level} value={level}>
+                  {level}
+                </option>
+              ))}
+            </select>
+          </SettingField>
+        </div>
+      </fieldset>
+    </form>
+  );
+}

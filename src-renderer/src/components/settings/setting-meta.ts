@@ -1,0 +1,23 @@
+// Labels and help for each setting, next to the form that shows them.
+import type { SettingKey, SettingSource } from '../../../../src-main/api/contract';
+
+export const settingLabels: Record<SettingKey, string> = {
+  host: 'Listen address',
+  httpPort: 'HTTP port',
+  rtmpPort: 'RTMP port',
+  srtPort: 'SRT port',
+  ffmpegPath: 'ffmpeg path',
+  logLevel: 'Log level',
+  allowedHosts: 'Allowed host names',
+};
+
+export const sourceLabels: Record<SettingSource, string> = {
+  default: 'default',
+  file: 'config file',
+  env: 'environment',
+  cli: 'command line',
+  api: 'saved here',
+};
+
+/** The Save button sits in the sticky bar outside the form and submits it by id. */
+export const SETTINGS_FORM_ID = 'settings-form';

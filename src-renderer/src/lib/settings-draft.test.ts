@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { Settings } from '../../../src-main/api/contract';
+import { buildPatch, changedKeys, fieldOfDetail, parseHostList, rebaseDraft, toDraft, withoutBodyPrefix } from './settings-draft';
+
+const saved: Settings = {
+  host: '127.0.0.1',
+  httpPort: 8935,
+  rtmpPort: 1935,
+  srtPort: 8890,
+  ffmpegPath: '',
+  logLevel: 'info',
+  allowedHosts: ['studio.local'],
+};
+
+describe('settings draft', () => {
+  it('round-trips without changes', () => {
+    const draft = toDraft(saved);
+    expect(changedKeys(draft, saved)).toEqual([]);
+    expect(buildPatch(draft, saved)).toEqual({ patch: {}, error: null });
+  });
+
+  it('sends only what changed, typed', () => {
+    const draft = { ...toDraft(saved), httpPort: ' 9000 ', allowedHosts: 'studio.local\n\n  cam.lan  \n', logLevel: 'debug' as const };
+    expect(buildPatch(draft, saved)).toEqual({
+      patch: { httpPort: 9000, allowedHosts: ['studio.local', 'cam.lan'], logLevel: 'debug' },
+      error: null,
+    });
+  });
+
+  it('ignores formatting-only edits', () => {
+    const draft = { ...toDraft(saved), host: ' 127.0.0.1 ', allowedHosts: '\nstudio.local\n' };
+    expect(changedKeys(draft, saved)).toEqual([]);
+  });
+
+  it('refuses a port that is not a number, and leaves the range to the server', () => {
+    const bad = buildPatch({ ...toDraft(saved), rtmpPort: '19x5' }, saved);
+    expect(bad.error).toEqual({ key: 'rtmpPort', message: 'rtmpPort: must be a whole number (0 to 65535)' });
+    expect(buildPatch({ ...toDraft(saved), rtmpPort: '70000' }, saved).patch).toEqual({ rtmpPort: 70000 });
+  });
+
+  it('rebases untouched fields onto new server values and keeps edits', () => {
+    const draft = { ...toDraft(saved), rtmpPort: '2000' };
+    const after = { ...saved, httpPort: 9100, rtmpPort: 1936 };
+    const next = rebaseDraft(draft, saved, after);
+    expect(next.httpPort).toBe('9100');
+    expect(next.rtmpPort).toBe('2000');
+  });
+
+  it('splits host lists on lines and commas', () => {
+    expect(parseHostList(' a.local, b.local\n\nc.local ')).toEqual(['a.local', 'b.local', 'c.local']);
+  });
+});
+
+describe('fieldOfDetail', () => {
+  it.each([
+    ['httpPort: must be an integer', 'httpPort'],
+    ['body.httpPort: must be <= 65535', 'httpPort'],
+    ['body.allowedHosts.0: must NOT have fewer than 1 characters', 'allowedHosts'],
+    ['/body/host must match pattern', 'host'],
+    ['RTMP port 1935 on 127.0.0.1 is already in use; choose another', 'rtmpPort'],
+    ['10.9.9.9 is not an address of this machine; use 127.0.0.1 or 0.0.0.0', 'host'],
+    ['body: unknown field', null],
+    ['something else broke', null],
+  ])('%s → %s', (detail, key) => {
+    expect(fieldOfDetail(detail)).toBe(key);
+  });
+
+  it('drops the request part for display', () => {
+    expect(withoutBodyPrefix('body.httpPort: must be <= 65535')).toBe('httpPort: must be <= 65535');
+    expect(withoutBodyPrefix('httpPort: must be an integer')).toBe('httpPort: must be an integer');
+  });
+});

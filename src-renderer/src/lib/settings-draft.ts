@@ -1,0 +1,149 @@
+// The settings form edits text, the API takes typed values: this module converts
+// between the two and works out what actually changed, so a save sends only those
+// keys (a pinned or untouched setting is never rewritten by accident).
+import type { LogLevel, SettingKey, Settings, SettingsPatch } from '../../../src-main/api/contract';
+
+/** One text value per setting; the log level is already a closed choice. */
+export type SettingsDraft = { [K in SettingKey]: K extends 'logLevel' ? LogLevel : string };
+
+export interface FieldError {
+  /** The setting the message is about, when the message names one. */
+  key: SettingKey | null;
+  message: string;
+}
+
+/** Form order. Typed as a record first so a setting added to the contract cannot be forgotten. */
+const keyOrder: Record<SettingKey, number> = {
+  host: 0,
+  httpPort: 1,
+  rtmpPort: 2,
+  srtPort: 3,
+  ffmpegPath: 4,
+  logLevel: 5,
+  allowedHosts: 6,
+};
+export const settingKeys = (Object.keys(keyOrder) as SettingKey[]).sort((a, b) => keyOrder[a] - keyOrder[b]);
+
+export const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+
+const portKeys = ['httpPort', 'rtmpPort', 'srtPort'] as const;
+type PortKey = (typeof portKeys)[number];
+
+function isPortKey(key: SettingKey): key is PortKey {
+  return (portKeys as readonly SettingKey[]).includes(key);
+}
+
+export function toDraft(settings: Settings): SettingsDraft {
+  return {
+    host: settings.host,
+    httpPort: String(settings.httpPort),
+    rtmpPort: String(settings.rtmpPort),
+    srtPort: String(settings.srtPort),
+    ffmpegPath: settings.ffmpegPath,
+    logLevel: settings.logLevel,
+    allowedHosts: settings.allowedHosts.join('\n'),
+  };
+}
+
+/** One host per line; blank lines and surrounding spaces do not count. */
+export function parseHostList(text: string): string[] {
+  return text
+    .split(/[\n,]/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
+}
+
+/** Whether the form value differs from the saved one, ignoring formatting-only edits. */
+export function isChanged(draft: SettingsDraft, settings: Settings, key: SettingKey): boolean {
+  switch (key) {
+    case 'allowedHosts': {
+      const next = parseHostList(draft.allowedHosts);
+      return next.length !== settings.allowedHosts.length || next.some((h, i) => h !== settings.allowedHosts[i]);
+    }
+    case 'logLevel':
+      return draft.logLevel !== settings.logLevel;
+    default:
+      return draft[key].trim() !== String(settings[key]);
+  }
+}
+
+export function changedKeys(draft: SettingsDraft, settings: Settings): SettingKey[] {
+  return settingKeys.filter((key) => isChanged(draft, settings, key));
+}
+
+/**
+ * The patch to PUT, or the first value that cannot even be typed (a port that is not
+ * a number). Everything else, ranges included, is left to the server, whose 400
+ * message the form shows next to the field it names.
+ */
+export function buildPatch(
+  draft: SettingsDraft,
+  settings: Settings,
+): { patch: SettingsPatch; error: null } | { patch: null; error: FieldError } {
+  const patch: SettingsPatch = {};
+  for (const key of changedKeys(draft, settings)) {
+    if (isPortKey(key)) {
+      const text = draft[key].trim();
+      // Only the format is checked here; the range is the server's to judge.
+      if (!/^\d{1,9}$/.test(text)) {
+        return { patch: null, error: { key, message: `${key}: must be a whole number (0 to 65535)` } };
+      }
+      patch[key] = Number(text);
+    } else if (key === 'allowedHosts') {
+      patch.allowedHosts = parseHostList(draft.allowedHosts);
+    } else if (key === 'logLevel') {
+      patch.logLevel = draft.logLevel;
+    } else {
+      patch[key] = draft[key].trim();
+    }
+  }
+  return { patch, error: null };
+}
+
+/**
+ * Settings changed under an open form (another window saved, or our own save came
+ * back): take the new value for every field the user has not touched, keep the rest.
+ */
+export function rebaseDraft(draft: SettingsDraft, before: Settings, after: Settings): SettingsDraft {
+  const next = toDraft(after);
+  const result = { ...next };
+  for (const key of settingKeys) {
+    if (isChanged(draft, before, key)) copyField(result, draft, key);
+  }
+  return result;
+}
+
+function copyField<K extends SettingKey>(target: SettingsDraft, source: SettingsDraft, key: K): void {
+  target[key] = source[key];
+}
+
+/**
+ * Which setting a server message is about. The server words them "httpPort: must be
+ * an integer", with or without the request part in front ("body.httpPort: ...");
+ * JSON-pointer style ("/body/allowedHosts/0 ...") is accepted too.
+ */
+export function fieldOfDetail(detail: string): SettingKey | null {
+  const match = /^\s*\/?([A-Za-z]+)/.exec(withoutBodyPrefix(detail));
+  const name = match?.[1];
+  if (name !== undefined && (settingKeys as readonly string[]).includes(name)) return name as SettingKey;
+  return listenerField(detail);
+}
+
+/**
+ * A listener that could not move answers 409 in words ("RTMP port 1935 on 127.0.0.1
+ * is already in use…", "10.0.0.9 is not an address of this machine…"); point at the
+ * field the user has to change.
+ */
+function listenerField(detail: string): SettingKey | null {
+  const port = /^\s*(HTTP|RTMP|SRT) port\b/i.exec(detail)?.[1]?.toLowerCase();
+  if (port === 'http') return 'httpPort';
+  if (port === 'rtmp') return 'rtmpPort';
+  if (port === 'srt') return 'srtPort';
+  if (/is not an address of this machine/i.test(detail)) return 'host';
+  return null;
+}
+
+/** "body.httpPort: must be <= 65535" → "httpPort: must be <= 65535": the request part means nothing to a user. */
+export function withoutBodyPrefix(detail: string): string {
+  return detail.replace(/^\s*\/?body[./]/, '');
+}

@@ -1,0 +1,20 @@
+// One store for the whole UI, made of feature slices. Components select single
+// fields, or several with useShallow, so a status tick every 2 s re-renders only
+// what shows it.
+import { create } from 'zustand';
+import { createAuthSlice } from './auth.slice';
+import { createConnectionSlice } from './connection.slice';
+import { createSettingsSlice } from './settings.slice';
+import { createSystemSlice } from './system.slice';
+import type { StudioState } from './types';
+import { createUiSlice } from './ui.slice';
+
+export const useStudio = create<StudioState>()((...a) => ({
+  ...createAuthSlice(...a),
+  ...createConnectionSlice(...a),
+  ...createSystemSlice(...a),
+  ...createSettingsSlice(...a),
+  ...createUiSlice(...a),
+}));
+
+export type { StudioState } from './types';

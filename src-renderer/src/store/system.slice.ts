@@ -1,0 +1,69 @@
+import type { FfmpegStatus, SystemStatus } from '../../../src-main/api/contract';
+import { errorMessage } from '../api/api-error';
+import { api } from '../api/endpoints';
+import type { SliceCreator } from './types';
+
+export interface SystemSlice {
+  system: SystemStatus | null;
+  ffmpeg: FfmpegStatus | null;
+  systemError: string | null;
+  /** This window asked for a re-probe and is waiting for the answer. */
+  probeRequested: boolean;
+  probeError: string | null;
+  loadSystem(): Promise<void>;
+  reprobeEncoders(): Promise<void>;
+  applySystemStatus(status: SystemStatus): void;
+  applyFfmpegStatus(status: FfmpegStatus): void;
+}
+
+export const createSystemSlice: SliceCreator<SystemSlice> = (set, get) => ({
+  system: null,
+  ffmpeg: null,
+  systemError: null,
+  probeRequested: false,
+  probeError: null,
+
+  async loadSystem() {
+    try {
+      const { ffmpeg, ...system } = await api.system();
+      set({ system, ffmpeg: settled(ffmpeg), systemError: null });
+    } catch (err) {
+      set({ systemError: errorMessage(err) });
+    }
+  },
+
+  async reprobeEncoders() {
+    if (get().probeRequested) return;
+    set({ probeRequested: true, probeError: null });
+    try {
+      set({ ffmpeg: settled(await api.probeFfmpeg()) });
+    } catch (err) {
+      set({ probeError: errorMessage(err) });
+    } finally {
+      set({ probeRequested: false });
+    }
+  },
+
+  applySystemStatus(system) {
+    set({ system });
+  },
+
+  applyFfmpegStatus(ffmpeg) {
+    set({ ffmpeg });
+  },
+});
+
+/**
+ * HTTP answers about ffmpeg come after any probe under way has finished (the server
+ * waits for it), yet they can still carry `probing: true` from inside that probe.
+ * Only events say a probe is running; believing the flag here could leave the UI
+ * stuck on "probing" when the closing event raced ahead of the HTTP answer.
+ */
+function settled(status: FfmpegStatus): FfmpegStatus {
+  return status.available ? { ...status, probing: false } : status;
+}
+
+/** A probe is running, whether this window or another one started it. */
+export function isProbing(state: Pick<SystemSlice, 'ffmpeg' | 'probeRequested'>): boolean {
+  return state.probeRequested || (state.ffmpeg?.available === true && state.ffmpeg.probing);
+}

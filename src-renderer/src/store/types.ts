@@ -1,0 +1,12 @@
+// The combined store's shape. Slices import this type (type-only) to reach each other
+// through get(), so there is no runtime cycle between slice files.
+import type { StateCreator } from 'zustand';
+import type { AuthSlice } from './auth.slice';
+import type { ConnectionSlice } from './connection.slice';
+import type { SettingsSlice } from './settings.slice';
+import type { SystemSlice } from './system.slice';
+import type { UiSlice } from './ui.slice';
+
+export type StudioState = AuthSlice & ConnectionSlice & SystemSlice & SettingsSlice & UiSlice;
+
+export type SliceCreator<Slice> = StateCreator<StudioState, [], [], Slice>;
