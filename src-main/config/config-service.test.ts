@@ -1,18 +1,15 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigService } from './config-service.js';
 import { readConfigFile } from './config-file.js';
-import { makeTempDir } from '../test-support/temp-dir.js';
+import { useTempDir } from '../test-support/temp-dir.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => ({ dir, cleanup } = await makeTempDir()));
-afterEach(() => cleanup());
+const tempDir = useTempDir();
 
 describe('config file', () => {
   it('keeps a corrupt file as config.json.bad and starts from defaults', async () => {
-    const file = path.join(dir, 'config.json');
+    const file = path.join(tempDir(), 'config.json');
     await fs.writeFile(file, '{"httpPort": 90');
     const { config, fileRead } = await ConfigService.load(file, { env: {}, cli: {} });
     expect(config.settings.httpPort).toBe(8935);
@@ -21,7 +18,7 @@ describe('config file', () => {
   });
 
   it('ignores unknown and ill-typed keys, keeps the good ones, and never overwrites an older .bad', async () => {
-    const file = path.join(dir, 'config.json');
+    const file = path.join(tempDir(), 'config.json');
     await fs.writeFile(`${file}.bad`, 'older');
     const original = JSON.stringify({ httpPort: 9100, rtmpPort: 'x', colour: 'blue' });
     await fs.writeFile(file, original);
@@ -38,7 +35,7 @@ describe('config file', () => {
 
 describe('config layers', () => {
   it('command line beats environment beats file beats default', async () => {
-    const file = path.join(dir, 'config.json');
+    const file = path.join(tempDir(), 'config.json');
     await fs.writeFile(file, JSON.stringify({ httpPort: 1, rtmpPort: 2, srtPort: 3 }));
     const { config } = await ConfigService.load(file, { env: { httpPort: 10, rtmpPort: 20 }, cli: { httpPort: 100 } });
     expect(config.settings).toMatchObject({ httpPort: 100, rtmpPort: 20, srtPort: 3, host: '127.0.0.1' });
@@ -47,7 +44,7 @@ describe('config layers', () => {
   });
 
   it('saves API changes to the file atomically and applies pinned ones for this run only', async () => {
-    const file = path.join(dir, 'config.json');
+    const file = path.join(tempDir(), 'config.json');
     const { config } = await ConfigService.load(file, { env: {}, cli: { httpPort: 100 } });
     const changes: string[][] = [];
     config.on('change', (c) => changes.push(c.changed));
@@ -56,7 +53,7 @@ describe('config layers', () => {
     expect(config.sources().httpPort).toBe('api');
     expect(JSON.parse(await fs.readFile(file, 'utf8'))).toEqual({ httpPort: 200, logLevel: 'debug' });
     expect(changes).toEqual([['httpPort', 'logLevel']]);
-    expect((await fs.readdir(dir)).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    expect((await fs.readdir(tempDir())).filter((f) => f.includes('.tmp-'))).toEqual([]);
 
     const restarted = await ConfigService.load(file, { env: {}, cli: { httpPort: 100 } });
     expect(restarted.config.settings.httpPort).toBe(100);

@@ -1,17 +1,14 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { applyMigrations, openDatabase } from './database.js';
-import { makeTempDir } from '../test-support/temp-dir.js';
+import { useTempDir } from '../test-support/temp-dir.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => ({ dir, cleanup } = await makeTempDir()));
-afterEach(() => cleanup());
+const tempDir = useTempDir();
 
 describe('studio database', () => {
   it('creates a WAL-mode file with the schema, and reopens without reapplying migrations', async () => {
-    const file = path.join(dir, 'framehouse.db');
+    const file = path.join(tempDir(), 'framehouse.db');
     const db = openDatabase(file);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.prepare('INSERT INTO ffmpeg_probe VALUES (?, ?, ?)').run('k', '[]', 1);
@@ -24,7 +21,7 @@ describe('studio database', () => {
   });
 
   it('applies migrations in order, in transactions, and refuses a database from a newer version', () => {
-    const file = path.join(dir, 'm.db');
+    const file = path.join(tempDir(), 'm.db');
     const db = openDatabase(file, []);
     expect(
       applyMigrations(db, [

@@ -24,31 +24,27 @@ interface ServerChild {
   terminate(force: boolean): void;
 }
 
+function serverChild(events: NodeJS.EventEmitter, stderr: NodeJS.ReadableStream | null, terminate: (force: boolean) => void): ServerChild {
+  return {
+    stderr,
+    onMessage: (listener) => events.on('message', listener),
+    onExit(listener) {
+      events.once('exit', listener);
+      return () => events.off('exit', listener);
+    },
+    terminate,
+  };
+}
+
 function spawnServer(cliPath: string, args: string[], env: NodeJS.ProcessEnv): ServerChild {
   if (app.isPackaged) {
     const child: UtilityProcess = utilityProcess.fork(cliPath, args, { serviceName: 'Framehouse studio server', stdio: 'pipe', env });
-    return {
-      stderr: child.stderr,
-      onMessage: (listener) => child.on('message', listener),
-      onExit(listener) {
-        child.once('exit', listener);
-        return () => child.off('exit', listener);
-      },
-      // On POSIX kill() sends SIGTERM, which the server handles; it has no stronger form.
-      terminate: () => void child.kill(),
-    };
+    // On POSIX kill() sends SIGTERM, which the server handles; it has no stronger form.
+    return serverChild(child, child.stderr, () => void child.kill());
   }
   const node = process.env.FRAMEHOUSE_NODE || process.env.npm_node_execpath || 'node';
   const child: ChildProcess = fork(cliPath, args, { execPath: node, stdio: ['ignore', 'inherit', 'pipe', 'ipc'], env });
-  return {
-    stderr: child.stderr,
-    onMessage: (listener) => child.on('message', listener),
-    onExit(listener) {
-      child.once('exit', listener);
-      return () => child.off('exit', listener);
-    },
-    terminate: (force) => void child.kill(force ? 'SIGKILL' : 'SIGTERM'),
-  };
+  return serverChild(child, child.stderr, (force) => void child.kill(force ? 'SIGKILL' : 'SIGTERM'));
 }
 
 export interface StudioServerProcess {

@@ -1,16 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { ffmpegCandidates, locateFfmpeg, parseFfmpegVersion, whichExecutable } from './ffmpeg-locator.js';
 import { ProcessRegistry } from './process-registry.js';
-import { makeTempDir } from '../test-support/temp-dir.js';
+import { useTempDir } from '../test-support/temp-dir.js';
 
 const processes = new ProcessRegistry(pino({ level: 'silent' }));
-let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => ({ dir, cleanup } = await makeTempDir()));
-afterEach(() => cleanup());
+const tempDir = useTempDir();
 
 describe('ffmpeg locator', () => {
   it('orders candidates: setting, FFMPEG_PATH, bundled, PATH', async () => {
@@ -21,7 +18,7 @@ describe('ffmpeg locator', () => {
 
   it('skips a setting that points nowhere, says why, and falls back to PATH', async () => {
     const env = { PATH: process.env.PATH };
-    const result = await locateFfmpeg(await ffmpegCandidates({ setting: path.join(dir, 'missing-ffmpeg'), env, resourcesDir: null }), processes, env);
+    const result = await locateFfmpeg(await ffmpegCandidates({ setting: path.join(tempDir(), 'missing-ffmpeg'), env, resourcesDir: null }), processes, env);
     expect(result.found).toBe(true);
     if (!result.found) return;
     expect(result.source).toBe('path');
@@ -31,9 +28,9 @@ describe('ffmpeg locator', () => {
   });
 
   it('rejects a file that is not ffmpeg and explains how to fix it when nothing works', async () => {
-    const fake = path.join(dir, 'ffmpeg');
+    const fake = path.join(tempDir(), 'ffmpeg');
     await fs.writeFile(fake, '#!/bin/sh\necho hello\n', { mode: 0o755 });
-    const env = { PATH: dir };
+    const env = { PATH: tempDir() };
     const result = await locateFfmpeg(await ffmpegCandidates({ setting: '', env, resourcesDir: null }), processes, env);
     expect(result.found).toBe(false);
     if (result.found) return;
