@@ -36,15 +36,16 @@ describe('framehouse serve', () => {
 
   it('takes settings from environment and config file, command line first', async () => {
     await fs.writeFile(path.join(dir, 'config.json'), JSON.stringify({ rtmpPort: 1111, srtPort: 2222, logLevel: 'error' }));
-    const studio = await start(['--data-dir', dir, '--http-port', '0', '--rtmp-port', '3333'], {
-      FRAMEHOUSE_RTMP_PORT: '4444',
-      FRAMEHOUSE_SRT_PORT: '5555',
+    const studio = await start(['--data-dir', dir, '--http-port', '0', '--rtmp-port', '0'], {
+      FRAMEHOUSE_RTMP_PORT: '0',
+      FRAMEHOUSE_SRT_PORT: '0',
+      FRAMEHOUSE_PUBLISH_PREFIX: 'cams/',
       FRAMEHOUSE_ADMIN_TOKEN: 'a-token-given-by-env-1234',
     });
     const res = await fetch(`${studio.url}api/settings`, { headers: { authorization: 'Bearer a-token-given-by-env-1234' } });
     const view = (await res.json()) as { settings: Record<string, unknown>; sources: Record<string, string> };
-    expect(view.settings).toMatchObject({ rtmpPort: 3333, srtPort: 5555, logLevel: 'warn' });
-    expect(view.sources).toMatchObject({ rtmpPort: 'cli', srtPort: 'env', logLevel: 'env' });
+    expect(view.settings).toMatchObject({ rtmpPort: 0, srtPort: 0, logLevel: 'warn', publishPrefix: 'cams/' });
+    expect(view.sources).toMatchObject({ rtmpPort: 'cli', srtPort: 'env', logLevel: 'env', publishPrefix: 'env' });
     await expect(fs.access(path.join(dir, 'admin-token'))).rejects.toThrow();
   });
 
@@ -116,7 +117,7 @@ describe('running under a parent (the desktop shell)', () => {
   it('reports ready and every listener move over IPC, and stops when the parent goes away', async () => {
     const { fork } = await import('node:child_process');
     const { cliPath } = await import('./test-support/studio-process.js');
-    const child = fork(cliPath, ['serve', '--http-port', '0', '--data-dir', dir], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], env: { ...process.env, FRAMEHOUSE_LOG_LEVEL: 'warn' } });
+    const child = fork(cliPath, ['serve', '--http-port', '0', '--data-dir', dir], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'], env: { ...process.env, FRAMEHOUSE_LOG_LEVEL: 'warn', FRAMEHOUSE_RTMP_PORT: '0', FRAMEHOUSE_SRT_PORT: '0' } });
     const messages: { type: string; url: string; token?: string }[] = [];
     child.on('message', (m) => messages.push(m as (typeof messages)[number]));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -12,7 +12,7 @@ function parentChannel(): ((message: unknown) => void) | null {
 }
 
 function printUrls(urls: StudioUrls): void {
-  const lines = [`http  ${urls.http}`, ...urls.lan.map((u) => `lan   ${u}`), `ui    ${urls.login}`];
+  const lines = [`http  ${urls.http}`, `rtmp  ${urls.rtmp}`, `srt   ${urls.srt}`, ...urls.lan.map((u) => `lan   ${u}`), `ui    ${urls.login}`];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -17,6 +17,17 @@ import { createStudioLogger, type StudioLogger } from './log/logger.js';
 import { SystemMonitor } from './system/system-status.js';
 import { FfmpegService, ProcessRegistry } from './transcode/index.js';
 import { appRoot, studioVersion } from './version.js';
+import { StreamStore } from './streams/stream-store.js';
+import { StreamRegistry } from './streams/stream-registry.js';
+import { RtmpServer } from './ingest/rtmp/rtmp-server.js';
+import { SrtServer } from './ingest/srt/srt-server.js';
+import { ffmpegSourceRunner } from './ingest/pull/index.js';
+import { mpegtsHttpIngest } from './ingest/mpegts-http/mpegts-http-ingest.js';
+import { PreviewService } from './delivery/preview-service.js';
+import { streamsRoutes } from './api/routes/streams.js';
+import { streamFilesRoutes } from './api/routes/stream-files.js';
+import { sendError } from './api/http-error.js';
+import { publishUrlsFor } from './ingest/publish-urls.js';
 
 export interface StudioOptions {
   dataDir: string;
@@ -37,12 +48,15 @@ export interface StudioUrls {
   /** Opens the UI signed in (sets the session cookie, then drops the token from the address bar). */
   login: string;
   lan: string[];
+  rtmp: string;
+  srt: string;
 }
 
 export interface Studio {
   readonly dataDir: string;
   readonly token: string;
   readonly app: FastifyInstance;
+  readonly events: StudioEvents;
   readonly log: StudioLogger['log'];
   start(): Promise<StudioUrls>;
   urls(): StudioUrls;
@@ -51,9 +65,14 @@ export interface Studio {
 
 const wildcard = (host: string) => host === '0.0.0.0' || host === '::';
 
-export function urlsFor(address: BoundAddress, bindHost: string, token: string): StudioUrls {
-  const local = wildcard(bindHost) ? '127.0.0.1' : bindHost;
-  const hostPart = (h: string) => (h.includes(':') ? `[${h}]` : h);
+/** The media folder: the setting when given (relative to the data dir), else <data-dir>/media. */
+export const mediaDir = (dataDir: string, setting: string) => path.resolve(dataDir, setting || 'media');
+
+const hostPart = (h: string) => (h.includes(':') ? `[${h}]` : h);
+const localHost = (bindHost: string) => (wildcard(bindHost) ? '127.0.0.1' : bindHost);
+
+export function urlsFor(address: BoundAddress, bindHost: string, token: string, rtmp: BoundAddress | null, srt: BoundAddress | null = null): StudioUrls {
+  const local = localHost(bindHost);
   const http = `http://${hostPart(local)}:${address.port}/`;
   const lan = wildcard(bindHost)
     ? Object.values(os.networkInterfaces())
@@ -61,7 +80,13 @@ export function urlsFor(address: BoundAddress, bindHost: string, token: string):
         .filter((i) => !i.internal && i.family === 'IPv4')
         .map((i) => `http://${i.address}:${address.port}/`)
     : [];
-  return { http, login: `${http}?token=${encodeURIComponent(token)}`, lan };
+  return {
+    http,
+    login: `${http}?token=${encodeURIComponent(token)}`,
+    lan,
+    rtmp: rtmp ? `rtmp://${hostPart(local)}:${rtmp.port}/live` : '',
+    srt: srt ? `srt://${hostPart(local)}:${srt.port}` : '',
+  };
 }
 
 /** The composition root: builds every part of the studio and wires them together. Nothing else reaches across. */
@@ -104,9 +129,23 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         keys: ['host', 'httpPort'],
         async apply(settings) {
           const address = await listener!.listen(settings.host, settings.httpPort);
-          const url = urlsFor(address, settings.host, token).http;
+          const url = urlsFor(address, settings.host, token, null).http;
           options.onHttpMoved?.(url);
           return { listener: 'http', url };
+        },
+      },
+      {
+        keys: ['host', 'rtmpPort'],
+        async apply(settings) {
+          const address = await rtmp.listen(settings.host, settings.rtmpPort);
+          return { listener: 'rtmp', url: `rtmp://${hostPart(localHost(settings.host))}:${address.port}/live` };
+        },
+      },
+      {
+        keys: ['host', 'srtPort'],
+        async apply(settings) {
+          const address = await srt.listen(settings.host, settings.srtPort);
+          return { listener: 'srt', url: `srt://${hostPart(localHost(settings.host))}:${address.port}` };
         },
       },
       { keys: ['host', 'allowedHosts'], apply: async () => hosts.invalidate() },
@@ -118,6 +157,26 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         },
       },
     ];
+    const ffmpegPath = () => {
+      const status = ffmpeg.status();
+      return status.available ? status.path : null;
+    };
+    const streamStore = new StreamStore(db);
+    const registry = new StreamRegistry({
+      store: streamStore,
+      events,
+      log: log.child({ module: 'streams' }),
+      publishPrefix: () => config.get('publishPrefix'),
+      runner: ffmpegSourceRunner({ processes: children, events, log: log.child({ module: 'pull' }), ffmpegPath, mediaDir: () => mediaDir(dataDir, config.get('mediaDir')) }),
+    });
+    const rtmp = new RtmpServer({
+      gate: registry,
+      log: log.child({ module: 'rtmp' }),
+      playbackHint: () => (listener?.address ? urlsFor(listener.address, config.get('host'), token, null).http : 'the studio page'),
+    });
+    const srt = new SrtServer({ gate: registry, log: log.child({ module: 'srt' }) });
+    const previews = new PreviewService({ processes: children, ffmpegPath, hub: (name) => registry.hub(name) });
+    const publishUrls = (name: string) => publishUrlsFor(name, config.settings, { http: listener?.address ?? null, rtmp: rtmp.address, srt: srt.address });
     const settings = new SettingsApplier(config, reactors, log);
     config.on('change', () => events.publish('settings_changed', settings.view()));
 
@@ -131,6 +190,18 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       ffmpeg,
       settings,
       rendererDir: options.rendererDir ?? path.join(appRoot, 'dist', 'renderer'),
+      features: [
+        streamsRoutes({ registry, publishUrls }),
+        mpegtsHttpIngest({ gate: registry, log: log.child({ module: 'mpegts-http' }) }),
+        streamFilesRoutes({
+          'preview.jpg': async (name, _request, reply) => {
+            if (!registry.info(name)) return sendError(reply, 404, 'Unknown stream', `no stream named ${name}`);
+            const jpeg = await previews.jpeg(name);
+            if (!jpeg) return sendError(reply, 404, 'No picture yet', `${name} has not sent a video keyframe`);
+            return reply.type('image/jpeg').header('cache-control', 'no-cache').send(jpeg);
+          },
+        }),
+      ],
     });
     await app.ready();
     listener = new HttpListener(app);
@@ -143,29 +214,39 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       dataDir,
       token,
       app,
+      events,
       log,
       async start() {
         const s = config.settings;
         await httpListener.listen(s.host, s.httpPort);
+        await rtmp.listen(s.host, s.rtmpPort);
+        await srt.listen(s.host, s.srtPort);
         serving = true;
+        registry.start();
         ffmpeg.refresh().catch((err: unknown) => log.error({ err }, 'ffmpeg detection failed'));
+        let tick = 0;
         statusTimer = setInterval(() => {
+          events.publish('streams', registry.list());
+          if (tick++ % 2 !== 0) return;
           monitor.status().then(
             (status) => events.publish('system_status', status),
             (err: unknown) => log.warn({ err }, 'system status failed'),
           );
-        }, 2000);
+        }, 1000);
         statusTimer.unref();
         return studio.urls();
       },
       urls() {
         const address = httpListener.address;
         if (!address) throw new Error('the studio is not listening');
-        return urlsFor(address, config.get('host'), token);
+        return urlsFor(address, config.get('host'), token, rtmp.address, srt.address);
       },
       stop() {
         stopping ??= (async () => {
           if (statusTimer) clearInterval(statusTimer);
+          await rtmp.close();
+          await srt.close();
+          await registry.close();
           await httpListener.close();
           await app.close();
           const probing = ffmpeg.close();

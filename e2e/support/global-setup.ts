@@ -9,7 +9,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 /** Starts `framehouse serve` on a free port with a fresh data dir; the tests read where from the environment. */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'framehouse-e2e-'));
-  const child = spawn(process.execPath, [path.join(root, 'dist', 'main', 'cli.js'), 'serve', '--http-port', '0', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [path.join(root, 'dist', 'main', 'cli.js'), 'serve', '--http-port', '0', '--rtmp-port', '0', '--srt-port', '0', '--data-dir', dataDir], {
     env: { ...process.env, FRAMEHOUSE_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

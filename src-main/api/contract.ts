@@ -33,11 +33,21 @@ export const Settings = Type.Object(
     httpPort: Port('HTTP port of the UI, API and playback'),
     rtmpPort: Port('RTMP ingest port'),
     srtPort: Port('SRT ingest port'),
+    mediaDir: Type.String({
+      maxLength: 4096,
+      description: 'Folder of media files (file:// sources, the library); empty means <data-dir>/media',
+    }),
     ffmpegPath: Type.String({
       maxLength: 4096,
       description: 'Path to ffmpeg; empty means FFMPEG_PATH, the bundled copy, then PATH',
     }),
     logLevel: LogLevel,
+    publishPrefix: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      pattern: '^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/$',
+      description: 'Any stream name under this prefix may be published without configuring it first (e.g. live/)',
+    }),
     allowedHosts: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), {
       maxItems: 64,
       description: 'Extra host names browsers may use to reach the studio (DNS-rebinding guard)',
@@ -136,12 +146,121 @@ export const SessionInfo = Type.Object({
 });
 export type SessionInfo = Static<typeof SessionInfo>;
 
+// ---- Streams -------------------------------------------------------------
+
+/** live/cam1: letters, digits, _ - . in parts joined by /. */
+export const streamNamePattern = '^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$';
+export const StreamName = Type.String({ minLength: 1, maxLength: 200, pattern: streamNamePattern });
+
+export const StreamState = Type.Union([
+  Type.Literal('publishing'),
+  Type.Literal('pulling'),
+  Type.Literal('reconnecting'),
+  Type.Literal('failed'),
+  Type.Literal('idle'),
+]);
+export type StreamState = Static<typeof StreamState>;
+
+export const IngestProtocol = Type.Union([
+  Type.Literal('rtmp'),
+  Type.Literal('srt'),
+  Type.Literal('mpegts-http'),
+  Type.Literal('pull'),
+  Type.Literal('file'),
+]);
+export type IngestProtocol = Static<typeof IngestProtocol>;
+
+export const StreamSource = Type.Object(
+  {
+    url: Type.String({ minLength: 1, maxLength: 2048, description: 'rtsp://, rtmp://, srt://, http(s)://…m3u8, udp://, or file://RELATIVE/PATH in the media folder' }),
+    priority: Type.Integer({ minimum: 0, maximum: 1000, description: 'Lower is preferred; failover goes to the next and returns when the better one works again' }),
+  },
+  { additionalProperties: false },
+);
+export type StreamSource = Static<typeof StreamSource>;
+
+export const StreamConfigFields = {
+  title: Type.String({ maxLength: 200 }),
+  sources: Type.Array(StreamSource, { maxItems: 16 }),
+  publishEnabled: Type.Boolean({ description: 'Whether RTMP/SRT/HTTP publishers may push to this name' }),
+  publishPassword: Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()]),
+  takeover: Type.Boolean({ description: 'A second publisher replaces the first instead of being refused' }),
+  loop: Type.Boolean({ description: 'file:// sources start again at the end' }),
+};
+
+export const StreamConfig = Type.Object({ name: StreamName, ...StreamConfigFields }, { additionalProperties: false });
+export type StreamConfig = Static<typeof StreamConfig>;
+export const StreamConfigPatch = Type.Partial(Type.Object(StreamConfigFields), { additionalProperties: false });
+export type StreamConfigPatch = Static<typeof StreamConfigPatch>;
+export const StreamConfigCreate = Type.Object({ name: StreamName, ...StreamConfigPatch.properties }, { additionalProperties: false });
+export type StreamConfigCreate = Static<typeof StreamConfigCreate>;
+
+export const StreamVideoInfo = Type.Object({
+  codec: Type.String(),
+  profile: Type.String(),
+  level: Type.String(),
+  width: Type.Integer(),
+  height: Type.Integer(),
+  /** Measured from arriving frames over the last seconds. */
+  fps: Type.Number(),
+  declaredFps: Type.Union([Type.Number(), Type.Null()]),
+  bFrames: Type.Boolean(),
+});
+export const StreamAudioInfo = Type.Object({
+  codec: Type.String(),
+  profile: Type.String(),
+  sampleRate: Type.Integer(),
+  channels: Type.Integer(),
+});
+
+export const StreamInfo = Type.Object({
+  name: StreamName,
+  title: Type.String(),
+  configured: Type.Boolean(),
+  state: StreamState,
+  /** Why the stream failed or is reconnecting, in words. */
+  reason: Type.Union([Type.String(), Type.Null()]),
+  protocol: Type.Union([IngestProtocol, Type.Null()]),
+  remoteAddress: Type.Union([Type.String(), Type.Null()]),
+  sourceUrl: Type.Union([Type.String(), Type.Null()]),
+  startedAt: Type.Union([Type.String(), Type.Null()]),
+  uptime: Type.Number(),
+  video: Type.Union([StreamVideoInfo, Type.Null()]),
+  audio: Type.Union([StreamAudioInfo, Type.Null()]),
+  bitrate: Type.Object({ last1s: Type.Number(), last10s: Type.Number() }),
+  /** Seconds between keyframes: the last one and the average over recent GOPs. */
+  keyframeInterval: Type.Object({ last: Type.Union([Type.Number(), Type.Null()]), average: Type.Union([Type.Number(), Type.Null()]), irregular: Type.Boolean() }),
+  framesIn: Type.Number(),
+  bytesIn: Type.Number(),
+  lastFrameAgeMs: Type.Union([Type.Number(), Type.Null()]),
+  errors: Type.Object({ continuity: Type.Number(), timestampJumps: Type.Number(), droppedFrames: Type.Number() }),
+  warnings: Type.Array(Type.String()),
+  viewers: Type.Integer(),
+  /** Input bitrate per second over the last minute, oldest first, for sparklines. */
+  bitrateHistory: Type.Array(Type.Number()),
+  config: Type.Union([StreamConfig, Type.Null()]),
+});
+export type StreamInfo = Static<typeof StreamInfo>;
+
+export interface PublishUrls {
+  rtmp: { server: string; key: string; url: string };
+  srt: string;
+  mpegtsHttp: string;
+}
+
 /** Server events on /api/events, keyed by `type`. Later features add their own. */
 export interface StudioEventMap {
   hello: { version: string; serverTime: string };
   settings_changed: SettingsView;
   system_status: SystemStatus;
   ffmpeg_status: FfmpegStatus;
+  /** Every stream's stats, once a second. */
+  streams: StreamInfo[];
+  stream_started: { name: string; protocol: IngestProtocol; remoteAddress: string | null };
+  stream_stopped: { name: string; reason: string };
+  source_lost: { name: string; url: string | null; reason: string };
+  source_switched: { name: string; from: string | null; to: string };
+  publish_refused: { name: string; protocol: IngestProtocol; remoteAddress: string | null; reason: string };
 }
 export type StudioEventType = keyof StudioEventMap;
 export type StudioEvent = {

@@ -15,7 +15,7 @@ let host: string;
 
 beforeEach(async () => {
   ({ dir, cleanup } = await makeTempDir());
-  studio = await createStudio({ dataDir: dir, adminToken: null, cli: { httpPort: 0 }, env: {}, logToConsole: false });
+  studio = await createStudio({ dataDir: dir, adminToken: null, cli: { httpPort: 0, rtmpPort: 0, srtPort: 0 }, env: {}, logToConsole: false });
   base = (await studio.start()).http;
   host = new URL(base).host;
 });
@@ -102,15 +102,15 @@ describe('settings API', () => {
   });
 
   it('saves a change to config.json and reports where each value comes from', async () => {
-    const res = await studio.app.inject({ method: 'PUT', url: '/api/settings', headers: bearer(), payload: { rtmpPort: 1940, logLevel: 'debug' } });
+    const res = await studio.app.inject({ method: 'PUT', url: '/api/settings', headers: bearer(), payload: { publishPrefix: 'cams/', logLevel: 'debug' } });
     expect(res.statusCode).toBe(200);
     const view = res.json() as SettingsView;
-    expect(view.settings).toMatchObject({ rtmpPort: 1940, logLevel: 'debug' });
-    expect(view.sources).toMatchObject({ rtmpPort: 'file', httpPort: 'cli', host: 'default' });
-    expect(view.pinned).toEqual(['httpPort']);
-    expect(JSON.parse(await fs.readFile(path.join(dir, 'config.json'), 'utf8'))).toEqual({ rtmpPort: 1940, logLevel: 'debug' });
+    expect(view.settings).toMatchObject({ publishPrefix: 'cams/', logLevel: 'debug' });
+    expect(view.sources).toMatchObject({ publishPrefix: 'file', httpPort: 'cli', host: 'default' });
+    expect(view.pinned).toEqual(['httpPort', 'rtmpPort', 'srtPort']);
+    expect(JSON.parse(await fs.readFile(path.join(dir, 'config.json'), 'utf8'))).toEqual({ publishPrefix: 'cams/', logLevel: 'debug' });
     const read = await studio.app.inject({ url: '/api/settings', headers: bearer() });
-    expect(read.json().settings.rtmpPort).toBe(1940);
+    expect(read.json().settings.publishPrefix).toBe('cams/');
   });
 
   it('moves the HTTP listener to a new port without restarting the process', async () => {

@@ -28,6 +28,8 @@ export interface ServerDeps {
   ffmpeg: FfmpegService;
   settings: SettingsController;
   rendererDir: string;
+  /** Feature routes from the composition root (streams, ingest over HTTP, per-stream files). */
+  features: ((app: FastifyInstance) => Promise<void>)[];
 }
 
 /** Builds the HTTP app without listening (listening is HttpListener's job), so tests can inject(). */
@@ -67,5 +69,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(settingsRoutes(deps.settings));
   await app.register(eventsRoutes({ events: deps.events, hello: () => ({ version: deps.version }) }));
   await app.register(uiRoutes({ rendererDir: deps.rendererDir, access: deps.access }));
+  for (const feature of deps.features) await app.register(feature);
   return app;
 }

@@ -1,13 +1,17 @@
 // `npm run bench [-- NAME ...]`: performance figures measured on this machine.
 // Each benchmark is a function here; later features add theirs (ingest, dvr, serve, export).
 import { benchStartup } from './startup-bench.js';
+import { benchIngest } from './ingest-bench.js';
 
-const benchmarks: Record<string, { about: string; run: () => Promise<void> }> = {
+const benchmarks: Record<string, { about: string; run: (argv: string[]) => Promise<void> }> = {
   startup: { about: 'cold start of `framehouse serve` and /api/health requests per second', run: benchStartup },
+  ingest: { about: 'N real-time RTMP publishers (2 Mbit/s): CPU per stream-minute and streams held, vs node-media-server and nginx-rtmp', run: benchIngest },
 };
 
-async function main(names: string[]): Promise<void> {
-  const chosen = names.length > 0 ? names : Object.keys(benchmarks);
+async function main(argv: string[]): Promise<void> {
+  const names = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
+  const flags = argv.filter((a) => !names.includes(a));
+  const chosen = names.length > 0 ? names : ['startup'];
   for (const name of chosen) {
     const bench = benchmarks[name];
     if (!bench) {
@@ -16,7 +20,7 @@ async function main(names: string[]): Promise<void> {
       return;
     }
     process.stdout.write(`\n== ${name}: ${bench.about}\n`);
-    await bench.run();
+    await bench.run(flags);
   }
 }
 

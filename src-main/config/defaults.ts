@@ -6,6 +6,8 @@ export const defaultSettings: Readonly<Settings> = Object.freeze({
   rtmpPort: 1935,
   srtPort: 8890,
   ffmpegPath: '',
+  mediaDir: '',
   logLevel: 'info',
+  publishPrefix: 'live/',
   allowedHosts: [],
 });

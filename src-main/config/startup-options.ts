@@ -30,6 +30,7 @@ export function usage(): string {
     ['--srt-port N', 'SRT ingest (default 8890)'],
     ['--ffmpeg-path FILE', 'ffmpeg to use (default: FFMPEG_PATH, the bundled copy, then PATH)'],
     ['--log-level LEVEL', 'fatal, error, warn, info (default), debug or trace'],
+    ['--publish-prefix P/', 'names under it may be published without configuring them (default live/)'],
     ['--allowed-hosts A,B', 'extra host names browsers may use to reach the studio'],
     ['--admin-token TOKEN', 'admin token (default: <data-dir>/admin-token, created on first start)'],
   ];

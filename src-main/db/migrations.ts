@@ -17,4 +17,21 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    name: 'configured streams',
+    sql: `
+      CREATE TABLE streams (
+        name             TEXT PRIMARY KEY,
+        title            TEXT NOT NULL DEFAULT '',
+        sources_json     TEXT NOT NULL DEFAULT '[]',  -- [{ url, priority }]
+        publish_enabled  INTEGER NOT NULL DEFAULT 1,
+        publish_password TEXT,
+        takeover         INTEGER NOT NULL DEFAULT 0,
+        loop             INTEGER NOT NULL DEFAULT 0,
+        created_at       INTEGER NOT NULL,           -- UTC ms
+        updated_at       INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

@@ -19,7 +19,8 @@ export interface StudioProcess {
 /** Runs the real `framehouse serve` (the built CLI) and waits for its listener lines. */
 export async function startStudioProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<StudioProcess> {
   const child = spawn(process.execPath, [cliPath, 'serve', ...args], {
-    env: { ...process.env, FRAMEHOUSE_LOG_LEVEL: 'warn', ...env },
+    // Ingest listeners on free ports too, so parallel tests never collide on 1935/8890.
+    env: { ...process.env, FRAMEHOUSE_LOG_LEVEL: 'warn', FRAMEHOUSE_RTMP_PORT: '0', FRAMEHOUSE_SRT_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -57,7 +58,7 @@ export async function startStudioProcess(args: string[], env: NodeJS.ProcessEnv 
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, FRAMEHOUSE_RTMP_PORT: '0', FRAMEHOUSE_SRT_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

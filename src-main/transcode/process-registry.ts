@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 
 export interface RunOptions {
@@ -8,6 +9,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Bytes of stdout/stderr kept (the tail); ffmpeg can print a lot. */
   keepBytes?: number;
+  /** Written to the child's stdin, which is then closed. */
+  stdin?: Uint8Array;
 }
 
 export interface RunResult {
@@ -17,6 +20,14 @@ export interface RunResult {
   stderr: string;
   timedOut: boolean;
   durationMs: number;
+}
+
+/** A child whose stdout the caller reads as a stream (ffmpeg remuxing into the studio). */
+export interface RunningProcess {
+  readonly stdout: Readable;
+  /** Resolves when the process is gone; `stdout` there is empty (it was the caller's to read). */
+  readonly exited: Promise<RunResult>;
+  stop(): void;
 }
 
 /** Quotes an argument the way a POSIX shell would need, so logged command lines can be pasted. */
@@ -29,7 +40,7 @@ export function shellQuote(arg: string): string {
  * studio stops all of them: each has its own AbortController.
  */
 export class ProcessRegistry {
-  private readonly running = new Map<number, { controller: AbortController; exited: Promise<void> }>();
+  private readonly running = new Set<{ controller: AbortController; exited: Promise<unknown> }>();
 
   constructor(private readonly log: Logger) {}
 
@@ -37,49 +48,71 @@ export class ProcessRegistry {
     return this.running.size;
   }
 
-  run(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
-    const keep = options.keepBytes ?? 64 * 1024;
+  /** Runs to the end and keeps the tail of stdout and stderr. */
+  async run(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+    const started = this.start(file, args, options);
+    const out = new TailBuffer(options.keepBytes ?? 64 * 1024);
+    started.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    const result = await started.exited;
+    return { ...result, stdout: out.text() };
+  }
+
+  /** Starts a child whose stdout the caller consumes; stderr's tail comes with `exited`. */
+  start(file: string, args: readonly string[], options: RunOptions): RunningProcess {
     const controller = new AbortController();
     const onOuterAbort = () => controller.abort();
     options.signal?.addEventListener('abort', onOuterAbort, { once: true });
     const started = performance.now();
     this.log.debug({ cmd: [file, ...args].map(shellQuote).join(' ') }, `run ${options.label}`);
+    const err = new TailBuffer(options.keepBytes ?? 64 * 1024);
+    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    // SIGTERM lets ffmpeg finish its output; one stuck in a blocking read (UDP, a dead
+    // camera) ignores it, so a SIGKILL follows if it has not gone within 3 s.
+    let escalation: NodeJS.Timeout | null = null;
+    const terminate = () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      escalation = setTimeout(() => child.kill('SIGKILL'), 3000);
+      escalation.unref();
+    };
+    controller.signal.addEventListener('abort', terminate, { once: true });
+    // A child that exits early closes its stdin: not our error to report.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.stdin);
+    let timedOut = false;
+    const timer = options.timeoutMs
+      ? setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, options.timeoutMs)
+      : null;
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.stdout.on('error', () => undefined);
 
-    let markExited: () => void = () => undefined;
-    const exited = new Promise<void>((resolve) => (markExited = resolve));
-    return new Promise<RunResult>((resolve) => {
-      let timedOut = false;
-      const out = new TailBuffer(keep);
-      const err = new TailBuffer(keep);
-      const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], signal: controller.signal, windowsHide: true });
-      const timer = options.timeoutMs
-        ? setTimeout(() => {
-            timedOut = true;
-            controller.abort();
-          }, options.timeoutMs)
-        : null;
-      child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-      child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    const entry = { controller, exited: Promise.resolve() as Promise<unknown> };
+    const exited = new Promise<RunResult>((resolve) => {
       const finish = (code: number | null, signal: NodeJS.Signals | null, spawnError?: Error) => {
         if (timer) clearTimeout(timer);
+        if (escalation) clearTimeout(escalation);
         options.signal?.removeEventListener('abort', onOuterAbort);
-        if (child.pid !== undefined) this.running.delete(child.pid);
-        markExited();
-        const stderr = spawnError && spawnError.name !== 'AbortError' ? `${err.text()}${spawnError.message}` : err.text();
-        resolve({ code, signal, stdout: out.text(), stderr, timedOut, durationMs: performance.now() - started });
+        this.running.delete(entry);
+        const stderr = spawnError ? `${err.text()}${spawnError.message}` : err.text();
+        resolve({ code, signal, stdout: '', stderr, timedOut, durationMs: performance.now() - started });
       };
       child.on('error', (e) => {
         // 'error' without a later 'close' happens when the spawn itself failed (ENOENT, EACCES).
         if (child.pid === undefined) finish(null, null, e);
       });
       child.on('close', (code, signal) => finish(code, signal));
-      if (child.pid !== undefined) this.running.set(child.pid, { controller, exited });
     });
+    entry.exited = exited;
+    this.running.add(entry);
+    return { stdout: child.stdout, exited, stop: () => controller.abort() };
   }
 
   /** Stops every running child and waits for them to exit. */
   async killAll(): Promise<void> {
-    const all = [...this.running.values()];
+    const all = [...this.running];
     for (const entry of all) entry.controller.abort();
     await Promise.all(all.map((e) => e.exited));
   }

@@ -7,6 +7,7 @@ import './styles/shell.css';
 import './styles/controls.css';
 import './styles/panels.css';
 import './styles/settings.css';
+import './styles/monitor.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -56,17 +56,23 @@ export function uiRoutes(deps: { rendererDir: string; access: AccessControl }) {
         .type('text/html; charset=utf-8')
         .send(html);
     });
+    // Only the built assets are files here: every other GET path belongs to streams (/NAME/...).
     await app.register(fastifyStatic, {
-      root: deps.rendererDir,
-      prefix: '/',
+      root: path.join(deps.rendererDir, 'assets'),
+      prefix: '/assets/',
       index: false,
       // Files are looked up per request, so a rebuilt UI is served without a restart.
       wildcard: true,
       decorateReply: false,
       // Vite puts content hashes in asset names, so they never change under a URL.
-      setHeaders(reply, file) {
-        if (file.includes(`${path.sep}assets${path.sep}`)) reply.header('cache-control', 'public, max-age=31536000, immutable');
+      setHeaders(reply) {
+        reply.header('cache-control', 'public, max-age=31536000, immutable');
       },
+    });
+    app.get('/favicon.svg', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+      const svg = await fs.readFile(path.join(deps.rendererDir, 'favicon.svg')).catch(() => null);
+      if (!svg) return sendError(reply, 404, 'Not found', 'no favicon in the built UI');
+      return reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(svg);
     });
   };
 }

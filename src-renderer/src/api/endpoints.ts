@@ -2,11 +2,16 @@
 import type {
   FfmpegStatus,
   Health,
+  PublishUrls,
   SessionInfo,
   SettingsPatch,
   SettingsView,
+  StreamConfigCreate,
+  StreamConfigPatch,
+  StreamInfo,
   SystemInfo,
 } from '../../../src-main/api/contract';
+import { streamApiPath } from '../lib/stream-name';
 import { request } from './http';
 
 export const api = {
@@ -19,4 +24,11 @@ export const api = {
   probeFfmpeg: () => request<FfmpegStatus>('POST', '/api/system/ffmpeg/probe'),
   settings: () => request<SettingsView>('GET', '/api/settings'),
   saveSettings: (patch: SettingsPatch) => request<SettingsView>('PUT', '/api/settings', { body: patch }),
+  streams: () => request<StreamInfo[]>('GET', '/api/streams'),
+  stream: (name: string) => request<StreamInfo>('GET', streamApiPath(name)),
+  createStream: (body: StreamConfigCreate) => request<StreamInfo>('POST', '/api/streams', { body }),
+  updateStream: (name: string, patch: StreamConfigPatch) => request<StreamInfo>('PUT', streamApiPath(name), { body: patch }),
+  deleteStream: (name: string) => request<void>('DELETE', streamApiPath(name)),
+  publishUrls: (name: string, signal?: AbortSignal) =>
+    request<PublishUrls>('GET', streamApiPath(name, '/publish-urls'), signal ? { signal } : {}),
 };

@@ -15,6 +15,7 @@ export function useStudioSession(): void {
     const state = useStudio.getState();
     void state.loadSystem();
     void state.loadSettings();
+    void state.loadStreams();
 
     // A socket refused again and again may mean the session is gone (the studio
     // restarted with a new token), which the socket itself cannot tell us.

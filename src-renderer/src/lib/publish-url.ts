@@ -1,10 +1,59 @@
+import type { PublishUrls } from '../../../src-main/api/contract';
+
+const isWildcard = (host: string) => host === '0.0.0.0' || host === '::' || host === '[::]';
+const isLoopback = (host: string) => host === 'localhost' || host === '127.0.0.1' || host === '::1' || host === '[::1]';
+
+function hostPart(name: string): string {
+  return name.includes(':') && !name.startsWith('[') ? `[${name}]` : name;
+}
+
 /**
  * The RTMP address to publish to. A wildcard bind (0.0.0.0) is not an address an
  * encoder can dial, so the host name this page was reached by stands in for it.
  */
-export function rtmpPublishBase(host: string, rtmpPort: number, pageHost: string): string {
-  const wildcard = host === '0.0.0.0' || host === '::' || host === '[::]';
-  let name = wildcard ? pageHost : host;
-  if (name.includes(':') && !name.startsWith('[')) name = `[${name}]`;
-  return `rtmp://${name}:${rtmpPort}/live`;
+export function rtmpPublishBase(host: string, rtmpPort: number, pageHost: string, app = 'live'): string {
+  const name = isWildcard(host) ? pageHost : host;
+  return `rtmp://${hostPart(name)}:${rtmpPort}/${app}`;
+}
+
+/**
+ * The server words publish URLs for a wildcard bind with 127.0.0.1, which only
+ * works on the studio machine itself. A page reached over the LAN knows a better
+ * name: the one it was opened by, which other devices can reach too.
+ */
+export function localizePublishUrls(urls: PublishUrls, bindHost: string | undefined, pageHost: string): PublishUrls {
+  if (bindHost === undefined || !isWildcard(bindHost) || pageHost === '' || isLoopback(pageHost)) return urls;
+  const swap = (url: string) => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)(127\.0\.0\.1|localhost|\[::1\])(?=[:/?]|$)/i, `$1${hostPart(pageHost)}`);
+  return {
+    rtmp: { server: swap(urls.rtmp.server), key: urls.rtmp.key, url: swap(urls.rtmp.url) },
+    srt: swap(urls.srt),
+    mpegtsHttp: swap(urls.mpegtsHttp),
+  };
+}
+
+/** The first folder of a prefix, as RTMP's "app": "live/" → "live". */
+export function prefixApp(prefix: string | undefined): string {
+  const app = prefix?.split('/').find((part) => part.length > 0);
+  return app ?? 'live';
+}
+
+/** Quotes a shell argument only when it needs it (a `?password=` would glob). */
+function shellArg(arg: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A test pattern with a tone, published over RTMP: proves the path end to end. */
+export function ffmpegTestCommand(rtmpUrl: string): string {
+  return [
+    'ffmpeg -re',
+    '-f lavfi -i testsrc2=size=1280x720:rate=30',
+    '-f lavfi -i sine=frequency=440',
+    '-c:v libx264 -preset veryfast -g 60 -c:a aac',
+    `-f flv ${shellArg(rtmpUrl)}`,
+  ].join(' ');
+}
+
+/** The RTMP URL with the publish password in the key, as the studio expects it. */
+export function withPasswordPlaceholder(url: string): string {
+  return `${url}?password=PASSWORD`;
 }

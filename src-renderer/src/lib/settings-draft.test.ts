@@ -7,6 +7,8 @@ const saved: Settings = {
   httpPort: 8935,
   rtmpPort: 1935,
   srtPort: 8890,
+  publishPrefix: 'live/',
+  mediaDir: '',
   ffmpegPath: '',
   logLevel: 'info',
   allowedHosts: ['studio.local'],

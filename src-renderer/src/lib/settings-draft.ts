@@ -18,9 +18,11 @@ const keyOrder: Record<SettingKey, number> = {
   httpPort: 1,
   rtmpPort: 2,
   srtPort: 3,
-  ffmpegPath: 4,
-  logLevel: 5,
-  allowedHosts: 6,
+  publishPrefix: 4,
+  mediaDir: 5,
+  ffmpegPath: 6,
+  logLevel: 7,
+  allowedHosts: 8,
 };
 export const settingKeys = (Object.keys(keyOrder) as SettingKey[]).sort((a, b) => keyOrder[a] - keyOrder[b]);
 
@@ -39,6 +41,8 @@ export function toDraft(settings: Settings): SettingsDraft {
     httpPort: String(settings.httpPort),
     rtmpPort: String(settings.rtmpPort),
     srtPort: String(settings.srtPort),
+    publishPrefix: settings.publishPrefix,
+    mediaDir: settings.mediaDir,
     ffmpegPath: settings.ffmpegPath,
     logLevel: settings.logLevel,
     allowedHosts: settings.allowedHosts.join('\n'),

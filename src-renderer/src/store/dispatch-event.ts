@@ -1,6 +1,10 @@
 // Routes each server event into the slice that owns it.
 import type { StudioEvent } from '../../../src-main/api/contract';
+import { streamEventToast } from '../lib/stream-events';
 import { useStudio } from './index';
+
+/** When each stream last lost its source: the `stream_stopped` right after says nothing new. */
+const lostAt = new Map<string, number>();
 
 export function dispatchStudioEvent(event: StudioEvent): void {
   const state = useStudio.getState();
@@ -12,6 +16,7 @@ export function dispatchStudioEvent(event: StudioEvent): void {
       if (useStudio.getState().helloCount > 1) {
         void state.loadSystem();
         void state.loadSettings();
+        void state.loadStreams();
       }
       break;
     case 'system_status':
@@ -22,6 +27,24 @@ export function dispatchStudioEvent(event: StudioEvent): void {
       break;
     case 'settings_changed':
       state.applySettingsView(event.data);
+      break;
+    case 'streams':
+      state.applyStreams(event.data);
+      break;
+    case 'source_lost':
+      lostAt.set(event.data.name, Date.now());
+      state.pushToast(streamEventToast(event));
+      break;
+    case 'stream_stopped': {
+      const lost = lostAt.get(event.data.name);
+      lostAt.delete(event.data.name);
+      if (lost === undefined || Date.now() - lost > 2000) state.pushToast(streamEventToast(event));
+      break;
+    }
+    case 'stream_started':
+    case 'source_switched':
+    case 'publish_refused':
+      state.pushToast(streamEventToast(event));
       break;
     default:
       // Types from newer server features this build does not know yet.

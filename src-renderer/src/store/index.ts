@@ -1,11 +1,13 @@
 // One store for the whole UI, made of feature slices. Components select single
-// fields, or several with useShallow, so a status tick every 2 s re-renders only
-// what shows it.
+// fields, or several with useShallow, so a status tick every 2 s (or the streams
+// tick every second) re-renders only what shows it.
 import { create } from 'zustand';
 import { createAuthSlice } from './auth.slice';
 import { createConnectionSlice } from './connection.slice';
 import { createSettingsSlice } from './settings.slice';
+import { createStreamsSlice } from './streams.slice';
 import { createSystemSlice } from './system.slice';
+import { createToastsSlice } from './toasts.slice';
 import type { StudioState } from './types';
 import { createUiSlice } from './ui.slice';
 
@@ -14,6 +16,8 @@ export const useStudio = create<StudioState>()((...a) => ({
   ...createConnectionSlice(...a),
   ...createSystemSlice(...a),
   ...createSettingsSlice(...a),
+  ...createStreamsSlice(...a),
+  ...createToastsSlice(...a),
   ...createUiSlice(...a),
 }));
 

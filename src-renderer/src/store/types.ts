@@ -4,9 +4,11 @@ import type { StateCreator } from 'zustand';
 import type { AuthSlice } from './auth.slice';
 import type { ConnectionSlice } from './connection.slice';
 import type { SettingsSlice } from './settings.slice';
+import type { StreamsSlice } from './streams.slice';
 import type { SystemSlice } from './system.slice';
+import type { ToastsSlice } from './toasts.slice';
 import type { UiSlice } from './ui.slice';
 
-export type StudioState = AuthSlice & ConnectionSlice & SystemSlice & SettingsSlice & UiSlice;
+export type StudioState = AuthSlice & ConnectionSlice & SystemSlice & SettingsSlice & StreamsSlice & ToastsSlice & UiSlice;
 
 export type SliceCreator<Slice> = StateCreator<StudioState, [], [], Slice>;

@@ -50,6 +50,15 @@ export function SettingsForm({ draft }: { draft: SettingsDraft }) {
     }
   };
 
+  const browseMediaDir = async () => {
+    try {
+      const picked = await platform.pickFolder('Choose the media folder');
+      if (picked) editSetting('mediaDir', picked);
+    } catch (err) {
+      pickError('danger', err instanceof Error ? err.message : String(err));
+    }
+  };
+
   return (
     <form id={SETTINGS_FORM_ID} className="settings-form" data-testid="settings-form" onSubmit={onSubmit} noValidate>
       <fieldset className="panel">
@@ -70,6 +79,14 @@ export function SettingsForm({ draft }: { draft: SettingsDraft }) {
               <input {...textProps(key)} className="input input-port" type="text" inputMode="numeric" />
             </SettingField>
           ))}
+          <SettingField
+            settingKey="publishPrefix"
+            controlId="setting-publishPrefix"
+            dirty={dirty('publishPrefix')}
+            help="Any stream name under this prefix may be published without adding it first, e.g. live/ takes live/cam1."
+          >
+            <input {...textProps('publishPrefix')} className="input input-mono" type="text" placeholder="live/" />
+          </SettingField>
           <div className="span-all">
             <SettingField
               settingKey="allowedHosts"
@@ -106,6 +123,24 @@ export function SettingsForm({ draft }: { draft: SettingsDraft }) {
                 <input {...textProps('ffmpegPath')} className="input input-mono" type="text" placeholder="Automatic" />
                 {platform.nativePaths && (
                   <button type="button" className="button" onClick={() => void browseFfmpeg()}>
+                    <FolderIcon size={14} />
+                    Browse…
+                  </button>
+                )}
+              </div>
+            </SettingField>
+          </div>
+          <div className="span-all">
+            <SettingField
+              settingKey="mediaDir"
+              controlId="setting-mediaDir"
+              dirty={dirty('mediaDir')}
+              help="Video files for the library and for file:// stream sources (file://clips/intro.mp4 is relative to it). Empty: the media folder inside the data folder."
+            >
+              <div className="input-row">
+                <input {...textProps('mediaDir')} className="input input-mono" type="text" placeholder="<data folder>/media" />
+                {platform.nativePaths && (
+                  <button type="button" className="button" onClick={() => void browseMediaDir()}>
                     <FolderIcon size={14} />
                     Browse…
                   </button>

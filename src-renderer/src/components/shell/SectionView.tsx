@@ -4,7 +4,7 @@ import { useStudio } from '../../store';
 import { DvrSection } from '../sections/DvrSection';
 import { LibrarySection } from '../sections/LibrarySection';
 import { MixerSection } from '../sections/MixerSection';
-import { MonitorSection } from '../sections/MonitorSection';
+import { MonitorSection } from '../monitor/MonitorSection';
 import { SettingsSection } from '../settings/SettingsSection';
 
 const views: Record<SectionId, ComponentType> = {

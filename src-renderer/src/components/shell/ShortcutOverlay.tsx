@@ -11,8 +11,11 @@ export function ShortcutOverlay() {
   const rows: [string, string][] = [
     ...sections.map((s, i): [string, string] => [shortcutLabel(String(i + 1)), `Go to ${s.title}`]),
     [shortcutLabel('S'), 'Save settings'],
+    ['N', 'Add a stream (Monitor)'],
+    ['← ↑ → ↓', 'Move between stream tiles'],
+    ['Enter', 'Open the stream details'],
     ['?', 'Show or hide this list'],
-    ['Esc', 'Close'],
+    ['Esc', 'Close a dialog or the details'],
   ];
 
   return (

@@ -5,6 +5,7 @@ import { SectionView } from './SectionView';
 import { ShortcutOverlay } from './ShortcutOverlay';
 import { Sidebar } from './Sidebar';
 import { StatusBar } from './StatusBar';
+import { ToastArea } from './ToastArea';
 import { TopBar } from './TopBar';
 
 /** The signed-in studio: sidebar, the open section, and the status bar. */
@@ -23,6 +24,7 @@ export function StudioShell() {
         </main>
       </div>
       <StatusBar />
+      <ToastArea />
       <ShortcutOverlay />
     </div>
   );

@@ -1,0 +1,99 @@
+import { Type } from 'typebox';
+import type { FastifyInstance } from 'fastify';
+import { ErrorBody, StreamConfigCreate, StreamConfigPatch, StreamInfo, type PublishUrls } from '../contract.js';
+import { HttpError } from '../http-error.js';
+import type { StreamRegistry } from '../../streams/stream-registry.js';
+import { streamNameProblem } from '../../streams/stream-name.js';
+
+const NameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 400 }) });
+type NameParams = { name: string };
+
+// Names contain "/", so clients URL-encode them (live%2Fcam1); the router hands them over decoded.
+function checkedName(name: string): string {
+  const problem = streamNameProblem(name);
+  if (problem) throw new HttpError(400, 'Invalid stream name', problem);
+  return name;
+}
+
+export function streamsRoutes(deps: { registry: StreamRegistry; publishUrls: (name: string) => PublishUrls }) {
+  const { registry } = deps;
+  const found = (name: string) => {
+    const info = registry.info(checkedName(name));
+    if (!info) throw new HttpError(404, 'Unknown stream', `no stream named ${name}`);
+    return info;
+  };
+  return async (app: FastifyInstance) => {
+    app.get('/api/streams', { schema: { tags: ['streams'], summary: 'Every stream, configured or published, with live stats', response: { 200: Type.Array(StreamInfo) } } }, async () =>
+      registry.list(),
+    );
+
+    app.post<{ Body: StreamConfigCreate }>(
+      '/api/streams',
+      { schema: { tags: ['streams'], summary: 'Configure a stream (sources to pull, publishing rules)', body: StreamConfigCreate, response: { 201: StreamInfo, 400: ErrorBody, 409: ErrorBody } } },
+      async (request, reply) => {
+        checkedName(request.body.name);
+        const created = registry.create(request.body);
+        if (created === 'exists') throw new HttpError(409, 'Stream exists', `${request.body.name} is already configured; PUT /api/streams/${encodeURIComponent(request.body.name)} changes it`);
+        return reply.code(201).send(found(created.name));
+      },
+    );
+
+    app.get<{ Params: NameParams }>(
+      '/api/streams/:name',
+      { schema: { tags: ['streams'], params: NameParams, response: { 200: StreamInfo, 400: ErrorBody, 404: ErrorBody } } },
+      async (request) => found(request.params.name),
+    );
+
+    app.put<{ Params: NameParams; Body: StreamConfigPatch }>(
+      '/api/streams/:name',
+      {
+        schema: {
+          tags: ['streams'],
+          summary: 'Change a configured stream; a stream that only exists because it is published gets a configuration',
+          params: NameParams,
+          body: StreamConfigPatch,
+          response: { 200: StreamInfo, 201: StreamInfo, 400: ErrorBody },
+        },
+      },
+      async (request, reply) => {
+        const name = checkedName(request.params.name);
+        const updated = await registry.update(name, request.body);
+        if (updated) return found(name);
+        registry.create({ name, ...request.body });
+        return reply.code(201).send(found(name));
+      },
+    );
+
+    app.delete<{ Params: NameParams }>(
+      '/api/streams/:name',
+      { schema: { tags: ['streams'], summary: 'Remove a configured stream (its publisher or puller is stopped)', params: NameParams, response: { 400: ErrorBody, 404: ErrorBody } } },
+      async (request, reply) => {
+        if (!(await registry.remove(checkedName(request.params.name)))) throw new HttpError(404, 'Unknown stream', `${request.params.name} is not a configured stream`);
+        return reply.code(204).send();
+      },
+    );
+
+    app.get<{ Params: NameParams }>(
+      '/api/streams/:name/health',
+      {
+        schema: {
+          tags: ['streams'],
+          summary: '200 while frames arrived in the last 2 s, 424 when the stream exists but is silent, 404 when unknown',
+          params: NameParams,
+          response: { 200: Type.Object({ ok: Type.Boolean(), lastFrameAgeMs: Type.Union([Type.Number(), Type.Null()]) }), 424: Type.Object({ ok: Type.Boolean(), lastFrameAgeMs: Type.Union([Type.Number(), Type.Null()]) }) },
+        },
+      },
+      async (request, reply) => {
+        const info = found(request.params.name);
+        const ok = info.lastFrameAgeMs !== null && info.lastFrameAgeMs <= 2000 && info.state !== 'idle';
+        return reply.code(ok ? 200 : 424).send({ ok, lastFrameAgeMs: info.lastFrameAgeMs });
+      },
+    );
+
+    app.get<{ Params: NameParams }>(
+      '/api/streams/:name/publish-urls',
+      { schema: { tags: ['streams'], summary: 'Where to publish this stream to (RTMP server + key as OBS asks, SRT, MPEG-TS over HTTP)', params: NameParams } },
+      async (request) => deps.publishUrls(checkedName(request.params.name)),
+    );
+  };
+}

@@ -1,0 +1,72 @@
+import { RtmpTestClient } from '../test-support/rtmp-client.js';
+import type { FlvTag } from '../test-support/flv-file.js';
+
+export interface LoadResult {
+  streams: number;
+  publishedOk: number;
+  /** Tags that went out more than 500 ms after their time, or into a socket already holding > 1 s of data. */
+  lateTags: number;
+  maxLagMs: number;
+  maxBacklogBytes: number;
+  failures: string[];
+}
+
+/**
+ * N publishers replaying one recorded FLV at real time from this one process:
+ * the load of N encoders without N encoders. A server that does not keep up
+ * shows as socket backlog (TCP backpressure) and late tags.
+ */
+export async function publishLoad(options: { port: number; app: string; streams: number; seconds: number; tags: FlvTag[]; bytesPerSecond: number }): Promise<LoadResult> {
+  const { tags } = options;
+  const duration = tags.at(-1)!.timestamp + 33;
+  const result: LoadResult = { streams: options.streams, publishedOk: 0, lateTags: 0, maxLagMs: 0, maxBacklogBytes: 0, failures: [] };
+  const clients: { client: RtmpTestClient; next: number; loop: number; startedAt: number }[] = [];
+  for (let i = 0; i < options.streams; i++) {
+    try {
+      const client = await RtmpTestClient.open(options.port);
+      await client.connect(options.app);
+      const status = await Promise.race([client.publish(`bench${i}`), new Promise<{ code: string }>((r) => setTimeout(() => r({ code: 'timeout' }), 5000))]);
+      if (status.code !== 'NetStream.Publish.Start') throw new Error(status.code);
+      // Configuration tags first, then real-time media; publishers start staggered like real encoders.
+      clients.push({ client, next: 0, loop: 0, startedAt: performance.now() + (i * 37) % 1000 });
+      result.publishedOk++;
+    } catch (err) {
+      result.failures.push(`stream ${i}: ${(err as Error).message}`);
+    }
+  }
+  const backlogLimit = options.bytesPerSecond;
+  const endAt = performance.now() + options.seconds * 1000;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const now = performance.now();
+      for (const c of clients) {
+        if (c.client.socket.destroyed) continue;
+        for (;;) {
+          const tag = tags[c.next]!;
+          const due = c.startedAt + c.loop * duration + tag.timestamp;
+          if (due > now) break;
+          const lag = now - due;
+          result.maxLagMs = Math.max(result.maxLagMs, lag);
+          const backlog = c.client.socket.writableLength;
+          result.maxBacklogBytes = Math.max(result.maxBacklogBytes, backlog);
+          if (lag > 500 || backlog > backlogLimit) result.lateTags++;
+          c.client.media(tag.type as 8 | 9 | 18, (c.loop * duration + tag.timestamp) >>> 0, tag.body);
+          c.next++;
+          if (c.next === tags.length) {
+            c.next = 0;
+            c.loop++;
+          }
+        }
+      }
+      if (now >= endAt) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 5);
+  });
+  for (const c of clients) {
+    if (c.client.socket.destroyed) result.failures.push('a publisher was disconnected by the server');
+    c.client.close();
+  }
+  return result;
+}

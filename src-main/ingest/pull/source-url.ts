@@ -1,0 +1,69 @@
+import path from 'node:path';
+
+export type SourceKind = 'rtsp' | 'rtmp' | 'srt' | 'hls' | 'udp' | 'file';
+
+export interface ResolvedSource {
+  kind: SourceKind;
+  /** What ffmpeg opens: the URL, or the absolute file path. */
+  input: string;
+  /** The URL as shown to users: credentials masked. */
+  display: string;
+}
+
+export class SourceUrlError extends Error {}
+
+/** rtsp://user:secret@cam/stream → rtsp://user:***@cam/stream */
+export function maskCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@:]*):([^/@]*)@/i, '$1$2:***@');
+}
+
+/**
+ * Checks a configured source URL and turns it into what ffmpeg opens. file://
+ * paths are relative to the media folder and may not leave it.
+ */
+export function resolveSourceUrl(url: string, mediaDir: string): ResolvedSource {
+  if (url.includes('\0')) throw new SourceUrlError('the source URL contains a NUL byte');
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  switch (scheme) {
+    case 'rtsp':
+    case 'rtsps':
+      return { kind: 'rtsp', input: url, display: maskCredentials(url) };
+    case 'rtmp':
+    case 'rtmps':
+      return { kind: 'rtmp', input: url, display: maskCredentials(url) };
+    case 'srt':
+      return { kind: 'srt', input: url, display: maskCredentials(url) };
+    case 'udp':
+      return { kind: 'udp', input: url, display: url };
+    case 'http':
+    case 'https':
+      if (!/\.m3u8(\?|$)/i.test(url)) throw new SourceUrlError(`${maskCredentials(url)}: only HLS playlists (.m3u8) are pulled over HTTP; MPEG-TS can be pushed to /live/NAME/mpegts instead`);
+      return { kind: 'hls', input: url, display: maskCredentials(url) };
+    case 'file': {
+      const relative = decodeURIComponent(url.slice('file://'.length));
+      if (relative.startsWith('/') || /^[a-z]:/i.test(relative)) throw new SourceUrlError(`${url}: file sources are relative to the media folder (file://clips/intro.mp4)`);
+      const root = path.resolve(mediaDir);
+      const file = path.resolve(root, relative);
+      const inside = path.relative(root, file);
+      if (!inside || inside.startsWith('..') || path.isAbsolute(inside)) throw new SourceUrlError(`${url}: the path leaves the media folder`);
+      return { kind: 'file', input: file, display: url };
+    }
+    default:
+      throw new SourceUrlError(`${maskCredentials(url)}: unsupported source; use rtsp://, rtmp://, srt://, udp://, http(s)://…m3u8 or file://`);
+  }
+}
+
+/** ffmpeg input options for each kind: what makes a pull reliable. */
+export function ffmpegInputArgs(source: ResolvedSource, loop: boolean): string[] {
+  switch (source.kind) {
+    case 'rtsp':
+      // TCP first (no losses on busy Wi-Fi), UDP when the camera only does UDP.
+      return ['-rtsp_flags', 'prefer_tcp', '-i', source.input];
+    case 'udp':
+      return ['-i', source.input.includes('?') ? `${source.input}&overrun_nonfatal=1` : `${source.input}?overrun_nonfatal=1`];
+    case 'file':
+      return ['-re', ...(loop ? ['-stream_loop', '-1'] : []), '-i', source.input];
+    default:
+      return ['-i', source.input];
+  }
+}

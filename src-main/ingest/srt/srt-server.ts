@@ -1,0 +1,220 @@
+import crypto from 'node:crypto';
+import dgram from 'node:dgram';
+import net from 'node:net';
+import type { Logger } from 'pino';
+import type { BoundAddress } from '../../api/http-listener.js';
+import { ListenError, describeListenError } from '../../api/http-listener.js';
+import { TsDemuxer } from '../../formats/mpegts/index.js';
+import type { SourceSession } from '../../streams/stream-hub.js';
+import type { PublishGate } from '../publish-gate.js';
+import { ControlType, controlPacket, parsePacket } from './srt-packet.js';
+import {
+  ExtensionFlag,
+  ExtensionType,
+  HandshakeError,
+  HandshakeType,
+  buildHandshake,
+  buildHsRsp,
+  decodeSrtString,
+  parseHandshake,
+  parseHsReq,
+  parseStreamId,
+  srtMagic,
+  type Handshake,
+} from './srt-handshake.js';
+import { SrtReceiver } from './srt-receiver.js';
+
+// Rejection handshake types: 1000 + a libsrt reason, or 1000 + an access-control code (14xx).
+const reject = {
+  version: 1000 + 8,
+  unsecure: 1000 + 11,
+  unauthorized: 1000 + 1401,
+  forbidden: 1000 + 1403,
+  badMode: 1000 + 1405,
+  conflict: 1000 + 1409,
+  overload: 1000 + 1402,
+};
+
+const ourLatencyMs = 120;
+const srtVersion = 0x010501;
+// TSBPDSND | TSBPDRCV | HAICRYPT | TLPKTDROP | NAKREPORT | REXMITFLG
+const ourFlags = 0x3f;
+
+interface Connection {
+  key: string;
+  receiver: SrtReceiver;
+  peerSocketId: number;
+  address: string;
+  port: number;
+  conclusion: Uint8Array;
+}
+
+export interface SrtServerOptions {
+  gate: PublishGate;
+  log: Logger;
+  maxConnections?: number;
+}
+
+/**
+ * The SRT listener: one UDP port, any number of publishers, each routed by its
+ * stream id (publish:live/NAME) to the stream hub. MPEG-TS inside SRT packets
+ * goes straight to the demuxer.
+ */
+export class SrtServer {
+  private socket: dgram.Socket | null = null;
+  private readonly byPeer = new Map<string, Connection>();
+  private readonly bySocketId = new Map<number, Connection>();
+  private readonly secret = crypto.randomBytes(16);
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly options: SrtServerOptions) {}
+
+  get address(): BoundAddress | null {
+    if (!this.socket) return null;
+    const a = this.socket.address();
+    return { host: a.address, port: a.port };
+  }
+
+  async listen(host: string, port: number): Promise<BoundAddress> {
+    const type = net.isIPv6(host) || host === '::' ? 'udp6' : 'udp4';
+    const next = dgram.createSocket({ type, reuseAddr: false });
+    await new Promise<void>((resolve, reject) => {
+      next.once('error', (err: NodeJS.ErrnoException) => reject(describeListenError(err, 'SRT', host, port)));
+      next.bind({ address: host, port, exclusive: true }, () => resolve());
+    }).catch((err: unknown) => {
+      next.close();
+      throw err instanceof ListenError ? err : new ListenError('EUNKNOWN', String(err));
+    });
+    next.on('error', (err) => this.options.log.error({ err }, 'srt socket error'));
+    next.on('message', (msg, rinfo) => this.onDatagram(next, msg, rinfo));
+    // A bigger receive buffer rides out bursts (a keyframe) without kernel drops.
+    try {
+      next.setRecvBufferSize(4 << 20);
+    } catch {
+      // Not allowed on every system; the default still works.
+    }
+    const previous = this.socket;
+    this.socket = next;
+    previous?.close();
+    this.timer ??= setInterval(() => this.tick(), 5);
+    this.timer.unref();
+    return this.address!;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (const c of [...this.byPeer.values()]) c.receiver.close('the studio is stopping', false);
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    for (const c of this.byPeer.values()) c.receiver.tick(now);
+  }
+
+  private onDatagram(socket: dgram.Socket, msg: Buffer, rinfo: dgram.RemoteInfo): void {
+    const packet = parsePacket(msg);
+    if (!packet) return;
+    if (packet.control && packet.type === ControlType.Handshake) {
+      try {
+        this.onHandshake(socket, parseHandshake(packet.body), rinfo);
+      } catch (err) {
+        if (!(err instanceof HandshakeError)) throw err;
+        this.options.log.debug({ remote: rinfo.address }, `srt: bad handshake: ${err.message}`);
+      }
+      return;
+    }
+    const connection = this.bySocketId.get(packet.destinationSocket);
+    if (!connection || connection.address !== rinfo.address || connection.port !== rinfo.port) return;
+    connection.receiver.receive(packet);
+  }
+
+  private cookieFor(rinfo: dgram.RemoteInfo, minuteOffset = 0): number {
+    const minute = Math.floor(Date.now() / 60_000) - minuteOffset;
+    return crypto.createHmac('sha256', this.secret).update(`${rinfo.address}:${rinfo.port}:${minute}`).digest().readUInt32BE(0);
+  }
+
+  private onHandshake(socket: dgram.Socket, hs: Handshake, rinfo: dgram.RemoteInfo): void {
+    const send = (body: Uint8Array) => socket.send(controlPacket(ControlType.Handshake, 0, 0, hs.socketId, body), rinfo.port, rinfo.address);
+    const base = { ...hs, peerIp: hs.peerIp };
+    if (hs.type === HandshakeType.Induction) {
+      send(buildHandshake({ ...base, version: 5, encryptionField: 0, extensionField: srtMagic, cookie: this.cookieFor(rinfo) }));
+      return;
+    }
+    if (hs.type !== HandshakeType.Conclusion) return;
+    const key = `${rinfo.address}:${rinfo.port}:${hs.socketId}`;
+    const existing = this.byPeer.get(key);
+    // The caller repeats its conclusion until it hears back: answer again, same as before.
+    if (existing) return void socket.send(existing.conclusion, rinfo.port, rinfo.address);
+    if (hs.cookie !== this.cookieFor(rinfo) && hs.cookie !== this.cookieFor(rinfo, 1)) return;
+
+    const refuse = (code: number, name: string, reason: string) => {
+      this.options.gate.reportRefused({ name, protocol: 'srt', remoteAddress: rinfo.address }, reason);
+      send(buildHandshake({ ...base, version: 5, encryptionField: 0, extensionField: 0, type: code, cookie: 0 }));
+    };
+    if (hs.version !== 5) return refuse(reject.version, '', 'SRT callers older than 1.3 (handshake v4) are not supported');
+    if (hs.extensionField & ExtensionFlag.KmReq) return refuse(reject.unsecure, '', 'the caller set a passphrase; encrypted SRT is not supported');
+    const hsreqExt = hs.extensions.find((e) => e.type === ExtensionType.HsReq);
+    if (!hsreqExt) return refuse(reject.version, '', 'the caller sent no SRT handshake extension');
+    const hsreq = parseHsReq(hsreqExt.content);
+    const sidExt = hs.extensions.find((e) => e.type === ExtensionType.StreamId);
+    const target = parseStreamId(sidExt ? decodeSrtString(sidExt.content) : '');
+    if (target.mode !== 'publish') return refuse(reject.badMode, target.name, 'the studio takes SRT publishers only (streamid=publish:NAME); play over HLS instead');
+    if (this.byPeer.size >= (this.options.maxConnections ?? 256)) return refuse(reject.overload, target.name, 'too many SRT connections');
+
+    const ourSocketId = crypto.randomInt(1, 0x7fffffff);
+    let session: SourceSession | null = null;
+    let receiver: SrtReceiver | null = null;
+    const answer = this.options.gate.requestPublish({
+      name: target.name,
+      protocol: 'srt',
+      remoteAddress: rinfo.address,
+      password: target.password,
+      kick: (reason) => receiver?.close(reason, false),
+    });
+    if (!answer.ok) {
+      const code = /password/.test(answer.reason) ? reject.unauthorized : /already being published/.test(answer.reason) ? reject.conflict : reject.forbidden;
+      send(buildHandshake({ ...base, version: 5, encryptionField: 0, extensionField: 0, type: code, cookie: 0 }));
+      return;
+    }
+    session = answer.session;
+    const latencyMs = Math.max(ourLatencyMs, hsreq.senderLatency);
+    const response = buildHandshake(
+      { ...base, version: 5, encryptionField: 0, extensionField: ExtensionFlag.HsReq, type: HandshakeType.Conclusion, socketId: ourSocketId, cookie: 0 },
+      [{ type: ExtensionType.HsRsp, content: buildHsRsp({ srtVersion, flags: ourFlags, receiverLatency: latencyMs, senderLatency: Math.max(ourLatencyMs, hsreq.receiverLatency) }) }],
+    );
+    const conclusion = controlPacket(ControlType.Handshake, 0, 0, hs.socketId, response);
+    const activeSession = session;
+    const demuxer = new TsDemuxer({
+      onTracks: (tracks) => activeSession.setTracks(tracks),
+      onFrame: (frame) => activeSession.pushFrame(frame),
+      onError: (kind, detail) => {
+        if (kind === 'continuity') activeSession.countError('continuity');
+        else this.options.log.debug({ stream: target.name, kind }, `srt demux: ${detail}`);
+      },
+    });
+    receiver = new SrtReceiver({
+      ourSocketId,
+      peerSocketId: hs.socketId,
+      initialSequence: hs.initialSequence,
+      latencyMs,
+      send: (datagram) => this.socket?.send(datagram, rinfo.port, rinfo.address),
+      deliver: (payload) => demuxer.push(payload, Date.now()),
+      closed: (reason, lost) => {
+        this.byPeer.delete(key);
+        this.bySocketId.delete(ourSocketId);
+        demuxer.end();
+        if (lost) this.options.log.warn({ stream: target.name, remote: rinfo.address }, `srt: ${reason}`);
+        activeSession.end(reason, lost);
+      },
+    });
+    const connection: Connection = { key, receiver, peerSocketId: hs.socketId, address: rinfo.address, port: rinfo.port, conclusion };
+    this.byPeer.set(key, connection);
+    this.bySocketId.set(ourSocketId, connection);
+    socket.send(conclusion, rinfo.port, rinfo.address);
+    this.options.log.info({ remote: rinfo.address, stream: target.name, latencyMs }, `srt: publishing ${target.name}`);
+  }
+}

@@ -1,0 +1,1 @@
+export type { Frame, Track, VideoTrack, AudioTrack, VideoCodec, AudioCodec } from './frame.js';

@@ -1,0 +1,61 @@
+import type { StreamConfig, StreamInfo } from '../api/contract.js';
+import type { StreamHub } from './stream-hub.js';
+
+/** Until the DVR lands with its own setting, the segment length the keyframe advice is measured against. */
+export const segmentTargetSeconds = 2;
+
+export function streamWarnings(info: Pick<StreamInfo, 'keyframeInterval' | 'state'>): string[] {
+  const warnings: string[] = [];
+  const { average, irregular } = info.keyframeInterval;
+  if (average !== null && average > segmentTargetSeconds * 1.05) {
+    warnings.push(
+      `Keyframes every ${average.toFixed(1)} s, longer than the ${segmentTargetSeconds} s segment target: DVR cuts and low-latency playback get coarser. Set the encoder's keyframe interval to ${segmentTargetSeconds} s.`,
+    );
+  }
+  if (irregular) warnings.push('Keyframe interval is irregular: set a fixed keyframe interval in the encoder so segments have even lengths.');
+  return warnings;
+}
+
+export function describeStream(hub: StreamHub | undefined, name: string, config: StreamConfig | null, now = Date.now()): StreamInfo {
+  const video = hub?.tracks?.find((t) => t.kind === 'video');
+  const audio = hub?.tracks?.find((t) => t.kind === 'audio');
+  const stats = hub?.stats;
+  const keyframeInterval = stats?.keyframeInterval() ?? { last: null, average: null, irregular: false };
+  const state = hub?.state ?? 'idle';
+  return {
+    name,
+    title: config?.title ?? '',
+    configured: config !== null,
+    state,
+    reason: hub?.reason ?? null,
+    protocol: hub?.source?.protocol ?? null,
+    remoteAddress: hub?.source?.remoteAddress ?? null,
+    sourceUrl: hub?.source?.sourceUrl ?? null,
+    startedAt: hub?.source && hub.startedAt ? new Date(hub.startedAt).toISOString() : null,
+    uptime: hub?.source && hub.startedAt ? (now - hub.startedAt) / 1000 : 0,
+    video:
+      video && video.kind === 'video'
+        ? {
+            codec: video.codec,
+            profile: video.profile,
+            level: video.level,
+            width: video.width,
+            height: video.height,
+            fps: Math.round((stats?.fps(now) ?? 0) * 100) / 100,
+            declaredFps: video.declaredFps,
+            bFrames: stats?.bFrames ?? false,
+          }
+        : null,
+    audio: audio && audio.kind === 'audio' ? { codec: audio.codec, profile: audio.profile, sampleRate: audio.sampleRate, channels: audio.channels } : null,
+    bitrate: stats?.bitrate(now) ?? { last1s: 0, last10s: 0 },
+    keyframeInterval,
+    framesIn: stats?.framesIn ?? 0,
+    bytesIn: stats?.bytesIn ?? 0,
+    lastFrameAgeMs: stats?.lastFrameAt ? now - stats.lastFrameAt : null,
+    errors: { ...(stats?.errors ?? { continuity: 0, timestampJumps: 0, droppedFrames: 0 }) },
+    warnings: streamWarnings({ keyframeInterval, state }),
+    viewers: 0,
+    bitrateHistory: stats?.bitrateHistory(now) ?? [],
+    config,
+  };
+}

@@ -1,0 +1,197 @@
+import type { Logger } from 'pino';
+import type { IngestProtocol, StreamConfig, StreamConfigCreate, StreamConfigPatch, StreamInfo } from '../api/contract.js';
+import type { StudioEvents } from '../events/studio-events.js';
+import { sameSecret } from '../api/auth/admin-token.js';
+import { StreamHub, type SourceSession } from './stream-hub.js';
+import { describeStream } from './stream-info.js';
+import { streamNameProblem } from './stream-name.js';
+import type { StreamStore } from './stream-store.js';
+
+export interface PublishRequest {
+  name: string;
+  protocol: IngestProtocol;
+  remoteAddress: string | null;
+  password: string | null;
+  /** Called when the studio ends this publisher (takeover, stream deleted, shutdown). */
+  kick(reason: string): void;
+}
+
+export type PublishAnswer = { ok: true; session: SourceSession } | { ok: false; reason: string };
+
+/** Keeps a configured stream fed from its source URLs (RTSP/RTMP/SRT/HLS/UDP pull, files played as live). */
+export interface SourceRunner {
+  start(hub: StreamHub, config: StreamConfig): { stop(): Promise<void> };
+}
+
+// A dynamic stream nobody publishes to or watches is forgotten after this long.
+const dynamicIdleMs = 5 * 60_000;
+
+/**
+ * All streams by name: the configured ones (SQLite) and the dynamic ones that
+ * appear when somebody publishes under the publishing prefix. Decides who may
+ * publish, starts the pullers of configured sources, and reports changes as events.
+ */
+export class StreamRegistry {
+  private readonly hubs = new Map<string, StreamHub>();
+  private readonly idleSince = new Map<string, number>();
+  private readonly runners = new Map<string, { stop(): Promise<void> }>();
+  private readonly sweep: NodeJS.Timeout;
+
+  constructor(
+    private readonly deps: {
+      store: StreamStore;
+      events: StudioEvents;
+      log: Logger;
+      publishPrefix: () => string;
+      runner: SourceRunner;
+    },
+  ) {
+    this.sweep = setInterval(() => this.forgetIdleDynamicStreams(), 15_000);
+    this.sweep.unref();
+  }
+
+  /** Starts the sources of every configured stream. */
+  start(): void {
+    for (const config of this.deps.store.list()) this.startSources(config);
+  }
+
+  hub(name: string): StreamHub | undefined {
+    return this.hubs.get(name);
+  }
+
+  list(now = Date.now()): StreamInfo[] {
+    const configs = new Map(this.deps.store.list().map((c) => [c.name, c]));
+    const names = [...new Set([...configs.keys(), ...this.hubs.keys()])].sort();
+    return names.map((name) => describeStream(this.hubs.get(name), name, configs.get(name) ?? null, now));
+  }
+
+  info(name: string): StreamInfo | null {
+    const config = this.deps.store.get(name);
+    const hub = this.hubs.get(name);
+    if (!config && !hub) return null;
+    return describeStream(hub, name, config);
+  }
+
+  requestPublish(request: PublishRequest): PublishAnswer {
+    const reason = this.publishRefusal(request);
+    if (reason) {
+      this.reportRefused(request, reason);
+      return { ok: false, reason };
+    }
+    const hub = this.hubFor(request.name);
+    if (hub.source) hub.source.kick(`taken over by a new publisher from ${request.remoteAddress ?? 'unknown'}`);
+    const session = hub.beginSession({ protocol: request.protocol, remoteAddress: request.remoteAddress, sourceUrl: null, kick: request.kick }, 'publishing');
+    return { ok: true, session };
+  }
+
+  /** A would-be publisher was turned away (refused, or it broke the protocol before publishing). */
+  reportRefused(who: Pick<PublishRequest, 'name' | 'protocol' | 'remoteAddress'>, reason: string): void {
+    this.deps.log.warn({ stream: who.name, protocol: who.protocol, remote: who.remoteAddress }, `publish refused: ${reason}`);
+    this.deps.events.publish('publish_refused', { name: who.name, protocol: who.protocol, remoteAddress: who.remoteAddress, reason });
+  }
+
+  create(input: StreamConfigCreate): StreamConfig | 'exists' {
+    const config = this.deps.store.create(input);
+    if (!config) return 'exists';
+    this.startSources(config);
+    return config;
+  }
+
+  async update(name: string, patch: StreamConfigPatch): Promise<StreamConfig | null> {
+    const config = this.deps.store.update(name, patch);
+    if (!config) return null;
+    if ('sources' in patch || 'loop' in patch) {
+      await this.stopSources(name);
+      this.startSources(config);
+    }
+    return config;
+  }
+
+  async remove(name: string): Promise<boolean> {
+    if (!this.deps.store.remove(name)) return false;
+    await this.stopSources(name);
+    const hub = this.hubs.get(name);
+    hub?.source?.kick('the stream was deleted');
+    hub?.close('the stream was deleted');
+    this.hubs.delete(name);
+    return true;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweep);
+    await Promise.all([...this.runners.keys()].map((name) => this.stopSources(name)));
+    for (const hub of this.hubs.values()) {
+      hub.source?.kick('the studio is stopping');
+      hub.close('the studio is stopping');
+    }
+    this.hubs.clear();
+  }
+
+  private publishRefusal(request: PublishRequest): string | null {
+    const nameProblem = streamNameProblem(request.name);
+    if (nameProblem) return nameProblem;
+    const config = this.deps.store.get(request.name);
+    if (config) {
+      if (!config.publishEnabled) return `publishing to ${request.name} is switched off`;
+      if (config.sources.length > 0) return `${request.name} is pulled from its configured sources; it takes no publishers`;
+      if (config.publishPassword !== null) {
+        if (request.password === null) return `${request.name} needs a password (add ?password=... to the stream key)`;
+        if (!sameSecret(request.password, config.publishPassword)) return `wrong password for ${request.name}`;
+      }
+    } else {
+      const prefix = this.deps.publishPrefix();
+      if (!request.name.startsWith(prefix)) return `${request.name} is not a configured stream and not under ${prefix}`;
+    }
+    const source = this.hubs.get(request.name)?.source;
+    if (source && !config?.takeover) {
+      return `${request.name} is already being published from ${source.remoteAddress ?? 'another source'} (${source.protocol})`;
+    }
+    return null;
+  }
+
+  private hubFor(name: string): StreamHub {
+    let hub = this.hubs.get(name);
+    if (!hub) {
+      hub = new StreamHub(name, this.deps.log.child({ stream: name }), (h, change) => this.onSessionChange(h, change));
+      this.hubs.set(name, hub);
+    }
+    this.idleSince.delete(name);
+    return hub;
+  }
+
+  private onSessionChange(hub: StreamHub, change: Parameters<ConstructorParameters<typeof StreamHub>[2]>[1]): void {
+    const { events, log } = this.deps;
+    if (change.started) {
+      log.info({ stream: hub.name, protocol: change.started.protocol, remote: change.started.remoteAddress }, `${hub.name}: source started`);
+      events.publish('stream_started', { name: hub.name, protocol: change.started.protocol, remoteAddress: change.started.remoteAddress });
+      this.idleSince.delete(hub.name);
+    }
+    if (change.ended) {
+      const { reason, lost, source } = change.ended;
+      log.info({ stream: hub.name }, `${hub.name}: source ended (${reason})`);
+      if (lost) events.publish('source_lost', { name: hub.name, url: source.sourceUrl, reason });
+      events.publish('stream_stopped', { name: hub.name, reason });
+      this.idleSince.set(hub.name, Date.now());
+    }
+  }
+
+  private startSources(config: StreamConfig): void {
+    if (config.sources.length === 0 || this.runners.has(config.name)) return;
+    this.runners.set(config.name, this.deps.runner.start(this.hubFor(config.name), config));
+  }
+
+  private async stopSources(name: string): Promise<void> {
+    const runner = this.runners.get(name);
+    this.runners.delete(name);
+    await runner?.stop();
+  }
+
+  private forgetIdleDynamicStreams(now = Date.now()): void {
+    for (const [name, since] of this.idleSince) {
+      const hub = this.hubs.get(name);
+      if (!hub || hub.source || hub.sinkCount > 0 || now - since < dynamicIdleMs || this.deps.store.get(name)) continue;
+      this.hubs.delete(name);
+      this.idleSince.delete(name);
+    }
+  }
+}

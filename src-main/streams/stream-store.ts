@@ -1,0 +1,76 @@
+import type { StreamConfig, StreamConfigCreate, StreamConfigPatch } from '../api/contract.js';
+import type { StudioDatabase } from '../db/index.js';
+
+interface StreamRow {
+  name: string;
+  title: string;
+  sources_json: string;
+  publish_enabled: number;
+  publish_password: string | null;
+  takeover: number;
+  loop: number;
+}
+
+const fromRow = (row: StreamRow): StreamConfig => ({
+  name: row.name,
+  title: row.title,
+  sources: JSON.parse(row.sources_json) as StreamConfig['sources'],
+  publishEnabled: row.publish_enabled === 1,
+  publishPassword: row.publish_password,
+  takeover: row.takeover === 1,
+  loop: row.loop === 1,
+});
+
+export const defaultStreamConfig = (name: string): StreamConfig => ({
+  name,
+  title: '',
+  sources: [],
+  publishEnabled: true,
+  publishPassword: null,
+  takeover: false,
+  loop: false,
+});
+
+/** Configured streams in SQLite. */
+export class StreamStore {
+  constructor(private readonly db: StudioDatabase) {}
+
+  list(): StreamConfig[] {
+    return (this.db.prepare('SELECT * FROM streams ORDER BY name').all() as StreamRow[]).map(fromRow);
+  }
+
+  get(name: string): StreamConfig | null {
+    const row = this.db.prepare('SELECT * FROM streams WHERE name = ?').get(name) as StreamRow | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  /** Creates the stream; false when the name is taken. */
+  create(input: StreamConfigCreate): StreamConfig | null {
+    const config: StreamConfig = { ...defaultStreamConfig(input.name), ...input };
+    const now = Date.now();
+    const result = this.db
+      .prepare(
+        `INSERT OR IGNORE INTO streams (name, title, sources_json, publish_enabled, publish_password, takeover, loop, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(config.name, config.title, JSON.stringify(config.sources), +config.publishEnabled, config.publishPassword, +config.takeover, +config.loop, now, now);
+    return result.changes === 1 ? config : null;
+  }
+
+  update(name: string, patch: StreamConfigPatch): StreamConfig | null {
+    const current = this.get(name);
+    if (!current) return null;
+    const next: StreamConfig = { ...current, ...patch, name };
+    this.db
+      .prepare(
+        `UPDATE streams SET title = ?, sources_json = ?, publish_enabled = ?, publish_password = ?, takeover = ?, loop = ?, updated_at = ?
+         WHERE name = ?`,
+      )
+      .run(next.title, JSON.stringify(next.sources), +next.publishEnabled, next.publishPassword, +next.takeover, +next.loop, Date.now(), name);
+    return next;
+  }
+
+  remove(name: string): boolean {
+    return this.db.prepare('DELETE FROM streams WHERE name = ?').run(name).changes === 1;
+  }
+}

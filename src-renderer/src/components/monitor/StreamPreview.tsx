@@ -1,0 +1,66 @@
+import { useEffect, useState } from 'react';
+import { streamFileUrl } from '../../lib/stream-name';
+import { MonitorIcon } from '../icons';
+
+const REFRESH_MS = 2000;
+
+interface StreamPreviewProps {
+  name: string;
+  /** Frames are arriving: refresh the picture. Otherwise the last one stays, dimmed. */
+  live: boolean;
+  /** Only a stream with a video track has pictures; audio-only ones are never asked. */
+  hasVideo: boolean;
+  /** Shown over the box when there is no picture, or over a dimmed one when not live. */
+  idleLabel: string;
+  className?: string;
+}
+
+/**
+ * The latest keyframe as a JPEG in a 16:9 letterbox. Each refresh loads off-screen
+ * and replaces the picture only once it has arrived, so a slow or failed load (404
+ * while there is no keyframe yet) never flashes a broken image.
+ */
+export function StreamPreview({ name, live, hasVideo, idleLabel, className }: StreamPreviewProps) {
+  const [shown, setShown] = useState<{ name: string; url: string } | null>(null);
+  const base = streamFileUrl(name, 'preview.jpg');
+
+  useEffect(() => {
+    if (!hasVideo) return;
+    let cancelled = false;
+    let loader: HTMLImageElement | null = null;
+    const load = () => {
+      // Whole 2-second steps: tiles mounted together ask for the same URL.
+      const url = `${base}?t=${Math.floor(Date.now() / REFRESH_MS)}`;
+      const img = new Image();
+      loader = img;
+      img.onload = () => {
+        if (!cancelled && loader === img) setShown({ name, url });
+      };
+      img.src = url;
+    };
+    load();
+    // Not live: one try (the studio keeps the last keyframe), then the picture holds still.
+    const timer = live ? setInterval(load, REFRESH_MS) : null;
+    return () => {
+      cancelled = true;
+      if (timer) clearInterval(timer);
+      if (loader) loader.onload = null;
+    };
+  }, [base, name, live, hasVideo]);
+
+  const picture = shown?.name === name ? shown.url : null;
+  return (
+    <div className={`preview${live ? '' : ' is-idle'}${className ? ` ${className}` : ''}`} data-testid="stream-preview">
+      {picture ? (
+        <img className="preview-img" src={picture} alt={`Latest keyframe of ${name}`} draggable={false} />
+      ) : (
+        <div className="preview-empty" aria-hidden="true">
+          <MonitorIcon size={22} />
+        </div>
+      )}
+      {(!live || !picture) && (
+        <span className="preview-label">{picture || !live ? idleLabel : hasVideo ? 'Waiting for a keyframe' : 'No video'}</span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { StreamConfig } from '../../../src-main/api/contract';
+import { buildCreate, buildStreamPatch, draftFromConfig, emptyDraft, isDraftDirty, nextPriority, sourceRow } from './stream-draft';
+
+const config: StreamConfig = {
+  name: 'live/cam1',
+  title: 'Stage',
+  sources: [
+    { url: 'rtsp://cam/main', priority: 0 },
+    { url: 'rtsp://cam/backup', priority: 1 },
+  ],
+  publishEnabled: true,
+  publishPassword: 'hunter2',
+  takeover: false,
+  loop: false,
+};
+
+describe('buildCreate', () => {
+  it('sends every field, the password only when typed', () => {
+    const draft = { ...emptyDraft(), title: ' Cam 2 ', sources: [sourceRow(' rtsp://cam2/x ', 0), sourceRow('', 1)] };
+    expect(buildCreate(' live/cam2 ', draft)).toEqual({
+      body: {
+        name: 'live/cam2',
+        title: 'Cam 2',
+        sources: [{ url: 'rtsp://cam2/x', priority: 0 }],
+        publishEnabled: true,
+        publishPassword: null,
+        takeover: false,
+        loop: false,
+      },
+      errors: null,
+    });
+    expect(buildCreate('live/cam2', { ...emptyDraft(), newPassword: 'pw' }).body?.publishPassword).toBe('pw');
+  });
+
+  it('reports the name and each bad source row', () => {
+    const bad = sourceRow('ftp://x', 0);
+    const badPriority = sourceRow('rtsp://ok', 0);
+    badPriority.priority = 'first';
+    const result = buildCreate('live cam', { ...emptyDraft(), sources: [bad, badPriority] });
+    expect(result.body).toBeNull();
+    expect(result.errors?.name).toContain('not a valid stream name');
+    expect(result.errors?.sources[bad.key]).toContain('Unsupported source');
+    expect(result.errors?.sources[badPriority.key]).toContain('Priority');
+  });
+
+  it('refuses a source listed twice', () => {
+    const twice = sourceRow('rtsp://a/x', 1);
+    const result = buildCreate('live/a', { ...emptyDraft(), sources: [sourceRow('rtsp://a/x', 0), twice] });
+    expect(result.errors?.sources[twice.key]).toContain('twice');
+  });
+});
+
+describe('buildStreamPatch', () => {
+  it('sends nothing when nothing changed, and keeps the password', () => {
+    const draft = draftFromConfig(config);
+    expect(isDraftDirty(draft, config)).toBe(false);
+    expect(buildStreamPatch(draft, config)).toEqual({ patch: {}, errors: null });
+  });
+
+  it('sends only the changed fields', () => {
+    const draft = { ...draftFromConfig(config), title: 'Stage left', takeover: true };
+    expect(isDraftDirty(draft, config)).toBe(true);
+    expect(buildStreamPatch(draft, config).patch).toEqual({ title: 'Stage left', takeover: true });
+  });
+
+  it('sends the whole list when a source changes', () => {
+    const draft = draftFromConfig(config);
+    draft.sources = draft.sources.slice(0, 1);
+    expect(buildStreamPatch(draft, config).patch).toEqual({ sources: [{ url: 'rtsp://cam/main', priority: 0 }] });
+  });
+
+  it('sets or clears the write-only password', () => {
+    expect(buildStreamPatch({ ...draftFromConfig(config), newPassword: 'new' }, config).patch).toEqual({ publishPassword: 'new' });
+    expect(buildStreamPatch({ ...draftFromConfig(config), clearPassword: true }, config).patch).toEqual({ publishPassword: null });
+    const open = { ...config, publishPassword: null };
+    expect(isDraftDirty({ ...draftFromConfig(open), clearPassword: true }, open)).toBe(false);
+  });
+
+  it('sends every field for a stream that is only published', () => {
+    expect(buildStreamPatch(emptyDraft(), null).patch).toEqual({ title: '', sources: [], publishEnabled: true, takeover: false, loop: false });
+  });
+});
+
+describe('nextPriority', () => {
+  it('puts a new source after the others', () => {
+    expect(nextPriority([])).toBe(0);
+    expect(nextPriority([sourceRow('a', 0), sourceRow('b', 5)])).toBe(6);
+    expect(nextPriority([sourceRow('a', 1000)])).toBe(1000);
+  });
+});

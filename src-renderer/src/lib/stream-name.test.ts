@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { maskCredentials, sourceUrlProblem, STREAM_NAME_PATTERN, streamApiPath, streamFileUrl, streamNameProblem } from './stream-name';
+
+describe('streamNameProblem', () => {
+  it.each(['live/cam1', 'cam1', 'a/b/c', 'studio_A/cam-2.hd', 'X'])('accepts %s', (name) => {
+    expect(streamNameProblem(name)).toBeNull();
+  });
+
+  it.each([
+    ['', 'Enter a stream name'],
+    ['live/', 'not a valid stream name'],
+    ['/live', 'not a valid stream name'],
+    ['live//cam', 'not a valid stream name'],
+    ['live cam', 'not a valid stream name'],
+    ['live/cäm', 'not a valid stream name'],
+    ['live/../x', '"." and ".." are not allowed'],
+    ['./x', '"." and ".." are not allowed'],
+    ['a'.repeat(201), 'longer than 200'],
+  ])('refuses %j', (name, words) => {
+    expect(streamNameProblem(name)).toContain(words);
+  });
+
+  it('is the contract pattern', () => {
+    expect(STREAM_NAME_PATTERN).toBe('^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$');
+  });
+});
+
+describe('stream URLs', () => {
+  it('encodes the name as one API path segment', () => {
+    expect(streamApiPath('live/cam1')).toBe('/api/streams/live%2Fcam1');
+    expect(streamApiPath('live/cam1', '/publish-urls')).toBe('/api/streams/live%2Fcam1/publish-urls');
+  });
+
+  it('keeps the slashes in per-stream file URLs', () => {
+    expect(streamFileUrl('live/cam1', 'preview.jpg')).toBe('/live/cam1/preview.jpg');
+  });
+});
+
+describe('sourceUrlProblem', () => {
+  it.each([
+    'rtsp://10.0.0.9:554/stream1',
+    'rtsps://cam/x',
+    'rtmp://example.com/live/key',
+    'srt://10.0.0.2:9000?mode=caller',
+    'udp://239.0.0.1:1234',
+    'https://cdn.example.com/live/index.m3u8',
+    'http://host/playlist.m3u8?token=1',
+    'file://clips/intro.mp4',
+    'file://my%20clip.mp4',
+  ])('accepts %s', (url) => {
+    expect(sourceUrlProblem(url)).toBeNull();
+  });
+
+  it.each([
+    ['', 'Enter a source URL'],
+    ['ftp://host/file.ts', 'Unsupported source'],
+    ['camera.local/stream', 'Unsupported source'],
+    ['http://host/video.mp4', 'Only HLS playlists'],
+    ['file:///etc/passwd', 'relative to the media folder'],
+    ['file://C:/videos/a.mp4', 'relative to the media folder'],
+    ['file://../secret.mp4', 'leaves the media folder'],
+    ['file://clips/../../x.mp4', 'leaves the media folder'],
+    ['file://', 'Name a file'],
+  ])('refuses %j', (url, words) => {
+    expect(sourceUrlProblem(url)).toContain(words);
+  });
+
+  it('masks credentials for display', () => {
+    expect(maskCredentials('rtsp://admin:s3cret@10.0.0.9/stream')).toBe('rtsp://admin:***@10.0.0.9/stream');
+    expect(maskCredentials('rtsp://10.0.0.9/stream')).toBe('rtsp://10.0.0.9/stream');
+    expect(maskCredentials('rtsp://a:***@cam/1: rtsp://a:s3cret@cam/1: Connection refused')).toBe(
+      'rtsp://a:***@cam/1: rtsp://a:***@cam/1: Connection refused',
+    );
+  });
+});
