@@ -21,7 +21,7 @@ import { StreamStore } from './streams/stream-store.js';
 import { StreamRegistry } from './streams/stream-registry.js';
 import { RtmpServer } from './ingest/rtmp/rtmp-server.js';
 import { SrtServer } from './ingest/srt/srt-server.js';
-import { ffmpegSourceRunner } from './ingest/pull/index.js';
+import { ffmpegSourceRunner, resolveSourceUrl, SourceUrlError } from './ingest/pull/index.js';
 import { mpegtsHttpIngest } from './ingest/mpegts-http/mpegts-http-ingest.js';
 import { PreviewService } from './delivery/preview-service.js';
 import { streamsRoutes } from './api/routes/streams.js';
@@ -176,7 +176,17 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     });
     const srt = new SrtServer({ gate: registry, log: log.child({ module: 'srt' }) });
     const previews = new PreviewService({ processes: children, ffmpegPath, hub: (name) => registry.hub(name) });
-    const publishUrls = (name: string) => publishUrlsFor(name, config.settings, { http: listener?.address ?? null, rtmp: rtmp.address, srt: srt.address });
+    // On the LAN, the name a client used to reach the studio is the one its encoder can reach too.
+    const publishUrls = (name: string, clientHost: string) =>
+      publishUrlsFor(name, config.settings, { http: listener?.address ?? null, rtmp: rtmp.address, srt: srt.address }, wildcard(config.get('host')) ? clientHost : undefined);
+    const sourceProblem = (url: string) => {
+      try {
+        resolveSourceUrl(url, mediaDir(dataDir, config.get('mediaDir')));
+        return null;
+      } catch (err) {
+        return err instanceof SourceUrlError ? err.message : String(err);
+      }
+    };
     const settings = new SettingsApplier(config, reactors, log);
     config.on('change', () => events.publish('settings_changed', settings.view()));
 
@@ -191,11 +201,12 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       settings,
       rendererDir: options.rendererDir ?? path.join(appRoot, 'dist', 'renderer'),
       features: [
-        streamsRoutes({ registry, publishUrls }),
+        streamsRoutes({ registry, publishUrls, sourceProblem }),
         mpegtsHttpIngest({ gate: registry, log: log.child({ module: 'mpegts-http' }) }),
         streamFilesRoutes({
           'preview.jpg': async (name, _request, reply) => {
             if (!registry.info(name)) return sendError(reply, 404, 'Unknown stream', `no stream named ${name}`);
+            if (!ffmpegPath()) return sendError(reply, 503, 'No ffmpeg', 'previews need ffmpeg: set FFMPEG_PATH or the ffmpeg path in Settings');
             const jpeg = await previews.jpeg(name);
             if (!jpeg) return sendError(reply, 404, 'No picture yet', `${name} has not sent a video keyframe`);
             return reply.type('image/jpeg').header('cache-control', 'no-cache').send(jpeg);

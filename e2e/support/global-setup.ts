@@ -23,6 +23,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   });
   process.env.FRAMEHOUSE_E2E_URL = /^http\s+(\S+)/m.exec(out)![1]!;
   process.env.FRAMEHOUSE_E2E_LOGIN = /^ui\s+(\S+)/m.exec(out)![1]!;
+  process.env.FRAMEHOUSE_E2E_RTMP = /^rtmp\s+(\S+)/m.exec(out)![1]!;
   process.env.FRAMEHOUSE_E2E_TOKEN = (await fs.readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim();
   process.env.FRAMEHOUSE_E2E_DATA_DIR = dataDir;
   return async () => {

@@ -192,8 +192,21 @@ export const StreamConfig = Type.Object({ name: StreamName, ...StreamConfigField
 export type StreamConfig = Static<typeof StreamConfig>;
 export const StreamConfigPatch = Type.Partial(Type.Object(StreamConfigFields), { additionalProperties: false });
 export type StreamConfigPatch = Static<typeof StreamConfigPatch>;
-export const StreamConfigCreate = Type.Object({ name: StreamName, ...StreamConfigPatch.properties }, { additionalProperties: false });
+// The name's rules are checked by the handler, whose message says what is allowed.
+export const StreamConfigCreate = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), ...StreamConfigPatch.properties }, { additionalProperties: false });
 export type StreamConfigCreate = Static<typeof StreamConfigCreate>;
+
+/** A configuration as the API shows it: the password only as set/not set, credentials in source URLs masked (user:***@). */
+export const StreamConfigView = Type.Object({
+  name: StreamName,
+  title: Type.String(),
+  sources: Type.Array(StreamSource),
+  publishEnabled: Type.Boolean(),
+  publishPasswordSet: Type.Boolean(),
+  takeover: Type.Boolean(),
+  loop: Type.Boolean(),
+});
+export type StreamConfigView = Static<typeof StreamConfigView>;
 
 export const StreamVideoInfo = Type.Object({
   codec: Type.String(),
@@ -238,7 +251,9 @@ export const StreamInfo = Type.Object({
   viewers: Type.Integer(),
   /** Input bitrate per second over the last minute, oldest first, for sparklines. */
   bitrateHistory: Type.Array(Type.Number()),
-  config: Type.Union([StreamConfig, Type.Null()]),
+  /** Keyframes received this session: a new value means a new preview picture. */
+  keyframes: Type.Number(),
+  config: Type.Union([StreamConfigView, Type.Null()]),
 });
 export type StreamInfo = Static<typeof StreamInfo>;
 

@@ -1,4 +1,5 @@
-import type { StreamConfig, StreamInfo } from '../api/contract.js';
+import type { StreamConfig, StreamConfigView, StreamInfo } from '../api/contract.js';
+import { maskCredentials } from './mask-credentials.js';
 import type { StreamHub } from './stream-hub.js';
 
 /** Until the DVR lands with its own setting, the segment length the keyframe advice is measured against. */
@@ -56,6 +57,20 @@ export function describeStream(hub: StreamHub | undefined, name: string, config:
     warnings: streamWarnings({ keyframeInterval, state }),
     viewers: 0,
     bitrateHistory: stats?.bitrateHistory(now) ?? [],
-    config,
+    keyframes: stats?.keyframes ?? 0,
+    config: config ? configView(config) : null,
+  };
+}
+
+/** What the API shows of a configuration: never the password, never credentials in URLs. */
+export function configView(config: StreamConfig): StreamConfigView {
+  return {
+    name: config.name,
+    title: config.title,
+    sources: config.sources.map((s) => ({ url: maskCredentials(s.url), priority: s.priority })),
+    publishEnabled: config.publishEnabled,
+    publishPasswordSet: config.publishPassword !== null,
+    takeover: config.takeover,
+    loop: config.loop,
   };
 }

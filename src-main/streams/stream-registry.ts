@@ -6,6 +6,7 @@ import { StreamHub, type SourceSession } from './stream-hub.js';
 import { describeStream } from './stream-info.js';
 import { streamNameProblem } from './stream-name.js';
 import type { StreamStore } from './stream-store.js';
+import { maskCredentials } from './mask-credentials.js';
 
 export interface PublishRequest {
   name: string;
@@ -21,6 +22,18 @@ export type PublishAnswer = { ok: true; session: SourceSession } | { ok: false; 
 /** Keeps a configured stream fed from its source URLs (RTSP/RTMP/SRT/HLS/UDP pull, files played as live). */
 export interface SourceRunner {
   start(hub: StreamHub, config: StreamConfig): { stop(): Promise<void> };
+}
+
+/**
+ * The API shows source URLs with credentials masked; a client that sends such a
+ * URL back unchanged means "keep it", not "the password is ***".
+ */
+function keepHiddenCredentials(incoming: StreamConfig['sources'], existing: StreamConfig['sources']): StreamConfig['sources'] {
+  return incoming.map((source) => {
+    if (!source.url.includes(':***@')) return source;
+    const original = existing.find((e) => maskCredentials(e.url) === source.url);
+    return original ? { ...source, url: original.url } : source;
+  });
 }
 
 // A dynamic stream nobody publishes to or watches is forgotten after this long.
@@ -98,6 +111,8 @@ export class StreamRegistry {
   }
 
   async update(name: string, patch: StreamConfigPatch): Promise<StreamConfig | null> {
+    const current = this.deps.store.get(name);
+    if (current && patch.sources) patch = { ...patch, sources: keepHiddenCredentials(patch.sources, current.sources) };
     const config = this.deps.store.update(name, patch);
     if (!config) return null;
     if ('sources' in patch || 'loop' in patch) {

@@ -53,6 +53,7 @@ export class StreamStats {
   private readonly videoFrames = new SecondBuckets();
   framesIn = 0;
   bytesIn = 0;
+  keyframes = 0;
   firstFrameAt: number | null = null;
   lastFrameAt: number | null = null;
   bFrames = false;
@@ -91,6 +92,7 @@ export class StreamStats {
     this.videoFrames.add(frame.arrivedAt, 1);
     if (frame.pts !== frame.dts) this.bFrames = true;
     if (frame.keyframe) {
+      this.keyframes++;
       if (this.lastKeyframeDts !== null && frame.dts > this.lastKeyframeDts) {
         this.keyIntervals.push((frame.dts - this.lastKeyframeDts) / this.videoTimescale);
         if (this.keyIntervals.length > 10) this.keyIntervals.shift();

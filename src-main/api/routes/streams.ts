@@ -15,8 +15,23 @@ function checkedName(name: string): string {
   return name;
 }
 
-export function streamsRoutes(deps: { registry: StreamRegistry; publishUrls: (name: string) => PublishUrls }) {
+export interface StreamsRouteDeps {
+  registry: StreamRegistry;
+  /** Publish URLs as seen from a client that reached the studio by `host`. */
+  publishUrls: (name: string, host: string) => PublishUrls;
+  /** Why a source URL can never work (unsupported scheme, a file path leaving the media folder), or null. */
+  sourceProblem: (url: string) => string | null;
+}
+
+export function streamsRoutes(deps: StreamsRouteDeps) {
   const { registry } = deps;
+  const checkedSources = (sources: { url: string }[] | undefined) => {
+    for (const source of sources ?? []) {
+      if (source.url.includes(':***@')) continue; // a masked URL sent back unchanged keeps the stored one
+      const problem = deps.sourceProblem(source.url);
+      if (problem) throw new HttpError(400, 'Invalid source', problem);
+    }
+  };
   const found = (name: string) => {
     const info = registry.info(checkedName(name));
     if (!info) throw new HttpError(404, 'Unknown stream', `no stream named ${name}`);
@@ -32,8 +47,9 @@ export function streamsRoutes(deps: { registry: StreamRegistry; publishUrls: (na
       { schema: { tags: ['streams'], summary: 'Configure a stream (sources to pull, publishing rules)', body: StreamConfigCreate, response: { 201: StreamInfo, 400: ErrorBody, 409: ErrorBody } } },
       async (request, reply) => {
         checkedName(request.body.name);
+        checkedSources(request.body.sources);
         const created = registry.create(request.body);
-        if (created === 'exists') throw new HttpError(409, 'Stream exists', `${request.body.name} is already configured; PUT /api/streams/${encodeURIComponent(request.body.name)} changes it`);
+        if (created === 'exists') throw new HttpError(409, 'Stream exists', `a stream named ${request.body.name} is already configured; change it instead`);
         return reply.code(201).send(found(created.name));
       },
     );
@@ -57,6 +73,7 @@ export function streamsRoutes(deps: { registry: StreamRegistry; publishUrls: (na
       },
       async (request, reply) => {
         const name = checkedName(request.params.name);
+        checkedSources(request.body.sources);
         const updated = await registry.update(name, request.body);
         if (updated) return found(name);
         registry.create({ name, ...request.body });
@@ -93,7 +110,7 @@ export function streamsRoutes(deps: { registry: StreamRegistry; publishUrls: (na
     app.get<{ Params: NameParams }>(
       '/api/streams/:name/publish-urls',
       { schema: { tags: ['streams'], summary: 'Where to publish this stream to (RTMP server + key as OBS asks, SRT, MPEG-TS over HTTP)', params: NameParams } },
-      async (request) => deps.publishUrls(checkedName(request.params.name)),
+      async (request) => deps.publishUrls(checkedName(request.params.name), request.hostname.replace(/:\d+$/, '').replace(/^\[|\]$/g, '')),
     );
   };
 }

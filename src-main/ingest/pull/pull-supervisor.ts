@@ -5,7 +5,7 @@ import type { StudioEvents } from '../../events/studio-events.js';
 import { TsDemuxer } from '../../formats/mpegts/index.js';
 import type { StreamHub, SourceSession } from '../../streams/stream-hub.js';
 import type { ProcessRegistry, RunningProcess } from '../../transcode/index.js';
-import { ffmpegInputArgs, resolveSourceUrl, SourceUrlError, type ResolvedSource } from './source-url.js';
+import { ffmpegInputArgs, maskCredentials, resolveSourceUrl, SourceUrlError, type ResolvedSource } from './source-url.js';
 
 export interface PullDeps {
   processes: ProcessRegistry;
@@ -161,7 +161,7 @@ export class PullSupervisor {
       ? 'the stream was stopped'
       : finished
         ? 'the file ended'
-        : (reason ?? (ffmpegSays ? `${source.display}: ${ffmpegSays}` : `${source.display} ended`));
+        : maskCredentials(reason ?? (ffmpegSays ? `${source.display}: ${ffmpegSays}` : `${source.display} ended`));
     const ended = session as SourceSession | null;
     ended?.end(why, !this.stopped && !finished && reason !== 'returning to the preferred source');
     return { delivered: ended !== null, finished, ranMs: Date.now() - started, reason: why };

@@ -1,4 +1,7 @@
 import path from 'node:path';
+import { maskCredentials } from '../../streams/mask-credentials.js';
+
+export { maskCredentials };
 
 export type SourceKind = 'rtsp' | 'rtmp' | 'srt' | 'hls' | 'udp' | 'file';
 
@@ -11,11 +14,6 @@ export interface ResolvedSource {
 }
 
 export class SourceUrlError extends Error {}
-
-/** rtsp://user:secret@cam/stream → rtsp://user:***@cam/stream */
-export function maskCredentials(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@:]*):([^/@]*)@/i, '$1$2:***@');
-}
 
 /**
  * Checks a configured source URL and turns it into what ffmpeg opens. file://
@@ -59,8 +57,11 @@ export function ffmpegInputArgs(source: ResolvedSource, loop: boolean): string[]
     case 'rtsp':
       // TCP first (no losses on busy Wi-Fi), UDP when the camera only does UDP.
       return ['-rtsp_flags', 'prefer_tcp', '-i', source.input];
-    case 'udp':
-      return ['-i', source.input.includes('?') ? `${source.input}&overrun_nonfatal=1` : `${source.input}?overrun_nonfatal=1`];
+    case 'udp': {
+      // timeout (µs): a silent multicast ends the attempt instead of waiting forever.
+      const options = 'overrun_nonfatal=1&timeout=15000000';
+      return ['-i', source.input.includes('?') ? `${source.input}&${options}` : `${source.input}?${options}`];
+    }
     case 'file':
       return ['-re', ...(loop ? ['-stream_loop', '-1'] : []), '-i', source.input];
     default:

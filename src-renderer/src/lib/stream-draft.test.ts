@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { StreamConfig } from '../../../src-main/api/contract';
+import type { StreamConfigView } from '../../../src-main/api/contract';
 import { buildCreate, buildStreamPatch, draftFromConfig, emptyDraft, isDraftDirty, nextPriority, sourceRow } from './stream-draft';
 
-const config: StreamConfig = {
+const config: StreamConfigView = {
   name: 'live/cam1',
   title: 'Stage',
   sources: [
@@ -10,7 +10,7 @@ const config: StreamConfig = {
     { url: 'rtsp://cam/backup', priority: 1 },
   ],
   publishEnabled: true,
-  publishPassword: 'hunter2',
+  publishPasswordSet: true,
   takeover: false,
   loop: false,
 };
@@ -73,7 +73,7 @@ describe('buildStreamPatch', () => {
   it('sets or clears the write-only password', () => {
     expect(buildStreamPatch({ ...draftFromConfig(config), newPassword: 'new' }, config).patch).toEqual({ publishPassword: 'new' });
     expect(buildStreamPatch({ ...draftFromConfig(config), clearPassword: true }, config).patch).toEqual({ publishPassword: null });
-    const open = { ...config, publishPassword: null };
+    const open = { ...config, publishPasswordSet: false };
     expect(isDraftDirty({ ...draftFromConfig(open), clearPassword: true }, open)).toBe(false);
   });
 

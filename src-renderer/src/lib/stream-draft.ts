@@ -2,7 +2,7 @@
 // turns one into the other, checks what can be checked here, and works out which
 // fields changed so a save sends only those (the password is write-only: it is sent
 // only when the user typed a new one or asked to remove it).
-import type { StreamConfig, StreamConfigCreate, StreamConfigPatch, StreamSource } from '../../../src-main/api/contract';
+import type { StreamConfigView, StreamConfigCreate, StreamConfigPatch, StreamSource } from '../../../src-main/api/contract';
 import { sourceUrlProblem, streamNameProblem } from './stream-name';
 
 export interface SourceRow {
@@ -42,7 +42,7 @@ export function emptyDraft(): StreamDraft {
   return { title: '', sources: [], publishEnabled: true, newPassword: '', clearPassword: false, takeover: false, loop: false };
 }
 
-export function draftFromConfig(config: StreamConfig | null): StreamDraft {
+export function draftFromConfig(config: StreamConfigView | null): StreamDraft {
   if (!config) return emptyDraft();
   return {
     title: config.title,
@@ -142,7 +142,7 @@ function draftSourcesLoose(rows: readonly SourceRow[]): StreamSource[] {
  */
 export function buildStreamPatch(
   draft: StreamDraft,
-  config: StreamConfig | null,
+  config: StreamConfigView | null,
 ): { patch: StreamConfigPatch; errors: null } | { patch: null; errors: DraftErrors } {
   const errors = noErrors();
   checkCommon(draft, errors);
@@ -156,12 +156,12 @@ export function buildStreamPatch(
   if (!config || draft.takeover !== base.takeover) patch.takeover = draft.takeover;
   if (!config || draft.loop !== base.loop) patch.loop = draft.loop;
   if (draft.newPassword.length > 0) patch.publishPassword = draft.newPassword;
-  else if (draft.clearPassword && config?.publishPassword != null) patch.publishPassword = null;
+  else if (draft.clearPassword && config?.publishPasswordSet === true) patch.publishPassword = null;
   return { patch, errors: null };
 }
 
 /** Whether the form differs from the configuration it was made from. */
-export function isDraftDirty(draft: StreamDraft, config: StreamConfig | null): boolean {
+export function isDraftDirty(draft: StreamDraft, config: StreamConfigView | null): boolean {
   const base = draftFromConfig(config);
   return (
     draft.title.trim() !== base.title ||
@@ -170,6 +170,6 @@ export function isDraftDirty(draft: StreamDraft, config: StreamConfig | null): b
     draft.takeover !== base.takeover ||
     draft.loop !== base.loop ||
     draft.newPassword.length > 0 ||
-    (draft.clearPassword && config?.publishPassword != null)
+    (draft.clearPassword && config?.publishPasswordSet === true)
   );
 }

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { PublishUrls, StreamConfig } from '../../../../src-main/api/contract';
+import type { PublishUrls, StreamConfigView } from '../../../../src-main/api/contract';
 import { errorMessage } from '../../api/api-error';
 import { api } from '../../api/endpoints';
 import { ffmpegTestCommand, localizePublishUrls, withPasswordPlaceholder } from '../../lib/publish-url';
@@ -8,7 +8,7 @@ import { CopyField } from '../sections/CopyField';
 import { AlertIcon } from '../icons';
 
 /** Where encoders send this stream: RTMP as OBS asks for it (server + key), SRT, MPEG-TS over HTTP. */
-export function PublishPanel({ name, config }: { name: string; config: StreamConfig | null }) {
+export function PublishPanel({ name, config }: { name: string; config: StreamConfigView | null }) {
   const host = useStudio((s) => s.settingsView?.settings.host);
   // Ports decide the URLs: fetch again when a listener moves.
   const listeners = useStudio((s) => {
@@ -34,7 +34,7 @@ export function PublishPanel({ name, config }: { name: string; config: StreamCon
 
   const pulled = (config?.sources.length ?? 0) > 0;
   const closed = config !== null && !config.publishEnabled;
-  const password = config?.publishPassword != null;
+  const password = config?.publishPasswordSet === true;
   const current = urls?.name === name ? localizePublishUrls(urls.urls, host, window.location.hostname) : null;
 
   return (

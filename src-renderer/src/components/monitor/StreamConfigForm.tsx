@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { StreamConfig } from '../../../../src-main/api/contract';
+import type { StreamConfigView } from '../../../../src-main/api/contract';
 import { ApiError, errorMessage } from '../../api/api-error';
 import { withoutBodyPrefix } from '../../lib/settings-draft';
 import { buildStreamPatch, draftFromConfig, isDraftDirty, noErrors, type DraftErrors, type StreamDraft } from '../../lib/stream-draft';
@@ -7,14 +7,14 @@ import { useStudio } from '../../store';
 import { SourcesEditor, SourcesHelp } from './SourcesEditor';
 
 /** Keyed by content: a configuration that changed elsewhere is a new base for the form. */
-const configKey = (config: StreamConfig | null) => JSON.stringify(config);
+const configKey = (config: StreamConfigView | null) => JSON.stringify(config);
 
 /**
  * The stream's configuration, saved with PUT (only the fields that changed). A
  * stream that is only published gets a configuration when saved. The password is
  * write-only: the form says whether one is set, never what it is.
  */
-export function StreamConfigForm({ name, config }: { name: string; config: StreamConfig | null }) {
+export function StreamConfigForm({ name, config }: { name: string; config: StreamConfigView | null }) {
   const saveStream = useStudio((s) => s.saveStream);
   const prefix = useStudio((s) => s.settingsView?.settings.publishPrefix ?? 'live/');
 
@@ -33,7 +33,7 @@ export function StreamConfigForm({ name, config }: { name: string; config: Strea
 
   const dirty = isDraftDirty(draft, base);
   const configured = config !== null;
-  const passwordSet = config?.publishPassword != null;
+  const passwordSet = config?.publishPasswordSet === true;
 
   const edit = (change: Partial<StreamDraft>) => {
     setDraft((d) => ({ ...d, ...change }));
