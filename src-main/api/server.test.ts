@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createStudio, type Studio } from '../studio.js';
 import { makeTempDir } from '../test-support/temp-dir.js';
+import { freePort } from '../test-support/wait.js';
 import type { SettingsView, StudioEvent } from './contract.js';
 
 let dir: string;
@@ -26,13 +27,6 @@ afterEach(async () => {
 
 const bearer = () => ({ authorization: `Bearer ${studio.token}`, host });
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe('HTTP API basics', () => {
   it('answers health without a token and system only with one', async () => {

@@ -29,6 +29,7 @@ export function usage(): string {
     ['--rtmp-port N', 'RTMP ingest (default 1935)'],
     ['--srt-port N', 'SRT ingest (default 8890)'],
     ['--ffmpeg-path FILE', 'ffmpeg to use (default: FFMPEG_PATH, the bundled copy, then PATH)'],
+    ['--media-dir DIR', 'media files for file:// sources (default: <data-dir>/media)'],
     ['--log-level LEVEL', 'fatal, error, warn, info (default), debug or trace'],
     ['--publish-prefix P/', 'names under it may be published without configuring them (default live/)'],
     ['--allowed-hosts A,B', 'extra host names browsers may use to reach the studio'],

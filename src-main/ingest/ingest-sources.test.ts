@@ -1,7 +1,8 @@
 import fs from 'node:fs/promises';
 import http from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import path from 'node:path';
+import { until, freePort } from '../test-support/wait.js';
 import { describe, expect, it } from 'vitest';
 import { useStudio } from '../test-support/studio-instance.js';
 import { ffmpeg, startFfmpeg, testSourceArgs } from '../test-support/ffmpeg-tools.js';
@@ -10,15 +11,6 @@ import type { StreamInfo } from '../api/contract.js';
 
 const studio = useStudio();
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 const streamWhere = (name: string, ok: (s: StreamInfo) => boolean, timeoutMs?: number) =>
   until(`${name}`, async () => {
@@ -28,13 +20,6 @@ const streamWhere = (name: string, ok: (s: StreamInfo) => boolean, timeoutMs?: n
 
 const live = (s: StreamInfo) => (s.state === 'publishing' || s.state === 'pulling') && s.video !== null && s.framesIn > 30;
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 async function configure(name: string, body: Record<string, unknown>): Promise<void> {
   const res = await studio().api('/api/streams', { method: 'POST', body: JSON.stringify({ name, ...body }) });

@@ -58,10 +58,10 @@ describe('streams API', () => {
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: 'Invalid source', detail: expect.stringMatching(/unsupported source; use rtsp:\/\//) });
     const escape = await studio().api('/api/streams', { method: 'POST', body: JSON.stringify({ name: 'x/y', sources: [{ url: 'file://../secrets.mp4', priority: 0 }] }) });
-    expect((await escape.json()).detail).toMatch(/leaves the media folder/);
+    expect(((await escape.json()) as { detail: string }).detail).toMatch(/leaves the media folder/);
     const name = await studio().api('/api/streams', { method: 'POST', body: JSON.stringify({ name: 'live/my cam' }) });
     expect(name.status).toBe(400);
-    expect((await name.json()).detail).toBe('"live/my cam" is not a valid stream name: use letters, digits, _ - . and / between parts (e.g. live/cam1)');
+    expect(((await name.json()) as { detail: string }).detail).toBe('"live/my cam" is not a valid stream name: use letters, digits, _ - . and / between parts (e.g. live/cam1)');
     const dots = await studio().api('/api/streams/live%2F..%2Fx');
     expect(dots.status).toBe(400);
   });

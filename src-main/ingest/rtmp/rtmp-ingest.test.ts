@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
+import { until } from '../../test-support/wait.js';
 import { describe, expect, it } from 'vitest';
 import { useStudio } from '../../test-support/studio-instance.js';
 import { ffmpeg, ffprobeStreams, fps, startFfmpeg, testSourceArgs } from '../../test-support/ffmpeg-tools.js';
@@ -11,15 +12,6 @@ import type { StreamInfo } from '../../api/contract.js';
 
 const studio = useStudio();
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const publishing = (name: string, extra: (s: StreamInfo) => boolean = () => true) =>
   until(`${name} publishing`, async () => {

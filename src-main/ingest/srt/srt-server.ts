@@ -166,7 +166,6 @@ export class SrtServer {
     if (this.byPeer.size >= (this.options.maxConnections ?? 256)) return refuse(reject.overload, target.name, 'too many SRT connections');
 
     const ourSocketId = crypto.randomInt(1, 0x7fffffff);
-    let session: SourceSession | null = null;
     let receiver: SrtReceiver | null = null;
     const answer = this.options.gate.requestPublish({
       name: target.name,
@@ -180,7 +179,7 @@ export class SrtServer {
       send(buildHandshake({ ...base, version: 5, encryptionField: 0, extensionField: 0, type: code, cookie: 0 }));
       return;
     }
-    session = answer.session;
+    const session: SourceSession = answer.session;
     const latencyMs = Math.max(ourLatencyMs, hsreq.senderLatency);
     const response = buildHandshake(
       { ...base, version: 5, encryptionField: 0, extensionField: ExtensionFlag.HsReq, type: HandshakeType.Conclusion, socketId: ourSocketId, cookie: 0 },

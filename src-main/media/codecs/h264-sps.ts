@@ -1,4 +1,5 @@
 import { BitReader, removeEmulationPrevention } from './bit-reader.js';
+import { chromaSubsampling, readWindowOffsets } from './sps-common.js';
 import { CodecParseError } from './codec-error.js';
 import { H264NalType, h264NalType } from './nal.js';
 
@@ -83,25 +84,14 @@ export function parseH264Sps(nal: Uint8Array): H264SpsInfo {
   if (!frameMbsOnly) r.skipBits(1); // mb_adaptive_frame_field_flag
   r.skipBits(1); // direct_8x8_inference_flag
 
-  let cropLeft = 0;
-  let cropRight = 0;
-  let cropTop = 0;
-  let cropBottom = 0;
-  if (r.readBool()) {
-    // frame_cropping_flag
-    cropLeft = r.readUE();
-    cropRight = r.readUE();
-    cropTop = r.readUE();
-    cropBottom = r.readUE();
-  }
+  const crop = readWindowOffsets(r); // frame_cropping_flag and its offsets
   // CropUnitX/CropUnitY (7-19..7-22): in chroma sample units, doubled for field coding.
   const chromaArrayType = separateColourPlane ? 0 : chromaFormatIdc;
-  const subWidthC = chromaArrayType === 1 || chromaArrayType === 2 ? 2 : 1;
-  const subHeightC = chromaArrayType === 1 ? 2 : 1;
+  const { subWidthC, subHeightC } = chromaSubsampling(chromaArrayType);
   const cropUnitX = chromaArrayType === 0 ? 1 : subWidthC;
   const cropUnitY = (chromaArrayType === 0 ? 1 : subHeightC) * (2 - frameMbsOnly);
-  const width = widthInMbs * 16 - cropUnitX * (cropLeft + cropRight);
-  const height = (2 - frameMbsOnly) * heightInMapUnits * 16 - cropUnitY * (cropTop + cropBottom);
+  const width = widthInMbs * 16 - cropUnitX * (crop.left + crop.right);
+  const height = (2 - frameMbsOnly) * heightInMapUnits * 16 - cropUnitY * (crop.top + crop.bottom);
   if (width <= 0 || height <= 0) throw new CodecParseError(`cropping leaves no picture (${width}x${height})`);
 
   let fps: number | null = null;

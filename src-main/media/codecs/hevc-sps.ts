@@ -1,4 +1,5 @@
 import { BitReader, removeEmulationPrevention } from './bit-reader.js';
+import { chromaSubsampling, readWindowOffsets } from './sps-common.js';
 import { CodecParseError } from './codec-error.js';
 import { HevcNalType, hevcNalLayerId, hevcNalType } from './nal.js';
 
@@ -62,23 +63,12 @@ export function parseHevcSps(nal: Uint8Array): HevcSpsInfo {
   const separateColourPlane = chromaFormatIdc === 3 ? r.readBool() : false;
   const codedWidth = r.readUE(); // pic_width_in_luma_samples
   const codedHeight = r.readUE(); // pic_height_in_luma_samples
-  let confLeft = 0;
-  let confRight = 0;
-  let confTop = 0;
-  let confBottom = 0;
-  if (r.readBool()) {
-    // conformance_window_flag
-    confLeft = r.readUE();
-    confRight = r.readUE();
-    confTop = r.readUE();
-    confBottom = r.readUE();
-  }
+  const conf = readWindowOffsets(r); // conformance_window_flag and its offsets
   // SubWidthC/SubHeightC (Table 6-1): the offsets are in chroma sample units.
   const chromaArrayType = separateColourPlane ? 0 : chromaFormatIdc;
-  const subWidthC = chromaArrayType === 1 || chromaArrayType === 2 ? 2 : 1;
-  const subHeightC = chromaArrayType === 1 ? 2 : 1;
-  const width = codedWidth - subWidthC * (confLeft + confRight);
-  const height = codedHeight - subHeightC * (confTop + confBottom);
+  const { subWidthC, subHeightC } = chromaSubsampling(chromaArrayType);
+  const width = codedWidth - subWidthC * (conf.left + conf.right);
+  const height = codedHeight - subHeightC * (conf.top + conf.bottom);
   if (width <= 0 || height <= 0) throw new CodecParseError(`conformance window leaves no picture (${width}x${height})`);
   const bitDepth = r.readUE() + 8; // bit_depth_luma_minus8
   const bitDepthChroma = r.readUE() + 8; // bit_depth_chroma_minus8
