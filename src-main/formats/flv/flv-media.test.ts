@@ -44,3 +44,36 @@ describe('FLV audio tag bodies', () => {
     expect(() => parseFlvAudio(b(0x90, ...fourCc('Opus'), 0))).toThrow(/"Opus"/);
   });
 });
+
+describe('FLV parsing under random input (fuzz)', () => {
+  it('only ever throws its own errors, or a codec parse error from the track builder', async () => {
+    const { FlvTrackBuilder } = await import('../../ingest/rtmp/flv-track-builder.js');
+    const { CodecParseError } = await import('../../media/codecs/index.js');
+    let seed = 99;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const session = { setTracks: () => undefined, pushFrame: () => undefined, countError: () => undefined, end: () => undefined, active: true };
+    // A real avcC (640x360 High) and AAC config as seeds, so mutations reach deep into the parsers.
+    const avcc = Buffer.from('01640029ffe1001c67640029acd9402802dd80880000030008000003018078c18c960100066beb8cb22c', 'hex');
+    const seeds = [
+      Uint8Array.from([0x17, 0, 0, 0, 0, ...avcc]),
+      Uint8Array.from([0xaf, 0, 0x11, 0x90]),
+      Uint8Array.from([0x17, 1, 0, 0, 0, 0, 0, 0, 5, 0x65, 0x88, 0x84, 0x00, 0x10]),
+      Uint8Array.from([0x90, ...Buffer.from('hvc1'), 1, 1, 0x60, 0, 0, 0, 0x90, 0, 0, 0, 0, 0, 0x5d, 0xf0, 0, 0xfc, 0xfd, 0xf8, 0xf8, 0, 0, 0x0f]),
+    ];
+    const started = performance.now();
+    for (let i = 0; i < 5000; i++) {
+      const seed0 = seeds[i % seeds.length]!;
+      const body = seed0.slice(0, 1 + Math.floor(rand() * seed0.length));
+      for (let k = 0; k < 1 + Math.floor(rand() * 4); k++) body[Math.floor(rand() * body.length)] = Math.floor(rand() * 256);
+      const builder = new FlvTrackBuilder(session);
+      try {
+        builder.videoMessage(i, seeds[0]!);
+        if (i % 2) builder.videoMessage(i, body);
+        else builder.audioMessage(i, body);
+      } catch (err) {
+        expect([FlvFormatError, FlvUnsupportedError, CodecParseError].some((E) => err instanceof E)).toBe(true);
+      }
+    }
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+});
