@@ -237,7 +237,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         ffmpeg.refresh().catch((err: unknown) => log.error({ err }, 'ffmpeg detection failed'));
         let tick = 0;
         statusTimer = setInterval(() => {
-          events.publish('streams', registry.list());
+          if (events.hasSubscribers) events.publish('streams', registry.list());
           if (tick++ % 2 !== 0) return;
           monitor.status().then(
             (status) => events.publish('system_status', status),

@@ -53,6 +53,7 @@ async function startFramehouse(dir: string): Promise<RunningServer> {
 interface Options {
   seconds: number;
   ladder: number[];
+  servers: string[] | null;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -63,6 +64,7 @@ function parseOptions(argv: string[]): Options {
   return {
     seconds: Number(get('--seconds') ?? 60),
     ladder: (get('--streams') ?? '10,25,50,100,150,200').split(',').map(Number),
+    servers: get('--servers')?.split(',') ?? null,
   };
 }
 
@@ -89,7 +91,7 @@ export async function benchIngest(argv: string[] = []): Promise<void> {
     ['nginx-rtmp', startNginxRtmp],
   ];
   const table: { server: string; cpuPerStreamMinute: number; held: number; note: string }[] = [];
-  for (const [label, start] of servers) {
+  for (const [label, start] of servers.filter(([name]) => !options.servers || options.servers.includes(name))) {
     let held = 0;
     let cpuPerStreamMinute = Number.NaN;
     let note = '';
@@ -126,9 +128,11 @@ export async function benchIngest(argv: string[] = []): Promise<void> {
   for (const row of table) {
     process.stdout.write(`${row.server.padEnd(20)}${row.cpuPerStreamMinute.toFixed(3).padStart(22)}${String(row.held).padStart(14)}${(row.held / cores).toFixed(1).padStart(10)}  ${row.note}\n`);
   }
-  const ours = table[0]!;
-  for (const peer of table.slice(1)) {
-    process.stdout.write(`framehouse vs ${peer.server}: ${(ours.held / Math.max(1, peer.held)).toFixed(2)}x streams, ${(peer.cpuPerStreamMinute / ours.cpuPerStreamMinute).toFixed(2)}x less CPU per stream\n`);
+  const ours = table.find((row) => row.server === 'framehouse');
+  if (ours) {
+    for (const peer of table.filter((row) => row !== ours)) {
+      process.stdout.write(`framehouse vs ${peer.server}: ${(ours.held / Math.max(1, peer.held)).toFixed(2)}x streams, ${(peer.cpuPerStreamMinute / ours.cpuPerStreamMinute).toFixed(2)}x less CPU per stream\n`);
+    }
   }
   await fs.rm(work, { recursive: true, force: true });
 }

@@ -13,8 +13,8 @@ export interface LoadResult {
   failures: string[];
 }
 
-/** FLV sequence headers (AVC/AAC packet type 0) and script data carry configuration, not frames. */
-const isFrame = (tag: FlvTag) => tag.type !== 18 && tag.body[1] !== 0;
+/** Coded frames only: AVC/AAC packet type 1 (not sequence headers, not ffmpeg's end-of-sequence tag, not script data). */
+const isFrame = (tag: FlvTag) => tag.type !== 18 && tag.body[1] === 1;
 
 /**
  * N publishers replaying one recorded FLV at real time from this one process:
@@ -76,9 +76,16 @@ export async function publishLoad(options: { port: number; app: string; streams:
       }
     }, 5);
   });
-  for (const c of clients) {
-    if (c.client.socket.destroyed) result.failures.push('a publisher was disconnected by the server');
-    c.client.close();
-  }
+  for (const c of clients) if (c.client.socket.destroyed) result.failures.push('a publisher was disconnected by the server');
+  // end(), not destroy(): the last frames still in the socket buffer must reach the server to be counted.
+  await Promise.all(
+    clients.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          c.client.socket.end(() => resolve());
+          setTimeout(resolve, 5000).unref();
+        }),
+    ),
+  );
   return result;
 }

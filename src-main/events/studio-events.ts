@@ -14,6 +14,11 @@ export class StudioEvents {
     for (const listener of this.listeners) listener(event);
   }
 
+  /** Whether anybody listens: events that are costly to assemble are skipped otherwise. */
+  get hasSubscribers(): boolean {
+    return this.listeners.size > 0;
+  }
+
   subscribe(listener: StudioEventListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -63,17 +63,17 @@ export class StreamStats {
   private lastKeyframeDts: number | null = null;
   /** Recent keyframe intervals in seconds, newest last. */
   private readonly keyIntervals: number[] = [];
-  private readonly lastDts = new Map<number, number>();
-  private readonly timescales = new Map<number, number>();
+  // Indexed by track id: a stream has a handful of tracks, and these are read per frame.
+  private lastDts: number[] = [];
+  private timescales: number[] = [];
 
   setTracks(tracks: readonly Track[]): void {
     const video = tracks.find((t) => t.kind === 'video');
     this.videoTrackId = video?.id ?? -1;
     this.videoTimescale = video?.timescale ?? 1;
     this.lastKeyframeDts = null;
-    this.lastDts.clear();
-    this.timescales.clear();
-    for (const t of tracks) this.timescales.set(t.id, t.timescale);
+    this.lastDts = tracks.map(() => Number.NaN);
+    this.timescales = tracks.map((t) => t.timescale);
   }
 
   onFrame(frame: Frame): void {
@@ -82,12 +82,12 @@ export class StreamStats {
     this.firstFrameAt ??= frame.arrivedAt;
     this.lastFrameAt = frame.arrivedAt;
     this.bytes.add(frame.arrivedAt, frame.data.length);
-    const previous = this.lastDts.get(frame.trackId);
+    const previous = this.lastDts[frame.trackId];
     // Backwards, or more than 10 s forward between two frames of one track: the source's clock jumped.
-    if (previous !== undefined && (frame.dts < previous || (frame.dts - previous) / (this.timescales.get(frame.trackId) ?? 1000) > 10)) {
+    if (previous !== undefined && !Number.isNaN(previous) && (frame.dts < previous || (frame.dts - previous) / (this.timescales[frame.trackId] ?? 1000) > 10)) {
       this.errors.timestampJumps++;
     }
-    this.lastDts.set(frame.trackId, frame.dts);
+    this.lastDts[frame.trackId] = frame.dts;
     if (frame.trackId !== this.videoTrackId) return;
     this.videoFrames.add(frame.arrivedAt, 1);
     if (frame.pts !== frame.dts) this.bFrames = true;

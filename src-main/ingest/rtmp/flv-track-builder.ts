@@ -34,7 +34,10 @@ export class FlvTrackBuilder {
   private videoLengthSize = 4;
   private hints: MetadataHints = { hasVideo: null, hasAudio: null };
   private announced: Track[] | null = null;
-  private pending: { kind: 'video' | 'audio'; frame: Omit<Frame, 'trackId'> }[] = [];
+  /** Track ids of the announced tracks (-1: none), so each frame is built once, already addressed. */
+  private videoId = -1;
+  private audioId = -1;
+  private pending: { kind: 'video' | 'audio'; frame: Frame }[] = [];
   private readonly clock = new TimestampUnwrapper();
 
   constructor(
@@ -62,7 +65,7 @@ export class FlvTrackBuilder {
     }
     const dts = this.clock.unwrap(timestamp);
     const data = this.video.codec === 'av1' ? packet.data : this.normalizeNals(packet.data);
-    this.emit('video', { dts, pts: dts + packet.compositionTime, keyframe: packet.keyframe, data, arrivedAt: this.now() });
+    this.emit('video', { trackId: this.videoId, dts, pts: dts + packet.compositionTime, keyframe: packet.keyframe, data, arrivedAt: this.now() });
   }
 
   audioMessage(timestamp: number, body: Uint8Array): void {
@@ -74,7 +77,7 @@ export class FlvTrackBuilder {
       return;
     }
     const dts = this.clock.unwrap(timestamp);
-    this.emit('audio', { dts, pts: dts, keyframe: true, data: packet.data, arrivedAt: this.now() });
+    this.emit('audio', { trackId: this.audioId, dts, pts: dts, keyframe: true, data: packet.data, arrivedAt: this.now() });
   }
 
   private setVideoConfig(codec: VideoTrack['codec'], record: Uint8Array): void {
@@ -111,26 +114,28 @@ export class FlvTrackBuilder {
     if (this.announced) this.announce();
   }
 
-  private emit(kind: 'video' | 'audio', frame: Omit<Frame, 'trackId'>): void {
+  private emit(kind: 'video' | 'audio', frame: Frame): void {
     if (!this.announced) {
       this.pending.push({ kind, frame });
       if (!this.readyToAnnounce()) return;
       this.announce();
       const pending = this.pending;
       this.pending = [];
-      for (const p of pending) this.push(p.kind, p.frame);
+      for (const p of pending) {
+        p.frame.trackId = p.kind === 'video' ? this.videoId : this.audioId;
+        this.push(p.frame);
+      }
       return;
     }
-    this.push(kind, frame);
+    this.push(frame);
   }
 
-  private push(kind: 'video' | 'audio', frame: Omit<Frame, 'trackId'>): void {
-    const track = this.announced!.find((t) => t.kind === kind);
-    if (!track) {
+  private push(frame: Frame): void {
+    if (frame.trackId < 0) {
       this.session.countError('droppedFrames');
       return;
     }
-    this.session.pushFrame({ ...frame, trackId: track.id });
+    this.session.pushFrame(frame);
   }
 
   private readyToAnnounce(): boolean {
@@ -144,8 +149,8 @@ export class FlvTrackBuilder {
 
   private announce(): void {
     const tracks: Track[] = [];
-    if (this.video) tracks.push({ ...this.video, id: tracks.length });
-    if (this.audio) tracks.push({ ...this.audio, id: tracks.length });
+    this.videoId = this.video ? tracks.push({ ...this.video, id: tracks.length }) - 1 : -1;
+    this.audioId = this.audio ? tracks.push({ ...this.audio, id: tracks.length }) - 1 : -1;
     this.announced = tracks;
     this.session.setTracks(tracks);
   }
