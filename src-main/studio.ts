@@ -28,6 +28,10 @@ import { streamsRoutes } from './api/routes/streams.js';
 import { streamFilesRoutes } from './api/routes/stream-files.js';
 import { sendError } from './api/http-error.js';
 import { publishUrlsFor } from './ingest/publish-urls.js';
+import { DvrIndex } from './dvr/dvr-index.js';
+import { DvrService } from './dvr/dvr-service.js';
+import { dvrRoutes, recordingStatusHandler } from './api/routes/dvr.js';
+import { reconcileArchive } from './dvr/reconcile.js';
 
 export interface StudioOptions {
   dataDir: string;
@@ -162,7 +166,21 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       return status.available ? status.path : null;
     };
     const streamStore = new StreamStore(db);
+    const dvrIndex = new DvrIndex(db);
+    const dvr = new DvrService({
+      index: dvrIndex,
+      events,
+      log: log.child({ module: 'dvr' }),
+      root: path.join(dataDir, 'dvr'),
+      segmentTargetMs: () => config.get('dvrSegmentSeconds') * 1000,
+      configured: (name) => streamStore.get(name)?.dvr ?? true,
+      diskOk: () => true,
+    });
     const registry = new StreamRegistry({
+      onHub: (hub) => dvr.watch(hub),
+      onForget: (name) => dvr.forget(name),
+      dvrState: (name) => ({ recording: dvr.recording(name), error: dvr.error(name) }),
+      segmentTargetSeconds: () => config.get('dvrSegmentSeconds'),
       store: streamStore,
       events,
       log: log.child({ module: 'streams' }),
@@ -187,6 +205,11 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         return err instanceof SourceUrlError ? err.message : String(err);
       }
     };
+    const dvrRoutesDeps = {
+      index: dvrIndex,
+      dvr,
+      streamKnown: (name: string) => registry.info(name) !== null || dvrIndex.totals(name).segments > 0,
+    };
     const settings = new SettingsApplier(config, reactors, log);
     config.on('change', () => events.publish('settings_changed', settings.view()));
 
@@ -202,8 +225,10 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       rendererDir: options.rendererDir ?? path.join(appRoot, 'dist', 'renderer'),
       features: [
         streamsRoutes({ registry, publishUrls, sourceProblem }),
+        dvrRoutes(dvrRoutesDeps),
         mpegtsHttpIngest({ gate: registry, log: log.child({ module: 'mpegts-http' }) }),
         streamFilesRoutes({
+          'recording_status.json': recordingStatusHandler(dvrRoutesDeps),
           'preview.jpg': async (name, _request, reply) => {
             if (!registry.info(name)) return sendError(reply, 404, 'Unknown stream', `no stream named ${name}`);
             if (!ffmpegPath()) return sendError(reply, 503, 'No ffmpeg', 'previews need ffmpeg: set FFMPEG_PATH or the ffmpeg path in Settings');
@@ -229,6 +254,11 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       log,
       async start() {
         const s = config.settings;
+        // Before anything records: make the index and the disk agree (a crash may have left them apart).
+        const report = await reconcileArchive(path.join(dataDir, 'dvr'), dvrIndex, db!, log.child({ module: 'dvr' }));
+        if (report.indexed + report.removedRows + report.finishedPartials + report.deletedPartials > 0) {
+          log.info(report, `dvr: archive reconciled in ${report.ms} ms`);
+        }
         await httpListener.listen(s.host, s.httpPort);
         await rtmp.listen(s.host, s.rtmpPort);
         await srt.listen(s.host, s.srtPort);
@@ -258,6 +288,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
           await rtmp.close();
           await srt.close();
           await registry.close();
+          await dvr.close();
           await httpListener.close();
           await app.close();
           const probing = ffmpeg.close();

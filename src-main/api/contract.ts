@@ -48,6 +48,11 @@ export const Settings = Type.Object(
       pattern: '^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*/$',
       description: 'Any stream name under this prefix may be published without configuring it first (e.g. live/)',
     }),
+    dvrSegmentSeconds: Type.Integer({
+      minimum: 1,
+      maximum: 10,
+      description: 'Target length of archive segments in seconds; a segment is always cut on a keyframe',
+    }),
     allowedHosts: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), {
       maxItems: 64,
       description: 'Extra host names browsers may use to reach the studio (DNS-rebinding guard)',
@@ -186,6 +191,7 @@ export const StreamConfigFields = {
   publishPassword: Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()]),
   takeover: Type.Boolean({ description: 'A second publisher replaces the first instead of being refused' }),
   loop: Type.Boolean({ description: 'file:// sources start again at the end' }),
+  dvr: Type.Boolean({ description: 'Record this stream into the archive' }),
 };
 
 export const StreamConfig = Type.Object({ name: StreamName, ...StreamConfigFields }, { additionalProperties: false });
@@ -205,6 +211,7 @@ export const StreamConfigView = Type.Object({
   publishPasswordSet: Type.Boolean(),
   takeover: Type.Boolean(),
   loop: Type.Boolean(),
+  dvr: Type.Boolean(),
 });
 export type StreamConfigView = Static<typeof StreamConfigView>;
 
@@ -253,6 +260,8 @@ export const StreamInfo = Type.Object({
   bitrateHistory: Type.Array(Type.Number()),
   /** Keyframes received this session: a new value means a new preview picture. */
   keyframes: Type.Number(),
+  /** Whether the archive records this stream right now, and why not when it cannot. */
+  dvr: Type.Object({ recording: Type.Boolean(), error: Type.Union([Type.String(), Type.Null()]) }),
   config: Type.Union([StreamConfigView, Type.Null()]),
 });
 export type StreamInfo = Static<typeof StreamInfo>;
@@ -276,6 +285,11 @@ export interface StudioEventMap {
   source_lost: { name: string; url: string | null; reason: string };
   source_switched: { name: string; from: string | null; to: string };
   publish_refused: { name: string; protocol: IngestProtocol; remoteAddress: string | null; reason: string };
+  /** A segment reached the archive (at most once a second per stream). */
+  dvr_segment: { stream: string; startMs: number; durationMs: number; bytes: number };
+  dvr_error: { stream: string; reason: string };
+  dvr_deleted: { stream: string; segments: number; bytes: number; reason: string };
+  dvr_disk_low: { freeBytes: number; minFreeBytes: number; message: string };
 }
 export type StudioEventType = keyof StudioEventMap;
 export type StudioEvent = {

@@ -2,9 +2,11 @@
 // Each benchmark is a function here; later features add theirs (ingest, dvr, serve, export).
 import { benchStartup } from './startup-bench.js';
 import { benchIngest } from './ingest-bench.js';
+import { benchDvr } from './dvr-bench.js';
 
 const benchmarks: Record<string, { about: string; run: (argv: string[]) => Promise<void> }> = {
   startup: { about: 'cold start of `framehouse serve` and /api/health requests per second', run: benchStartup },
+  dvr: { about: 'archive index queries over 1.3 M segments, and segment writing vs a plain copy', run: benchDvr },
   ingest: { about: 'N real-time RTMP publishers (2 Mbit/s): CPU per stream-minute and streams held, vs node-media-server and nginx-rtmp', run: benchIngest },
 };
 

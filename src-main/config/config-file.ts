@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import type { Settings } from '../api/contract.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import { isSettingKey, settingValueProblem } from './setting-value.js';
 
 export interface ConfigFileRead {

@@ -9,5 +9,6 @@ export const defaultSettings: Readonly<Settings> = Object.freeze({
   mediaDir: '',
   logLevel: 'info',
   publishPrefix: 'live/',
+  dvrSegmentSeconds: 2,
   allowedHosts: [],
 });

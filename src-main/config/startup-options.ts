@@ -32,6 +32,7 @@ export function usage(): string {
     ['--media-dir DIR', 'media files for file:// sources (default: <data-dir>/media)'],
     ['--log-level LEVEL', 'fatal, error, warn, info (default), debug or trace'],
     ['--publish-prefix P/', 'names under it may be published without configuring them (default live/)'],
+    ['--dvr-segment-seconds N', 'target length of archive segments (default 2)'],
     ['--allowed-hosts A,B', 'extra host names browsers may use to reach the studio'],
     ['--admin-token TOKEN', 'admin token (default: <data-dir>/admin-token, created on first start)'],
   ];

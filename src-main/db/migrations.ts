@@ -34,4 +34,55 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 'dvr archive index',
+    sql: `
+      CREATE TABLE dvr_inits (
+        id          INTEGER PRIMARY KEY,
+        stream      TEXT NOT NULL,
+        hash        TEXT NOT NULL,   -- sha256 of the init segment: one file per codec configuration
+        file        TEXT NOT NULL,   -- relative to <data-dir>/dvr
+        tracks_json TEXT NOT NULL,   -- codec, resolution, … for listings without opening files
+        created_at  INTEGER NOT NULL,
+        UNIQUE (stream, hash)
+      ) STRICT;
+
+      -- Clustered by (stream, start): every range query is one index walk.
+      CREATE TABLE dvr_segments (
+        stream         TEXT NOT NULL,
+        start_ms       INTEGER NOT NULL,  -- UTC
+        duration_ms    INTEGER NOT NULL,
+        bytes          INTEGER NOT NULL,
+        file           TEXT NOT NULL,     -- relative to <data-dir>/dvr
+        init_id        INTEGER NOT NULL REFERENCES dvr_inits (id),
+        first_keyframe INTEGER NOT NULL,
+        discontinuity  INTEGER NOT NULL,  -- first segment after a gap, a new session or a new configuration
+        PRIMARY KEY (stream, start_ms)
+      ) STRICT, WITHOUT ROWID;
+
+      -- Per-minute coverage, kept with the segments, so a month-wide timeline reads 43 200 rows, not 1.3 M.
+      CREATE TABLE dvr_minutes (
+        stream     TEXT NOT NULL,
+        minute     INTEGER NOT NULL,  -- UTC minute number (ms / 60000)
+        covered_ms INTEGER NOT NULL,
+        bytes      INTEGER NOT NULL,
+        PRIMARY KEY (stream, minute)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE dvr_locks (
+        id         INTEGER PRIMARY KEY,
+        stream     TEXT NOT NULL,
+        from_ms    INTEGER NOT NULL,
+        to_ms      INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX dvr_locks_stream ON dvr_locks (stream, from_ms);
+    `,
+  },
+  {
+    version: 4,
+    name: 'per-stream recording switch',
+    sql: `ALTER TABLE streams ADD COLUMN dvr INTEGER NOT NULL DEFAULT 1;`,
+  },
 ];

@@ -5,8 +5,7 @@ import path from 'node:path';
  * Writes a file so that a crash leaves either the old or the new content, never a
  * torn mix: write a sibling temp file, fsync it, rename over, fsync the folder.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}-${Date.now()}`;
+export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o644, tmp = `${file}.tmp-${process.pid}-${Date.now()}`): Promise<void> {
   const handle = await fs.open(tmp, 'w', mode);
   try {
     await handle.writeFile(data);

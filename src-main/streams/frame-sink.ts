@@ -6,6 +6,8 @@ import type { Frame, Track } from '../media/index.js';
  */
 export interface FrameSink {
   readonly label: string;
+  /** A passive sink (the recorder) does not keep an idle dynamic stream alive. */
+  readonly passive?: boolean;
   /** The tracks of a new source session (also after a reconnect or a codec change): a discontinuity. */
   onTracks(tracks: readonly Track[]): void;
   /** false: "I am full". The hub then drops frames for this sink until it calls resume() and a keyframe comes. */

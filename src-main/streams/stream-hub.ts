@@ -70,6 +70,13 @@ export class StreamHub {
     return this.sinks.size;
   }
 
+  /** Sinks that keep the stream worth keeping (viewers, packagers), not the recorder. */
+  get activeSinkCount(): number {
+    let n = 0;
+    for (const entry of this.sinks) if (!entry.sink.passive) n++;
+    return n;
+  }
+
   /** Starts a source session; one still running is ended first (its owner was kicked by the caller). */
   beginSession(source: SourceInfo, state: 'publishing' | 'pulling'): SourceSession {
     this.session?.end('replaced by a new source');

@@ -2,10 +2,7 @@ import type { StreamConfig, StreamConfigView, StreamInfo } from '../api/contract
 import { maskCredentials } from './mask-credentials.js';
 import type { StreamHub } from './stream-hub.js';
 
-/** Until the DVR lands with its own setting, the segment length the keyframe advice is measured against. */
-export const segmentTargetSeconds = 2;
-
-export function streamWarnings(info: Pick<StreamInfo, 'keyframeInterval' | 'state'>): string[] {
+export function streamWarnings(info: Pick<StreamInfo, 'keyframeInterval' | 'state'>, segmentTargetSeconds: number): string[] {
   const warnings: string[] = [];
   const { average, irregular } = info.keyframeInterval;
   if (average !== null && average > segmentTargetSeconds * 1.05) {
@@ -17,7 +14,14 @@ export function streamWarnings(info: Pick<StreamInfo, 'keyframeInterval' | 'stat
   return warnings;
 }
 
-export function describeStream(hub: StreamHub | undefined, name: string, config: StreamConfig | null, now = Date.now()): StreamInfo {
+export function describeStream(
+  hub: StreamHub | undefined,
+  name: string,
+  config: StreamConfig | null,
+  dvr: StreamInfo['dvr'] = { recording: false, error: null },
+  now = Date.now(),
+  segmentTargetSeconds = 2,
+): StreamInfo {
   const video = hub?.tracks?.find((t) => t.kind === 'video');
   const audio = hub?.tracks?.find((t) => t.kind === 'audio');
   const stats = hub?.stats;
@@ -54,10 +58,11 @@ export function describeStream(hub: StreamHub | undefined, name: string, config:
     bytesIn: stats?.bytesIn ?? 0,
     lastFrameAgeMs: stats?.lastFrameAt ? now - stats.lastFrameAt : null,
     errors: { ...(stats?.errors ?? { continuity: 0, timestampJumps: 0, droppedFrames: 0 }) },
-    warnings: streamWarnings({ keyframeInterval, state }),
+    warnings: streamWarnings({ keyframeInterval, state }, segmentTargetSeconds),
     viewers: 0,
     bitrateHistory: stats?.bitrateHistory(now) ?? [],
     keyframes: stats?.keyframes ?? 0,
+    dvr,
     config: config ? configView(config) : null,
   };
 }
@@ -72,5 +77,6 @@ export function configView(config: StreamConfig): StreamConfigView {
     publishPasswordSet: config.publishPassword !== null,
     takeover: config.takeover,
     loop: config.loop,
+    dvr: config.dvr,
   };
 }

@@ -57,6 +57,14 @@ export class StreamRegistry {
       log: Logger;
       publishPrefix: () => string;
       runner: SourceRunner;
+      /** Told about every hub as it appears (the archive attaches its recorder). */
+      onHub?: (hub: StreamHub) => void;
+      /** Told when an idle dynamic stream is forgotten. */
+      onForget?: (name: string) => void;
+      /** Recording state per stream, for the listing. */
+      dvrState?: (stream: string) => StreamInfo['dvr'];
+      /** Archive segment target: keyframes further apart than this earn a warning. */
+      segmentTargetSeconds?: () => number;
     },
   ) {
     this.sweep = setInterval(() => this.forgetIdleDynamicStreams(), 15_000);
@@ -75,14 +83,15 @@ export class StreamRegistry {
   list(now = Date.now()): StreamInfo[] {
     const configs = new Map(this.deps.store.list().map((c) => [c.name, c]));
     const names = [...new Set([...configs.keys(), ...this.hubs.keys()])].sort();
-    return names.map((name) => describeStream(this.hubs.get(name), name, configs.get(name) ?? null, now));
+    const target = this.deps.segmentTargetSeconds?.();
+    return names.map((name) => describeStream(this.hubs.get(name), name, configs.get(name) ?? null, this.deps.dvrState?.(name), now, target));
   }
 
   info(name: string): StreamInfo | null {
     const config = this.deps.store.get(name);
     const hub = this.hubs.get(name);
     if (!config && !hub) return null;
-    return describeStream(hub, name, config);
+    return describeStream(hub, name, config, this.deps.dvrState?.(name), Date.now(), this.deps.segmentTargetSeconds?.());
   }
 
   requestPublish(request: PublishRequest): PublishAnswer {
@@ -169,6 +178,7 @@ export class StreamRegistry {
     if (!hub) {
       hub = new StreamHub(name, this.deps.log.child({ stream: name }), (h, change) => this.onSessionChange(h, change));
       this.hubs.set(name, hub);
+      this.deps.onHub?.(hub);
     }
     this.idleSince.delete(name);
     return hub;
@@ -204,9 +214,11 @@ export class StreamRegistry {
   private forgetIdleDynamicStreams(now = Date.now()): void {
     for (const [name, since] of this.idleSince) {
       const hub = this.hubs.get(name);
-      if (!hub || hub.source || hub.sinkCount > 0 || now - since < dynamicIdleMs || this.deps.store.get(name)) continue;
+      if (!hub || hub.source || hub.activeSinkCount > 0 || now - since < dynamicIdleMs || this.deps.store.get(name)) continue;
       this.hubs.delete(name);
       this.idleSince.delete(name);
+      this.deps.onForget?.(name);
+      hub.close('forgotten after being idle');
     }
   }
 }

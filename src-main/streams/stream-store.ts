@@ -9,6 +9,7 @@ interface StreamRow {
   publish_password: string | null;
   takeover: number;
   loop: number;
+  dvr: number;
 }
 
 const fromRow = (row: StreamRow): StreamConfig => ({
@@ -19,6 +20,7 @@ const fromRow = (row: StreamRow): StreamConfig => ({
   publishPassword: row.publish_password,
   takeover: row.takeover === 1,
   loop: row.loop === 1,
+  dvr: row.dvr === 1,
 });
 
 export const defaultStreamConfig = (name: string): StreamConfig => ({
@@ -29,6 +31,7 @@ export const defaultStreamConfig = (name: string): StreamConfig => ({
   publishPassword: null,
   takeover: false,
   loop: false,
+  dvr: true,
 });
 
 /** Configured streams in SQLite. */
@@ -50,10 +53,10 @@ export class StreamStore {
     const now = Date.now();
     const result = this.db
       .prepare(
-        `INSERT OR IGNORE INTO streams (name, title, sources_json, publish_enabled, publish_password, takeover, loop, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO streams (name, title, sources_json, publish_enabled, publish_password, takeover, loop, dvr, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(config.name, config.title, JSON.stringify(config.sources), +config.publishEnabled, config.publishPassword, +config.takeover, +config.loop, now, now);
+      .run(config.name, config.title, JSON.stringify(config.sources), +config.publishEnabled, config.publishPassword, +config.takeover, +config.loop, +config.dvr, now, now);
     return result.changes === 1 ? config : null;
   }
 
@@ -63,10 +66,10 @@ export class StreamStore {
     const next: StreamConfig = { ...current, ...patch, name };
     this.db
       .prepare(
-        `UPDATE streams SET title = ?, sources_json = ?, publish_enabled = ?, publish_password = ?, takeover = ?, loop = ?, updated_at = ?
+        `UPDATE streams SET title = ?, sources_json = ?, publish_enabled = ?, publish_password = ?, takeover = ?, loop = ?, dvr = ?, updated_at = ?
          WHERE name = ?`,
       )
-      .run(next.title, JSON.stringify(next.sources), +next.publishEnabled, next.publishPassword, +next.takeover, +next.loop, Date.now(), name);
+      .run(next.title, JSON.stringify(next.sources), +next.publishEnabled, next.publishPassword, +next.takeover, +next.loop, +next.dvr, Date.now(), name);
     return next;
   }
 

@@ -1,0 +1,95 @@
+import { Type } from 'typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ErrorBody } from '../contract.js';
+import { HttpError } from '../http-error.js';
+import type { DvrIndex } from '../../dvr/dvr-index.js';
+import type { DvrService } from '../../dvr/dvr-service.js';
+import { streamNameProblem } from '../../streams/stream-name.js';
+
+export interface DvrRouteDeps {
+  index: DvrIndex;
+  dvr: DvrService;
+  /** A stream is known when it is configured, live, or has recordings. */
+  streamKnown: (name: string) => boolean;
+}
+
+const maxWindowSeconds = 400 * 24 * 3600;
+
+/** UTC seconds from a query value; `now` where allowed. Plain-language 400s for everything else. */
+export function utcSeconds(value: string | undefined, field: string, options: { allowNow?: boolean; fallback?: number } = {}): number {
+  if (value === undefined || value === '') {
+    if (options.fallback !== undefined) return options.fallback;
+    throw new HttpError(400, 'Invalid time', `${field} is required (UTC seconds)`);
+  }
+  if (value === 'now' && options.allowNow) return Date.now() / 1000;
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new HttpError(400, 'Invalid time', `${field} must be UTC seconds${options.allowNow ? ' or "now"' : ''}, not "${value}"`);
+  const seconds = Number(value);
+  if (seconds > Date.now() / 1000 + 365 * 24 * 3600) throw new HttpError(400, 'Invalid time', `${field} is more than a year in the future`);
+  return seconds;
+}
+
+function window(query: { from?: string; to?: string }): { fromMs: number; toMs: number } {
+  const from = utcSeconds(query.from, 'from', { fallback: 0 });
+  const to = utcSeconds(query.to, 'to', { allowNow: true, fallback: Date.now() / 1000 });
+  if (from > to) throw new HttpError(400, 'Invalid range', `from (${from}) is after to (${to})`);
+  return { fromMs: Math.round(from * 1000), toMs: Math.round(to * 1000) };
+}
+
+export function dvrRoutes(deps: DvrRouteDeps) {
+  const known = (name: string) => {
+    const problem = streamNameProblem(name);
+    if (problem) throw new HttpError(400, 'Invalid stream name', problem);
+    if (!deps.streamKnown(name)) throw new HttpError(404, 'Unknown stream', `no stream named ${name}`);
+    return name;
+  };
+  const NameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 400 }) });
+
+  return async (app: FastifyInstance) => {
+    for (const action of ['enable', 'disable'] as const) {
+      app.post<{ Params: { name: string } }>(
+        `/api/streams/:name/dvr/${action}`,
+        { schema: { tags: ['dvr'], summary: `${action === 'enable' ? 'Start' : 'Stop'} recording this stream now (on top of its setting)`, params: NameParams, response: { 400: ErrorBody, 404: ErrorBody } } },
+        async (request) => {
+          const name = known(request.params.name);
+          deps.dvr.setEnabled(name, action === 'enable');
+          return { stream: name, recording: deps.dvr.recording(name), enabled: deps.dvr.enabled(name) };
+        },
+      );
+    }
+
+    app.get<{ Params: { name: string }; Querystring: { from?: string; to?: string; step?: string } }>(
+      '/api/streams/:name/dvr/summary',
+      {
+        schema: {
+          tags: ['dvr'],
+          summary: 'Recorded share and bytes per step, for drawing a timeline (UTC seconds; step in seconds, default 60)',
+          params: NameParams,
+          querystring: Type.Object({ from: Type.Optional(Type.String()), to: Type.Optional(Type.String()), step: Type.Optional(Type.String()) }),
+          response: { 400: ErrorBody, 404: ErrorBody },
+        },
+      },
+      async (request) => {
+        const name = known(request.params.name);
+        const { fromMs, toMs } = window(request.query);
+        const step = request.query.step === undefined ? 60 : Number(request.query.step);
+        if (!Number.isFinite(step) || step < 1) throw new HttpError(400, 'Invalid step', `step must be a number of seconds ≥ 1, not "${request.query.step}"`);
+        if ((toMs - fromMs) / 1000 / step > 100_000) throw new HttpError(400, 'Too many steps', 'ask for at most 100 000 steps: widen step or narrow the window');
+        if ((toMs - fromMs) / 1000 > maxWindowSeconds) throw new HttpError(400, 'Window too wide', 'ask for at most 400 days at once');
+        return deps.index.summary(name, fromMs, toMs, step * 1000).map((b) => ({ from: b.fromMs / 1000, coverage: b.coverage, bytes: b.bytes }));
+      },
+    );
+  };
+}
+
+/** GET /NAME/recording_status.json: the shape Flussonic players and middleware read. */
+export function recordingStatusHandler(deps: DvrRouteDeps) {
+  return async (name: string, request: FastifyRequest, reply: FastifyReply) => {
+    if (!deps.streamKnown(name)) throw new HttpError(404, 'Unknown stream', `no stream named ${name}`);
+    const query = request.query as { from?: string; to?: string; request?: string };
+    const { fromMs, toMs } = window(query);
+    const wanted = new Set((query.request ?? 'ranges').split(','));
+    const entry: Record<string, unknown> = { stream: name };
+    if (wanted.has('ranges')) entry.ranges = deps.index.ranges(name, fromMs, toMs).map((r) => ({ from: Math.floor(r.fromMs / 1000), duration: Math.round(r.durationMs / 1000) }));
+    return reply.header('cache-control', 'no-cache').send(entry.ranges && (entry.ranges as unknown[]).length === 0 && !wanted.has('locks') ? [] : [entry]);
+  };
+}

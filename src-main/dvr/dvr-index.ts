@@ -1,0 +1,227 @@
+import type { StudioDatabase } from '../db/index.js';
+
+export interface SegmentRecord {
+  stream: string;
+  startMs: number;
+  durationMs: number;
+  bytes: number;
+  /** Relative to the archive root. */
+  file: string;
+  initId: number;
+  firstKeyframe: boolean;
+  discontinuity: boolean;
+}
+
+export interface RecordedRange {
+  fromMs: number;
+  durationMs: number;
+}
+
+export interface SummaryBucket {
+  fromMs: number;
+  /** Share of the step that is recorded, 0..1. */
+  coverage: number;
+  bytes: number;
+}
+
+interface SegmentRow {
+  stream: string;
+  start_ms: number;
+  duration_ms: number;
+  bytes: number;
+  file: string;
+  init_id: number;
+  first_keyframe: number;
+  discontinuity: number;
+}
+
+/** No segment is longer than this: range queries look back this far for one that started earlier. */
+export const maxSegmentMs = 60_000;
+/** Two segments closer than this are one continuous recording (timestamps are rounded to ms). */
+export const gapToleranceMs = 500;
+const minuteMs = 60_000;
+
+const fromRow = (r: SegmentRow): SegmentRecord => ({
+  stream: r.stream,
+  startMs: r.start_ms,
+  durationMs: r.duration_ms,
+  bytes: r.bytes,
+  file: r.file,
+  initId: r.init_id,
+  firstKeyframe: r.first_keyframe === 1,
+  discontinuity: r.discontinuity === 1,
+});
+
+/** The minutes a segment covers, with the milliseconds and (proportional) bytes in each. */
+function minuteShares(startMs: number, durationMs: number, bytes: number): { minute: number; ms: number; bytes: number }[] {
+  const out: { minute: number; ms: number; bytes: number }[] = [];
+  const end = startMs + durationMs;
+  for (let t = startMs; t < end; ) {
+    const minute = Math.floor(t / minuteMs);
+    const next = Math.min(end, (minute + 1) * minuteMs);
+    out.push({ minute, ms: next - t, bytes: durationMs > 0 ? Math.round((bytes * (next - t)) / durationMs) : bytes });
+    t = next;
+  }
+  return out;
+}
+
+/**
+ * The archive index in SQLite: every finished segment, a per-minute rollup for
+ * timelines, the init segments and the locks. Everything the playlists, exports
+ * and the timeline read comes from here.
+ */
+export class DvrIndex {
+  private readonly insertSegment;
+  private readonly deleteSegment;
+  private readonly addMinute;
+  private readonly subtractMinute;
+  private readonly overlapping;
+
+  constructor(private readonly db: StudioDatabase) {
+    this.insertSegment = db.prepare(
+      `INSERT OR REPLACE INTO dvr_segments (stream, start_ms, duration_ms, bytes, file, init_id, first_keyframe, discontinuity)
+       VALUES (@stream, @startMs, @durationMs, @bytes, @file, @initId, @firstKeyframe, @discontinuity)`,
+    );
+    this.deleteSegment = db.prepare('DELETE FROM dvr_segments WHERE stream = ? AND start_ms = ?');
+    this.addMinute = db.prepare(
+      `INSERT INTO dvr_minutes (stream, minute, covered_ms, bytes) VALUES (?, ?, ?, ?)
+       ON CONFLICT (stream, minute) DO UPDATE SET covered_ms = covered_ms + excluded.covered_ms, bytes = bytes + excluded.bytes`,
+    );
+    this.subtractMinute = db.prepare('UPDATE dvr_minutes SET covered_ms = max(0, covered_ms - ?), bytes = max(0, bytes - ?) WHERE stream = ? AND minute = ?');
+    this.overlapping = db.prepare(
+      `SELECT * FROM dvr_segments WHERE stream = ? AND start_ms >= ? AND start_ms < ? AND start_ms + duration_ms > ? ORDER BY start_ms`,
+    );
+  }
+
+  /** The id of this init segment for the stream, registering it on first sight. */
+  initId(stream: string, hash: string, file: string, tracksJson: string): number {
+    const existing = this.db.prepare('SELECT id FROM dvr_inits WHERE stream = ? AND hash = ?').get(stream, hash) as { id: number } | undefined;
+    if (existing) return existing.id;
+    return Number(this.db.prepare('INSERT INTO dvr_inits (stream, hash, file, tracks_json, created_at) VALUES (?, ?, ?, ?, ?)').run(stream, hash, file, tracksJson, Date.now()).lastInsertRowid);
+  }
+
+  initFile(id: number): string | null {
+    return (this.db.prepare('SELECT file FROM dvr_inits WHERE id = ?').get(id) as { file: string } | undefined)?.file ?? null;
+  }
+
+  add(segment: SegmentRecord): void {
+    this.db.transaction(() => {
+      this.insertSegment.run({ ...segment, firstKeyframe: +segment.firstKeyframe, discontinuity: +segment.discontinuity });
+      for (const share of minuteShares(segment.startMs, segment.durationMs, segment.bytes)) this.addMinute.run(segment.stream, share.minute, share.ms, share.bytes);
+    })();
+  }
+
+  remove(segments: readonly SegmentRecord[]): void {
+    this.db.transaction(() => {
+      for (const s of segments) {
+        if (this.deleteSegment.run(s.stream, s.startMs).changes === 0) continue;
+        for (const share of minuteShares(s.startMs, s.durationMs, s.bytes)) this.subtractMinute.run(share.ms, share.bytes, s.stream, share.minute);
+      }
+    })();
+  }
+
+  /** Segments overlapping [fromMs, toMs), oldest first. */
+  segments(stream: string, fromMs: number, toMs: number): SegmentRecord[] {
+    return (this.overlapping.all(stream, fromMs - maxSegmentMs, toMs, fromMs) as SegmentRow[]).map(fromRow);
+  }
+
+  /**
+   * Continuous recorded spans within [fromMs, toMs): several mean gaps. Fully
+   * covered minutes come from the rollup; only minutes with a gap or an edge in
+   * them are read segment by segment, so a month costs ~43 000 rollup rows plus
+   * a few segments per gap, not 1.3 M segments.
+   */
+  ranges(stream: string, fromMs: number, toMs: number): RecordedRange[] {
+    const firstMinute = Math.floor(fromMs / minuteMs);
+    const lastMinute = Math.floor((toMs - 1) / minuteMs);
+    const minutes = this.db
+      .prepare('SELECT minute, covered_ms FROM dvr_minutes WHERE stream = ? AND minute >= ? AND minute <= ? AND covered_ms > 0 ORDER BY minute')
+      .raw()
+      .all(stream, firstMinute, lastMinute) as [number, number][];
+    const spans: [number, number][] = [];
+    for (const [minute, covered] of minutes) {
+      const start = minute * minuteMs;
+      const end = start + minuteMs;
+      if (covered >= minuteMs && start >= fromMs && end <= toMs) {
+        spans.push([start, end]);
+        continue;
+      }
+      for (const seg of this.segments(stream, Math.max(start, fromMs), Math.min(end, toMs))) {
+        spans.push([Math.max(seg.startMs, start, fromMs), Math.min(seg.startMs + seg.durationMs, end, toMs)]);
+      }
+    }
+    const out: RecordedRange[] = [];
+    let current: [number, number] | null = null;
+    for (const [start, end] of spans) {
+      if (current && start <= current[1] + gapToleranceMs) current[1] = Math.max(current[1], end);
+      else {
+        if (current) out.push({ fromMs: current[0], durationMs: current[1] - current[0] });
+        current = [start, end];
+      }
+    }
+    if (current) out.push({ fromMs: current[0], durationMs: current[1] - current[0] });
+    return out;
+  }
+
+  /**
+   * Coverage and bytes per step for drawing a timeline. Steps of whole minutes
+   * read the minute rollup (a month at 60 s steps is 43 200 rows); finer steps
+   * read segments, which only makes sense over short windows anyway.
+   */
+  summary(stream: string, fromMs: number, toMs: number, stepMs: number): SummaryBucket[] {
+    const buckets = Math.ceil((toMs - fromMs) / stepMs);
+    const out: SummaryBucket[] = Array.from({ length: buckets }, (_, i) => ({ fromMs: fromMs + i * stepMs, coverage: 0, bytes: 0 }));
+    const addSpan = (startMs: number, durationMs: number, bytes: number) => {
+      const end = Math.min(startMs + durationMs, toMs);
+      for (let t = Math.max(startMs, fromMs); t < end; ) {
+        const i = Math.floor((t - fromMs) / stepMs);
+        const next = Math.min(end, fromMs + (i + 1) * stepMs);
+        const bucket = out[i]!;
+        bucket.coverage += (next - t) / stepMs;
+        bucket.bytes += durationMs > 0 ? (bytes * (next - t)) / durationMs : 0;
+        t = next;
+      }
+    };
+    if (stepMs % minuteMs === 0 && fromMs % minuteMs === 0) {
+      const rows = this.db
+        .prepare('SELECT minute, covered_ms, bytes FROM dvr_minutes WHERE stream = ? AND minute >= ? AND minute < ?')
+        .raw()
+        .all(stream, fromMs / minuteMs, Math.ceil(toMs / minuteMs)) as [number, number, number][];
+      for (const [minute, covered, bytes] of rows) {
+        const i = Math.floor((minute * minuteMs - fromMs) / stepMs);
+        const bucket = out[i];
+        if (!bucket) continue;
+        bucket.coverage += covered / stepMs;
+        bucket.bytes += bytes;
+      }
+    } else {
+      for (const s of this.segments(stream, fromMs, toMs)) addSpan(s.startMs, s.durationMs, s.bytes);
+    }
+    for (const b of out) {
+      b.coverage = Math.min(1, Math.round(b.coverage * 1000) / 1000);
+      b.bytes = Math.round(b.bytes);
+    }
+    return out;
+  }
+
+  /** Oldest segments first across one stream or all, for retention. */
+  oldest(limit: number, stream?: string): SegmentRecord[] {
+    const rows = stream
+      ? this.db.prepare('SELECT * FROM dvr_segments WHERE stream = ? ORDER BY start_ms LIMIT ?').all(stream, limit)
+      : this.db.prepare('SELECT * FROM dvr_segments ORDER BY start_ms LIMIT ?').all(limit);
+    return (rows as SegmentRow[]).map(fromRow);
+  }
+
+  totals(stream?: string): { segments: number; bytes: number; firstMs: number | null; lastEndMs: number | null } {
+    const row = (
+      stream
+        ? this.db.prepare('SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b, min(start_ms) AS f, max(start_ms + duration_ms) AS l FROM dvr_segments WHERE stream = ?').get(stream)
+        : this.db.prepare('SELECT count(*) AS n, coalesce(sum(bytes), 0) AS b, min(start_ms) AS f, max(start_ms + duration_ms) AS l FROM dvr_segments').get()
+    ) as { n: number; b: number; f: number | null; l: number | null };
+    return { segments: row.n, bytes: row.b, firstMs: row.f, lastEndMs: row.l };
+  }
+
+  streams(): string[] {
+    return (this.db.prepare('SELECT DISTINCT stream FROM dvr_segments ORDER BY stream').raw().all() as [string][]).map((r) => r[0]);
+  }
+}

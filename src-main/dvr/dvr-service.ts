@@ -1,0 +1,104 @@
+import type { Logger } from 'pino';
+import type { StudioEvents } from '../events/studio-events.js';
+import type { StreamHub } from '../streams/stream-hub.js';
+import type { SinkAttachment } from '../streams/frame-sink.js';
+import type { DvrIndex } from './dvr-index.js';
+import { SegmentRecorder } from './segment-recorder.js';
+
+export interface DvrServiceDeps {
+  index: DvrIndex;
+  events: StudioEvents;
+  log: Logger;
+  /** <data-dir>/dvr */
+  root: string;
+  segmentTargetMs: () => number;
+  /** Whether this stream records (its setting; the runtime switch is on top). */
+  configured: (stream: string) => boolean;
+  /** False while free disk space is below the minimum. */
+  diskOk: () => boolean;
+}
+
+interface Recording {
+  recorder: SegmentRecorder;
+  attachment: SinkAttachment;
+}
+
+/**
+ * Keeps a recorder on every stream that records: attached when the stream's hub
+ * appears, detached when recording is switched off. Reports what happens as events.
+ */
+export class DvrService {
+  private readonly recordings = new Map<string, Recording>();
+  private readonly hubs = new Map<string, StreamHub>();
+  /** Runtime switches (POST …/dvr/enable|disable) over the stream's setting. */
+  private readonly overrides = new Map<string, boolean>();
+
+  constructor(private readonly deps: DvrServiceDeps) {}
+
+  enabled(stream: string): boolean {
+    return this.overrides.get(stream) ?? this.deps.configured(stream);
+  }
+
+  /** Called for every hub the registry creates. */
+  watch(hub: StreamHub): void {
+    this.hubs.set(hub.name, hub);
+    this.sync(hub.name);
+  }
+
+  /** The registry let go of an idle dynamic stream. */
+  forget(stream: string): void {
+    this.hubs.delete(stream);
+    this.sync(stream);
+  }
+
+  setEnabled(stream: string, enabled: boolean): void {
+    this.overrides.set(stream, enabled);
+    this.sync(stream);
+  }
+
+  /** Recording problems per stream, for the stream list. */
+  error(stream: string): string | null {
+    return this.recordings.get(stream)?.recorder.error ?? null;
+  }
+
+  recording(stream: string): boolean {
+    return this.recordings.has(stream);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.recordings.values()].map((r) => r.recorder.flush()));
+    for (const r of this.recordings.values()) r.attachment.detach();
+    this.recordings.clear();
+  }
+
+  /** Makes the recorder match the switch: attach or detach. */
+  sync(stream: string): void {
+    const hub = this.hubs.get(stream);
+    const current = this.recordings.get(stream);
+    if (hub && this.enabled(stream) && !current) {
+      let lastEventAt = 0;
+      const recorder = new SegmentRecorder({
+        stream,
+        root: this.deps.root,
+        index: this.deps.index,
+        log: this.deps.log,
+        targetMs: this.deps.segmentTargetMs,
+        allowed: this.deps.diskOk,
+        onSegment: (segment) => {
+          const now = Date.now();
+          if (now - lastEventAt < 1000) return;
+          lastEventAt = now;
+          this.deps.events.publish('dvr_segment', { stream, startMs: segment.startMs, durationMs: segment.durationMs, bytes: segment.bytes });
+        },
+        onError: (reason) => {
+          this.deps.log.error({ stream }, `dvr: ${reason}`);
+          this.deps.events.publish('dvr_error', { stream, reason });
+        },
+      });
+      this.recordings.set(stream, { recorder, attachment: hub.attach(recorder) });
+    } else if (current && (!hub || !this.enabled(stream))) {
+      this.recordings.delete(stream);
+      void current.recorder.flush().finally(() => current.attachment.detach());
+    }
+  }
+}

@@ -1,0 +1,226 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Frame, Track } from '../media/index.js';
+import { buildInitSegment, buildMediaSegment } from '../formats/fmp4/index.js';
+import type { FrameSink } from '../streams/frame-sink.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
+import { initFile, partialSuffix, segmentFile } from './archive-paths.js';
+import type { DvrIndex, SegmentRecord } from './dvr-index.js';
+
+export interface RecorderOptions {
+  stream: string;
+  root: string;
+  index: DvrIndex;
+  log: Logger;
+  /** Target segment length; a segment is cut at the first keyframe after it, never inside a GOP. */
+  targetMs: () => number;
+  /** False while recording must pause (disk low, recording switched off). */
+  allowed: () => boolean;
+  onSegment(segment: SegmentRecord): void;
+  onError(reason: string): void;
+}
+
+// Segments waiting for the disk beyond this are dropped (and said so): memory must stay bounded.
+const maxQueuedBytes = 64 << 20;
+
+interface Session {
+  tracks: readonly Track[];
+  initId: number;
+  initHash: string;
+  /** The track whose keyframes cut segments and whose clock maps to UTC: video when there is one. */
+  clockTrack: Track;
+  anchorUtcMs: number;
+  anchorDts: number;
+  sequence: number;
+  pendingDiscontinuity: boolean;
+}
+
+/**
+ * Records one stream: a sink on its hub that cuts CMAF segments on keyframes and
+ * writes each as a temporary file that is synced and renamed when complete, so
+ * a crash loses at most the segment being written. The index row comes last.
+ */
+export class SegmentRecorder implements FrameSink {
+  readonly label = 'dvr';
+  readonly passive = true;
+  private session: Session | null = null;
+  private samples: Frame[] = [];
+  private queue: Promise<void> = Promise.resolve();
+  private queuedBytes = 0;
+  private failing: string | null = null;
+  droppedSegments = 0;
+
+  constructor(private readonly o: RecorderOptions) {}
+
+  /** A write that failed last time, or null once writing works again. */
+  get error(): string | null {
+    return this.failing;
+  }
+
+  onTracks(tracks: readonly Track[]): void {
+    this.cut(null);
+    const clockTrack = tracks.find((t) => t.kind === 'video') ?? tracks[0];
+    if (!clockTrack) {
+      this.session = null;
+      return;
+    }
+    let init: Uint8Array;
+    try {
+      init = buildInitSegment(tracks);
+    } catch (err) {
+      // A configuration the archive cannot store (e.g. MP3 audio): this session goes unrecorded, and says so.
+      this.session = null;
+      this.o.onError(`cannot record this stream's configuration: ${(err as Error).message}`);
+      return;
+    }
+    const hash = crypto.createHash('sha256').update(init).digest('hex');
+    const file = initFile(this.o.stream, hash);
+    const initId = this.o.index.initId(this.o.stream, hash, file, JSON.stringify(tracks.map(({ config: _config, ...rest }) => rest)));
+    this.enqueue(init.length, () => writeOnce(path.join(this.o.root, file), init));
+    this.session = { tracks, initId, initHash: hash, clockTrack, anchorUtcMs: 0, anchorDts: Number.NaN, sequence: 1, pendingDiscontinuity: true };
+  }
+
+  onFrame(frame: Frame): boolean {
+    const session = this.session;
+    if (!session) return true;
+    if (Number.isNaN(session.anchorDts) && frame.trackId === session.clockTrack.id) {
+      // The session's UTC anchor: when its first clock-track frame arrived. Later segments follow media time, so they join without drift or overlap.
+      session.anchorDts = frame.dts;
+      session.anchorUtcMs = frame.arrivedAt;
+    }
+    const first = this.samples[0];
+    const isClock = frame.trackId === session.clockTrack.id;
+    if (first && isClock && (frame.keyframe || session.clockTrack.kind === 'audio')) {
+      const firstClock = this.samples.find((f) => f.trackId === session.clockTrack.id);
+      if (firstClock && ((frame.dts - firstClock.dts) * 1000) / session.clockTrack.timescale >= this.o.targetMs()) this.cut(frame);
+    }
+    // A segment starts on a keyframe of the clock track; anything before the first one cannot be decoded alone.
+    if (this.samples.length === 0 && !(isClock && frame.keyframe)) return true;
+    this.samples.push(frame);
+    return true;
+  }
+
+  onSourceEnd(): void {
+    this.cut(null);
+    this.session = null;
+  }
+
+  onDetach(): void {
+    this.onSourceEnd();
+  }
+
+  /** Waits for every queued write (shutdown). */
+  async flush(): Promise<void> {
+    this.cut(null);
+    await this.queue;
+  }
+
+  /** Finishes the segment in progress; `next` (the frame that starts the next one) gives the last sample's duration. */
+  private cut(next: Frame | null): void {
+    const session = this.session;
+    const samples = this.samples;
+    this.samples = [];
+    if (!session || samples.length === 0 || Number.isNaN(session.anchorDts)) return;
+    if (!this.o.allowed()) {
+      session.pendingDiscontinuity = true;
+      return;
+    }
+    const clock = session.clockTrack;
+    const clockSamples = samples.filter((f) => f.trackId === clock.id);
+    const firstDts = clockSamples[0]!.dts;
+    const lastDurations = new Map<number, number>();
+    if (next) lastDurations.set(next.trackId, next.dts - samples.filter((f) => f.trackId === next.trackId).at(-1)!.dts);
+    const endDts = next ? next.dts : clockSamples.at(-1)!.dts + (lastDurations.get(clock.id) ?? typicalDuration(clockSamples, clock));
+    const baseDecodeTimes = new Map<number, number>();
+    for (const f of samples) if (!baseDecodeTimes.has(f.trackId)) baseDecodeTimes.set(f.trackId, f.dts);
+    let bytes: Uint8Array;
+    try {
+      bytes = buildMediaSegment({ sequenceNumber: session.sequence++, tracks: session.tracks, samples, baseDecodeTimes, lastDurations }).bytes;
+    } catch (err) {
+      // Timestamps the format cannot hold (a source's clock jumped backwards): skip this segment, mark the gap.
+      session.pendingDiscontinuity = true;
+      this.o.onError(`a segment of ${this.o.stream} could not be written: ${(err as Error).message}`);
+      return;
+    }
+    const startMs = Math.round(session.anchorUtcMs + ((firstDts - session.anchorDts) * 1000) / clock.timescale);
+    const durationMs = Math.max(1, Math.round(((endDts - firstDts) * 1000) / clock.timescale));
+    const record: SegmentRecord = {
+      stream: this.o.stream,
+      startMs,
+      durationMs,
+      bytes: bytes.length,
+      file: segmentFile(this.o.stream, startMs, session.initHash),
+      initId: session.initId,
+      firstKeyframe: clockSamples[0]!.keyframe,
+      discontinuity: session.pendingDiscontinuity,
+    };
+    session.pendingDiscontinuity = false;
+    if (this.queuedBytes + bytes.length > maxQueuedBytes) {
+      this.droppedSegments++;
+      this.o.onError(`the disk is not keeping up: a ${Math.round(durationMs / 100) / 10} s segment of ${this.o.stream} was dropped`);
+      session.pendingDiscontinuity = true;
+      return;
+    }
+    this.enqueue(bytes.length, async () => {
+      await writeDurably(path.join(this.o.root, record.file), bytes);
+      this.o.index.add(record);
+      this.o.onSegment(record);
+    });
+  }
+
+  private enqueue(size: number, write: () => Promise<void>): void {
+    this.queuedBytes += size;
+    this.queue = this.queue
+      .then(write)
+      .then(
+        () => {
+          if (this.failing) this.o.log.info({ stream: this.o.stream }, 'dvr: writing works again');
+          this.failing = null;
+        },
+        (err: unknown) => {
+          const reason = describeDiskError(err);
+          if (this.failing !== reason) this.o.onError(reason);
+          this.failing = reason;
+          if (this.session) this.session.pendingDiscontinuity = true;
+        },
+      )
+      .finally(() => {
+        this.queuedBytes -= size;
+      });
+  }
+}
+
+function typicalDuration(samples: readonly Frame[], track: Track): number {
+  if (samples.length >= 2) return samples.at(-1)!.dts - samples.at(-2)!.dts;
+  return track.kind === 'audio' ? Math.round((1024 * track.timescale) / track.sampleRate) : Math.round(track.timescale / 30);
+}
+
+/** The segment is either complete on disk or absent; an interrupted write leaves a recognisable .partial file. */
+async function writeDurably(file: string, bytes: Uint8Array): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  await writeFileAtomic(file, bytes, 0o644, `${file}${partialSuffix}`);
+}
+
+async function writeOnce(file: string, bytes: Uint8Array): Promise<void> {
+  if (await fs.access(file).then(() => true, () => false)) return;
+  await writeDurably(file, bytes);
+}
+
+function describeDiskError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  switch (e.code) {
+    case 'ENOSPC':
+      return 'the disk is full: recording stopped until space is freed';
+    case 'EACCES':
+    case 'EPERM':
+      return `no permission to write the archive (${e.path ?? ''})`;
+    case 'EIO':
+      return 'the disk reported an I/O error';
+    case 'EROFS':
+      return 'the archive is on a read-only file system';
+    default:
+      return `cannot write the archive: ${e.message}`;
+  }
+}
