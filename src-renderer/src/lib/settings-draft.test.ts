@@ -8,6 +8,7 @@ const saved: Settings = {
   rtmpPort: 1935,
   srtPort: 8890,
   publishPrefix: 'live/',
+  dvrSegmentSeconds: 2,
   mediaDir: '',
   ffmpegPath: '',
   logLevel: 'info',

@@ -22,17 +22,19 @@ const keyOrder: Record<SettingKey, number> = {
   mediaDir: 5,
   ffmpegPath: 6,
   logLevel: 7,
-  allowedHosts: 8,
+  dvrSegmentSeconds: 8,
+  allowedHosts: 9,
 };
 export const settingKeys = (Object.keys(keyOrder) as SettingKey[]).sort((a, b) => keyOrder[a] - keyOrder[b]);
 
 export const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 
-const portKeys = ['httpPort', 'rtmpPort', 'srtPort'] as const;
-type PortKey = (typeof portKeys)[number];
+/** Settings typed as whole numbers, with the range to quote when the text is not one. */
+const integerKeys = { httpPort: '0 to 65535', rtmpPort: '0 to 65535', srtPort: '0 to 65535', dvrSegmentSeconds: '1 to 10' } as const;
+type IntegerKey = keyof typeof integerKeys;
 
-function isPortKey(key: SettingKey): key is PortKey {
-  return (portKeys as readonly SettingKey[]).includes(key);
+function isIntegerKey(key: SettingKey): key is IntegerKey {
+  return Object.hasOwn(integerKeys, key);
 }
 
 export function toDraft(settings: Settings): SettingsDraft {
@@ -45,6 +47,7 @@ export function toDraft(settings: Settings): SettingsDraft {
     mediaDir: settings.mediaDir,
     ffmpegPath: settings.ffmpegPath,
     logLevel: settings.logLevel,
+    dvrSegmentSeconds: String(settings.dvrSegmentSeconds),
     allowedHosts: settings.allowedHosts.join('\n'),
   };
 }
@@ -86,11 +89,11 @@ export function buildPatch(
 ): { patch: SettingsPatch; error: null } | { patch: null; error: FieldError } {
   const patch: SettingsPatch = {};
   for (const key of changedKeys(draft, settings)) {
-    if (isPortKey(key)) {
+    if (isIntegerKey(key)) {
       const text = draft[key].trim();
       // Only the format is checked here; the range is the server's to judge.
       if (!/^\d{1,9}$/.test(text)) {
-        return { patch: null, error: { key, message: `${key}: must be a whole number (0 to 65535)` } };
+        return { patch: null, error: { key, message: `${key}: must be a whole number (${integerKeys[key]})` } };
       }
       patch[key] = Number(text);
     } else if (key === 'allowedHosts') {

@@ -13,6 +13,7 @@ const config: StreamConfigView = {
   publishPasswordSet: true,
   takeover: false,
   loop: false,
+  dvr: true,
 };
 
 describe('buildCreate', () => {
@@ -27,6 +28,7 @@ describe('buildCreate', () => {
         publishPassword: null,
         takeover: false,
         loop: false,
+        dvr: true,
       },
       errors: null,
     });
@@ -78,7 +80,7 @@ describe('buildStreamPatch', () => {
   });
 
   it('sends every field for a stream that is only published', () => {
-    expect(buildStreamPatch(emptyDraft(), null).patch).toEqual({ title: '', sources: [], publishEnabled: true, takeover: false, loop: false });
+    expect(buildStreamPatch(emptyDraft(), null).patch).toEqual({ title: '', sources: [], publishEnabled: true, takeover: false, loop: false, dvr: true });
   });
 });
 

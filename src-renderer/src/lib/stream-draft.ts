@@ -22,6 +22,7 @@ export interface StreamDraft {
   clearPassword: boolean;
   takeover: boolean;
   loop: boolean;
+  dvr: boolean;
 }
 
 export interface DraftErrors {
@@ -39,7 +40,7 @@ export function sourceRow(url = '', priority = 0): SourceRow {
 }
 
 export function emptyDraft(): StreamDraft {
-  return { title: '', sources: [], publishEnabled: true, newPassword: '', clearPassword: false, takeover: false, loop: false };
+  return { title: '', sources: [], publishEnabled: true, newPassword: '', clearPassword: false, takeover: false, loop: false, dvr: true };
 }
 
 export function draftFromConfig(config: StreamConfigView | null): StreamDraft {
@@ -52,6 +53,7 @@ export function draftFromConfig(config: StreamConfigView | null): StreamDraft {
     clearPassword: false,
     takeover: config.takeover,
     loop: config.loop,
+    dvr: config.dvr,
   };
 }
 
@@ -122,6 +124,7 @@ export function buildCreate(name: string, draft: StreamDraft): { body: StreamCon
     publishPassword: draft.newPassword.length > 0 ? draft.newPassword : null,
     takeover: draft.takeover,
     loop: draft.loop,
+    dvr: draft.dvr,
   };
   return { body, errors: null };
 }
@@ -155,6 +158,7 @@ export function buildStreamPatch(
   if (!config || draft.publishEnabled !== base.publishEnabled) patch.publishEnabled = draft.publishEnabled;
   if (!config || draft.takeover !== base.takeover) patch.takeover = draft.takeover;
   if (!config || draft.loop !== base.loop) patch.loop = draft.loop;
+  if (!config || draft.dvr !== base.dvr) patch.dvr = draft.dvr;
   if (draft.newPassword.length > 0) patch.publishPassword = draft.newPassword;
   else if (draft.clearPassword && config?.publishPasswordSet === true) patch.publishPassword = null;
   return { patch, errors: null };
@@ -169,6 +173,7 @@ export function isDraftDirty(draft: StreamDraft, config: StreamConfigView | null
     draft.publishEnabled !== base.publishEnabled ||
     draft.takeover !== base.takeover ||
     draft.loop !== base.loop ||
+    draft.dvr !== base.dvr ||
     draft.newPassword.length > 0 ||
     (draft.clearPassword && config?.publishPasswordSet === true)
   );

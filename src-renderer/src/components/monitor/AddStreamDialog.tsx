@@ -163,6 +163,13 @@ export function AddStreamDialog() {
                 <span className="help">file:// sources start again at the end, as a never-ending live stream.</span>
               </span>
             </label>
+            <label className="check">
+              <input type="checkbox" checked={draft.dvr} onChange={(event) => edit({ dvr: event.target.checked })} />
+              <span>
+                <span className="check-label">Record</span>
+                <span className="help">Keep this stream in the DVR archive.</span>
+              </span>
+            </label>
           </div>
 
           {serverError && (

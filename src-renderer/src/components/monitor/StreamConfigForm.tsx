@@ -158,6 +158,13 @@ export function StreamConfigForm({ name, config }: { name: string; config: Strea
             <span className="help">file:// sources start again at the end.</span>
           </span>
         </label>
+        <label className="check">
+          <input type="checkbox" checked={draft.dvr} onChange={(event) => edit({ dvr: event.target.checked })} />
+          <span>
+            <span className="check-label">Record</span>
+            <span className="help">Keep this stream in the DVR archive.</span>
+          </span>
+        </label>
       </div>
 
       {serverError && (

@@ -149,6 +149,14 @@ export function SettingsForm({ draft }: { draft: SettingsDraft }) {
             </SettingField>
           </div>
           <SettingField
+            settingKey="dvrSegmentSeconds"
+            controlId="setting-dvrSegmentSeconds"
+            dirty={dirty('dvrSegmentSeconds')}
+            help="Target length of archive segments, 1–10 s. Segments are always cut on a keyframe, so set the encoders' keyframe interval to match."
+          >
+            <input {...textProps('dvrSegmentSeconds')} className="input input-port" type="text" inputMode="numeric" />
+          </SettingField>
+          <SettingField
             settingKey="logLevel"
             controlId="setting-logLevel"
             dirty={dirty('logLevel')}

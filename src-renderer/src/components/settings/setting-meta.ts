@@ -10,6 +10,7 @@ export const settingLabels: Record<SettingKey, string> = {
   mediaDir: 'Media folder',
   ffmpegPath: 'ffmpeg path',
   logLevel: 'Log level',
+  dvrSegmentSeconds: 'Archive segment length',
   allowedHosts: 'Allowed host names',
 };
 
