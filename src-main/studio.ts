@@ -32,6 +32,7 @@ import { DvrIndex } from './dvr/dvr-index.js';
 import { DvrService } from './dvr/dvr-service.js';
 import { dvrRoutes, recordingStatusHandler } from './api/routes/dvr.js';
 import { reconcileArchive } from './dvr/reconcile.js';
+import { Retention } from './dvr/retention.js';
 
 export interface StudioOptions {
   dataDir: string;
@@ -153,6 +154,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         },
       },
       { keys: ['host', 'allowedHosts'], apply: async () => hosts.invalidate() },
+      { keys: ['dvrDepth', 'dvrMaxSize', 'dvrMinFreeMB'], apply: async () => void retention.run() },
       { keys: ['logLevel'], apply: async (settings) => studioLogger.setLevel(settings.logLevel) },
       {
         keys: ['ffmpegPath'],
@@ -167,14 +169,26 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     };
     const streamStore = new StreamStore(db);
     const dvrIndex = new DvrIndex(db);
+    const dvrRoot = path.join(dataDir, 'dvr');
+    const retention = new Retention({
+      index: dvrIndex,
+      events,
+      log: log.child({ module: 'dvr' }),
+      root: dvrRoot,
+      limits: () => ({ depth: config.get('dvrDepth'), maxSize: config.get('dvrMaxSize'), minFreeBytes: config.get('dvrMinFreeMB') * 1024 * 1024 }),
+      streamLimits: (name) => {
+        const own = streamStore.get(name);
+        return { depth: own?.dvrDepth ?? '', maxSize: own?.dvrMaxSize ?? '' };
+      },
+    });
     const dvr = new DvrService({
       index: dvrIndex,
       events,
       log: log.child({ module: 'dvr' }),
-      root: path.join(dataDir, 'dvr'),
+      root: dvrRoot,
       segmentTargetMs: () => config.get('dvrSegmentSeconds') * 1000,
       configured: (name) => streamStore.get(name)?.dvr ?? true,
-      diskOk: () => true,
+      diskOk: () => retention.recordingAllowed,
     });
     const registry = new StreamRegistry({
       onHub: (hub) => dvr.watch(hub),
@@ -255,7 +269,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       async start() {
         const s = config.settings;
         // Before anything records: make the index and the disk agree (a crash may have left them apart).
-        const report = await reconcileArchive(path.join(dataDir, 'dvr'), dvrIndex, db!, log.child({ module: 'dvr' }));
+        const report = await reconcileArchive(dvrRoot, dvrIndex, db!, log.child({ module: 'dvr' }));
         if (report.indexed + report.removedRows + report.finishedPartials + report.deletedPartials > 0) {
           log.info(report, `dvr: archive reconciled in ${report.ms} ms`);
         }
@@ -265,9 +279,12 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         serving = true;
         registry.start();
         ffmpeg.refresh().catch((err: unknown) => log.error({ err }, 'ffmpeg detection failed'));
+        await retention.run();
         let tick = 0;
         statusTimer = setInterval(() => {
           if (events.hasSubscribers) events.publish('streams', registry.list());
+          // Retention and the free-space guard every 5 s: a fast stream fills 5 s of disk at most before recording stops.
+          if (tick % 5 === 0) retention.run().catch((err: unknown) => log.error({ err }, 'dvr retention failed'));
           if (tick++ % 2 !== 0) return;
           monitor.status().then(
             (status) => events.publish('system_status', status),

@@ -53,6 +53,21 @@ export const Settings = Type.Object(
       maximum: 10,
       description: 'Target length of archive segments in seconds; a segment is always cut on a keyframe',
     }),
+    dvrDepth: Type.String({
+      maxLength: 16,
+      pattern: '^(|\\d+[smhdw])$',
+      description: 'Keep recordings this long (e.g. 7d, 12h); empty keeps them until the size limit',
+    }),
+    dvrMaxSize: Type.String({
+      maxLength: 16,
+      pattern: '^(|\\d+(\\.\\d+)?[KMGTkmgt]?[Bb]?|\\d{1,2}%)$',
+      description: 'Total archive size (e.g. 500G) or share of the disk (e.g. 20%); empty means no limit',
+    }),
+    dvrMinFreeMB: Type.Integer({
+      minimum: 0,
+      maximum: 10_000_000,
+      description: 'Below this much free disk space recording stops for every stream, and resumes above it',
+    }),
     allowedHosts: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), {
       maxItems: 64,
       description: 'Extra host names browsers may use to reach the studio (DNS-rebinding guard)',
@@ -192,6 +207,8 @@ export const StreamConfigFields = {
   takeover: Type.Boolean({ description: 'A second publisher replaces the first instead of being refused' }),
   loop: Type.Boolean({ description: 'file:// sources start again at the end' }),
   dvr: Type.Boolean({ description: 'Record this stream into the archive' }),
+  dvrDepth: Type.String({ maxLength: 16, pattern: '^(|\\d+[smhdw])$', description: "This stream's age limit (7d, 12h); empty follows the global setting" }),
+  dvrMaxSize: Type.String({ maxLength: 16, pattern: '^(|\\d+(\\.\\d+)?[KMGTkmgt]?[Bb]?|\\d{1,2}%)$', description: "This stream's size limit (50G, 5%); empty follows the global setting" }),
 };
 
 export const StreamConfig = Type.Object({ name: StreamName, ...StreamConfigFields }, { additionalProperties: false });
@@ -212,8 +229,23 @@ export const StreamConfigView = Type.Object({
   takeover: Type.Boolean(),
   loop: Type.Boolean(),
   dvr: Type.Boolean(),
+  dvrDepth: Type.String(),
+  dvrMaxSize: Type.String(),
 });
 export type StreamConfigView = Static<typeof StreamConfigView>;
+
+export const DvrLockRequest = Type.Object(
+  {
+    stream: StreamName,
+    from: Type.Number({ minimum: 0, description: 'UTC seconds' }),
+    duration: Type.Number({ exclusiveMinimum: 0, maximum: 366 * 86400, description: 'seconds' }),
+  },
+  { additionalProperties: false },
+);
+export type DvrLockRequest = Static<typeof DvrLockRequest>;
+
+export const DvrLock = Type.Object({ id: Type.Integer(), stream: Type.String(), from: Type.Number(), duration: Type.Number() });
+export type DvrLock = Static<typeof DvrLock>;
 
 export const StreamVideoInfo = Type.Object({
   codec: Type.String(),

@@ -10,5 +10,8 @@ export const defaultSettings: Readonly<Settings> = Object.freeze({
   logLevel: 'info',
   publishPrefix: 'live/',
   dvrSegmentSeconds: 2,
+  dvrDepth: '',
+  dvrMaxSize: '',
+  dvrMinFreeMB: 1024,
   allowedHosts: [],
 });

@@ -33,6 +33,9 @@ export function usage(): string {
     ['--log-level LEVEL', 'fatal, error, warn, info (default), debug or trace'],
     ['--publish-prefix P/', 'names under it may be published without configuring them (default live/)'],
     ['--dvr-segment-seconds N', 'target length of archive segments (default 2)'],
+    ['--dvr-depth 7d', 'keep recordings this long (s, m, h, d, w); default: no age limit'],
+    ['--dvr-max-size 500G', 'archive size limit, or a share of the disk (20%); default: none'],
+    ['--dvr-min-free-mb N', 'stop recording below this much free disk (default 1024)'],
     ['--allowed-hosts A,B', 'extra host names browsers may use to reach the studio'],
     ['--admin-token TOKEN', 'admin token (default: <data-dir>/admin-token, created on first start)'],
   ];

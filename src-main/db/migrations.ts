@@ -85,4 +85,12 @@ export const migrations: readonly Migration[] = [
     name: 'per-stream recording switch',
     sql: `ALTER TABLE streams ADD COLUMN dvr INTEGER NOT NULL DEFAULT 1;`,
   },
+  {
+    version: 5,
+    name: 'per-stream archive limits',
+    sql: `
+      ALTER TABLE streams ADD COLUMN dvr_depth TEXT NOT NULL DEFAULT '';
+      ALTER TABLE streams ADD COLUMN dvr_max_size TEXT NOT NULL DEFAULT '';
+    `,
+  },
 ];

@@ -221,6 +221,55 @@ export class DvrIndex {
     return { segments: row.n, bytes: row.b, firstMs: row.f, lastEndMs: row.l };
   }
 
+  // ---- locks -------------------------------------------------------------
+
+  addLock(stream: string, fromMs: number, toMs: number): number {
+    return Number(this.db.prepare('INSERT INTO dvr_locks (stream, from_ms, to_ms, created_at) VALUES (?, ?, ?, ?)').run(stream, fromMs, toMs, Date.now()).lastInsertRowid);
+  }
+
+  /** Takes [fromMs, toMs) out of the stream's locks: locks inside go, locks across it are trimmed or split. */
+  removeLockRange(stream: string, fromMs: number, toMs: number): number {
+    let changed = 0;
+    this.db.transaction(() => {
+      const overlapping = this.db.prepare('SELECT id, from_ms, to_ms FROM dvr_locks WHERE stream = ? AND from_ms < ? AND to_ms > ?').all(stream, toMs, fromMs) as { id: number; from_ms: number; to_ms: number }[];
+      for (const lock of overlapping) {
+        changed++;
+        this.db.prepare('DELETE FROM dvr_locks WHERE id = ?').run(lock.id);
+        if (lock.from_ms < fromMs) this.addLock(stream, lock.from_ms, fromMs);
+        if (lock.to_ms > toMs) this.addLock(stream, toMs, lock.to_ms);
+      }
+    })();
+    return changed;
+  }
+
+  locks(stream?: string, fromMs = 0, toMs = Number.MAX_SAFE_INTEGER): { id: number; stream: string; fromMs: number; toMs: number }[] {
+    const rows = (
+      stream
+        ? this.db.prepare('SELECT id, stream, from_ms, to_ms FROM dvr_locks WHERE stream = ? AND from_ms < ? AND to_ms > ? ORDER BY from_ms').all(stream, toMs, fromMs)
+        : this.db.prepare('SELECT id, stream, from_ms, to_ms FROM dvr_locks ORDER BY stream, from_ms').all()
+    ) as { id: number; stream: string; from_ms: number; to_ms: number }[];
+    return rows.map((r) => ({ id: r.id, stream: r.stream, fromMs: r.from_ms, toMs: r.to_ms }));
+  }
+
+  /**
+   * Oldest segments that no lock covers (for one stream or all), ending before
+   * `beforeMs` when given: what retention may delete next.
+   */
+  deletable(limit: number, options: { stream?: string; beforeMs?: number } = {}): SegmentRecord[] {
+    const conditions = ['NOT EXISTS (SELECT 1 FROM dvr_locks l WHERE l.stream = s.stream AND l.from_ms < s.start_ms + s.duration_ms AND l.to_ms > s.start_ms)'];
+    const params: (string | number)[] = [];
+    if (options.stream !== undefined) {
+      conditions.push('s.stream = ?');
+      params.push(options.stream);
+    }
+    if (options.beforeMs !== undefined) {
+      conditions.push('s.start_ms + s.duration_ms <= ?');
+      params.push(options.beforeMs);
+    }
+    const rows = this.db.prepare(`SELECT * FROM dvr_segments s WHERE ${conditions.join(' AND ')} ORDER BY s.start_ms LIMIT ?`).all(...params, limit) as SegmentRow[];
+    return rows.map(fromRow);
+  }
+
   streams(): string[] {
     return (this.db.prepare('SELECT DISTINCT stream FROM dvr_segments ORDER BY stream').raw().all() as [string][]).map((r) => r[0]);
   }

@@ -140,3 +140,79 @@ describe('DVR crash safety', () => {
     expect(recorded).toBeGreaterThan(publishedMs - 1500 - 3000);
   }, 60_000);
 });
+
+describe('DVR locks and switches over the API', () => {
+  it('locks a range (saying when nothing is recorded there yet), lists it, shows it in recording_status, unlocks it', async () => {
+    await studio().api('/api/streams', { method: 'POST', body: JSON.stringify({ name: 'cams/lockme' }) });
+    const from = Math.floor(Date.now() / 1000) - 600;
+    const locked = await studio().api('/api/dvr/lock', { method: 'POST', body: JSON.stringify({ stream: 'cams/lockme', from, duration: 300 }) });
+    expect(locked.status).toBe(201);
+    expect(await locked.json()).toMatchObject({ lock: { stream: 'cams/lockme', from, duration: 300 }, recorded: false, note: expect.stringMatching(/protects what will be recorded/) });
+    const list = await (await studio().api('/api/dvr/locks?stream=cams%2Flockme')).json();
+    expect(list).toEqual([{ id: expect.any(Number), stream: 'cams/lockme', from, duration: 300 }]);
+    const status = await (await fetch(new URL(`/cams/lockme/recording_status.json?from=${from - 60}&to=now&request=ranges,locks`, studio().urls.http))).json();
+    expect(status).toEqual([{ stream: 'cams/lockme', ranges: [], locks: [{ from, duration: 300 }] }]);
+    await studio().api('/api/dvr/unlock', { method: 'POST', body: JSON.stringify({ stream: 'cams/lockme', from: from + 100, duration: 100 }) });
+    expect(((await (await studio().api('/api/dvr/locks?stream=cams%2Flockme')).json()) as { from: number; duration: number }[]).map((l: { from: number; duration: number }) => [l.from - from, l.duration])).toEqual([
+      [0, 100],
+      [200, 100],
+    ]);
+    const bad = await studio().api('/api/dvr/lock', { method: 'POST', body: JSON.stringify({ stream: 'cams/lockme', from, duration: -5 }) });
+    expect(bad.status).toBe(400);
+    const unknown = await studio().api('/api/dvr/lock', { method: 'POST', body: JSON.stringify({ stream: 'cams/nobody', from, duration: 5 }) });
+    expect(unknown.status).toBe(404);
+  });
+
+  it('switches recording off and on at run time', async () => {
+    const url = `rtmp://127.0.0.1:${studio().rtmpPort}/live/switch`;
+    const publisher = startFfmpeg(['-re', ...testSourceArgs({ gop: 30 }), '-f', 'flv', url]);
+    try {
+      const on = await until('recording', async () => {
+        const s = await studio().stream('live/switch');
+        return s?.dvr.recording ? s : null;
+      });
+      expect(on.dvr).toEqual({ recording: true, error: null });
+      const off = await studio().api('/api/streams/live%2Fswitch/dvr/disable', { method: 'POST' });
+      expect(await off.json()).toMatchObject({ recording: false, enabled: false });
+      expect((await studio().stream('live/switch'))?.dvr.recording).toBe(false);
+      const again = await studio().api('/api/streams/live%2Fswitch/dvr/enable', { method: 'POST' });
+      expect(await again.json()).toMatchObject({ recording: true, enabled: true });
+    } finally {
+      await publisher.stop();
+    }
+  });
+});
+
+describe('DVR disk errors', () => {
+  it('a write that fails stops that stream recording with an event and a visible state, and recording resumes once the cause is gone', async () => {
+    // A file where the stream's folder must go: mkdir fails (ENOTDIR) whoever runs the test.
+    const blocker = path.join(studio().dir, 'dvr', 'live', 'diskerr');
+    await fs.mkdir(path.dirname(blocker), { recursive: true });
+    await fs.writeFile(blocker, 'not a folder');
+    const publisher = startFfmpeg(['-re', ...testSourceArgs({ gop: 15 }), '-f', 'flv', `rtmp://127.0.0.1:${studio().rtmpPort}/live/diskerr`]);
+    try {
+      const failing = await until('the error to show', async () => {
+        const s = await studio().stream('live/diskerr');
+        return s?.dvr.error ? s : null;
+      });
+      expect(failing.dvr.error).toMatch(/cannot write the archive/);
+      expect(failing.state).toBe('publishing'); // ingest goes on
+      expect(studio().events.some((e) => e.type === 'dvr_error' && e.data.stream === 'live/diskerr')).toBe(true);
+      await fs.rm(blocker);
+      const healed = await until('recording to resume', async () => {
+        const s = await studio().stream('live/diskerr');
+        return s && s.dvr.error === null ? s : null;
+      }, 15_000);
+      expect(healed.dvr.recording).toBe(true);
+      await until('segments after the repair', async () => {
+        const { rows, inits } = segmentsOf(studio().dir, 'live/diskerr');
+        for (const row of rows) await fs.access(path.join(studio().dir, 'dvr', inits.get(row.init_id)!)); // the init was written after all
+        const res = await fetch(new URL(`/live/diskerr/recording_status.json?from=${Math.floor(Date.now() / 1000) - 60}&to=now`, studio().urls.http));
+        const body = (await res.json()) as { ranges?: unknown[] }[];
+        return body[0]?.ranges?.length ? true : null;
+      }, 15_000);
+    } finally {
+      await publisher.stop();
+    }
+  }, 40_000);
+});

@@ -29,6 +29,7 @@ interface Session {
   tracks: readonly Track[];
   initId: number;
   initHash: string;
+  init: { bytes: Uint8Array; file: string; written: boolean };
   /** The track whose keyframes cut segments and whose clock maps to UTC: video when there is one. */
   clockTrack: Track;
   anchorUtcMs: number;
@@ -78,8 +79,9 @@ export class SegmentRecorder implements FrameSink {
     const hash = crypto.createHash('sha256').update(init).digest('hex');
     const file = initFile(this.o.stream, hash);
     const initId = this.o.index.initId(this.o.stream, hash, file, JSON.stringify(tracks.map(({ config: _config, ...rest }) => rest)));
-    this.enqueue(init.length, () => writeOnce(path.join(this.o.root, file), init));
-    this.session = { tracks, initId, initHash: hash, clockTrack, anchorUtcMs: 0, anchorDts: Number.NaN, sequence: 1, pendingDiscontinuity: true };
+    const session: Session = { tracks, initId, initHash: hash, init: { bytes: init, file, written: false }, clockTrack, anchorUtcMs: 0, anchorDts: Number.NaN, sequence: 1, pendingDiscontinuity: true };
+    this.session = session;
+    this.enqueue(init.length, () => this.ensureInit(session));
   }
 
   onFrame(frame: Frame): boolean {
@@ -164,10 +166,18 @@ export class SegmentRecorder implements FrameSink {
       return;
     }
     this.enqueue(bytes.length, async () => {
+      // A segment is useless without its init: if writing that failed before, it is retried first.
+      await this.ensureInit(session);
       await writeDurably(path.join(this.o.root, record.file), bytes);
       this.o.index.add(record);
       this.o.onSegment(record);
     });
+  }
+
+  private async ensureInit(session: Session): Promise<void> {
+    if (session.init.written) return;
+    await writeOnce(path.join(this.o.root, session.init.file), session.init.bytes);
+    session.init.written = true;
   }
 
   private enqueue(size: number, write: () => Promise<void>): void {

@@ -78,5 +78,7 @@ export function configView(config: StreamConfig): StreamConfigView {
     takeover: config.takeover,
     loop: config.loop,
     dvr: config.dvr,
+    dvrDepth: config.dvrDepth,
+    dvrMaxSize: config.dvrMaxSize,
   };
 }

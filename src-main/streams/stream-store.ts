@@ -10,6 +10,8 @@ interface StreamRow {
   takeover: number;
   loop: number;
   dvr: number;
+  dvr_depth: string;
+  dvr_max_size: string;
 }
 
 const fromRow = (row: StreamRow): StreamConfig => ({
@@ -21,6 +23,8 @@ const fromRow = (row: StreamRow): StreamConfig => ({
   takeover: row.takeover === 1,
   loop: row.loop === 1,
   dvr: row.dvr === 1,
+  dvrDepth: row.dvr_depth,
+  dvrMaxSize: row.dvr_max_size,
 });
 
 export const defaultStreamConfig = (name: string): StreamConfig => ({
@@ -32,6 +36,8 @@ export const defaultStreamConfig = (name: string): StreamConfig => ({
   takeover: false,
   loop: false,
   dvr: true,
+  dvrDepth: '',
+  dvrMaxSize: '',
 });
 
 /** Configured streams in SQLite. */
@@ -53,10 +59,10 @@ export class StreamStore {
     const now = Date.now();
     const result = this.db
       .prepare(
-        `INSERT OR IGNORE INTO streams (name, title, sources_json, publish_enabled, publish_password, takeover, loop, dvr, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO streams (name, title, sources_json, publish_enabled, publish_password, takeover, loop, dvr, dvr_depth, dvr_max_size, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(config.name, config.title, JSON.stringify(config.sources), +config.publishEnabled, config.publishPassword, +config.takeover, +config.loop, +config.dvr, now, now);
+      .run(config.name, config.title, JSON.stringify(config.sources), +config.publishEnabled, config.publishPassword, +config.takeover, +config.loop, +config.dvr, config.dvrDepth, config.dvrMaxSize, now, now);
     return result.changes === 1 ? config : null;
   }
 
@@ -66,10 +72,10 @@ export class StreamStore {
     const next: StreamConfig = { ...current, ...patch, name };
     this.db
       .prepare(
-        `UPDATE streams SET title = ?, sources_json = ?, publish_enabled = ?, publish_password = ?, takeover = ?, loop = ?, dvr = ?, updated_at = ?
+        `UPDATE streams SET title = ?, sources_json = ?, publish_enabled = ?, publish_password = ?, takeover = ?, loop = ?, dvr = ?, dvr_depth = ?, dvr_max_size = ?, updated_at = ?
          WHERE name = ?`,
       )
-      .run(next.title, JSON.stringify(next.sources), +next.publishEnabled, next.publishPassword, +next.takeover, +next.loop, +next.dvr, Date.now(), name);
+      .run(next.title, JSON.stringify(next.sources), +next.publishEnabled, next.publishPassword, +next.takeover, +next.loop, +next.dvr, next.dvrDepth, next.dvrMaxSize, Date.now(), name);
     return next;
   }
 

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorBody } from '../contract.js';
+import { DvrLock, DvrLockRequest, ErrorBody } from '../contract.js';
 import { HttpError } from '../http-error.js';
 import type { DvrIndex } from '../../dvr/dvr-index.js';
 import type { DvrService } from '../../dvr/dvr-service.js';
@@ -57,6 +57,48 @@ export function dvrRoutes(deps: DvrRouteDeps) {
       );
     }
 
+    app.post<{ Body: DvrLockRequest }>(
+      '/api/dvr/lock',
+      {
+        schema: {
+          tags: ['dvr'],
+          summary: 'Protect a range from deletion by retention (UTC seconds); a range with nothing recorded yet protects what will be',
+          body: DvrLockRequest,
+          response: { 400: ErrorBody, 404: ErrorBody },
+        },
+      },
+      async (request, reply) => {
+        const { stream, from, duration } = request.body;
+        known(stream);
+        const fromMs = Math.round(from * 1000);
+        const toMs = Math.round((from + duration) * 1000);
+        const id = deps.index.addLock(stream, fromMs, toMs);
+        const recorded = deps.index.ranges(stream, fromMs, toMs).length > 0;
+        return reply.code(201).send({
+          lock: { id, stream, from, duration },
+          recorded,
+          note: recorded ? null : 'nothing is recorded in this range yet: the lock protects what will be recorded there',
+        });
+      },
+    );
+
+    app.post<{ Body: DvrLockRequest }>(
+      '/api/dvr/unlock',
+      { schema: { tags: ['dvr'], summary: 'Take a range out of the locks (locks across it are trimmed or split)', body: DvrLockRequest, response: { 400: ErrorBody, 404: ErrorBody } } },
+      async (request) => {
+        const { stream, from, duration } = request.body;
+        known(stream);
+        return { changed: deps.index.removeLockRange(stream, Math.round(from * 1000), Math.round((from + duration) * 1000)) };
+      },
+    );
+
+    app.get<{ Querystring: { stream?: string } }>(
+      '/api/dvr/locks',
+      { schema: { tags: ['dvr'], summary: 'Locked ranges (UTC seconds), for one stream or all', querystring: Type.Object({ stream: Type.Optional(Type.String()) }), response: { 200: Type.Array(DvrLock) } } },
+      async (request) =>
+        deps.index.locks(request.query.stream).map((l) => ({ id: l.id, stream: l.stream, from: l.fromMs / 1000, duration: (l.toMs - l.fromMs) / 1000 })),
+    );
+
     app.get<{ Params: { name: string }; Querystring: { from?: string; to?: string; step?: string } }>(
       '/api/streams/:name/dvr/summary',
       {
@@ -89,7 +131,11 @@ export function recordingStatusHandler(deps: DvrRouteDeps) {
     const { fromMs, toMs } = window(query);
     const wanted = new Set((query.request ?? 'ranges').split(','));
     const entry: Record<string, unknown> = { stream: name };
-    if (wanted.has('ranges')) entry.ranges = deps.index.ranges(name, fromMs, toMs).map((r) => ({ from: Math.floor(r.fromMs / 1000), duration: Math.round(r.durationMs / 1000) }));
-    return reply.header('cache-control', 'no-cache').send(entry.ranges && (entry.ranges as unknown[]).length === 0 && !wanted.has('locks') ? [] : [entry]);
+    const ranges = deps.index.ranges(name, fromMs, toMs);
+    if (wanted.has('ranges')) entry.ranges = ranges.map((r) => ({ from: Math.floor(r.fromMs / 1000), duration: Math.round(r.durationMs / 1000) }));
+    if (wanted.has('locks')) entry.locks = deps.index.locks(name, fromMs, toMs).map((l) => ({ from: Math.floor(l.fromMs / 1000), duration: Math.round((l.toMs - l.fromMs) / 1000) }));
+    // An empty array means nothing is recorded (or locked) in the window, as Flussonic answers.
+    const empty = ranges.length === 0 && !(Array.isArray(entry.locks) && entry.locks.length > 0);
+    return reply.header('cache-control', 'no-cache').send(empty ? [] : [entry]);
   };
 }

@@ -23,14 +23,17 @@ const keyOrder: Record<SettingKey, number> = {
   ffmpegPath: 6,
   logLevel: 7,
   dvrSegmentSeconds: 8,
-  allowedHosts: 9,
+  dvrDepth: 9,
+  dvrMaxSize: 10,
+  dvrMinFreeMB: 11,
+  allowedHosts: 12,
 };
 export const settingKeys = (Object.keys(keyOrder) as SettingKey[]).sort((a, b) => keyOrder[a] - keyOrder[b]);
 
 export const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 
 /** Settings typed as whole numbers, with the range to quote when the text is not one. */
-const integerKeys = { httpPort: '0 to 65535', rtmpPort: '0 to 65535', srtPort: '0 to 65535', dvrSegmentSeconds: '1 to 10' } as const;
+const integerKeys = { httpPort: '0 to 65535', rtmpPort: '0 to 65535', srtPort: '0 to 65535', dvrSegmentSeconds: '1 to 10', dvrMinFreeMB: 'megabytes' } as const;
 type IntegerKey = keyof typeof integerKeys;
 
 function isIntegerKey(key: SettingKey): key is IntegerKey {
@@ -48,6 +51,9 @@ export function toDraft(settings: Settings): SettingsDraft {
     ffmpegPath: settings.ffmpegPath,
     logLevel: settings.logLevel,
     dvrSegmentSeconds: String(settings.dvrSegmentSeconds),
+    dvrDepth: settings.dvrDepth,
+    dvrMaxSize: settings.dvrMaxSize,
+    dvrMinFreeMB: String(settings.dvrMinFreeMB),
     allowedHosts: settings.allowedHosts.join('\n'),
   };
 }

@@ -14,6 +14,8 @@ const config: StreamConfigView = {
   takeover: false,
   loop: false,
   dvr: true,
+  dvrDepth: '',
+  dvrMaxSize: '',
 };
 
 describe('buildCreate', () => {

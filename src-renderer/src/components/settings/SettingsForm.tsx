@@ -157,6 +157,30 @@ export function SettingsForm({ draft }: { draft: SettingsDraft }) {
             <input {...textProps('dvrSegmentSeconds')} className="input input-port" type="text" inputMode="numeric" />
           </SettingField>
           <SettingField
+            settingKey="dvrDepth"
+            controlId="setting-dvrDepth"
+            dirty={dirty('dvrDepth')}
+            help="Age limit, e.g. 7d or 12h (s, m, h, d, w). Empty: no age limit. Locked ranges are always kept."
+          >
+            <input {...textProps('dvrDepth')} className="input input-port" type="text" placeholder="no limit" />
+          </SettingField>
+          <SettingField
+            settingKey="dvrMaxSize"
+            controlId="setting-dvrMaxSize"
+            dirty={dirty('dvrMaxSize')}
+            help="Whole archive, e.g. 500G, or a share of the disk, e.g. 20%. The oldest unlocked recordings go first."
+          >
+            <input {...textProps('dvrMaxSize')} className="input input-port" type="text" placeholder="no limit" />
+          </SettingField>
+          <SettingField
+            settingKey="dvrMinFreeMB"
+            controlId="setting-dvrMinFreeMB"
+            dirty={dirty('dvrMinFreeMB')}
+            help="Below this much free space recording stops for every stream, and resumes by itself above it."
+          >
+            <input {...textProps('dvrMinFreeMB')} className="input input-port" type="text" inputMode="numeric" />
+          </SettingField>
+          <SettingField
             settingKey="logLevel"
             controlId="setting-logLevel"
             dirty={dirty('logLevel')}

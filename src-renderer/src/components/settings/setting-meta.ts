@@ -11,6 +11,9 @@ export const settingLabels: Record<SettingKey, string> = {
   ffmpegPath: 'ffmpeg path',
   logLevel: 'Log level',
   dvrSegmentSeconds: 'Archive segment length',
+  dvrDepth: 'Keep recordings for',
+  dvrMaxSize: 'Archive size limit',
+  dvrMinFreeMB: 'Minimum free disk (MB)',
   allowedHosts: 'Allowed host names',
 };
 
