@@ -13,6 +13,7 @@ test('the Monitor shows live streams with their figures, details and publish URL
     await expect(tile.getByTestId('stream-tile-fps')).toContainText(/(29|30|31)/, { timeout: 15_000 });
     await expect(tile.getByTestId('stream-tile-bitrate')).toContainText(/[kM]b\/s/);
     await expect(tile.getByTestId('stream-preview').locator('img')).toBeVisible({ timeout: 15_000 });
+    await expect(tile.getByTestId('stream-rec')).toHaveAttribute('data-recording', 'true');
     const sideTile = page.locator('[data-testid="stream-tile"][data-stream="live/e2e-side"]');
     await expect(sideTile).toHaveAttribute('data-state', 'publishing');
     // Let the long-GOP stream show its keyframe warning and the sparklines fill a little.

@@ -24,6 +24,11 @@ export interface RecorderOptions {
 
 // Segments waiting for the disk beyond this are dropped (and said so): memory must stay bounded.
 const maxQueuedBytes = 64 << 20;
+// A frame arriving this much later than its media time says (the source went silent and
+// came back with its clock running on) starts a new anchor: the silence becomes a gap.
+const lateArrivalMs = 3000;
+// Arriving this much earlier (a burst catching up) is tolerated far longer before re-anchoring.
+const earlyArrivalMs = 15_000;
 
 interface Session {
   tracks: readonly Track[];
@@ -92,8 +97,18 @@ export class SegmentRecorder implements FrameSink {
       session.anchorDts = frame.dts;
       session.anchorUtcMs = frame.arrivedAt;
     }
-    const first = this.samples[0];
     const isClock = frame.trackId === session.clockTrack.id;
+    if (isClock) {
+      const expectedUtc = session.anchorUtcMs + ((frame.dts - session.anchorDts) * 1000) / session.clockTrack.timescale;
+      const drift = frame.arrivedAt - expectedUtc;
+      if (drift > lateArrivalMs || drift < -earlyArrivalMs) {
+        this.cut(null);
+        session.anchorDts = frame.dts;
+        session.anchorUtcMs = frame.arrivedAt;
+        session.pendingDiscontinuity = true;
+      }
+    }
+    const first = this.samples[0];
     if (first && isClock && (frame.keyframe || session.clockTrack.kind === 'audio')) {
       const firstClock = this.samples.find((f) => f.trackId === session.clockTrack.id);
       if (firstClock && ((frame.dts - firstClock.dts) * 1000) / session.clockTrack.timescale >= this.o.targetMs()) this.cut(frame);

@@ -18,6 +18,7 @@ import { useStudio } from '../../store';
 import { AlertIcon, EyeIcon } from '../icons';
 import { Sparkline } from './Sparkline';
 import { StateChip } from './StateChip';
+import { RecBadge } from './RecBadge';
 import { StreamPreview } from './StreamPreview';
 
 interface StreamTileProps {
@@ -98,6 +99,7 @@ export const StreamTile = memo(function StreamTile({ name, tabbable, selected, o
               <AlertIcon size={15} />
             </span>
           )}
+          {info.state !== 'idle' && <RecBadge dvr={info.dvr} />}
           <StateChip state={info.state} />
         </div>
 
