@@ -8,6 +8,10 @@ import { buildInitSegment, buildMediaSegment } from '../formats/fmp4/index.js';
 import type { Frame, Track } from '../media/index.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { ffmpeg } from '../test-support/ffmpeg-tools.js';
+import { createHash } from 'node:crypto';
+import { pino } from 'pino';
+import { reconcileArchive } from '../dvr/reconcile.js';
+import { initFile, segmentFile } from '../dvr/archive-paths.js';
 
 const time = async <T>(fn: () => T | Promise<T>): Promise<[T, number]> => {
   const started = performance.now();
@@ -120,11 +124,46 @@ async function writeBench(dir: string): Promise<void> {
   );
 }
 
+/** 100 000 segments on disk: reconciling with an empty index (a lost database), then with a healthy one. */
+async function reconcileBench(dir: string): Promise<void> {
+  const root = path.join(dir, 'archive');
+  const db = openDatabase(path.join(dir, 'reconcile.db'));
+  const index = new DvrIndex(db);
+  const audio: Track = { kind: 'audio', id: 0, codec: 'aac', timescale: 48000, config: Uint8Array.of(0x11, 0x90), sampleRate: 48000, channels: 2, profile: 'LC' };
+  const init = buildInitSegment([audio]);
+  const hash = createHash('sha256').update(init).digest('hex');
+  await fs.mkdir(path.join(root, 'live/bench/init'), { recursive: true });
+  await fs.writeFile(path.join(root, initFile('live/bench', hash)), init);
+  index.initId('live/bench', hash, initFile('live/bench', hash), JSON.stringify([{ id: 0, kind: 'audio', timescale: 48000 }]));
+  const start = Date.UTC(2026, 9, 1);
+  const count = 100_000;
+  const samples: Frame[] = Array.from({ length: 4 }, (_, i) => ({ trackId: 0, dts: i * 1024, pts: i * 1024, keyframe: true, data: new Uint8Array(64), arrivedAt: 0 }));
+  const bytes = buildMediaSegment({ sequenceNumber: 1, tracks: [audio], samples, baseDecodeTimes: new Map([[0, 0]]) }).bytes;
+  const made = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const file = path.join(root, segmentFile('live/bench', start + i * 2000, hash));
+    const folder = path.dirname(file);
+    if (!made.has(folder)) {
+      await fs.mkdir(folder, { recursive: true });
+      made.add(folder);
+    }
+    await fs.writeFile(file, bytes);
+  }
+  const log = pino({ level: 'silent' });
+  const lost = await reconcileArchive(root, index, db, log);
+  const healthy = await reconcileArchive(root, index, db, log);
+  process.stdout.write(
+    `reconcile 100 000 segments: ${(lost.ms / 1000).toFixed(1)} s with an empty index (${lost.indexed} indexed), ${(healthy.ms / 1000).toFixed(2)} s with a healthy one\n`,
+  );
+  db.close();
+}
+
 export async function benchDvr(): Promise<void> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'framehouse-bench-dvr-'));
   try {
     await indexBench(dir);
     await writeBench(dir);
+    await reconcileBench(dir);
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }

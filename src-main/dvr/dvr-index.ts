@@ -105,9 +105,16 @@ export class DvrIndex {
   }
 
   add(segment: SegmentRecord): void {
+    this.addMany([segment]);
+  }
+
+  /** Several segments in one transaction (recovery indexes thousands at once). */
+  addMany(segments: readonly SegmentRecord[]): void {
     this.db.transaction(() => {
-      this.insertSegment.run({ ...segment, firstKeyframe: +segment.firstKeyframe, discontinuity: +segment.discontinuity });
-      for (const share of minuteShares(segment.startMs, segment.durationMs, segment.bytes)) this.addMinute.run(segment.stream, share.minute, share.ms, share.bytes);
+      for (const segment of segments) {
+        this.insertSegment.run({ ...segment, firstKeyframe: +segment.firstKeyframe, discontinuity: +segment.discontinuity });
+        for (const share of minuteShares(segment.startMs, segment.durationMs, segment.bytes)) this.addMinute.run(segment.stream, share.minute, share.ms, share.bytes);
+      }
     })();
   }
 

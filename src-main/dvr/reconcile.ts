@@ -49,6 +49,11 @@ export async function reconcileArchive(root: string, index: DvrIndex, db: Studio
   report.removedRows = gone.length;
 
   const initFor = db.prepare("SELECT id, tracks_json FROM dvr_inits WHERE stream = ? AND substr(hash, 1, 24) = ?");
+  const pending: SegmentRecord[] = [];
+  const flush = () => {
+    index.addMany(pending);
+    pending.length = 0;
+  };
   const indexSegment = async (relative: string): Promise<boolean> => {
     const parts = parseSegmentFile(relative);
     if (!parts) return false;
@@ -60,7 +65,7 @@ export async function reconcileArchive(root: string, index: DvrIndex, db: Studio
     const clock = tracks.find((t) => t.kind === 'video') ?? tracks[0];
     const clockFragment = summary.tracks.find((t) => t.trackId === (clock?.id ?? 0) + 1) ?? summary.tracks[0];
     if (!clock || !clockFragment) return false;
-    index.add({
+    pending.push({
       stream: parts.stream,
       startMs: parts.startMs,
       durationMs: Math.max(1, Math.round((clockFragment.duration * 1000) / clock.timescale)),
@@ -71,10 +76,11 @@ export async function reconcileArchive(root: string, index: DvrIndex, db: Studio
       // What came before is unknown after a crash: players should not assume continuity.
       discontinuity: true,
     });
+    if (pending.length >= 1000) flush();
     return true;
   };
 
-  for (const relative of entries) {
+  const visit = async (relative: string): Promise<void> => {
     try {
       if (relative.endsWith(`.m4s${partialSuffix}`)) {
         const final = relative.slice(0, -partialSuffix.length);
@@ -106,7 +112,16 @@ export async function reconcileArchive(root: string, index: DvrIndex, db: Studio
       report.unreadable++;
       log.warn({ file: relative }, `dvr: unreadable segment left in place: ${err.message}`);
     }
-  }
+  };
+  // Only files the index lacks (and .partial ones) need opening; a few reads at a time keep the disk busy.
+  const work = entries.filter((e) => e.endsWith(partialSuffix) || (e.endsWith('.m4s') && !indexed.has(e)));
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < work.length) await visit(work[next++]!);
+    }),
+  );
+  flush();
   report.ms = Math.round(performance.now() - started);
   return report;
 }
