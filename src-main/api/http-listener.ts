@@ -1,36 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-
-export interface BoundAddress {
-  host: string;
-  port: number;
-}
-
-/** A listen failure in words a user can act on. */
-export class ListenError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export function describeListenError(err: NodeJS.ErrnoException, what: string, host: string, port: number): ListenError {
-  const where = `${host}:${port}`;
-  switch (err.code) {
-    case 'EADDRINUSE':
-      return new ListenError(err.code, `${what} port ${port} on ${host} is already in use; choose another with --${what.toLowerCase()}-port (0 picks a free one)`);
-    case 'EACCES':
-      return new ListenError(err.code, `${what} port ${port} needs privileges on this system; use a port above 1024`);
-    case 'EADDRNOTAVAIL':
-    case 'ENOTFOUND':
-      return new ListenError(err.code, `${host} is not an address of this machine; use 127.0.0.1 or 0.0.0.0`);
-    default:
-      return new ListenError(err.code ?? 'EUNKNOWN', `cannot listen on ${where}: ${err.message}`);
-  }
-}
+import { listenOn, type BoundAddress } from '../net/listen.js';
 
 /**
  * The HTTP socket in front of the Fastify app. Fastify itself never listens: each
@@ -58,10 +29,7 @@ export class HttpListener {
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
     });
-    await new Promise<void>((resolve, reject) => {
-      next.once('error', (err: NodeJS.ErrnoException) => reject(describeListenError(err, 'HTTP', host, port)));
-      next.listen({ host, port }, () => resolve());
-    });
+    await listenOn(next, 'HTTP', host, port);
     next.on('error', (err) => this.app.log.error({ err }, 'http listener error'));
     const previous = this.server;
     this.server = next;

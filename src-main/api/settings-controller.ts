@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Settings, SettingKey, SettingsPatch, SettingsView } from './contract.js';
 import type { ConfigService } from '../config/config-service.js';
 import { HttpError } from './http-error.js';
-import { ListenError } from './http-listener.js';
+import { ListenError } from '../net/listen.js';
 
 /** A part of the studio that must act when some settings change (rebind a port, re-find ffmpeg). */
 export interface SettingsReactor {

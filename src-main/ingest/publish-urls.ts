@@ -1,5 +1,5 @@
 import type { PublishUrls, Settings } from '../api/contract.js';
-import type { BoundAddress } from '../api/http-listener.js';
+import type { BoundAddress } from '../net/listen.js';
 
 const hostPart = (h: string) => (h.includes(':') ? `[${h}]` : h);
 

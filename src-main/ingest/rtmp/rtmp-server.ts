@@ -1,6 +1,6 @@
 import net from 'node:net';
 import type { Logger } from 'pino';
-import { describeListenError, type BoundAddress } from '../../api/http-listener.js';
+import { listenOn, type BoundAddress } from '../../net/listen.js';
 import type { PublishGate } from '../publish-gate.js';
 import { RtmpConnection } from './rtmp-connection.js';
 
@@ -28,10 +28,7 @@ export class RtmpServer {
   async listen(host: string, port: number): Promise<BoundAddress> {
     const next = net.createServer((socket) => this.accept(socket));
     next.maxConnections = this.options.maxConnections ?? 1000;
-    await new Promise<void>((resolve, reject) => {
-      next.once('error', (err: NodeJS.ErrnoException) => reject(describeListenError(err, 'RTMP', host, port)));
-      next.listen({ host, port }, () => resolve());
-    });
+    await listenOn(next, 'RTMP', host, port);
     next.on('error', (err) => this.options.log.error({ err }, 'rtmp listener error'));
     const previous = this.server;
     this.server = next;

@@ -6,6 +6,7 @@ import { streamNameProblem } from '../../lib/stream-name';
 import { useStudio } from '../../store';
 import { Modal } from '../common/Modal';
 import { SourcesEditor, SourcesHelp } from './SourcesEditor';
+import { StreamSwitches } from './StreamSwitches';
 
 /** Configures a new stream: a name publishers may use, or sources the studio pulls. */
 export function AddStreamDialog() {
@@ -148,29 +149,7 @@ export function AddStreamDialog() {
             )}
           </div>
 
-          <div className="check-list">
-            <label className="check">
-              <input type="checkbox" checked={draft.takeover} onChange={(event) => edit({ takeover: event.target.checked })} />
-              <span>
-                <span className="check-label">Takeover</span>
-                <span className="help">A second publisher replaces the first instead of being refused.</span>
-              </span>
-            </label>
-            <label className="check">
-              <input type="checkbox" checked={draft.loop} onChange={(event) => edit({ loop: event.target.checked })} />
-              <span>
-                <span className="check-label">Loop</span>
-                <span className="help">file:// sources start again at the end, as a never-ending live stream.</span>
-              </span>
-            </label>
-            <label className="check">
-              <input type="checkbox" checked={draft.dvr} onChange={(event) => edit({ dvr: event.target.checked })} />
-              <span>
-                <span className="check-label">Record</span>
-                <span className="help">Keep this stream in the DVR archive.</span>
-              </span>
-            </label>
-          </div>
+          <StreamSwitches draft={draft} edit={edit} show={['takeover', 'loop', 'dvr']} />
 
           {serverError && (
             <div className="callout callout-danger" role="alert" data-testid="add-stream-error">

@@ -5,6 +5,7 @@ import { withoutBodyPrefix } from '../../lib/settings-draft';
 import { buildStreamPatch, draftFromConfig, isDraftDirty, noErrors, type DraftErrors, type StreamDraft } from '../../lib/stream-draft';
 import { useStudio } from '../../store';
 import { SourcesEditor, SourcesHelp } from './SourcesEditor';
+import { StreamSwitches } from './StreamSwitches';
 
 /** Keyed by content: a configuration that changed elsewhere is a new base for the form. */
 const configKey = (config: StreamConfigView | null) => JSON.stringify(config);
@@ -136,36 +137,7 @@ export function StreamConfigForm({ name, config }: { name: string; config: Strea
         {errors.password && <p className="field-error">{errors.password}</p>}
       </div>
 
-      <div className="check-list">
-        <label className="check">
-          <input type="checkbox" checked={draft.publishEnabled} onChange={(event) => edit({ publishEnabled: event.target.checked })} />
-          <span>
-            <span className="check-label">Accept publishers</span>
-            <span className="help">RTMP, SRT and MPEG-TS over HTTP may push to this name.</span>
-          </span>
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={draft.takeover} onChange={(event) => edit({ takeover: event.target.checked })} />
-          <span>
-            <span className="check-label">Takeover</span>
-            <span className="help">A second publisher replaces the first instead of being refused.</span>
-          </span>
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={draft.loop} onChange={(event) => edit({ loop: event.target.checked })} />
-          <span>
-            <span className="check-label">Loop</span>
-            <span className="help">file:// sources start again at the end.</span>
-          </span>
-        </label>
-        <label className="check">
-          <input type="checkbox" checked={draft.dvr} onChange={(event) => edit({ dvr: event.target.checked })} />
-          <span>
-            <span className="check-label">Record</span>
-            <span className="help">Keep this stream in the DVR archive.</span>
-          </span>
-        </label>
-      </div>
+      <StreamSwitches draft={draft} edit={edit} show={['publishEnabled', 'takeover', 'loop', 'dvr']} />
 
       {serverError && (
         <div className="callout callout-danger" role="alert" data-testid="stream-config-error">
