@@ -148,7 +148,8 @@ export class SegmentRecorder implements FrameSink {
     const clockSamples = samples.filter((f) => f.trackId === clock.id);
     const firstDts = clockSamples[0]!.dts;
     const lastDurations = new Map<number, number>();
-    if (next) lastDurations.set(next.trackId, next.dts - samples.filter((f) => f.trackId === next.trackId).at(-1)!.dts);
+    const previousOfNext = next ? samples.findLast((f) => f.trackId === next.trackId) : undefined;
+    if (next && previousOfNext) lastDurations.set(next.trackId, next.dts - previousOfNext.dts);
     const endDts = next ? next.dts : clockSamples.at(-1)!.dts + (lastDurations.get(clock.id) ?? typicalDuration(clockSamples, clock));
     const baseDecodeTimes = new Map<number, number>();
     for (const f of samples) if (!baseDecodeTimes.has(f.trackId)) baseDecodeTimes.set(f.trackId, f.dts);
