@@ -33,6 +33,7 @@ import { DvrIndex } from './dvr/dvr-index.js';
 import { DvrService } from './dvr/dvr-service.js';
 import { dvrRoutes, recordingStatusHandler } from './api/routes/dvr.js';
 import { reconcileArchive } from './dvr/reconcile.js';
+import { hlsRoutes } from './delivery/hls/hls-routes.js';
 import { Retention } from './dvr/retention.js';
 
 export interface StudioOptions {
@@ -242,16 +243,17 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         streamsRoutes({ registry, publishUrls, sourceProblem }),
         dvrRoutes(dvrRoutesDeps),
         mpegtsHttpIngest({ gate: registry, log: log.child({ module: 'mpegts-http' }) }),
-        streamFilesRoutes({
-          'recording_status.json': recordingStatusHandler(dvrRoutesDeps),
-          'preview.jpg': async (name, _request, reply) => {
+        streamFilesRoutes([
+          ...hlsRoutes({ index: dvrIndex, root: dvrRoot, streamKnown: dvrRoutesDeps.streamKnown }),
+          { file: 'recording_status.json', handle: (name, _m, request, reply) => recordingStatusHandler(dvrRoutesDeps)(name, request, reply) },
+          { file: 'preview.jpg', handle: async (name, _m, _request, reply) => {
             if (!registry.info(name)) return sendError(reply, 404, 'Unknown stream', `no stream named ${name}`);
             if (!ffmpegPath()) return sendError(reply, 503, 'No ffmpeg', 'previews need ffmpeg: set FFMPEG_PATH or the ffmpeg path in Settings');
             const jpeg = await previews.jpeg(name);
             if (!jpeg) return sendError(reply, 404, 'No picture yet', `${name} has not sent a video keyframe`);
             return reply.type('image/jpeg').header('cache-control', 'no-cache').send(jpeg);
-          },
-        }),
+          } },
+        ]),
       ],
     });
     await app.ready();

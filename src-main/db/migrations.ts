@@ -93,4 +93,14 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE streams ADD COLUMN dvr_max_size TEXT NOT NULL DEFAULT '';
     `,
   },
+  {
+    version: 6,
+    name: 'segment sequence numbers for HLS',
+    sql: `
+      -- HLS media sequence (one more per segment of the stream) and discontinuity sequence
+      -- (discontinuities up to and including this segment): stable while old segments are deleted.
+      ALTER TABLE dvr_segments ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE dvr_segments ADD COLUMN dseq INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

@@ -2,6 +2,10 @@ import type { StudioDatabase } from '../db/index.js';
 
 export interface SegmentRecord {
   stream: string;
+  /** HLS media sequence number, assigned by the index (0 until indexed). */
+  seq?: number;
+  /** Discontinuities in the stream up to and including this segment, assigned by the index. */
+  dseq?: number;
   startMs: number;
   durationMs: number;
   bytes: number;
@@ -26,6 +30,8 @@ export interface SummaryBucket {
 
 interface SegmentRow {
   stream: string;
+  seq: number;
+  dseq: number;
   start_ms: number;
   duration_ms: number;
   bytes: number;
@@ -43,6 +49,8 @@ const minuteMs = 60_000;
 
 const fromRow = (r: SegmentRow): SegmentRecord => ({
   stream: r.stream,
+  seq: r.seq,
+  dseq: r.dseq,
   startMs: r.start_ms,
   durationMs: r.duration_ms,
   bytes: r.bytes,
@@ -76,11 +84,12 @@ export class DvrIndex {
   private readonly addMinute;
   private readonly subtractMinute;
   private readonly overlapping;
+  private readonly latest;
 
   constructor(private readonly db: StudioDatabase) {
     this.insertSegment = db.prepare(
-      `INSERT OR REPLACE INTO dvr_segments (stream, start_ms, duration_ms, bytes, file, init_id, first_keyframe, discontinuity)
-       VALUES (@stream, @startMs, @durationMs, @bytes, @file, @initId, @firstKeyframe, @discontinuity)`,
+      `INSERT OR REPLACE INTO dvr_segments (stream, start_ms, duration_ms, bytes, file, init_id, first_keyframe, discontinuity, seq, dseq)
+       VALUES (@stream, @startMs, @durationMs, @bytes, @file, @initId, @firstKeyframe, @discontinuity, @seq, @dseq)`,
     );
     this.deleteSegment = db.prepare('DELETE FROM dvr_segments WHERE stream = ? AND start_ms = ?');
     this.addMinute = db.prepare(
@@ -88,6 +97,7 @@ export class DvrIndex {
        ON CONFLICT (stream, minute) DO UPDATE SET covered_ms = covered_ms + excluded.covered_ms, bytes = bytes + excluded.bytes`,
     );
     this.subtractMinute = db.prepare('UPDATE dvr_minutes SET covered_ms = max(0, covered_ms - ?), bytes = max(0, bytes - ?) WHERE stream = ? AND minute = ?');
+    this.latest = db.prepare('SELECT seq, dseq FROM dvr_segments WHERE stream = ? ORDER BY start_ms DESC LIMIT 1');
     this.overlapping = db.prepare(
       `SELECT * FROM dvr_segments WHERE stream = ? AND start_ms >= ? AND start_ms < ? AND start_ms + duration_ms > ? ORDER BY start_ms`,
     );
@@ -112,7 +122,10 @@ export class DvrIndex {
   addMany(segments: readonly SegmentRecord[]): void {
     this.db.transaction(() => {
       for (const segment of segments) {
-        this.insertSegment.run({ ...segment, firstKeyframe: +segment.firstKeyframe, discontinuity: +segment.discontinuity });
+        const last = this.latest.get(segment.stream) as { seq: number; dseq: number } | undefined;
+        const seq = (last?.seq ?? 0) + 1;
+        const dseq = (last?.dseq ?? 0) + (segment.discontinuity ? 1 : 0);
+        this.insertSegment.run({ ...segment, seq, dseq, firstKeyframe: +segment.firstKeyframe, discontinuity: +segment.discontinuity });
         for (const share of minuteShares(segment.startMs, segment.durationMs, segment.bytes)) this.addMinute.run(segment.stream, share.minute, share.ms, share.bytes);
       }
     })();
@@ -209,6 +222,17 @@ export class DvrIndex {
       b.bytes = Math.round(b.bytes);
     }
     return out;
+  }
+
+  /** The newest `count` segments of a stream, oldest first (a live playlist's window). */
+  newest(stream: string, count: number): SegmentRecord[] {
+    return (this.db.prepare('SELECT * FROM dvr_segments WHERE stream = ? ORDER BY start_ms DESC LIMIT ?').all(stream, count) as SegmentRow[]).map(fromRow).reverse();
+  }
+
+  /** One segment by its start (the URL names segments by it). */
+  segmentAt(stream: string, startMs: number): SegmentRecord | null {
+    const row = this.db.prepare('SELECT * FROM dvr_segments WHERE stream = ? AND start_ms = ?').get(stream, startMs) as SegmentRow | undefined;
+    return row ? fromRow(row) : null;
   }
 
   /** Oldest segments first across one stream or all, for retention. */

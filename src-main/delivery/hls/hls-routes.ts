@@ -1,0 +1,110 @@
+import send from '@fastify/send';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HttpError } from '../../api/http-error.js';
+import type { StreamFileRoute } from '../../api/routes/stream-files.js';
+import type { DvrIndex, SegmentRecord } from '../../dvr/dvr-index.js';
+import { buildMediaPlaylist, type PlaylistKind } from './media-playlist.js';
+
+export interface HlsDeps {
+  index: DvrIndex;
+  /** <data-dir>/dvr */
+  root: string;
+  streamKnown: (name: string) => boolean;
+}
+
+/** Segments in a live playlist: enough to ride out a slow reload, few enough to start near live. */
+const liveWindow = 6;
+/** Longest range one archive playlist may cover. */
+const maxRangeSeconds = 24 * 3600;
+
+const playlistHeaders = {
+  'content-type': 'application/vnd.apple.mpegurl',
+  // Anyone may embed playback; the admin API is another matter.
+  'access-control-allow-origin': '*',
+};
+
+function known(deps: HlsDeps, name: string): void {
+  if (!deps.streamKnown(name)) throw new HttpError(404, 'Unknown stream', `no stream named ${name}`);
+}
+
+function seconds(text: string, field: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0) throw new HttpError(400, 'Invalid time', `${field} must be whole UTC seconds, not "${text}"`);
+  return value;
+}
+
+function playlist(reply: FastifyReply, kind: PlaylistKind, segments: readonly SegmentRecord[], what: string): FastifyReply {
+  if (segments.length === 0) throw new HttpError(404, 'Nothing recorded', `${what}: no recording there`);
+  const text = buildMediaPlaylist({ kind, segments, segmentUri: (s) => `s-${s.startMs}.m4s`, initUri: (id) => `i-${id}.mp4` });
+  return reply
+    .headers(playlistHeaders)
+    .header('cache-control', kind === 'vod' ? 'public, max-age=60' : 'no-cache')
+    .send(text);
+}
+
+async function sendArchiveFile(deps: HlsDeps, request: FastifyRequest, reply: FastifyReply, file: string, type: string): Promise<FastifyReply> {
+  // A segment never changes once written: cache it for good. Range requests work (send handles them).
+  const result = await send(request.raw, `/${file.split('/').map(encodeURIComponent).join('/')}`, { root: deps.root, immutable: true, maxAge: '365d', dotfiles: 'deny' });
+  if (result.type === 'error') throw new HttpError(result.statusCode === 404 ? 404 : 500, 'Not found', 'the segment is not on disk (deleted by retention?)');
+  return reply.code(result.statusCode).headers(result.headers).header('content-type', type).header('access-control-allow-origin', '*').send(result.stream);
+}
+
+/** HLS from the archive: live, DVR ranges, growing ranges, rewind windows, and the files they name. */
+export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
+  return [
+    {
+      file: 'index.m3u8',
+      handle: async (name, _m, _req, reply) => {
+        known(deps, name);
+        return playlist(reply, 'live', deps.index.newest(name, liveWindow), name);
+      },
+    },
+    {
+      file: /^(?:index|archive)-(\d+)-(\d+)\.m3u8$/,
+      handle: async (name, m, _req, reply) => {
+        known(deps, name);
+        const from = seconds(m![1]!, 'FROM');
+        const duration = seconds(m![2]!, 'DURATION');
+        if (duration === 0) throw new HttpError(400, 'Invalid range', 'DURATION must be at least 1 second');
+        if (duration > maxRangeSeconds) throw new HttpError(400, 'Invalid range', `DURATION is over ${maxRangeSeconds} s; ask for shorter ranges`);
+        if (from > Date.now() / 1000) throw new HttpError(400, 'Invalid range', 'FROM is in the future');
+        return playlist(reply, 'vod', deps.index.segments(name, from * 1000, (from + duration) * 1000), `${name} ${from}+${duration}`);
+      },
+    },
+    {
+      file: /^index-(\d+)-now\.m3u8$/,
+      handle: async (name, m, _req, reply) => {
+        known(deps, name);
+        const from = seconds(m![1]!, 'FROM');
+        if (from > Date.now() / 1000) throw new HttpError(400, 'Invalid range', 'FROM is in the future');
+        return playlist(reply, 'event', deps.index.segments(name, from * 1000, Date.now() + 60_000), `${name} since ${from}`);
+      },
+    },
+    {
+      file: /^rewind-(\d+)\.m3u8$/,
+      handle: async (name, m, _req, reply) => {
+        known(deps, name);
+        const window = seconds(m![1]!, 'SECONDS');
+        if (window < 1 || window > maxRangeSeconds) throw new HttpError(400, 'Invalid range', `SECONDS must be 1 to ${maxRangeSeconds}`);
+        return playlist(reply, 'live', deps.index.segments(name, Date.now() - window * 1000, Date.now() + 60_000), `${name} last ${window} s`);
+      },
+    },
+    {
+      file: /^s-(\d{10,16})\.m4s$/,
+      handle: async (name, m, request, reply) => {
+        const segment = deps.index.segmentAt(name, Number(m![1]));
+        if (!segment) throw new HttpError(404, 'Not found', 'no such segment (deleted by retention?)');
+        return sendArchiveFile(deps, request, reply, segment.file, 'video/iso.segment');
+      },
+    },
+    {
+      file: /^i-(\d+)\.mp4$/,
+      handle: async (name, m, request, reply) => {
+        const file = deps.index.initFile(Number(m![1]));
+        // An init id from another stream is not this stream's to serve.
+        if (!file || !file.startsWith(`${name}/init/`)) throw new HttpError(404, 'Not found', 'no such init segment');
+        return sendArchiveFile(deps, request, reply, file, 'video/mp4');
+      },
+    },
+  ];
+}
