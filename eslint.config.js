@@ -50,6 +50,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['resources/player/**/*.js'],
+    languageOptions: { globals: { ...globals.browser }, sourceType: 'script' },
+  },
+  {
     files: ['src-renderer/vite.config.ts'],
     languageOptions: { globals: { ...globals.node } },
   },

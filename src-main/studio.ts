@@ -34,6 +34,7 @@ import { DvrService } from './dvr/dvr-service.js';
 import { dvrRoutes, recordingStatusHandler } from './api/routes/dvr.js';
 import { reconcileArchive } from './dvr/reconcile.js';
 import { hlsRoutes } from './delivery/hls/hls-routes.js';
+import { embedRoute, playerAssetRoutes } from './delivery/player/player-routes.js';
 import { Retention } from './dvr/retention.js';
 
 export interface StudioOptions {
@@ -242,9 +243,11 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       features: [
         streamsRoutes({ registry, publishUrls, sourceProblem }),
         dvrRoutes(dvrRoutesDeps),
+        playerAssetRoutes(path.join(appRoot, 'resources')),
         mpegtsHttpIngest({ gate: registry, log: log.child({ module: 'mpegts-http' }) }),
         streamFilesRoutes([
           ...hlsRoutes({ index: dvrIndex, root: dvrRoot, streamKnown: dvrRoutesDeps.streamKnown }),
+          embedRoute({ index: dvrIndex, streamKnown: dvrRoutesDeps.streamKnown }),
           { file: 'recording_status.json', handle: (name, _m, request, reply) => recordingStatusHandler(dvrRoutesDeps)(name, request, reply) },
           { file: 'preview.jpg', handle: async (name, _m, _request, reply) => {
             if (!registry.info(name)) return sendError(reply, 404, 'Unknown stream', `no stream named ${name}`);

@@ -54,6 +54,9 @@ describe('HLS from the archive', () => {
     const event = await (await fetch(new URL(`/live/hls/index-${range.from}-now.m3u8`, base))).text();
     expect(event).toContain('#EXT-X-PLAYLIST-TYPE:EVENT');
     expect((await fetch(new URL('/live/hls/rewind-3600.m3u8', base))).status).toBe(200);
+    const shifted = await (await fetch(new URL('/live/hls/timeshift_rel-4.m3u8', base))).text();
+    expect(shifted).toContain('#EXT-X-MEDIA-SEQUENCE:');
+    expect((await fetch(new URL('/live/hls/timeshift_rel-86400.m3u8', base))).status).toBe(404);
   }, 45_000);
 
   it('answers bad ranges, unknown streams and empty ranges with plain reasons', async () => {

@@ -90,6 +90,18 @@ export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
       },
     },
     {
+      // Live, delayed by SECONDS: the same sliding window, ending that long ago.
+      file: /^timeshift_rel-(\d+)\.m3u8$/,
+      handle: async (name, m, _req, reply) => {
+        known(deps, name);
+        const delay = seconds(m![1]!, 'SECONDS');
+        if (delay > maxRangeSeconds * 31) throw new HttpError(400, 'Invalid delay', 'SECONDS reaches further back than a month');
+        const endMs = Date.now() - delay * 1000;
+        const window = deps.index.segments(name, endMs - 120_000, endMs).slice(-liveWindow);
+        return playlist(reply, 'live', window, `${name} ${delay} s ago (beyond the archive?)`);
+      },
+    },
+    {
       file: /^s-(\d{10,16})\.m4s$/,
       handle: async (name, m, request, reply) => {
         const segment = deps.index.segmentAt(name, Number(m![1]));

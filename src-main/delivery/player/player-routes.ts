@@ -1,0 +1,80 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type { FastifyInstance } from 'fastify';
+import { HttpError } from '../../api/http-error.js';
+import type { StreamFileRoute } from '../../api/routes/stream-files.js';
+import type { DvrIndex } from '../../dvr/dvr-index.js';
+
+// The player page runs only the studio's own scripts, and may be framed by any page.
+const embedPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; media-src 'self' blob:; connect-src 'self'; worker-src 'self' blob:; img-src 'self' data:; object-src 'none'; frame-ancestors *";
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The scripts the player page loads, served by the studio itself: a LAN without internet still plays. */
+export function playerAssetRoutes(resourcesDir: string) {
+  const hlsJs = path.join(path.dirname(createRequire(import.meta.url).resolve('hls.js/package.json')), 'dist', 'hls.min.js');
+  const files: Record<string, string> = { '/player/hls.min.js': hlsJs, '/player/embed.js': path.join(resourcesDir, 'player', 'embed.js') };
+  return async (app: FastifyInstance) => {
+    for (const [url, file] of Object.entries(files)) {
+      app.get(url, { schema: { hide: true } }, async (_request, reply) =>
+        reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').header('access-control-allow-origin', '*').send(await fs.readFile(file)),
+      );
+    }
+  };
+}
+
+interface EmbedQuery {
+  autoplay?: string;
+  muted?: string;
+  dvr?: string;
+  from?: string;
+  to?: string;
+  lowlatency?: string;
+}
+
+const flag = (v: string | undefined) => v === '1' || v === 'true' || v === '';
+
+/** /NAME/embed.html?autoplay&muted&dvr=true&from&to&lowlatency: a page that plays the stream by URL alone. */
+export function embedRoute(deps: { index: DvrIndex; streamKnown: (name: string) => boolean }): StreamFileRoute {
+  return {
+    file: 'embed.html',
+    handle: async (name, _m, request, reply) => {
+      if (!deps.streamKnown(name)) throw new HttpError(404, 'Unknown stream', `no stream named ${name}`);
+      const q = request.query as EmbedQuery;
+      let src = 'index.m3u8';
+      if (q.from !== undefined) {
+        const from = Number(q.from);
+        const to = q.to === undefined || q.to === 'now' ? null : Number(q.to);
+        if (!Number.isSafeInteger(from) || from < 0 || (to !== null && (!Number.isSafeInteger(to) || to <= from))) {
+          throw new HttpError(400, 'Invalid range', 'from and to are whole UTC seconds, with to after from');
+        }
+        src = to === null ? `index-${from}-now.m3u8` : `index-${from}-${to - from}.m3u8`;
+      } else if (q.dvr === 'true' || q.dvr === '1') {
+        // The whole archive up to live, growing: the seek bar spans everything recorded.
+        const first = deps.index.totals(name).firstMs;
+        if (first !== null) src = `index-${Math.floor(first / 1000)}-now.m3u8`;
+      }
+      const title = escapeHtml(name);
+      const attrs = [flag(q.autoplay) ? 'autoplay' : '', flag(q.muted) || flag(q.autoplay) ? 'muted' : '', 'controls', 'playsinline'].filter(Boolean).join(' ');
+      const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · Framehouse</title>
+<style>
+  html, body { margin: 0; height: 100%; background: #000; color: #d7dce5; font: 13px system-ui, sans-serif; }
+  #player { position: relative; height: 100%; }
+  video { width: 100%; height: 100%; object-fit: contain; background: #000; }
+  .clock { position: absolute; top: 8px; right: 10px; padding: 2px 6px; background: rgb(0 0 0 / 0.55); border-radius: 3px; font-variant-numeric: tabular-nums; pointer-events: none; }
+  .clock:empty { display: none; }
+  .notice { position: absolute; inset: auto 0 45% 0; text-align: center; }
+</style></head>
+<body><div id="player" data-src="${escapeHtml(src)}" data-lowlatency="${flag(q.lowlatency) ? '1' : '0'}">
+<video ${attrs}></video><div class="clock" aria-live="off"></div><div class="notice" hidden></div>
+</div>
+<script src="/player/hls.min.js"></script><script src="/player/embed.js"></script>
+</body></html>
+`;
+      return reply.type('text/html; charset=utf-8').header('content-security-policy', embedPolicy).header('cache-control', 'no-cache').send(html);
+    },
+  };
+}
