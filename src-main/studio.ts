@@ -227,6 +227,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       dvr,
       streamKnown: (name: string) => registry.info(name) !== null || dvrIndex.totals(name).segments > 0,
     };
+    const recordingStatus = recordingStatusHandler(dvrRoutesDeps);
     const settings = new SettingsApplier(config, reactors, log);
     config.on('change', () => events.publish('settings_changed', settings.view()));
 
@@ -248,7 +249,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         streamFilesRoutes([
           ...hlsRoutes({ index: dvrIndex, root: dvrRoot, streamKnown: dvrRoutesDeps.streamKnown }),
           embedRoute({ index: dvrIndex, streamKnown: dvrRoutesDeps.streamKnown }),
-          { file: 'recording_status.json', handle: (name, _m, request, reply) => recordingStatusHandler(dvrRoutesDeps)(name, request, reply) },
+          { file: 'recording_status.json', handle: (name, _m, request, reply) => recordingStatus(name, request, reply) },
           { file: 'preview.jpg', handle: async (name, _m, _request, reply) => {
             if (!registry.info(name)) return sendError(reply, 404, 'Unknown stream', `no stream named ${name}`);
             if (!ffmpegPath()) return sendError(reply, 503, 'No ffmpeg', 'previews need ffmpeg: set FFMPEG_PATH or the ffmpeg path in Settings');

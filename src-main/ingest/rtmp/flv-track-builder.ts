@@ -84,23 +84,16 @@ export class FlvTrackBuilder {
     if (this.video && this.video.codec === codec && sameBytes(this.video.config, record)) return;
     const config = record.slice(); // kept for the session's whole life, not a view into one message
     let track: Omit<VideoTrack, 'id'>;
-    if (codec === 'h264') {
-      const avcc = parseAvcC(config);
-      const sps = avcc.sps[0];
-      if (!sps) throw new FlvFormatError('H.264 sequence header has no SPS');
-      const info = parseH264Sps(sps);
-      this.videoLengthSize = avcc.lengthSize;
-      track = { kind: 'video', codec, timescale: 1000, config, width: info.width, height: info.height, profile: info.profile, level: info.level, declaredFps: info.fps };
-    } else if (codec === 'hevc') {
-      const hvcc = parseHvcC(config);
-      const sps = hvcc.sps[0];
-      if (!sps) throw new FlvFormatError('HEVC sequence header has no SPS');
-      const info = parseHevcSps(sps);
-      this.videoLengthSize = hvcc.lengthSize;
-      track = { kind: 'video', codec, timescale: 1000, config, width: info.width, height: info.height, profile: info.profile, level: info.level, declaredFps: info.fps };
-    } else {
+    if (codec === 'av1') {
       const info = parseAv1Config(config);
       track = { kind: 'video', codec, timescale: 1000, config, width: info.width, height: info.height, profile: info.profile, level: info.level, declaredFps: null };
+    } else {
+      const record = codec === 'h264' ? parseAvcC(config) : parseHvcC(config);
+      const sps = record.sps[0];
+      if (!sps) throw new FlvFormatError(`${codec === 'h264' ? 'H.264' : 'HEVC'} sequence header has no SPS`);
+      const info = codec === 'h264' ? parseH264Sps(sps) : parseHevcSps(sps);
+      this.videoLengthSize = record.lengthSize;
+      track = { kind: 'video', codec, timescale: 1000, config, width: info.width, height: info.height, profile: info.profile, level: info.level, declaredFps: info.fps };
     }
     this.video = { ...track, id: 0 };
     if (this.announced) this.announce();

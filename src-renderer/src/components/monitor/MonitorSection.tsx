@@ -1,4 +1,5 @@
 import { useCallback, useEffect } from 'react';
+import { LoadError } from '../common/LoadError';
 import { isGridKey } from '../../lib/grid-nav';
 import { isTypingTarget } from '../../lib/keys';
 import { useStudio } from '../../store';
@@ -67,15 +68,7 @@ export function MonitorSection() {
   if (!loaded) {
     body = loadError ? (
       <div className="page">
-        <div className="callout callout-danger">
-          <div>
-            <strong>Streams could not be loaded</strong>
-            <p>{loadError}</p>
-            <button type="button" className="button" onClick={() => void reload()}>
-              Try again
-            </button>
-          </div>
-        </div>
+        <LoadError what="Streams" message={loadError} retry={() => void reload()} />
       </div>
     ) : (
       <p className="monitor-loading muted">Loading streams…</p>

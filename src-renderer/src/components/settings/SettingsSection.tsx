@@ -1,4 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
+import { LoadError } from '../common/LoadError';
 import { useStudio } from '../../store';
 import { MediaEnginePanel } from './MediaEnginePanel';
 import { SettingsActions } from './SettingsActions';
@@ -16,15 +17,7 @@ export function SettingsSection() {
         {draft ? (
           <SettingsForm draft={draft} />
         ) : loadError ? (
-          <div className="callout callout-danger">
-            <div>
-              <strong>Settings could not be loaded</strong>
-              <p>{loadError}</p>
-              <button type="button" className="button" onClick={() => void reload()}>
-                Try again
-              </button>
-            </div>
-          </div>
+          <LoadError what="Settings" message={loadError} retry={() => void reload()} />
         ) : (
           <p className="muted">Loading settings…</p>
         )}
