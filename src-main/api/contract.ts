@@ -209,6 +209,9 @@ export const StreamConfigFields = {
   dvr: Type.Boolean({ description: 'Record this stream into the archive' }),
   dvrDepth: Type.String({ maxLength: 16, pattern: '^(|\\d+[smhdw])$', description: "This stream's age limit (7d, 12h); empty follows the global setting" }),
   dvrMaxSize: Type.String({ maxLength: 16, pattern: '^(|\\d+(\\.\\d+)?[KMGTkmgt]?[Bb]?|\\d{1,2}%)$', description: "This stream's size limit (50G, 5%); empty follows the global setting" }),
+  playToken: Type.Union([Type.String({ minLength: 4, maxLength: 128, pattern: '^[A-Za-z0-9_.~-]+$' }), Type.Null()], {
+    description: 'When set, playback URLs need ?token=THIS (wrong or missing: 403); null leaves playback open on the LAN',
+  }),
 };
 
 export const StreamConfig = Type.Object({ name: StreamName, ...StreamConfigFields }, { additionalProperties: false });
@@ -231,6 +234,8 @@ export const StreamConfigView = Type.Object({
   dvr: Type.Boolean(),
   dvrDepth: Type.String(),
   dvrMaxSize: Type.String(),
+  /** Shown to the admin in full: it is meant to be handed to viewers. */
+  playToken: Type.Union([Type.String(), Type.Null()]),
 });
 export type StreamConfigView = Static<typeof StreamConfigView>;
 

@@ -103,4 +103,9 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE dvr_segments ADD COLUMN dseq INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 7,
+    name: 'per-stream playback token',
+    sql: `ALTER TABLE streams ADD COLUMN play_token TEXT;`,
+  },
 ];

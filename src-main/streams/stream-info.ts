@@ -80,5 +80,6 @@ export function configView(config: StreamConfig): StreamConfigView {
     dvr: config.dvr,
     dvrDepth: config.dvrDepth,
     dvrMaxSize: config.dvrMaxSize,
+    playToken: config.playToken,
   };
 }

@@ -12,6 +12,7 @@ interface StreamRow {
   dvr: number;
   dvr_depth: string;
   dvr_max_size: string;
+  play_token: string | null;
 }
 
 const fromRow = (row: StreamRow): StreamConfig => ({
@@ -25,6 +26,7 @@ const fromRow = (row: StreamRow): StreamConfig => ({
   dvr: row.dvr === 1,
   dvrDepth: row.dvr_depth,
   dvrMaxSize: row.dvr_max_size,
+  playToken: row.play_token,
 });
 
 export const defaultStreamConfig = (name: string): StreamConfig => ({
@@ -38,6 +40,7 @@ export const defaultStreamConfig = (name: string): StreamConfig => ({
   dvr: true,
   dvrDepth: '',
   dvrMaxSize: '',
+  playToken: null,
 });
 
 /** Configured streams in SQLite. */
@@ -59,10 +62,10 @@ export class StreamStore {
     const now = Date.now();
     const result = this.db
       .prepare(
-        `INSERT OR IGNORE INTO streams (name, title, sources_json, publish_enabled, publish_password, takeover, loop, dvr, dvr_depth, dvr_max_size, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO streams (name, title, sources_json, publish_enabled, publish_password, takeover, loop, dvr, dvr_depth, dvr_max_size, play_token, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(config.name, config.title, JSON.stringify(config.sources), +config.publishEnabled, config.publishPassword, +config.takeover, +config.loop, +config.dvr, config.dvrDepth, config.dvrMaxSize, now, now);
+      .run(config.name, config.title, JSON.stringify(config.sources), +config.publishEnabled, config.publishPassword, +config.takeover, +config.loop, +config.dvr, config.dvrDepth, config.dvrMaxSize, config.playToken, now, now);
     return result.changes === 1 ? config : null;
   }
 
@@ -72,10 +75,10 @@ export class StreamStore {
     const next: StreamConfig = { ...current, ...patch, name };
     this.db
       .prepare(
-        `UPDATE streams SET title = ?, sources_json = ?, publish_enabled = ?, publish_password = ?, takeover = ?, loop = ?, dvr = ?, dvr_depth = ?, dvr_max_size = ?, updated_at = ?
+        `UPDATE streams SET title = ?, sources_json = ?, publish_enabled = ?, publish_password = ?, takeover = ?, loop = ?, dvr = ?, dvr_depth = ?, dvr_max_size = ?, play_token = ?, updated_at = ?
          WHERE name = ?`,
       )
-      .run(next.title, JSON.stringify(next.sources), +next.publishEnabled, next.publishPassword, +next.takeover, +next.loop, +next.dvr, next.dvrDepth, next.dvrMaxSize, Date.now(), name);
+      .run(next.title, JSON.stringify(next.sources), +next.publishEnabled, next.publishPassword, +next.takeover, +next.loop, +next.dvr, next.dvrDepth, next.dvrMaxSize, next.playToken, Date.now(), name);
     return next;
   }
 

@@ -2,9 +2,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError, sendNotFound } from '../http-error.js';
 import { streamNameProblem } from '../../streams/stream-name.js';
 
+export type PlaybackProtocol = 'hls' | 'mpegts';
+
 /** One kind of per-stream URL, /NAME/FILE: an exact file name, or a pattern whose match the handler reads. */
 export interface StreamFileRoute {
   file: string | RegExp;
+  /**
+   * Set on URLs that deliver media to a viewer: the stream's play token is checked first
+   * and the request is counted in a viewer session of this protocol (bytes included).
+   */
+  playback?: PlaybackProtocol;
   handle(name: string, match: RegExpExecArray | null, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply>;
 }
 

@@ -16,6 +16,7 @@ const config: StreamConfigView = {
   dvr: true,
   dvrDepth: '',
   dvrMaxSize: '',
+  playToken: null,
 };
 
 describe('buildCreate', () => {
