@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../api/http-error.js';
 import type { StreamFileRoute } from '../../api/routes/stream-files.js';
 import type { DvrIndex, SegmentRecord } from '../../dvr/dvr-index.js';
+import { archiveRange, maxRangeSeconds, recordedSegments, requireKnownStream, urlSeconds } from '../archive-range.js';
 import { buildMediaPlaylist, type PlaylistKind } from './media-playlist.js';
 
 export interface HlsDeps {
@@ -14,8 +15,6 @@ export interface HlsDeps {
 
 /** Segments in a live playlist: enough to ride out a slow reload, few enough to start near live. */
 const liveWindow = 6;
-/** Longest range one archive playlist may cover. */
-const maxRangeSeconds = 24 * 3600;
 
 const playlistHeaders = {
   'content-type': 'application/vnd.apple.mpegurl',
@@ -23,15 +22,8 @@ const playlistHeaders = {
   'access-control-allow-origin': '*',
 };
 
-function known(deps: HlsDeps, name: string): void {
-  if (!deps.streamKnown(name)) throw new HttpError(404, 'Unknown stream', `no stream named ${name}`);
-}
-
-function seconds(text: string, field: string): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 0) throw new HttpError(400, 'Invalid time', `${field} must be whole UTC seconds, not "${text}"`);
-  return value;
-}
+const known = (deps: HlsDeps, name: string) => requireKnownStream(deps.streamKnown, name);
+const seconds = urlSeconds;
 
 function playlist(reply: FastifyReply, kind: PlaylistKind, segments: readonly SegmentRecord[], what: string): FastifyReply {
   if (segments.length === 0) throw new HttpError(404, 'Nothing recorded', `${what}: no recording there`);
@@ -63,12 +55,8 @@ export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
       file: /^(?:index|archive)-(\d+)-(\d+)\.m3u8$/,
       handle: async (name, m, _req, reply) => {
         known(deps, name);
-        const from = seconds(m![1]!, 'FROM');
-        const duration = seconds(m![2]!, 'DURATION');
-        if (duration === 0) throw new HttpError(400, 'Invalid range', 'DURATION must be at least 1 second');
-        if (duration > maxRangeSeconds) throw new HttpError(400, 'Invalid range', `DURATION is over ${maxRangeSeconds} s; ask for shorter ranges`);
-        if (from > Date.now() / 1000) throw new HttpError(400, 'Invalid range', 'FROM is in the future');
-        return playlist(reply, 'vod', deps.index.segments(name, from * 1000, (from + duration) * 1000), `${name} ${from}+${duration}`);
+        const range = archiveRange(m![1]!, m![2]!);
+        return playlist(reply, 'vod', recordedSegments(deps.index, name, range), name);
       },
     },
     {
