@@ -6,6 +6,7 @@ import type { Frame, Track } from '../media/index.js';
 import { buildInitSegment, buildMediaSegment } from '../formats/fmp4/index.js';
 import type { FrameSink } from '../streams/frame-sink.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
+import { UtcAnchor } from '../streams/utc-anchor.js';
 import { initFile, partialSuffix, segmentFile } from './archive-paths.js';
 import type { DvrIndex, SegmentRecord } from './dvr-index.js';
 
@@ -24,11 +25,6 @@ export interface RecorderOptions {
 
 // Segments waiting for the disk beyond this are dropped (and said so): memory must stay bounded.
 const maxQueuedBytes = 64 << 20;
-// A frame arriving this much later than its media time says (the source went silent and
-// came back with its clock running on) starts a new anchor: the silence becomes a gap.
-const lateArrivalMs = 3000;
-// Arriving this much earlier (a burst catching up) is tolerated far longer before re-anchoring.
-const earlyArrivalMs = 15_000;
 
 interface Session {
   tracks: readonly Track[];
@@ -37,8 +33,7 @@ interface Session {
   init: { bytes: Uint8Array; file: string; written: boolean };
   /** The track whose keyframes cut segments and whose clock maps to UTC: video when there is one. */
   clockTrack: Track;
-  anchorUtcMs: number;
-  anchorDts: number;
+  clock: UtcAnchor;
   sequence: number;
   pendingDiscontinuity: boolean;
 }
@@ -84,7 +79,7 @@ export class SegmentRecorder implements FrameSink {
     const hash = crypto.createHash('sha256').update(init).digest('hex');
     const file = initFile(this.o.stream, hash);
     const initId = this.o.index.initId(this.o.stream, hash, file, JSON.stringify(tracks.map(({ config: _config, ...rest }) => rest)));
-    const session: Session = { tracks, initId, initHash: hash, init: { bytes: init, file, written: false }, clockTrack, anchorUtcMs: 0, anchorDts: Number.NaN, sequence: 1, pendingDiscontinuity: true };
+    const session: Session = { tracks, initId, initHash: hash, init: { bytes: init, file, written: false }, clockTrack, clock: new UtcAnchor(clockTrack.timescale), sequence: 1, pendingDiscontinuity: true };
     this.session = session;
     this.enqueue(init.length, () => this.ensureInit(session));
   }
@@ -92,21 +87,12 @@ export class SegmentRecorder implements FrameSink {
   onFrame(frame: Frame): boolean {
     const session = this.session;
     if (!session) return true;
-    if (Number.isNaN(session.anchorDts) && frame.trackId === session.clockTrack.id) {
-      // The session's UTC anchor: when its first clock-track frame arrived. Later segments follow media time, so they join without drift or overlap.
-      session.anchorDts = frame.dts;
-      session.anchorUtcMs = frame.arrivedAt;
-    }
     const isClock = frame.trackId === session.clockTrack.id;
-    if (isClock) {
-      const expectedUtc = session.anchorUtcMs + ((frame.dts - session.anchorDts) * 1000) / session.clockTrack.timescale;
-      const drift = frame.arrivedAt - expectedUtc;
-      if (drift > lateArrivalMs || drift < -earlyArrivalMs) {
-        this.cut(null);
-        session.anchorDts = frame.dts;
-        session.anchorUtcMs = frame.arrivedAt;
-        session.pendingDiscontinuity = true;
-      }
+    if (isClock && !session.clock.anchored) session.clock.reset(frame.dts, frame.arrivedAt);
+    else if (isClock && session.clock.drifted(frame.dts, frame.arrivedAt)) {
+      this.cut(null);
+      session.clock.reset(frame.dts, frame.arrivedAt);
+      session.pendingDiscontinuity = true;
     }
     const first = this.samples[0];
     if (first && isClock && (frame.keyframe || session.clockTrack.kind === 'audio')) {
@@ -139,7 +125,7 @@ export class SegmentRecorder implements FrameSink {
     const session = this.session;
     const samples = this.samples;
     this.samples = [];
-    if (!session || samples.length === 0 || Number.isNaN(session.anchorDts)) return;
+    if (!session || samples.length === 0 || !session.clock.anchored) return;
     if (!this.o.allowed()) {
       session.pendingDiscontinuity = true;
       return;
@@ -162,7 +148,7 @@ export class SegmentRecorder implements FrameSink {
       this.o.onError(`a segment of ${this.o.stream} could not be written: ${(err as Error).message}`);
       return;
     }
-    const startMs = Math.round(session.anchorUtcMs + ((firstDts - session.anchorDts) * 1000) / clock.timescale);
+    const startMs = Math.round(session.clock.utcMs(firstDts));
     const durationMs = Math.max(1, Math.round(((endDts - firstDts) * 1000) / clock.timescale));
     const record: SegmentRecord = {
       stream: this.o.stream,
