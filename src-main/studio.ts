@@ -34,8 +34,17 @@ import { DvrService } from './dvr/dvr-service.js';
 import { dvrRoutes, recordingStatusHandler } from './api/routes/dvr.js';
 import { reconcileArchive } from './dvr/reconcile.js';
 import { hlsRoutes } from './delivery/hls/hls-routes.js';
+import { mpegtsRoutes } from './delivery/mpegts/mpegts-routes.js';
 import { embedRoute, playerAssetRoutes } from './delivery/player/player-routes.js';
 import { Retention } from './dvr/retention.js';
+import { LivePackager } from './delivery/live/live-packager.js';
+import { liveRoutes } from './delivery/live/live-routes.js';
+import { PlaybackStats } from './delivery/playback-stats.js';
+import { ViewerSessions } from './delivery/viewers/viewer-sessions.js';
+import { mediaInfoRoute } from './delivery/media-info.js';
+import { playbackRoutes } from './api/routes/playback.js';
+import { watchRoutes } from './api/routes/watch.js';
+import { lanRoutes } from './api/routes/lan.js';
 
 export interface StudioOptions {
   dataDir: string;
@@ -70,6 +79,9 @@ export interface Studio {
   urls(): StudioUrls;
   stop(): Promise<void>;
 }
+
+/** LL-HLS part length: three parts behind live keep hls.js about 1.5 s from the edge. */
+const llHlsPartTargetMs = 500;
 
 const wildcard = (host: string) => host === '0.0.0.0' || host === '::';
 
@@ -193,7 +205,10 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       configured: (name) => streamStore.get(name)?.dvr ?? true,
       diskOk: () => retention.recordingAllowed,
     });
+    const viewers = new ViewerSessions();
+    const playbackStats = new PlaybackStats();
     const registry = new StreamRegistry({
+      viewers: (name) => viewers.count(name),
       onHub: (hub) => dvr.watch(hub),
       onForget: (name) => dvr.forget(name),
       dvrState: (name) => ({ recording: dvr.recording(name), error: dvr.error(name) }),
@@ -208,6 +223,12 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       gate: registry,
       log: log.child({ module: 'rtmp' }),
       playbackHint: () => (listener?.address ? urlsFor(listener.address, config.get('host'), token, null).http : 'the studio page'),
+    });
+    const livePackager = new LivePackager({
+      hub: (name) => registry.hub(name),
+      segmentTargetMs: () => config.get('dvrSegmentSeconds') * 1000,
+      partTargetMs: llHlsPartTargetMs,
+      log: log.child({ module: 'hls' }),
     });
     const srt = new SrtServer({ gate: registry, log: log.child({ module: 'srt' }) });
     const previews = new PreviewService({ processes: children, ffmpegPath, hub: (name) => registry.hub(name) });
@@ -244,20 +265,35 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       features: [
         streamsRoutes({ registry, publishUrls, sourceProblem }),
         dvrRoutes(dvrRoutesDeps),
+        watchRoutes({
+          list: () => registry.list(),
+          archive: (name) => {
+            const totals = dvrIndex.totals(name);
+            return { firstMs: totals.firstMs, lastMs: totals.lastEndMs };
+          },
+        }),
+        lanRoutes({
+          host: () => config.get('host'),
+          urls: () => (listener?.address ? urlsFor(listener.address, config.get('host'), token, null) : { lan: [] }),
+        }),
+        playbackRoutes({ sessions: viewers, stats: playbackStats }),
         playerAssetRoutes(path.join(appRoot, 'resources')),
         mpegtsHttpIngest({ gate: registry, log: log.child({ module: 'mpegts-http' }) }),
         streamFilesRoutes([
+          ...liveRoutes({ packager: livePackager, stats: playbackStats, streamKnown: dvrRoutesDeps.streamKnown }),
           ...hlsRoutes({ index: dvrIndex, root: dvrRoot, streamKnown: dvrRoutesDeps.streamKnown }),
+          ...mpegtsRoutes({ hub: (name) => registry.hub(name) ?? null, index: dvrIndex, root: dvrRoot, streamKnown: dvrRoutesDeps.streamKnown, log: log.child({ module: 'mpegts' }) }),
           embedRoute({ index: dvrIndex, streamKnown: dvrRoutesDeps.streamKnown }),
+          mediaInfoRoute({ info: (name) => registry.info(name), index: dvrIndex }),
           { file: 'recording_status.json', handle: (name, _m, request, reply) => recordingStatus(name, request, reply) },
-          { file: 'preview.jpg', handle: async (name, _m, _request, reply) => {
+          { file: 'preview.jpg', guarded: true, handle: async (name, _m, _request, reply) => {
             if (!registry.info(name)) return sendError(reply, 404, 'Unknown stream', `no stream named ${name}`);
             if (!ffmpegPath()) return sendError(reply, 503, 'No ffmpeg', 'previews need ffmpeg: set FFMPEG_PATH or the ffmpeg path in Settings');
             const jpeg = await previews.jpeg(name);
             if (!jpeg) return sendError(reply, 404, 'No picture yet', `${name} has not sent a video keyframe`);
             return reply.type('image/jpeg').header('cache-control', 'no-cache').send(jpeg);
           } },
-        ]),
+        ], { playToken: (name) => streamStore.get(name)?.playToken ?? null, sessions: viewers }),
       ],
     });
     await app.ready();
@@ -312,6 +348,9 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
           await rtmp.close();
           await srt.close();
           await registry.close();
+          livePackager.close();
+          viewers.close();
+          playbackStats.close();
           await dvr.close();
           await httpListener.close();
           await app.close();

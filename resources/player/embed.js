@@ -16,7 +16,9 @@
   }
 
   if (window.Hls && window.Hls.isSupported()) {
-    hls = new window.Hls({ lowLatencyMode: lowLatency, liveSyncDurationCount: lowLatency ? 1 : 3 });
+    // Low latency follows the playlist's PART-HOLD-BACK; plain HLS stays two segments
+    // behind live (hls.js would keep three), which is safe on a LAN.
+    hls = new window.Hls(lowLatency ? { lowLatencyMode: true } : { lowLatencyMode: false, liveSyncDurationCount: 2 });
     hls.on(window.Hls.Events.ERROR, function (_event, data) {
       if (!data.fatal) return;
       if (data.type === window.Hls.ErrorTypes.NETWORK_ERROR) {

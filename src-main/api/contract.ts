@@ -303,6 +303,27 @@ export const StreamInfo = Type.Object({
 });
 export type StreamInfo = Static<typeof StreamInfo>;
 
+export const ViewerSession = Type.Object({
+  id: Type.String(),
+  stream: Type.String(),
+  protocol: Type.Union([Type.Literal('hls'), Type.Literal('mpegts')]),
+  ip: Type.String(),
+  userAgent: Type.String(),
+  startedAt: Type.String({ description: 'ISO 8601' }),
+  lastSeenAt: Type.String({ description: 'ISO 8601' }),
+  bytesSent: Type.Number({ description: 'Bytes written to the viewer, headers included' }),
+});
+export type ViewerSession = Static<typeof ViewerSession>;
+
+export const LatencySummary = Type.Object({ count: Type.Number(), p50Ms: Type.Number(), p99Ms: Type.Number(), maxMs: Type.Number() });
+export const PlaybackStatsBody = Type.Object({
+  /** How long after its part existed a blocked LL-HLS playlist request was answered. */
+  blockingReload: LatencySummary,
+  eventLoopLag: LatencySummary,
+  viewers: Type.Integer(),
+});
+export type PlaybackStatsBody = Static<typeof PlaybackStatsBody>;
+
 export interface PublishUrls {
   rtmp: { server: string; key: string; url: string };
   srt: string;

@@ -114,6 +114,14 @@ export class DvrIndex {
     return (this.db.prepare('SELECT file FROM dvr_inits WHERE id = ?').get(id) as { file: string } | undefined)?.file ?? null;
   }
 
+  /** The track descriptions (without codec configs) of the stream's newest recorded init, or null. */
+  newestTracksJson(stream: string): string | null {
+    const row = this.db
+      .prepare('SELECT i.tracks_json AS t FROM dvr_segments s JOIN dvr_inits i ON i.id = s.init_id WHERE s.stream = ? ORDER BY s.start_ms DESC LIMIT 1')
+      .get(stream) as { t: string } | undefined;
+    return row?.t ?? null;
+  }
+
   add(segment: SegmentRecord): void {
     this.addMany([segment]);
   }

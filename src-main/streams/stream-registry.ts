@@ -63,6 +63,8 @@ export class StreamRegistry {
       onForget?: (name: string) => void;
       /** Recording state per stream, for the listing. */
       dvrState?: (stream: string) => StreamInfo['dvr'];
+      /** Viewer sessions of the stream right now. */
+      viewers?: (stream: string) => number;
       /** Archive segment target: keyframes further apart than this earn a warning. */
       segmentTargetSeconds?: () => number;
     },
@@ -84,14 +86,14 @@ export class StreamRegistry {
     const configs = new Map(this.deps.store.list().map((c) => [c.name, c]));
     const names = [...new Set([...configs.keys(), ...this.hubs.keys()])].sort();
     const target = this.deps.segmentTargetSeconds?.();
-    return names.map((name) => describeStream(this.hubs.get(name), name, configs.get(name) ?? null, this.deps.dvrState?.(name), now, target));
+    return names.map((name) => this.withViewers(describeStream(this.hubs.get(name), name, configs.get(name) ?? null, this.deps.dvrState?.(name), now, target)));
   }
 
   info(name: string): StreamInfo | null {
     const config = this.deps.store.get(name);
     const hub = this.hubs.get(name);
     if (!config && !hub) return null;
-    return describeStream(hub, name, config, this.deps.dvrState?.(name), Date.now(), this.deps.segmentTargetSeconds?.());
+    return this.withViewers(describeStream(hub, name, config, this.deps.dvrState?.(name), Date.now(), this.deps.segmentTargetSeconds?.()));
   }
 
   requestPublish(request: PublishRequest): PublishAnswer {
@@ -209,6 +211,11 @@ export class StreamRegistry {
     const runner = this.runners.get(name);
     this.runners.delete(name);
     await runner?.stop();
+  }
+
+  private withViewers(info: StreamInfo): StreamInfo {
+    info.viewers = this.deps.viewers?.(info.name) ?? 0;
+    return info;
   }
 
   private forgetIdleDynamicStreams(now = Date.now()): void {

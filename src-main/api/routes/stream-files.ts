@@ -1,8 +1,18 @@
+import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError, sendNotFound } from '../http-error.js';
 import { streamNameProblem } from '../../streams/stream-name.js';
+import type { ViewerSession, ViewerSessions } from '../../delivery/viewers/viewer-sessions.js';
 
 export type PlaybackProtocol = 'hls' | 'mpegts';
+
+/** What the dispatcher learned about a request before handing it over. */
+export interface StreamFileContext {
+  /** The viewer session a playback request belongs to; null for other files. */
+  viewer: ViewerSession | null;
+  /** "?token=…" when the stream has a play token (playlists pass it on to every URI), else "". */
+  query: string;
+}
 
 /** One kind of per-stream URL, /NAME/FILE: an exact file name, or a pattern whose match the handler reads. */
 export interface StreamFileRoute {
@@ -12,14 +22,28 @@ export interface StreamFileRoute {
    * and the request is counted in a viewer session of this protocol (bytes included).
    */
   playback?: PlaybackProtocol;
-  handle(name: string, match: RegExpExecArray | null, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply>;
+  /** A page or description of the stream (player page, media info): the play token is checked, no session is counted. */
+  guarded?: boolean;
+  handle(name: string, match: RegExpExecArray | null, request: FastifyRequest, reply: FastifyReply, context: StreamFileContext): Promise<FastifyReply>;
 }
+
+export interface PlaybackAccess {
+  /** The stream's play token, or null when playback is open. */
+  playToken(name: string): string | null;
+  sessions: ViewerSessions;
+}
+
+const sameToken = (given: string, token: string) => {
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
+};
 
 /**
  * GET /NAME/FILE for every stream: names have any number of parts (live/cam1),
  * so one route takes the path apart and hands it to the route for FILE.
  */
-export function streamFilesRoutes(routes: readonly StreamFileRoute[]) {
+export function streamFilesRoutes(routes: readonly StreamFileRoute[], access: PlaybackAccess) {
   return async (app: FastifyInstance) => {
     app.get('/*', { schema: { hide: true } }, async (request, reply) => {
       const path = (request.params as { '*': string })['*'];
@@ -32,7 +56,26 @@ export function streamFilesRoutes(routes: readonly StreamFileRoute[]) {
       const name = path.slice(0, slash);
       const problem = streamNameProblem(name);
       if (problem) return sendError(reply, 400, 'Invalid stream name', problem);
-      return route.handle(name, match, request, reply);
+      const context: StreamFileContext = { viewer: null, query: '' };
+      if (route.playback || route.guarded) {
+        const token = access.playToken(name);
+        if (token !== null) {
+          const given = (request.query as { token?: unknown }).token;
+          if (typeof given !== 'string' || !sameToken(given, token)) {
+            reply.header('access-control-allow-origin', '*');
+            return sendError(reply, 403, 'Play token needed', `${name} plays only with its token: add ?token=… to the URL (${given === undefined ? 'none was given' : 'the one given is wrong'})`);
+          }
+          context.query = `?token=${encodeURIComponent(token)}`;
+        }
+      }
+      if (route.playback) {
+        context.viewer = access.sessions.admit(name, route.playback, request.raw, reply.raw);
+        if (!context.viewer) {
+          reply.header('access-control-allow-origin', '*');
+          return sendError(reply, 403, 'Session ended', 'the studio ended this viewing session; try again in a little while');
+        }
+      }
+      return route.handle(name, match, request, reply, context);
     });
   };
 }

@@ -20,7 +20,7 @@ describe('HLS from the archive', () => {
     expect(live.res.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
     expect(live.res.headers.get('cache-control')).toBe('no-cache');
     expect(live.res.headers.get('access-control-allow-origin')).toBe('*');
-    expect(live.text).toMatch(/#EXT-X-MAP:URI="i-\d+\.mp4"/);
+    expect(live.text).toMatch(/#EXT-X-MAP:URI="l-init-\d+\.mp4"/);
     expect(live.text).toMatch(/#EXT-X-PROGRAM-DATE-TIME:20\d\d-/);
     expect(live.text).not.toContain('#EXT-X-ENDLIST');
     await publisher.exited;
@@ -67,7 +67,9 @@ describe('HLS from the archive', () => {
       ['/cams/empty/index-100-999999.m3u8', 400, /over 86400/],
       [`/cams/empty/index-${Math.floor(Date.now() / 1000) + 3600}-10.m3u8`, 400, /future/],
       ['/cams/empty/index-100-60.m3u8', 404, /no recording between/],
-      ['/cams/empty/index.m3u8', 404, /no recording there/],
+      ['/cams/empty/index.m3u8', 404, /not live now/],
+      ['/cams/empty/timeshift_abs-100.m3u8', 404, /has no recording/],
+      [`/cams/empty/timeshift_abs-${Math.floor(Date.now() / 1000) + 60}.m3u8`, 400, /future/],
       ['/nobody/here/index.m3u8', 404, /no stream named/],
       ['/cams/empty/i-1.mp4', 404, /no such init/],
     ];

@@ -4,6 +4,7 @@ import { HttpError } from '../../api/http-error.js';
 import type { StreamFileRoute } from '../../api/routes/stream-files.js';
 import type { DvrIndex, SegmentRecord } from '../../dvr/dvr-index.js';
 import { archiveRange, maxRangeSeconds, recordedSegments, requireKnownStream, urlSeconds } from '../archive-range.js';
+import { sendPlaylist } from '../http/send-playlist.js';
 import { buildMediaPlaylist, type PlaylistKind } from './media-playlist.js';
 
 export interface HlsDeps {
@@ -16,22 +17,19 @@ export interface HlsDeps {
 /** Segments in a live playlist: enough to ride out a slow reload, few enough to start near live. */
 const liveWindow = 6;
 
-const playlistHeaders = {
-  'content-type': 'application/vnd.apple.mpegurl',
-  // Anyone may embed playback; the admin API is another matter.
-  'access-control-allow-origin': '*',
-};
-
 const known = (deps: HlsDeps, name: string) => requireKnownStream(deps.streamKnown, name);
 const seconds = urlSeconds;
 
-function playlist(reply: FastifyReply, kind: PlaylistKind, segments: readonly SegmentRecord[], what: string): FastifyReply {
+function playlist(request: FastifyRequest, reply: FastifyReply, kind: PlaylistKind, segments: readonly SegmentRecord[], query: string, what: string): Promise<FastifyReply> {
   if (segments.length === 0) throw new HttpError(404, 'Nothing recorded', `${what}: no recording there`);
-  const text = buildMediaPlaylist({ kind, segments, segmentUri: (s) => `s-${s.startMs}.m4s`, initUri: (id) => `i-${id}.mp4` });
-  return reply
-    .headers(playlistHeaders)
-    .header('cache-control', kind === 'vod' ? 'public, max-age=60' : 'no-cache')
-    .send(text);
+  const text = buildMediaPlaylist({ kind, segments, segmentUri: (s) => `s-${s.startMs}.m4s${query}`, initUri: (id) => `i-${id}.mp4${query}` });
+  return sendPlaylist(request, reply, text, kind === 'vod' ? 'public, max-age=60' : 'no-cache');
+}
+
+/** A sliding live-like window ending `delayMs` ago: timeshifted playback. */
+function delayedWindow(deps: HlsDeps, name: string, delayMs: number) {
+  const endMs = Date.now() - delayMs;
+  return deps.index.segments(name, endMs - 120_000, endMs).slice(-liveWindow);
 }
 
 async function sendArchiveFile(deps: HlsDeps, request: FastifyRequest, reply: FastifyReply, file: string, type: string): Promise<FastifyReply> {
@@ -45,52 +43,65 @@ async function sendArchiveFile(deps: HlsDeps, request: FastifyRequest, reply: Fa
 export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
   return [
     {
-      file: 'index.m3u8',
-      handle: async (name, _m, _req, reply) => {
-        known(deps, name);
-        return playlist(reply, 'live', deps.index.newest(name, liveWindow), name);
-      },
-    },
-    {
       file: /^(?:index|archive)-(\d+)-(\d+)\.m3u8$/,
-      handle: async (name, m, _req, reply) => {
+      playback: 'hls',
+      handle: async (name, m, request, reply, { query }) => {
         known(deps, name);
         const range = archiveRange(m![1]!, m![2]!);
-        return playlist(reply, 'vod', recordedSegments(deps.index, name, range), name);
+        return playlist(request, reply, 'vod', recordedSegments(deps.index, name, range), query, name);
       },
     },
     {
       file: /^index-(\d+)-now\.m3u8$/,
-      handle: async (name, m, _req, reply) => {
+      playback: 'hls',
+      handle: async (name, m, request, reply, { query }) => {
         known(deps, name);
         const from = seconds(m![1]!, 'FROM');
         if (from > Date.now() / 1000) throw new HttpError(400, 'Invalid range', 'FROM is in the future');
-        return playlist(reply, 'event', deps.index.segments(name, from * 1000, Date.now() + 60_000), `${name} since ${from}`);
+        return playlist(request, reply, 'event', deps.index.segments(name, from * 1000, Date.now() + 60_000), query, `${name} since ${from}`);
       },
     },
     {
       file: /^rewind-(\d+)\.m3u8$/,
-      handle: async (name, m, _req, reply) => {
+      playback: 'hls',
+      handle: async (name, m, request, reply, { query }) => {
         known(deps, name);
         const window = seconds(m![1]!, 'SECONDS');
         if (window < 1 || window > maxRangeSeconds) throw new HttpError(400, 'Invalid range', `SECONDS must be 1 to ${maxRangeSeconds}`);
-        return playlist(reply, 'live', deps.index.segments(name, Date.now() - window * 1000, Date.now() + 60_000), `${name} last ${window} s`);
+        return playlist(request, reply, 'live', deps.index.segments(name, Date.now() - window * 1000, Date.now() + 60_000), query, `${name} last ${window} s`);
       },
     },
     {
       // Live, delayed by SECONDS: the same sliding window, ending that long ago.
       file: /^timeshift_rel-(\d+)\.m3u8$/,
-      handle: async (name, m, _req, reply) => {
+      playback: 'hls',
+      handle: async (name, m, request, reply, { query }) => {
         known(deps, name);
         const delay = seconds(m![1]!, 'SECONDS');
         if (delay > maxRangeSeconds * 31) throw new HttpError(400, 'Invalid delay', 'SECONDS reaches further back than a month');
-        const endMs = Date.now() - delay * 1000;
-        const window = deps.index.segments(name, endMs - 120_000, endMs).slice(-liveWindow);
-        return playlist(reply, 'live', window, `${name} ${delay} s ago (beyond the archive?)`);
+        return playlist(request, reply, 'live', delayedWindow(deps, name, delay * 1000), query, `${name} ${delay} s ago (beyond the archive?)`);
+      },
+    },
+    {
+      // Live from FROM on: each viewer keeps the delay it had when it first asked, so its playback advances in real time.
+      file: /^timeshift_abs-(\d+)\.m3u8$/,
+      playback: 'hls',
+      handle: async (name, m, request, reply, { query, viewer }) => {
+        known(deps, name);
+        const from = seconds(m![1]!, 'FROM');
+        if (from > Date.now() / 1000) throw new HttpError(400, 'Invalid time', 'FROM is in the future');
+        const first = deps.index.totals(name).firstMs;
+        if (first === null || from * 1000 < first - 60_000) {
+          throw new HttpError(404, 'Beyond the archive', first === null ? `${name} has no recording` : `${name}'s archive starts at ${new Date(first).toISOString()}`);
+        }
+        const starts = viewer!.timeshiftStarts;
+        if (!starts.has(from)) starts.set(from, Date.now());
+        return playlist(request, reply, 'live', delayedWindow(deps, name, starts.get(from)! - from * 1000), query, `${name} from ${from}`);
       },
     },
     {
       file: /^s-(\d{10,16})\.m4s$/,
+      playback: 'hls',
       handle: async (name, m, request, reply) => {
         const segment = deps.index.segmentAt(name, Number(m![1]));
         if (!segment) throw new HttpError(404, 'Not found', 'no such segment (deleted by retention?)');
@@ -99,6 +110,7 @@ export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
     },
     {
       file: /^i-(\d+)\.mp4$/,
+      playback: 'hls',
       handle: async (name, m, request, reply) => {
         const file = deps.index.initFile(Number(m![1]));
         // An init id from another stream is not this stream's to serve.

@@ -39,7 +39,8 @@ const flag = (v: string | undefined) => v === '1' || v === 'true' || v === '';
 export function embedRoute(deps: { index: DvrIndex; streamKnown: (name: string) => boolean }): StreamFileRoute {
   return {
     file: 'embed.html',
-    handle: async (name, _m, request, reply) => {
+    guarded: true,
+    handle: async (name, _m, request, reply, { query }) => {
       if (!deps.streamKnown(name)) throw new HttpError(404, 'Unknown stream', `no stream named ${name}`);
       const q = request.query as EmbedQuery;
       let src = 'index.m3u8';
@@ -55,6 +56,7 @@ export function embedRoute(deps: { index: DvrIndex; streamKnown: (name: string) 
         const first = deps.index.totals(name).firstMs;
         if (first !== null) src = `index-${Math.floor(first / 1000)}-now.m3u8`;
       }
+      src += query;
       const title = escapeHtml(name);
       const attrs = [flag(q.autoplay) ? 'autoplay' : '', flag(q.muted) || flag(q.autoplay) ? 'muted' : '', 'controls', 'playsinline'].filter(Boolean).join(' ');
       const html = `<!doctype html>

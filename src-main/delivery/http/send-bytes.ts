@@ -1,0 +1,60 @@
+import { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export interface SendBytesOptions {
+  type: string;
+  cacheControl: string;
+}
+
+/**
+ * Sends bytes held in memory (live parts and segments, the latter as their parts in
+ * order) without joining them, honouring a single `Range: bytes=` request as players
+ * and download tools send it. Several ranges at once get the whole body, as RFC 9110 allows.
+ */
+export function sendBytes(request: FastifyRequest, reply: FastifyReply, chunks: readonly Uint8Array[], o: SendBytesOptions): FastifyReply {
+  const total = chunks.reduce((n, c) => n + c.length, 0);
+  reply.header('content-type', o.type).header('cache-control', o.cacheControl).header('access-control-allow-origin', '*').header('accept-ranges', 'bytes');
+  const range = parseRange(request.headers.range, total);
+  if (range === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${total}`).send();
+  let body = chunks;
+  if (range) {
+    body = slice(chunks, range.start, range.end + 1);
+    reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${total}`);
+  }
+  reply.header('content-length', range ? range.end - range.start + 1 : total);
+  if (request.method === 'HEAD') return reply.send();
+  return reply.send(body.length === 1 ? Buffer.from(body[0]!.buffer, body[0]!.byteOffset, body[0]!.length) : Readable.from(body, { objectMode: false }));
+}
+
+/** A single byte range of a body of `total` bytes: null for none (or several), or unsatisfiable. */
+export function parseRange(header: string | undefined, total: number): { start: number; end: number } | null | 'unsatisfiable' {
+  if (!header) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  let start: number;
+  let end: number;
+  if (m[1] === '') {
+    // A suffix: the last N bytes.
+    const n = Number(m[2]);
+    if (n === 0) return 'unsatisfiable';
+    start = Math.max(0, total - n);
+    end = total - 1;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? total - 1 : Math.min(Number(m[2]), total - 1);
+  }
+  if (start >= total || end < start) return 'unsatisfiable';
+  return { start, end };
+}
+
+function slice(chunks: readonly Uint8Array[], start: number, end: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let offset = 0;
+  for (const chunk of chunks) {
+    const from = Math.max(start - offset, 0);
+    const to = Math.min(end - offset, chunk.length);
+    if (from < to) out.push(chunk.subarray(from, to));
+    offset += chunk.length;
+  }
+  return out;
+}

@@ -1,0 +1,25 @@
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+const gzip = promisify(zlib.gzip);
+/** Below this a playlist goes as it is: compressing a few hundred bytes saves nothing. */
+const compressFrom = 1024;
+
+/**
+ * Sends a playlist with the headers every player and embedding page needs, compressed
+ * when the client accepts gzip (a 24-hour DVR playlist shrinks about tenfold). The
+ * compression runs on libuv's thread pool, so a big playlist does not stall the event loop.
+ */
+export async function sendPlaylist(request: FastifyRequest, reply: FastifyReply, text: string, cacheControl: string): Promise<FastifyReply> {
+  reply
+    .header('content-type', 'application/vnd.apple.mpegurl')
+    .header('cache-control', cacheControl)
+    // Anyone may embed playback; the admin API is another matter.
+    .header('access-control-allow-origin', '*')
+    .header('vary', 'accept-encoding');
+  const accepts = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+  if (!accepts || text.length < compressFrom) return reply.send(text);
+  const level = text.length > 1 << 20 ? 1 : 6;
+  return reply.header('content-encoding', 'gzip').send(await gzip(text, { level }));
+}

@@ -1,0 +1,83 @@
+import type { StreamInfo } from '../api/contract.js';
+import { HttpError } from '../api/http-error.js';
+import type { StreamFileRoute } from '../api/routes/stream-files.js';
+import type { DvrIndex } from '../dvr/dvr-index.js';
+
+export interface MediaInfoTrack {
+  track_id: number;
+  content: 'video' | 'audio';
+  codec: string;
+  profile?: string;
+  level?: string;
+  width?: number;
+  height?: number;
+  fps?: number;
+  sample_rate?: number;
+  channels?: number;
+}
+
+export interface MediaInfo {
+  stream: string;
+  title: string;
+  live: boolean;
+  tracks: MediaInfoTrack[];
+  /** Input bitrate over the last 10 s, kbit/s (0 when not live). */
+  bitrate: number;
+  /** The recorded range in UTC seconds, or null without a recording. */
+  archive: { from: number; to: number } | null;
+}
+
+interface ArchivedTrack {
+  id: number;
+  kind: 'video' | 'audio';
+  codec: string;
+  profile?: string;
+  level?: string;
+  width?: number;
+  height?: number;
+  declaredFps?: number | null;
+  sampleRate?: number;
+  channels?: number;
+}
+
+function liveTracks(info: StreamInfo): MediaInfoTrack[] {
+  const tracks: MediaInfoTrack[] = [];
+  const v = info.video;
+  if (v) tracks.push({ track_id: tracks.length + 1, content: 'video', codec: v.codec, profile: v.profile, level: v.level, width: v.width, height: v.height, fps: v.fps || v.declaredFps || undefined });
+  const a = info.audio;
+  if (a) tracks.push({ track_id: tracks.length + 1, content: 'audio', codec: a.codec, profile: a.profile, sample_rate: a.sampleRate, channels: a.channels });
+  return tracks;
+}
+
+function archivedTracks(json: string): MediaInfoTrack[] {
+  return (JSON.parse(json) as ArchivedTrack[]).map((t) =>
+    t.kind === 'video'
+      ? { track_id: t.id + 1, content: 'video', codec: t.codec, profile: t.profile, level: t.level, width: t.width, height: t.height, fps: t.declaredFps ?? undefined }
+      : { track_id: t.id + 1, content: 'audio', codec: t.codec, profile: t.profile, sample_rate: t.sampleRate, channels: t.channels },
+  );
+}
+
+/** /NAME/media_info.json: what a player or middleware needs to know before playing (Flussonic's shape). */
+export function mediaInfoRoute(deps: { info: (name: string) => StreamInfo | null; index: DvrIndex }): StreamFileRoute {
+  return {
+    file: 'media_info.json',
+    guarded: true,
+    handle: async (name, _m, _request, reply) => {
+      const info = deps.info(name);
+      const totals = deps.index.totals(name);
+      const archive = totals.firstMs !== null && totals.lastEndMs !== null ? { from: Math.floor(totals.firstMs / 1000), to: Math.ceil(totals.lastEndMs / 1000) } : null;
+      if (!info && !archive) throw new HttpError(404, 'Unknown stream', `no stream named ${name}`);
+      const live = info !== null && (info.state === 'publishing' || info.state === 'pulling') && (info.video !== null || info.audio !== null);
+      const recorded = deps.index.newestTracksJson(name);
+      const body: MediaInfo = {
+        stream: name,
+        title: info?.title ?? '',
+        live,
+        tracks: live ? liveTracks(info) : recorded ? archivedTracks(recorded) : [],
+        bitrate: live ? Math.round(info.bitrate.last10s / 1000) : 0,
+        archive,
+      };
+      return reply.header('cache-control', 'no-cache').header('access-control-allow-origin', '*').send(body);
+    },
+  };
+}
