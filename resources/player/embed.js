@@ -16,9 +16,9 @@
   }
 
   if (window.Hls && window.Hls.isSupported()) {
-    // Low latency follows the playlist's PART-HOLD-BACK; plain HLS stays two segments
-    // behind live (hls.js would keep three), which is safe on a LAN.
-    hls = new window.Hls(lowLatency ? { lowLatencyMode: true } : { lowLatencyMode: false, liveSyncDurationCount: 2 });
+    // Low latency follows the playlist's PART-HOLD-BACK, playing up to 1.5x to catch up after a
+    // stall; plain HLS stays two segments behind live (hls.js would keep three), safe on a LAN.
+    hls = new window.Hls(lowLatency ? { lowLatencyMode: true, maxLiveSyncPlaybackRate: 1.5 } : { lowLatencyMode: false, liveSyncDurationCount: 2 });
     hls.on(window.Hls.Events.ERROR, function (_event, data) {
       if (!data.fatal) return;
       if (data.type === window.Hls.ErrorTypes.NETWORK_ERROR) {
