@@ -4,3 +4,5 @@ export { buildMediaSegment, type MediaSegment, type MediaSegmentInput } from './
 export { readFragmentSummary } from './fragment-reader.js';
 export type { FragmentSummary, FragmentTrackSummary } from './fragment-summary.js';
 export { Fmp4ParseError, Fmp4WriteError } from './errors.js';
+export { readInitSegment, readInitTracks, type InitSegmentInfo, type TrackSampleDefaults } from './init-reader.js';
+export { readFragmentFrames } from './fragment-frames.js';

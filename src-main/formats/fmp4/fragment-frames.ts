@@ -1,0 +1,159 @@
+// Reads the samples of media segments back as frames: every moof (with its trafs and
+// truns) and the mdat after it. Payloads are views into the input, never copies, so
+// a remuxer can pass them on as they lie on disk.
+import type { Frame } from '../../media/frame.js';
+import { FieldReader, readBoxHeader, readChildren, type BoxHeader } from './box-reader.js';
+import { Fmp4ParseError } from './errors.js';
+import { fourCC } from './four-cc.js';
+import { IS_NON_SYNC_SAMPLE, TfhdFlags, TrunFlags } from './fragment-flags.js';
+import type { TrackSampleDefaults } from './init-reader.js';
+
+const MOOF = fourCC('moof');
+const MDAT = fourCC('mdat');
+const TRAF = fourCC('traf');
+const TFHD = fourCC('tfhd');
+const TFDT = fourCC('tfdt');
+const TRUN = fourCC('trun');
+
+/** Samples one segment may describe: far beyond any real fragment, low enough that a lying sample_count cannot exhaust memory. */
+const MAX_SAMPLES = 1 << 20;
+
+interface TrafDefaults {
+  trackId: number;
+  baseOffset: number;
+  duration: number | null;
+  size: number | null;
+  flags: number | null;
+}
+
+/**
+ * Every sample of the moof+mdat pairs in `bytes`, as frames: trafs in file order and
+ * each traf's samples in decode order (tracks are not interleaved by time). dts runs
+ * from the traf's tfdt (or on from the previous fragment of that track), pts adds the
+ * composition offset, keyframe is "not a non-sync sample" by the trun's, tfhd's or
+ * trex's flags (`defaults`, by Track.id, from readInitSegment). trackId is track_ID - 1.
+ * Every sample must lie in the mdat after its moof. Throws only Fmp4ParseError.
+ */
+export function readFragmentFrames(bytes: Uint8Array, defaults: ReadonlyMap<number, TrackSampleDefaults> = new Map(), arrivedAt = 0): Frame[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const frames: Frame[] = [];
+  const nextDts = new Map<number, number>();
+  let moof: BoxHeader | null = null;
+  let sawMoof = false;
+  for (let at = 0; at < bytes.length; ) {
+    const header = readBoxHeader(view, at, bytes.length);
+    if (header.type === MOOF) {
+      if (moof) throw new Fmp4ParseError('a second moof before any mdat');
+      moof = header;
+      sawMoof = true;
+    } else if (header.type === MDAT && moof) {
+      readMoof(bytes, view, moof, header, defaults, nextDts, frames, arrivedAt);
+      moof = null;
+    }
+    at = header.end;
+  }
+  if (moof) throw new Fmp4ParseError('no mdat after the last moof: the segment is cut short');
+  if (!sawMoof) throw new Fmp4ParseError('no moof box: not a media segment');
+  return frames;
+}
+
+function readMoof(
+  bytes: Uint8Array,
+  view: DataView,
+  moof: BoxHeader,
+  mdat: BoxHeader,
+  defaults: ReadonlyMap<number, TrackSampleDefaults>,
+  nextDts: Map<number, number>,
+  frames: Frame[],
+  arrivedAt: number,
+): void {
+  let previousDataEnd = moof.start;
+  for (const traf of readChildren(view, moof)) {
+    if (traf.type !== TRAF) continue;
+    const children = readChildren(view, traf);
+    const tfhd = children.find((c) => c.type === TFHD);
+    if (!tfhd) throw new Fmp4ParseError('traf without a tfhd');
+    const header = readTfhd(view, tfhd, moof, previousDataEnd, defaults);
+    const tfdt = children.find((c) => c.type === TFDT);
+    let dts = tfdt ? readTfdt(view, tfdt) : (nextDts.get(header.trackId) ?? 0);
+    let dataAt = header.baseOffset;
+    for (const trun of children) {
+      if (trun.type !== TRUN) continue;
+      const run = readTrun(bytes, view, trun, header, dataAt, dts, mdat, frames, arrivedAt);
+      dataAt = run.dataEnd;
+      dts = run.dts;
+      if (frames.length > MAX_SAMPLES) throw new Fmp4ParseError(`more than ${MAX_SAMPLES} samples`);
+    }
+    nextDts.set(header.trackId, dts);
+    previousDataEnd = dataAt;
+  }
+}
+
+/** tfhd (14496-12 8.8.7) over the trex defaults. */
+function readTfhd(view: DataView, box: BoxHeader, moof: BoxHeader, previousDataEnd: number, defaults: ReadonlyMap<number, TrackSampleDefaults>): TrafDefaults {
+  const r = new FieldReader(view, box);
+  const { flags } = r.versionAndFlags();
+  const trackIdField = r.u32();
+  if (trackIdField === 0) throw new Fmp4ParseError('tfhd with track_ID 0');
+  const trackId = trackIdField - 1;
+  const trex = defaults.get(trackId);
+  // An explicit base counts from the first byte of the input; else the moof (default-base-is-moof, and any first traf) or the previous traf's data end.
+  let baseOffset = flags & TfhdFlags.defaultBaseIsMoof ? moof.start : previousDataEnd;
+  if (flags & TfhdFlags.baseDataOffsetPresent) baseOffset = r.u64(); // base_data_offset
+  if (flags & TfhdFlags.sampleDescriptionIndexPresent) r.skip(4); // sample_description_index
+  const duration = flags & TfhdFlags.defaultSampleDurationPresent ? r.u32() : (trex?.duration ?? null);
+  const size = flags & TfhdFlags.defaultSampleSizePresent ? r.u32() : (trex?.size ?? null);
+  const sampleFlags = flags & TfhdFlags.defaultSampleFlagsPresent ? r.u32() : (trex?.flags ?? null);
+  return { trackId, baseOffset, duration, size, flags: sampleFlags };
+}
+
+/** tfdt (14496-12 8.8.12). */
+function readTfdt(view: DataView, box: BoxHeader): number {
+  const r = new FieldReader(view, box);
+  const { version } = r.versionAndFlags();
+  return version === 1 ? r.u64() : r.u32();
+}
+
+/** trun (14496-12 8.8.8): its samples as frames; returns where its data ends and the dts after its last sample. */
+function readTrun(
+  bytes: Uint8Array,
+  view: DataView,
+  box: BoxHeader,
+  header: TrafDefaults,
+  runStart: number,
+  firstDts: number,
+  mdat: BoxHeader,
+  frames: Frame[],
+  arrivedAt: number,
+): { dataEnd: number; dts: number } {
+  const r = new FieldReader(view, box);
+  const { flags } = r.versionAndFlags();
+  const count = r.u32(); // sample_count
+  let at = flags & TrunFlags.dataOffsetPresent ? header.baseOffset + r.i32() : runStart;
+  const firstSampleFlags = flags & TrunFlags.firstSampleFlagsPresent ? r.u32() : null;
+  const hasDuration = (flags & TrunFlags.sampleDurationPresent) !== 0;
+  const hasSize = (flags & TrunFlags.sampleSizePresent) !== 0;
+  const hasFlags = (flags & TrunFlags.sampleFlagsPresent) !== 0;
+  const hasOffset = (flags & TrunFlags.sampleCompositionTimeOffsetsPresent) !== 0;
+  const entryBytes = 4 * (Number(hasDuration) + Number(hasSize) + Number(hasFlags) + Number(hasOffset));
+  if (entryBytes * count > r.remaining || count > MAX_SAMPLES) throw new Fmp4ParseError(`trun of ${count} samples does not fit its box`);
+  if (count > 0 && !hasDuration && header.duration === null) throw new Fmp4ParseError('trun without sample durations and no default in tfhd or trex');
+  if (count > 0 && !hasSize && header.size === null) throw new Fmp4ParseError('trun without sample sizes and no default in tfhd or trex');
+  let dts = firstDts;
+  for (let i = 0; i < count; i++) {
+    const duration = hasDuration ? r.u32() : header.duration!; // sample_duration
+    const size = hasSize ? r.u32() : header.size!; // sample_size
+    const sampleFlags = hasFlags ? r.u32() : null; // sample_flags
+    // sample_composition_time_offset: signed in version 1; version 0 offsets past 2^31 are taken as negative too, as players do.
+    const offset = hasOffset ? r.i32() : 0;
+    const effectiveFlags = i === 0 && firstSampleFlags !== null ? firstSampleFlags : (sampleFlags ?? header.flags ?? 0);
+    if (at < mdat.bodyStart || at + size > mdat.end) {
+      throw new Fmp4ParseError(`sample data at ${at}..${at + size} lies outside the mdat payload at ${mdat.bodyStart}..${mdat.end}`);
+    }
+    frames.push({ trackId: header.trackId, dts, pts: dts + offset, keyframe: (effectiveFlags & IS_NON_SYNC_SAMPLE) === 0, data: bytes.subarray(at, at + size), arrivedAt });
+    at += size;
+    dts += duration;
+  }
+  if (!Number.isSafeInteger(dts)) throw new Fmp4ParseError('decode times beyond 2^53');
+  return { dataEnd: at, dts };
+}
