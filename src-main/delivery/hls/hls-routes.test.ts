@@ -57,6 +57,14 @@ describe('HLS from the archive', () => {
     const shifted = await (await fetch(new URL('/live/hls/timeshift_rel-4.m3u8', base))).text();
     expect(shifted).toContain('#EXT-X-MEDIA-SEQUENCE:');
     expect((await fetch(new URL('/live/hls/timeshift_rel-86400.m3u8', base))).status).toBe(404);
+    const absolute = await fetch(new URL(`/live/hls/timeshift_abs-${range.from}.m3u8`, base));
+    expect(absolute.status).toBe(200);
+    expect(await absolute.text()).toMatch(/^s-\d+\.m4s$/m);
+    // Every archive playlist shape is one ffprobe reads.
+    for (const file of [`index-${range.from}-now.m3u8`, 'rewind-3600.m3u8', `archive-${from}-${duration}.m3u8`, `timeshift_abs-${range.from}.m3u8`]) {
+      const probe = await exec('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', new URL(`/live/hls/${file}`, base).href]);
+      expect([...new Set(probe.stdout.split('\n').filter(Boolean))].sort(), file).toEqual(['aac', 'h264']);
+    }
   }, 45_000);
 
   it('answers bad ranges, unknown streams and empty ranges with plain reasons', async () => {

@@ -26,11 +26,16 @@ function playlist(request: FastifyRequest, reply: FastifyReply, kind: PlaylistKi
   return sendPlaylist(request, reply, text, kind === 'vod' ? 'public, max-age=60' : 'no-cache');
 }
 
-/** A sliding live-like window ending `delayMs` ago: timeshifted playback. */
-function delayedWindow(deps: HlsDeps, name: string, delayMs: number) {
-  const endMs = Date.now() - delayMs;
-  return deps.index.segments(name, endMs - 120_000, endMs).slice(-liveWindow);
+/** A sliding live-like window whose live edge is `edgeMs`: timeshifted playback. */
+function windowEndingAt(deps: HlsDeps, name: string, edgeMs: number) {
+  return deps.index.segments(name, edgeMs - 120_000, edgeMs).slice(-liveWindow);
 }
+
+/**
+ * How far past FROM a timeshift_abs window's edge sits: players start about three
+ * segments behind the edge, so this puts their first frame near FROM.
+ */
+const timeshiftLeadMs = 8000;
 
 async function sendArchiveFile(deps: HlsDeps, request: FastifyRequest, reply: FastifyReply, file: string, type: string): Promise<FastifyReply> {
   // A segment never changes once written: cache it for good. Range requests work (send handles them).
@@ -79,7 +84,7 @@ export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
         known(deps, name);
         const delay = seconds(m![1]!, 'SECONDS');
         if (delay > maxRangeSeconds * 31) throw new HttpError(400, 'Invalid delay', 'SECONDS reaches further back than a month');
-        return playlist(request, reply, 'live', delayedWindow(deps, name, delay * 1000), query, `${name} ${delay} s ago (beyond the archive?)`);
+        return playlist(request, reply, 'live', windowEndingAt(deps, name, Date.now() - delay * 1000), query, `${name} ${delay} s ago (beyond the archive?)`);
       },
     },
     {
@@ -96,7 +101,7 @@ export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
         }
         const starts = viewer!.timeshiftStarts;
         if (!starts.has(from)) starts.set(from, Date.now());
-        return playlist(request, reply, 'live', delayedWindow(deps, name, starts.get(from)! - from * 1000), query, `${name} from ${from}`);
+        return playlist(request, reply, 'live', windowEndingAt(deps, name, from * 1000 + (Date.now() - starts.get(from)!) + timeshiftLeadMs), query, `${name} from ${from}`);
       },
     },
     {

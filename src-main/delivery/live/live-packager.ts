@@ -41,14 +41,19 @@ export class LivePackager {
 
   /** The stream's window, started if the stream is live; null when it is not. */
   window(name: string): LiveWindow | null {
+    const hub = this.deps.hub(name);
+    // A source that ended is not live: a new viewer gets a clear 404, not the last seconds again.
+    if (!hub || hub.state === 'idle' || hub.state === 'failed') {
+      this.drop(name);
+      return null;
+    }
     const entry = this.entries.get(name);
     if (entry && !entry.window.closed) {
       entry.usedAt = Date.now();
       return entry.window;
     }
     this.entries.delete(name);
-    const hub = this.deps.hub(name);
-    if (!hub?.tracks) return null;
+    if (!hub.tracks) return null;
     const log = this.deps.log;
     const window = new LiveWindow({
       segmentTargetMs: this.deps.segmentTargetMs,
