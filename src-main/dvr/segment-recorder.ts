@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Frame, Track } from '../media/index.js';
-import { buildInitSegment, buildMediaSegment } from '../formats/fmp4/index.js';
+import { buildInitSegment, buildMediaSegment, lastDurationsBefore } from '../formats/fmp4/index.js';
 import type { FrameSink } from '../streams/frame-sink.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { UtcAnchor } from '../streams/utc-anchor.js';
@@ -133,15 +133,11 @@ export class SegmentRecorder implements FrameSink {
     const clock = session.clockTrack;
     const clockSamples = samples.filter((f) => f.trackId === clock.id);
     const firstDts = clockSamples[0]!.dts;
-    const lastDurations = new Map<number, number>();
-    const previousOfNext = next ? samples.findLast((f) => f.trackId === next.trackId) : undefined;
-    if (next && previousOfNext) lastDurations.set(next.trackId, next.dts - previousOfNext.dts);
+    const lastDurations = lastDurationsBefore(samples, next);
     const endDts = next ? next.dts : clockSamples.at(-1)!.dts + (lastDurations.get(clock.id) ?? typicalDuration(clockSamples, clock));
-    const baseDecodeTimes = new Map<number, number>();
-    for (const f of samples) if (!baseDecodeTimes.has(f.trackId)) baseDecodeTimes.set(f.trackId, f.dts);
     let bytes: Uint8Array;
     try {
-      bytes = buildMediaSegment({ sequenceNumber: session.sequence++, tracks: session.tracks, samples, baseDecodeTimes, lastDurations }).bytes;
+      bytes = buildMediaSegment({ sequenceNumber: session.sequence++, tracks: session.tracks, samples, lastDurations }).bytes;
     } catch (err) {
       // Timestamps the format cannot hold (a source's clock jumped backwards): skip this segment, mark the gap.
       session.pendingDiscontinuity = true;

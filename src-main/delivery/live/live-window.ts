@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Frame, Track } from '../../media/index.js';
-import { buildInitSegment, buildMediaSegment } from '../../formats/fmp4/index.js';
+import { buildInitSegment, buildMediaSegment, lastDurationsBefore } from '../../formats/fmp4/index.js';
 import type { FrameSink } from '../../streams/frame-sink.js';
 import { UtcAnchor } from '../../streams/utc-anchor.js';
 
@@ -240,14 +240,10 @@ export class LiveWindow implements FrameSink {
     this.part = [];
     if (!session || !open || samples.length === 0) return;
     const clock = session.clockTrack;
-    const lastDurations = new Map<number, number>();
-    const previousOfNext = next ? samples.findLast((f) => f.trackId === next.trackId) : undefined;
-    if (next && previousOfNext) lastDurations.set(next.trackId, next.dts - previousOfNext.dts);
-    const baseDecodeTimes = new Map<number, number>();
-    for (const f of samples) if (!baseDecodeTimes.has(f.trackId)) baseDecodeTimes.set(f.trackId, f.dts);
+    const lastDurations = lastDurationsBefore(samples, next);
     let bytes: Uint8Array;
     try {
-      bytes = buildMediaSegment({ sequenceNumber: session.fragmentSequence++, tracks: session.tracks, samples, baseDecodeTimes, lastDurations }).bytes;
+      bytes = buildMediaSegment({ sequenceNumber: session.fragmentSequence++, tracks: session.tracks, samples, lastDurations }).bytes;
     } catch (err) {
       // Timestamps the format cannot hold (the source's clock jumped back): end the segment here; the next keyframe starts over, marked.
       this.o.onError?.(`a live part could not be packaged: ${(err as Error).message}`);

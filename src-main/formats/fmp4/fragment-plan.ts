@@ -32,7 +32,7 @@ export interface FragmentPlan {
 export interface FragmentPlanInput {
   tracks: readonly Track[];
   samples: readonly Frame[];
-  baseDecodeTimes: ReadonlyMap<number, number>;
+  baseDecodeTimes?: ReadonlyMap<number, number>;
   lastDurations?: ReadonlyMap<number, number>;
 }
 
@@ -80,7 +80,7 @@ export function planFragment(input: FragmentPlanInput): FragmentPlan {
     const lastDuration = lastSampleDuration(plan, durations, samples, input.lastDurations?.get(plan.track.id));
     durations[plan.last] = lastDuration;
     plan.duration = (samples[plan.last]!.dts - samples[plan.first]!.dts) + lastDuration;
-    plan.baseDecodeTime = input.baseDecodeTimes.get(plan.track.id) ?? samples[plan.first]!.dts;
+    plan.baseDecodeTime = input.baseDecodeTimes?.get(plan.track.id) ?? samples[plan.first]!.dts;
     if (!Number.isSafeInteger(plan.baseDecodeTime) || plan.baseDecodeTime < 0) {
       throw new Fmp4WriteError(`track ${plan.track.id}: base decode time ${plan.baseDecodeTime} is not a non-negative integer`);
     }

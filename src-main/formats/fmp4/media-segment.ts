@@ -20,7 +20,7 @@ export interface MediaSegmentInput {
    * tfdt of each traf, by Track.id, in the track's timescale: the decode time of that
    * track's first sample here. A track with no entry gets its first sample's dts.
    */
-  baseDecodeTimes: ReadonlyMap<number, number>;
+  baseDecodeTimes?: ReadonlyMap<number, number>;
   /**
    * Duration of each track's last sample, by Track.id: the next frame's dts minus the
    * last one's, known when the cut is made at the next keyframe. Without it: the
@@ -35,6 +35,17 @@ export interface MediaSegment {
   payloadOffsets: Uint32Array;
   /** Per track fragment written, in traf order: the same figures readFragmentSummary reads back. */
   tracks: FragmentTrackSummary[];
+}
+
+/**
+ * lastDurations for a fragment cut just before `next`: the duration of the last sample of
+ * next's track is the gap to it. Other tracks' last samples repeat their previous duration.
+ */
+export function lastDurationsBefore(samples: readonly Frame[], next: Frame | null): Map<number, number> {
+  const durations = new Map<number, number>();
+  const previous = next ? samples.findLast((f) => f.trackId === next.trackId) : undefined;
+  if (next && previous) durations.set(next.trackId, next.dts - previous.dts);
+  return durations;
 }
 
 const MDAT_HEADER_SIZE = 8;
