@@ -28,8 +28,9 @@ test('the printed login URL signs in, hides the token, and every section opens',
   await expect(page.getByTestId('section-title')).toHaveText('Monitor');
 });
 
-test('a browser without a session gets the login screen and can sign in by hand', async ({ page }) => {
+test('a browser without a session gets the watch page, and signs in by hand from it', async ({ page }) => {
   await page.goto(studioUrl());
+  await page.getByTestId('watch-sign-in').click();
   await expect(page.getByTestId('login-form')).toBeVisible();
   await page.getByTestId('login-token').fill('not-the-token');
   await page.getByTestId('login-submit').click();

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { listenOn, type BoundAddress } from '../net/listen.js';
+import { listenOn, moveListener, type BoundAddress } from '../net/listen.js';
 
 /**
  * The HTTP socket in front of the Fastify app. Fastify itself never listens: each
@@ -21,6 +21,27 @@ export class HttpListener {
 
   /** Binds a new server; the old one (if any) is closed only once the new one listens. */
   async listen(host: string, port: number): Promise<BoundAddress> {
+    await moveListener(
+      {
+        current: this.address,
+        bind: (h, p) => this.bind(h, p),
+        letGo: () => {
+          if (this.server) void this.retire(this.server, 2000);
+          this.server = null;
+        },
+        adopt: (next) => {
+          const previous = this.server;
+          this.server = next;
+          if (previous) void this.retire(previous, 2000);
+        },
+      },
+      host,
+      port,
+    );
+    return this.address!;
+  }
+
+  private async bind(host: string, port: number): Promise<http.Server> {
     const next = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, (req, res) => this.app.routing(req, res));
     next.on('upgrade', (req, socket, head) => this.app.server.emit('upgrade', req, socket, head));
     const sockets = new Set<Socket>();
@@ -31,10 +52,7 @@ export class HttpListener {
     });
     await listenOn(next, 'HTTP', host, port);
     next.on('error', (err) => this.app.log.error({ err }, 'http listener error'));
-    const previous = this.server;
-    this.server = next;
-    if (previous) this.retire(previous, 2000);
-    return this.address!;
+    return next;
   }
 
   /** Stops accepting, lets requests under way finish (up to graceMs), then cuts what is left. */

@@ -37,3 +37,36 @@ export function listenOn(server: net.Server, what: string, host: string, port: n
     server.listen({ host, port }, () => resolve());
   });
 }
+
+export interface ListenerMove<T> {
+  /** Where the listener is now, or null before its first bind. */
+  current: BoundAddress | null;
+  /** Creates and binds a new socket (rejecting with a ListenError). */
+  bind(host: string, port: number): Promise<T>;
+  /** The old socket stops taking new connections; what is under way may finish. */
+  letGo(): void;
+  /** Takes the socket that now listens (retiring the old one if it still listens). */
+  adopt(socket: T): void;
+}
+
+/**
+ * Moves a listener to host:port. The new socket binds first, so there is no moment
+ * without one; but when the old socket holds the same port on an overlapping address
+ * (127.0.0.1 to 0.0.0.0, the LAN switch), that bind fails, so the old one lets go
+ * first, and is bound again where it was if the move still fails.
+ */
+export async function moveListener<T>(move: ListenerMove<T>, host: string, port: number): Promise<void> {
+  try {
+    move.adopt(await move.bind(host, port));
+  } catch (err) {
+    const old = move.current;
+    if (!old || old.port !== port || !(err instanceof ListenError) || err.code !== 'EADDRINUSE') throw err;
+    move.letGo();
+    try {
+      move.adopt(await move.bind(host, port));
+    } catch (again) {
+      move.adopt(await move.bind(old.host, old.port));
+      throw again;
+    }
+  }
+}

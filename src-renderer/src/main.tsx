@@ -8,6 +8,7 @@ import './styles/controls.css';
 import './styles/panels.css';
 import './styles/settings.css';
 import './styles/monitor.css';
+import './styles/watch.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import type { Logger } from 'pino';
-import { listenOn, type BoundAddress } from '../../net/listen.js';
+import { listenOn, moveListener, type BoundAddress } from '../../net/listen.js';
 import type { PublishGate } from '../publish-gate.js';
 import { RtmpConnection } from './rtmp-connection.js';
 
@@ -26,13 +26,28 @@ export class RtmpServer {
 
   /** Binds (again); the previous listener closes only once the new one listens. Publishers already connected stay. */
   async listen(host: string, port: number): Promise<BoundAddress> {
-    const next = net.createServer((socket) => this.accept(socket));
-    next.maxConnections = this.options.maxConnections ?? 1000;
-    await listenOn(next, 'RTMP', host, port);
-    next.on('error', (err) => this.options.log.error({ err }, 'rtmp listener error'));
-    const previous = this.server;
-    this.server = next;
-    previous?.close();
+    await moveListener(
+      {
+        current: this.address,
+        bind: async (h, p) => {
+          const next = net.createServer((socket) => this.accept(socket));
+          next.maxConnections = this.options.maxConnections ?? 1000;
+          await listenOn(next, 'RTMP', h, p);
+          next.on('error', (err) => this.options.log.error({ err }, 'rtmp listener error'));
+          return next;
+        },
+        letGo: () => {
+          this.server?.close();
+          this.server = null;
+        },
+        adopt: (next) => {
+          this.server?.close();
+          this.server = next;
+        },
+      },
+      host,
+      port,
+    );
     return this.address!;
   }
 

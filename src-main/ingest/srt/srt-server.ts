@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import net from 'node:net';
 import type { Logger } from 'pino';
-import { ListenError, describeListenError, type BoundAddress } from '../../net/listen.js';
+import { ListenError, describeListenError, moveListener, type BoundAddress } from '../../net/listen.js';
 import { TsDemuxer } from '../../formats/mpegts/index.js';
 import type { SourceSession } from '../../streams/stream-hub.js';
 import type { PublishGate } from '../publish-gate.js';
@@ -75,6 +75,28 @@ export class SrtServer {
   }
 
   async listen(host: string, port: number): Promise<BoundAddress> {
+    await moveListener(
+      {
+        current: this.address,
+        bind: (h, p) => this.bind(h, p),
+        letGo: () => {
+          this.socket?.close();
+          this.socket = null;
+        },
+        adopt: (next) => {
+          this.socket?.close();
+          this.socket = next;
+        },
+      },
+      host,
+      port,
+    );
+    this.timer ??= setInterval(() => this.tick(), 5);
+    this.timer.unref();
+    return this.address!;
+  }
+
+  private async bind(host: string, port: number): Promise<dgram.Socket> {
     const type = net.isIPv6(host) || host === '::' ? 'udp6' : 'udp4';
     const next = dgram.createSocket({ type, reuseAddr: false });
     await new Promise<void>((resolve, reject) => {
@@ -92,13 +114,9 @@ export class SrtServer {
     } catch {
       // Not allowed on every system; the default still works.
     }
-    const previous = this.socket;
-    this.socket = next;
-    previous?.close();
-    this.timer ??= setInterval(() => this.tick(), 5);
-    this.timer.unref();
-    return this.address!;
+    return next;
   }
+
 
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);

@@ -10,7 +10,9 @@ import type {
   StreamConfigPatch,
   StreamInfo,
   SystemInfo,
+  ViewerSession,
 } from '../../../src-main/api/contract';
+import type { LanInfo, PublicStream } from '../../../src-main/api/public-contract';
 import { streamApiPath } from '../lib/stream-name';
 import { request } from './http';
 
@@ -31,4 +33,10 @@ export const api = {
   deleteStream: (name: string) => request<void>('DELETE', streamApiPath(name)),
   publishUrls: (name: string, signal?: AbortSignal) =>
     request<PublishUrls>('GET', streamApiPath(name, '/publish-urls'), signal ? { signal } : {}),
+  /** The watch page's list: public, answers without a session. */
+  publicStreams: (signal?: AbortSignal) => request<PublicStream[]>('GET', '/api/public/streams', signal ? { signal } : {}),
+  lan: () => request<LanInfo>('GET', '/api/lan'),
+  sessions: (stream: string, signal?: AbortSignal) =>
+    request<ViewerSession[]>('GET', `/api/sessions?${new URLSearchParams({ stream })}`, signal ? { signal } : {}),
+  endSession: (id: string) => request<void>('DELETE', `/api/sessions/${encodeURIComponent(id)}`),
 };

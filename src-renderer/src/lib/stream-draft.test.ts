@@ -32,6 +32,7 @@ describe('buildCreate', () => {
         takeover: false,
         loop: false,
         dvr: true,
+        playToken: null,
       },
       errors: null,
     });
@@ -83,7 +84,31 @@ describe('buildStreamPatch', () => {
   });
 
   it('sends every field for a stream that is only published', () => {
-    expect(buildStreamPatch(emptyDraft(), null).patch).toEqual({ title: '', sources: [], publishEnabled: true, takeover: false, loop: false, dvr: true });
+    expect(buildStreamPatch(emptyDraft(), null).patch).toEqual({ title: '', sources: [], publishEnabled: true, takeover: false, loop: false, dvr: true, playToken: null });
+  });
+});
+
+describe('play token', () => {
+  it('is sent trimmed on create, and null (open playback) when empty', () => {
+    expect(buildCreate('live/a', { ...emptyDraft(), playToken: ' view-1.~_ ' }).body?.playToken).toBe('view-1.~_');
+    expect(buildCreate('live/a', { ...emptyDraft(), playToken: '   ' }).body?.playToken).toBeNull();
+  });
+
+  it('is checked as the contract checks it', () => {
+    expect(buildCreate('live/a', { ...emptyDraft(), playToken: 'abc' }).errors?.playToken).toMatch(/at least 4/);
+    expect(buildStreamPatch({ ...draftFromConfig(config), playToken: 'no spaces' }, config).errors?.playToken).toMatch(/letters, digits/);
+  });
+
+  it('is sent on a change only: set, changed, or removed', () => {
+    const locked = { ...config, playToken: 'secret-1' };
+    expect(draftFromConfig(locked).playToken).toBe('secret-1');
+    expect(isDraftDirty(draftFromConfig(locked), locked)).toBe(false);
+    expect(buildStreamPatch(draftFromConfig(locked), locked).patch).toEqual({});
+    expect(buildStreamPatch({ ...draftFromConfig(config), playToken: 'fresh-token' }, config).patch).toEqual({ playToken: 'fresh-token' });
+    const cleared = { ...draftFromConfig(locked), playToken: '' };
+    expect(isDraftDirty(cleared, locked)).toBe(true);
+    expect(buildStreamPatch(cleared, locked).patch).toEqual({ playToken: null });
+    expect(isDraftDirty({ ...draftFromConfig(locked), playToken: ' secret-1 ' }, locked)).toBe(false);
   });
 });
 

@@ -3,6 +3,7 @@
 // fields changed so a save sends only those (the password is write-only: it is sent
 // only when the user typed a new one or asked to remove it).
 import type { StreamConfigView, StreamConfigCreate, StreamConfigPatch, StreamSource } from '../../../src-main/api/contract';
+import { playTokenProblem } from './play-token';
 import { sourceUrlProblem, streamNameProblem } from './stream-name';
 
 export interface SourceRow {
@@ -23,12 +24,15 @@ export interface StreamDraft {
   takeover: boolean;
   loop: boolean;
   dvr: boolean;
+  /** The play token as typed; empty means open playback. Shown in full: it is handed to viewers. */
+  playToken: string;
 }
 
 export interface DraftErrors {
   name?: string;
   title?: string;
   password?: string;
+  playToken?: string;
   /** By row key. */
   sources: Record<number, string>;
 }
@@ -40,7 +44,7 @@ export function sourceRow(url = '', priority = 0): SourceRow {
 }
 
 export function emptyDraft(): StreamDraft {
-  return { title: '', sources: [], publishEnabled: true, newPassword: '', clearPassword: false, takeover: false, loop: false, dvr: true };
+  return { title: '', sources: [], publishEnabled: true, newPassword: '', clearPassword: false, takeover: false, loop: false, dvr: true, playToken: '' };
 }
 
 export function draftFromConfig(config: StreamConfigView | null): StreamDraft {
@@ -54,6 +58,7 @@ export function draftFromConfig(config: StreamConfigView | null): StreamDraft {
     takeover: config.takeover,
     loop: config.loop,
     dvr: config.dvr,
+    playToken: config.playToken ?? '',
   };
 }
 
@@ -97,10 +102,24 @@ function checkSources(rows: readonly SourceRow[], errors: DraftErrors): StreamSo
 function checkCommon(draft: StreamDraft, errors: DraftErrors): void {
   if (draft.title.trim().length > 200) errors.title = 'The title is longer than 200 characters';
   if (draft.newPassword.length > 200) errors.password = 'The password is longer than 200 characters';
+  const tokenProblem = playTokenProblem(draft.playToken);
+  if (tokenProblem) errors.playToken = tokenProblem;
+}
+
+/** The token to send: trimmed, or null for open playback. */
+function playTokenValue(draft: StreamDraft): string | null {
+  const token = draft.playToken.trim();
+  return token.length > 0 ? token : null;
 }
 
 export function hasErrors(errors: DraftErrors): boolean {
-  return errors.name !== undefined || errors.title !== undefined || errors.password !== undefined || Object.keys(errors.sources).length > 0;
+  return (
+    errors.name !== undefined ||
+    errors.title !== undefined ||
+    errors.password !== undefined ||
+    errors.playToken !== undefined ||
+    Object.keys(errors.sources).length > 0
+  );
 }
 
 export function noErrors(): DraftErrors {
@@ -125,6 +144,7 @@ export function buildCreate(name: string, draft: StreamDraft): { body: StreamCon
     takeover: draft.takeover,
     loop: draft.loop,
     dvr: draft.dvr,
+    playToken: playTokenValue(draft),
   };
   return { body, errors: null };
 }
@@ -159,6 +179,7 @@ export function buildStreamPatch(
   if (!config || draft.takeover !== base.takeover) patch.takeover = draft.takeover;
   if (!config || draft.loop !== base.loop) patch.loop = draft.loop;
   if (!config || draft.dvr !== base.dvr) patch.dvr = draft.dvr;
+  if (!config || playTokenValue(draft) !== config.playToken) patch.playToken = playTokenValue(draft);
   if (draft.newPassword.length > 0) patch.publishPassword = draft.newPassword;
   else if (draft.clearPassword && config?.publishPasswordSet === true) patch.publishPassword = null;
   return { patch, errors: null };
@@ -174,6 +195,7 @@ export function isDraftDirty(draft: StreamDraft, config: StreamConfigView | null
     draft.takeover !== base.takeover ||
     draft.loop !== base.loop ||
     draft.dvr !== base.dvr ||
+    draft.playToken.trim() !== base.playToken ||
     draft.newPassword.length > 0 ||
     (draft.clearPassword && config?.publishPasswordSet === true)
   );

@@ -1,11 +1,13 @@
 import type { SessionInfo } from '../../../src-main/api/contract';
 import { ApiError, errorMessage } from '../api/api-error';
 import { api } from '../api/endpoints';
+import { sectionFromHash } from '../app/sections';
 import type { SliceCreator } from './types';
 
 /**
- * checking: asking the server who we are; signed-out: show the login screen;
- * signed-in: show the studio; unreachable: the server did not answer at all.
+ * checking: asking the server who we are; signed-out: show the watch page (or the
+ * login screen when asked for); signed-in: show the studio; unreachable: the server
+ * did not answer at all.
  */
 export type AuthStatus = 'checking' | 'signed-out' | 'signed-in' | 'unreachable';
 
@@ -17,6 +19,13 @@ export interface AuthSlice {
   loginError: string | null;
   loggingIn: boolean;
   unreachableReason: string | null;
+  /**
+   * Signed out, the browser shows the public watch page; this is true while the
+   * login screen is asked for instead (the Sign in link, a lost session, a bad token
+   * in the URL, or a bookmarked studio section such as #/settings).
+   */
+  loginOpen: boolean;
+  openLogin(open: boolean): void;
   checkSession(): Promise<void>;
   /** Exchanges the admin token for a session cookie; true when signed in. */
   login(token: string): Promise<boolean>;
@@ -37,6 +46,11 @@ export const createAuthSlice: SliceCreator<AuthSlice> = (set, get) => ({
   loginError: null,
   loggingIn: false,
   unreachableReason: null,
+  loginOpen: sectionFromHash() !== null,
+
+  openLogin(loginOpen) {
+    set(loginOpen ? { loginOpen } : { loginOpen, loginError: null });
+  },
 
   async checkSession() {
     try {
@@ -74,13 +88,14 @@ export const createAuthSlice: SliceCreator<AuthSlice> = (set, get) => ({
     try {
       await api.logout();
     } finally {
-      set({ authStatus: 'signed-out', authVia: null, loginError: null });
+      // Signing out lands on the watch page, as any visitor sees the studio.
+      set({ authStatus: 'signed-out', authVia: null, loginError: null, loginOpen: false });
     }
   },
 
   sessionLost() {
     if (get().authStatus !== 'signed-in') return;
-    set({ authStatus: 'signed-out', authVia: null, loginError: 'Your session ended. Sign in again.' });
+    set({ authStatus: 'signed-out', authVia: null, loginError: 'Your session ended. Sign in again.', loginOpen: true });
   },
 
   async verifySession() {
@@ -93,6 +108,6 @@ export const createAuthSlice: SliceCreator<AuthSlice> = (set, get) => ({
   },
 
   setLoginError(message) {
-    set({ loginError: message });
+    set(message ? { loginError: message, loginOpen: true } : { loginError: message });
   },
 });

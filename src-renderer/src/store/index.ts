@@ -4,12 +4,14 @@
 import { create } from 'zustand';
 import { createAuthSlice } from './auth.slice';
 import { createConnectionSlice } from './connection.slice';
+import { createLanSlice } from './lan.slice';
 import { createSettingsSlice } from './settings.slice';
 import { createStreamsSlice } from './streams.slice';
 import { createSystemSlice } from './system.slice';
 import { createToastsSlice } from './toasts.slice';
 import type { StudioState } from './types';
 import { createUiSlice } from './ui.slice';
+import { createWatchSlice } from './watch.slice';
 
 export const useStudio = create<StudioState>()((...a) => ({
   ...createAuthSlice(...a),
@@ -19,6 +21,8 @@ export const useStudio = create<StudioState>()((...a) => ({
   ...createStreamsSlice(...a),
   ...createToastsSlice(...a),
   ...createUiSlice(...a),
+  ...createWatchSlice(...a),
+  ...createLanSlice(...a),
 }));
 
 export type { StudioState } from './types';

@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { platform } from '../../platform';
 import { useStudio } from '../../store';
-import { LogoMark } from '../icons';
+import { ArrowLeftIcon, LogoMark } from '../icons';
 
 export function LoginScreen() {
-  const { loginError, loggingIn, login } = useStudio(
-    useShallow((s) => ({ loginError: s.loginError, loggingIn: s.loggingIn, login: s.login })),
+  const { loginError, loggingIn, login, openLogin } = useStudio(
+    useShallow((s) => ({ loginError: s.loginError, loggingIn: s.loggingIn, login: s.login, openLogin: s.openLogin })),
   );
   const [token, setToken] = useState('');
 
@@ -58,6 +59,12 @@ export function LoginScreen() {
         >
           {loggingIn ? 'Signing in…' : 'Sign in'}
         </button>
+        {platform.kind === 'browser' && (
+          <button type="button" className="link-button login-back" data-testid="login-back" onClick={() => openLogin(false)}>
+            <ArrowLeftIcon size={13} />
+            Back to the streams
+          </button>
+        )}
       </form>
     </div>
   );

@@ -5,6 +5,7 @@ import { withoutBodyPrefix } from '../../lib/settings-draft';
 import { streamNameProblem } from '../../lib/stream-name';
 import { useStudio } from '../../store';
 import { Modal } from '../common/Modal';
+import { PlayTokenField } from './PlayTokenField';
 import { SourcesEditor, SourcesHelp } from './SourcesEditor';
 import { StreamSwitches } from './StreamSwitches';
 
@@ -148,6 +149,17 @@ export function AddStreamDialog() {
               </p>
             )}
           </div>
+
+          <PlayTokenField
+            id="add-stream-play-token"
+            testId="add-stream-play-token"
+            value={draft.playToken}
+            error={errors.playToken}
+            onChange={(playToken) => {
+              edit({ playToken });
+              if (errors.playToken) setErrors((e) => ({ ...e, playToken: undefined }));
+            }}
+          />
 
           <StreamSwitches draft={draft} edit={edit} show={['takeover', 'loop', 'dvr']} />
 

@@ -4,6 +4,7 @@ import { ApiError, errorMessage } from '../../api/api-error';
 import { withoutBodyPrefix } from '../../lib/settings-draft';
 import { buildStreamPatch, draftFromConfig, isDraftDirty, noErrors, type DraftErrors, type StreamDraft } from '../../lib/stream-draft';
 import { useStudio } from '../../store';
+import { PlayTokenField } from './PlayTokenField';
 import { SourcesEditor, SourcesHelp } from './SourcesEditor';
 import { StreamSwitches } from './StreamSwitches';
 
@@ -136,6 +137,17 @@ export function StreamConfigForm({ name, config }: { name: string; config: Strea
         </div>
         {errors.password && <p className="field-error">{errors.password}</p>}
       </div>
+
+      <PlayTokenField
+        id="config-play-token"
+        testId="stream-config-play-token"
+        value={draft.playToken}
+        error={errors.playToken}
+        onChange={(playToken) => {
+          edit({ playToken });
+          if (errors.playToken) setErrors((e) => ({ ...e, playToken: undefined }));
+        }}
+      />
 
       <StreamSwitches draft={draft} edit={edit} show={['publishEnabled', 'takeover', 'loop', 'dvr']} />
 

@@ -24,6 +24,7 @@ import { Sparkline } from './Sparkline';
 import { StateChip } from './StateChip';
 import { StreamConfigForm } from './StreamConfigForm';
 import { StreamPreview } from './StreamPreview';
+import { ViewerSessions } from './ViewerSessions';
 
 /** The side panel for one stream: every figure, where to publish, and its configuration. */
 export function StreamDetails({ name, onClose }: { name: string; onClose(): void }) {
@@ -67,7 +68,14 @@ export function StreamDetails({ name, onClose }: { name: string; onClose(): void
               <p>{maskCredentials(info.reason)}</p>
             </div>
           )}
-          <StreamPreview name={name} live={isLive(info.state)} hasVideo={info.video !== null} idleLabel={info.state === 'idle' ? 'Offline' : info.state} className="details-preview" />
+          <StreamPreview
+            name={name}
+            live={isLive(info.state)}
+            hasVideo={info.video !== null}
+            idleLabel={info.state === 'idle' ? 'Offline' : info.state}
+            playToken={info.config?.playToken ?? null}
+            className="details-preview"
+          />
           <div className="details-rate">
             <Sparkline values={info.bitrateHistory} className="sparkline-large" />
             <div className="details-rate-figures">
@@ -86,6 +94,7 @@ export function StreamDetails({ name, onClose }: { name: string; onClose(): void
             </div>
           )}
           <StreamFacts info={info} />
+          <ViewerSessions name={name} viewers={info.viewers} />
           <PublishPanel name={name} config={info.config} />
           <StreamConfigForm name={name} config={info.config} />
           {info.configured && (
@@ -156,7 +165,6 @@ function StreamFacts({ info }: { info: StreamInfo }) {
           <Fact label="Last frame" tone={staleFrame ? 'warning' : undefined}>
             {info.lastFrameAgeMs === null ? '–' : `${formatAge(info.lastFrameAgeMs)} ago`}
           </Fact>
-          <Fact label="Viewers">{info.viewers}</Fact>
         </dl>
       </section>
 

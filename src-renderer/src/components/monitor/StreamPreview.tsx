@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { streamFileUrl } from '../../lib/stream-name';
 import { MonitorIcon } from '../icons';
 
@@ -12,7 +12,11 @@ interface StreamPreviewProps {
   hasVideo: boolean;
   /** Shown over the box when there is no picture, or over a dimmed one when not live. */
   idleLabel: string;
+  /** The stream's play token: a locked stream's picture is guarded like its playback. */
+  playToken?: string | null;
   className?: string;
+  /** Marks laid over the picture's corner (e.g. the lock of a stream with a play token). */
+  children?: ReactNode;
 }
 
 /**
@@ -20,9 +24,10 @@ interface StreamPreviewProps {
  * and replaces the picture only once it has arrived, so a slow or failed load (404
  * while there is no keyframe yet) never flashes a broken image.
  */
-export function StreamPreview({ name, live, hasVideo, idleLabel, className }: StreamPreviewProps) {
+export function StreamPreview({ name, live, hasVideo, idleLabel, playToken = null, className, children }: StreamPreviewProps) {
   const [shown, setShown] = useState<{ name: string; url: string } | null>(null);
   const base = streamFileUrl(name, 'preview.jpg');
+  const tokenQuery = playToken ? `&token=${encodeURIComponent(playToken)}` : '';
 
   useEffect(() => {
     if (!hasVideo) return;
@@ -30,7 +35,7 @@ export function StreamPreview({ name, live, hasVideo, idleLabel, className }: St
     let loader: HTMLImageElement | null = null;
     const load = () => {
       // Whole 2-second steps: tiles mounted together ask for the same URL.
-      const url = `${base}?t=${Math.floor(Date.now() / REFRESH_MS)}`;
+      const url = `${base}?t=${Math.floor(Date.now() / REFRESH_MS)}${tokenQuery}`;
       const img = new Image();
       loader = img;
       img.onload = () => {
@@ -46,7 +51,7 @@ export function StreamPreview({ name, live, hasVideo, idleLabel, className }: St
       if (timer) clearInterval(timer);
       if (loader) loader.onload = null;
     };
-  }, [base, name, live, hasVideo]);
+  }, [base, tokenQuery, name, live, hasVideo]);
 
   const picture = shown?.name === name ? shown.url : null;
   return (
@@ -61,6 +66,7 @@ export function StreamPreview({ name, live, hasVideo, idleLabel, className }: St
       {(!live || !picture) && (
         <span className="preview-label">{picture || !live ? idleLabel : hasVideo ? 'Waiting for a keyframe' : 'No video'}</span>
       )}
+      {children}
     </div>
   );
 }

@@ -15,7 +15,7 @@ import {
 } from '../../lib/stream-format';
 import { maskCredentials } from '../../lib/stream-name';
 import { useStudio } from '../../store';
-import { AlertIcon, EyeIcon } from '../icons';
+import { AlertIcon, EyeIcon, LockIcon } from '../icons';
 import { Sparkline } from './Sparkline';
 import { StateChip } from './StateChip';
 import { RecBadge } from './RecBadge';
@@ -80,7 +80,13 @@ export const StreamTile = memo(function StreamTile({ name, tabbable, selected, o
       onFocus={() => onFocus(name)}
       onKeyDown={onKeyDown}
     >
-      <StreamPreview name={name} live={live} hasVideo={video !== null} idleLabel={idleLabel} />
+      <StreamPreview name={name} live={live} hasVideo={video !== null} idleLabel={idleLabel} playToken={info.config?.playToken ?? null}>
+        {info.config?.playToken && (
+          <span className="preview-lock" title="Playback needs the play token" aria-label="Playback needs the play token" data-testid="stream-tile-locked">
+            <LockIcon size={12} />
+          </span>
+        )}
+      </StreamPreview>
       {/* Not live: the figures are the last ones seen, so they step back. */}
       <div className={`tile-body${live ? '' : ' is-stale'}`}>
         <div className="tile-head">
@@ -151,10 +157,17 @@ export const StreamTile = memo(function StreamTile({ name, tabbable, selected, o
           >
             {gopLabel(info.keyframeInterval.average ?? info.keyframeInterval.last)}
           </span>
-          <span className="tile-viewers" title="Viewers">
+          <span
+            className={`tile-viewers${info.viewers === 0 ? ' is-zero' : ''}`}
+            title={info.viewers === 1 ? '1 viewer watching' : `${info.viewers} viewers watching`}
+            aria-label={`${info.viewers} viewers`}
+            data-testid="stream-tile-viewers"
+            data-viewers={info.viewers}
+          >
             <EyeIcon size={13} />
             {info.viewers}
           </span>
+
           {errors.length > 0 && (
             <span className="tile-errors" data-testid="stream-tile-errors" title="Input errors since the source connected">
               {errors.map((e) => `${e.count} ${e.label}`).join(' · ')}

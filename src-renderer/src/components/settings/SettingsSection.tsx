@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { LoadError } from '../common/LoadError';
 import { useStudio } from '../../store';
+import { LanPanel } from './LanPanel';
 import { MediaEnginePanel } from './MediaEnginePanel';
 import { SettingsActions } from './SettingsActions';
 import { SettingsForm } from './SettingsForm';
@@ -14,6 +15,7 @@ export function SettingsSection() {
     <>
       {draft && <SettingsActions />}
       <div className="page page-narrow">
+        <LanPanel />
         {draft ? (
           <SettingsForm draft={draft} />
         ) : loadError ? (

@@ -1,0 +1,321 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test, type APIRequestContext, type Frame, type Page } from '@playwright/test';
+import { screenshot } from './support/studio';
+
+// This file runs its own studio: the LAN switch moves every listener (ports are 0,
+// so they land on new ones), and the shared studio must stay where other files expect it.
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+interface OwnStudio {
+  url: string;
+  login: string;
+  rtmp: string;
+  token: string;
+  dataDir: string;
+  child: ChildProcess;
+}
+
+async function startStudio(extra: string[] = []): Promise<OwnStudio> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'framehouse-e2e-watch-'));
+  const child = spawn(process.execPath, [path.join(root, 'dist', 'main', 'cli.js'), 'serve', '--http-port', '0', '--rtmp-port', '0', '--srt-port', '0', '--data-dir', dataDir, ...extra], {
+    env: { ...process.env, FRAMEHOUSE_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (/^ui\s+\S+/m.test(out)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`framehouse serve exited with ${code}: ${out}`)));
+  });
+  return {
+    url: /^http\s+(\S+)/m.exec(out)![1]!,
+    login: /^ui\s+(\S+)/m.exec(out)![1]!,
+    rtmp: /^rtmp\s+(\S+)/m.exec(out)![1]!,
+    token: (await fs.readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim(),
+    dataDir,
+    child,
+  };
+}
+
+function publish(rtmp: string, name: string, size: string): { stop(): Promise<void> } {
+  const child = spawn(
+    'ffmpeg',
+    ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30`, '-f', 'lavfi', '-i', 'sine=frequency=440',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-f', 'flv', `${rtmp}/${name}`],
+    { stdio: 'ignore' },
+  );
+  return {
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}
+
+let studio: OwnStudio;
+let publisher: { stop(): Promise<void> };
+const lockedToken = 'e2e-vault_Token.1';
+
+const admin = (request: APIRequestContext) => ({
+  post: (url: string, data: unknown) => request.post(new URL(url, studio.url).href, { headers: { authorization: `Bearer ${studio.token}` }, data }),
+  get: (url: string, base = studio.url) => request.get(new URL(url, base).href, { headers: { authorization: `Bearer ${studio.token}` } }),
+});
+
+test.beforeAll(async ({ request }) => {
+  studio = await startStudio();
+  expect((await admin(request).post('/api/streams', { name: 'cams/lobby', title: 'Lobby camera' })).status()).toBe(201);
+  expect((await admin(request).post('/api/streams', { name: 'cams/vault', title: 'Vault', playToken: lockedToken })).status()).toBe(201);
+  publisher = publish(studio.rtmp, 'e2e-watch', '1280x720');
+});
+
+async function stopStudio(own: OwnStudio): Promise<void> {
+  const exited = new Promise((r) => own.child.once('exit', r));
+  own.child.kill('SIGTERM');
+  await exited;
+  await fs.rm(own.dataDir, { recursive: true, force: true });
+}
+
+test.afterAll(async () => {
+  await publisher?.stop();
+  if (studio) await stopStudio(studio);
+});
+
+async function playerFrame(page: Page): Promise<Frame> {
+  await expect(page.getByTestId('watch-iframe')).toBeVisible();
+  await expect.poll(() => page.frames().some((f) => f.url().includes('/embed.html'))).toBe(true);
+  return page.frames().find((f) => f.url().includes('/embed.html'))!;
+}
+
+test('a visitor without the token gets the watch page, plays a stream, and is asked for a locked stream’s token', async ({ page }) => {
+  await page.goto(studio.url);
+  await expect(page.getByTestId('watch-page')).toBeVisible();
+  await expect(page.getByTestId('login-form')).toHaveCount(0);
+  await expect(page.getByTestId('nav-monitor')).toHaveCount(0);
+  expect((await page.request.get(new URL('/api/streams', studio.url).href)).status()).toBe(401);
+
+  const live = page.locator('[data-testid="watch-card"][data-stream="live/e2e-watch"]');
+  await expect(live).toHaveAttribute('data-live', 'true', { timeout: 20_000 });
+  await expect(live).toContainText('1280×720 · H.264 · AAC');
+  await expect(live.getByTestId('watch-poster').locator('img')).toBeVisible({ timeout: 20_000 });
+  const lobby = page.locator('[data-testid="watch-card"][data-stream="cams/lobby"]');
+  await expect(lobby).toHaveAttribute('data-live', 'false');
+  await expect(lobby).toContainText('Lobby camera');
+  const vault = page.locator('[data-testid="watch-card"][data-stream="cams/vault"]');
+  await expect(vault).toHaveAttribute('data-locked', 'true');
+  await expect(vault.getByTestId('watch-card-lock')).toBeVisible();
+  // Live first.
+  await expect(page.getByTestId('watch-card').first()).toHaveAttribute('data-stream', 'live/e2e-watch');
+  // Wait for the archive to show on the card, so the screenshot shows a full card.
+  await expect(live).toContainText(/Archive \d/, { timeout: 15_000 });
+  await screenshot(page, 'watch-page');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, 'watch-page-phone');
+  await page.setViewportSize({ width: 1440, height: 900 });
+
+  // The player, live.
+  await live.click();
+  await expect(page).toHaveURL(/#\/watch\/live\/e2e-watch$/);
+  await expect(page.getByTestId('watch-iframe')).toHaveAttribute('src', '/live/e2e-watch/embed.html?autoplay=1');
+  const frame = await playerFrame(page);
+  await frame.waitForFunction(() => {
+    const p = (window as unknown as { framehousePlayer?: { video: HTMLVideoElement } }).framehousePlayer;
+    return p !== undefined && p.video.currentTime > 1;
+  }, undefined, { timeout: 20_000 });
+  await screenshot(page, 'watch-player');
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, 'watch-player-phone');
+  await page.setViewportSize({ width: 1440, height: 900 });
+
+  // The whole archive up to live.
+  await page.getByTestId('watch-mode-dvr').click();
+  await expect(page.getByTestId('watch-iframe')).toHaveAttribute('src', '/live/e2e-watch/embed.html?autoplay=1&dvr=true');
+  await page.getByTestId('watch-back').click();
+  await expect(page.getByTestId('watch-grid')).toBeVisible();
+  await expect(page).not.toHaveURL(/#\/watch/);
+
+  // A locked stream asks for its token, and hands it to the player.
+  await vault.click();
+  await expect(page.getByTestId('watch-token-form')).toBeVisible();
+  await expect(page.getByTestId('watch-iframe')).toHaveCount(0);
+  await screenshot(page, 'watch-token');
+  const enforced = (await page.request.head(new URL('/cams/vault/embed.html', studio.url).href)).status() === 403;
+  if (enforced) {
+    await page.getByTestId('watch-token-input').fill('not-the-token');
+    await page.getByTestId('watch-token-submit').click();
+    await expect(page.getByTestId('watch-token-error')).toContainText('does not open this stream');
+  } else {
+    test.info().annotations.push({ type: 'note', description: 'the studio does not check play tokens yet: wrong-token refusal not tested' });
+  }
+  await page.getByTestId('watch-token-input').fill(lockedToken);
+  await page.getByTestId('watch-token-submit').click();
+  await expect(page.getByTestId('watch-iframe')).toHaveAttribute('src', `/cams/vault/embed.html?autoplay=1&token=${encodeURIComponent(lockedToken)}`);
+  // Remembered in this browser: opening it again goes straight to the player.
+  await page.reload();
+  await expect(page.getByTestId('watch-iframe')).toHaveAttribute('src', /token=/);
+  await page.getByTestId('watch-forget-token').click();
+  await expect(page.getByTestId('watch-token-form')).toBeVisible();
+
+  // Sign in is there, discreetly, and leads back if not wanted.
+  await page.getByTestId('watch-sign-in').click();
+  await expect(page.getByTestId('login-form')).toBeVisible();
+  await page.getByTestId('login-back').click();
+  await expect(page.getByTestId('watch-grid')).toBeVisible();
+  await page.getByTestId('watch-sign-in').click();
+  await page.getByTestId('login-token').fill(studio.token);
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('section-title')).toHaveText('Monitor');
+  // Signing out lands on the watch page again.
+  await page.getByTestId('sign-out').click();
+  await expect(page.getByTestId('watch-page')).toBeVisible();
+});
+
+test('a bookmarked studio section opens the login screen, not the watch page', async ({ page }) => {
+  await page.goto(`${studio.url}#/settings`);
+  await expect(page.getByTestId('login-form')).toBeVisible();
+  await page.getByTestId('login-token').fill(studio.token);
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('section-title')).toHaveText('Settings');
+});
+
+test('the Monitor shows how many watch a stream, and who', async ({ page, browser, request }) => {
+  const viewer = await browser.newContext();
+  // A locked stream live too: the Monitor's picture of it must not be refused for want of the token.
+  const vault = publish(studio.rtmp.replace(/\/live$/, '/cams'), 'vault', '320x180');
+  try {
+    const viewerPage = await viewer.newPage();
+    await viewerPage.goto(new URL('/live/e2e-watch/embed.html?autoplay=1', studio.url).href);
+    await viewerPage.waitForFunction(() => {
+      const p = (window as unknown as { framehousePlayer?: { video: HTMLVideoElement } }).framehousePlayer;
+      return p !== undefined && p.video.currentTime > 1;
+    }, undefined, { timeout: 20_000 });
+
+    await page.goto(studio.login);
+    const tile = page.locator('[data-testid="stream-tile"][data-stream="live/e2e-watch"]');
+    await expect(tile).toHaveAttribute('data-state', 'publishing', { timeout: 20_000 });
+    const counted = (await admin(request).get('/api/sessions?stream=live%2Fe2e-watch')).status() === 200;
+    const viewers = tile.getByTestId('stream-tile-viewers');
+    if (counted) {
+      await expect.poll(async () => Number(await viewers.getAttribute('data-viewers')), { timeout: 20_000 }).toBeGreaterThanOrEqual(1);
+      await expect(viewers).not.toHaveClass(/is-zero/);
+    } else {
+      test.info().annotations.push({ type: 'note', description: 'GET /api/sessions is not there yet: viewer sessions not tested' });
+      await expect(viewers).toHaveAttribute('data-viewers', '0');
+      await expect(viewers).toHaveClass(/is-zero/);
+    }
+    await expect(tile.getByTestId('stream-preview').locator('img')).toBeVisible({ timeout: 15_000 });
+    const vaultTile = page.locator('[data-testid="stream-tile"][data-stream="cams/vault"]');
+    await expect(vaultTile).toHaveAttribute('data-state', 'publishing', { timeout: 20_000 });
+    await expect(vaultTile.getByTestId('stream-tile-locked')).toBeVisible();
+    await expect(vaultTile.getByTestId('stream-preview').locator('img')).toBeVisible({ timeout: 15_000 });
+    await screenshot(page, 'monitor-viewers');
+
+    await tile.click();
+    const details = page.getByTestId('stream-details');
+    const sessions = details.getByTestId('viewer-sessions');
+    await expect(sessions).toBeVisible();
+    if (counted) {
+      const row = sessions.getByTestId('viewer-session').first();
+      await expect(row).toBeVisible({ timeout: 10_000 });
+      await expect(row).toContainText(/HLS|MPEG-TS/);
+      await expect(row).toContainText(/Chrom/);
+      await sessions.scrollIntoViewIfNeeded();
+      await screenshot(page, 'monitor-viewer-sessions');
+      const id = await row.getAttribute('data-session');
+      await row.getByTestId('viewer-session-end').click();
+      await expect(sessions.locator(`[data-session="${id}"]`)).toHaveCount(0);
+    } else {
+      await expect(sessions).toContainText('does not list viewer sessions');
+      // Until the studio lists sessions, check the list against the agreed shape with a stand-in answer.
+      const now = Date.now();
+      const fake = [
+        { id: 's1', stream: 'live/e2e-watch', protocol: 'hls', ip: '::ffff:192.168.1.31', userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1', startedAt: new Date(now - 754_000).toISOString(), lastSeenAt: new Date(now - 1000).toISOString(), bytesSent: 182_400_000 },
+        { id: 's2', stream: 'live/e2e-watch', protocol: 'mpegts', ip: '192.168.1.40', userAgent: 'VLC/3.0.20 LibVLC/3.0.20', startedAt: new Date(now - 61_000).toISOString(), lastSeenAt: new Date(now - 12_000).toISOString(), bytesSent: 9_800_000 },
+      ];
+      const ended: string[] = [];
+      await page.route('**/api/sessions**', async (route) => {
+        if (route.request().method() === 'DELETE') {
+          ended.push(decodeURIComponent(new URL(route.request().url()).pathname.split('/').pop()!));
+          return route.fulfill({ status: 204 });
+        }
+        expect(new URL(route.request().url()).searchParams.get('stream')).toBe('live/e2e-watch');
+        return route.fulfill({ json: fake.filter((s) => !ended.includes(s.id)) });
+      });
+      const rows = sessions.getByTestId('viewer-session');
+      await expect(rows).toHaveCount(2, { timeout: 10_000 });
+      await expect(rows.first()).toContainText('192.168.1.31');
+      await expect(rows.first()).toContainText('Safari 17.4 · iPhone');
+      await expect(rows.first()).toContainText('182 MB sent');
+      await expect(rows.nth(1)).toContainText('MPEG-TS');
+      await sessions.scrollIntoViewIfNeeded();
+      await screenshot(page, 'monitor-viewer-sessions');
+      await rows.first().getByTestId('viewer-session-end').click();
+      await expect(rows).toHaveCount(1);
+      expect(ended).toEqual(['s1']);
+      await page.unroute('**/api/sessions**');
+    }
+  } finally {
+    await viewer.close();
+    await vault.stop();
+  }
+});
+
+test('Settings: the LAN switch opens the studio to the network and shows its addresses with QR codes', async ({ page, request }) => {
+  await page.goto(studio.login);
+  await page.getByTestId('nav-settings').click();
+  const panel = page.getByTestId('lan-panel');
+  await expect(panel).toHaveAttribute('data-lan', 'false');
+  const lanSwitch = panel.getByTestId('lan-switch');
+  await expect(lanSwitch).toHaveAttribute('aria-checked', 'false');
+  await expect(lanSwitch).toBeEnabled();
+  const before = new URL(page.url());
+  await lanSwitch.click();
+
+  // The ports are 0, so the HTTP listener lands on a new one and the page follows it.
+  await page.waitForURL((url) => url.port !== before.port, { timeout: 15_000 });
+  const moved = new URL(page.url()).origin + '/';
+  await expect(page.getByTestId('lan-panel')).toHaveAttribute('data-lan', 'true', { timeout: 15_000 });
+  const lan = (await (await admin(request).get('/api/lan', moved)).json()) as { bound: string; lan: boolean; urls: string[] };
+  expect(lan).toMatchObject({ bound: '0.0.0.0', lan: true });
+  const expected = Object.values(os.networkInterfaces())
+    .flatMap((list) => list ?? [])
+    .filter((i) => !i.internal && i.family === 'IPv4').length;
+  expect(lan.urls).toHaveLength(expected);
+
+  if (lan.urls.length > 0) {
+    await expect(page.getByTestId('lan-url')).toHaveCount(lan.urls.length);
+    const qr = page.getByTestId('lan-qr').first();
+    await expect(qr).toBeVisible();
+    await expect(qr).toHaveAttribute('data-text', lan.urls[0]!);
+    expect(await qr.evaluate((el) => el.tagName.toLowerCase())).toBe('svg');
+    await expect(page.getByTestId('lan-url-value').first()).toHaveText(lan.urls[0]!);
+    // The address works from the network: the watch page's list answers there without a token.
+    expect((await request.get(new URL('/api/public/streams', lan.urls[0]).href)).status()).toBe(200);
+  } else {
+    await expect(page.getByTestId('lan-no-urls')).toBeVisible();
+  }
+  await page.getByTestId('lan-panel').scrollIntoViewIfNeeded();
+  await screenshot(page, 'settings-lan');
+  studio.url = moved;
+});
+
+test('Settings: a host pinned on the command line leaves the LAN switch disabled, saying why', async ({ page }) => {
+  const pinned = await startStudio(['--host', '127.0.0.1']);
+  try {
+    await page.goto(pinned.login);
+    await page.getByTestId('nav-settings').click();
+    const panel = page.getByTestId('lan-panel');
+    await expect(panel.getByTestId('lan-switch')).toBeDisabled();
+    await expect(panel.getByTestId('lan-switch')).toHaveAttribute('aria-checked', 'false');
+    await expect(panel.getByTestId('lan-pinned')).toContainText('--host 127.0.0.1');
+  } finally {
+    await stopStudio(pinned);
+  }
+});
