@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import type { ErrorBody } from './contract.js';
 
 /** An error meant for the client: its status and the two lines of the error body. */
@@ -59,7 +60,20 @@ export function installErrorHandlers(app: FastifyInstance): void {
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, 415, 'Unsupported media type', err.message);
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status === 500) request.log.error({ err }, 'request failed');
-    return sendError(reply, status, status === 500 ? 'Internal error' : err.name || 'Request refused', err.message);
+    return sendError(reply, status, status === 500 ? 'Internal error' : (STATUS_CODES[status] ?? 'Request refused'), err.message);
   });
   app.setNotFoundHandler(sendNotFound);
+}
+
+/**
+ * Errors Fastify raises before any route runs (a URL whose percent-encoding is broken,
+ * a malformed Content-Type), in the studio's own error shape.
+ */
+export function frameworkErrorHandler(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_BAD_URL') {
+    void sendError(reply, 400, 'Invalid URL', 'the address has broken percent-encoding (a % not followed by two hex digits, or bytes that are not UTF-8)');
+    return;
+  }
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+  void sendError(reply, status, STATUS_CODES[status] ?? 'Bad request', err.message);
 }

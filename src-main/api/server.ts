@@ -5,7 +5,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
-import { installErrorHandlers, sendNotFound } from './http-error.js';
+import { frameworkErrorHandler, installErrorHandlers, sendNotFound } from './http-error.js';
 import { installAccessControl, type AccessControl } from './auth/access-control.js';
 import type { HostGuard } from './auth/host-guard.js';
 import { healthRoutes } from './routes/health.js';
@@ -41,6 +41,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Long-lived playback and event connections are normal; idle keep-alive ones are not kept forever.
     keepAliveTimeout: 65_000,
     routerOptions: { maxParamLength: 512 },
+    frameworkErrors: frameworkErrorHandler,
   });
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   installErrorHandlers(app);

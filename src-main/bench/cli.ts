@@ -3,10 +3,15 @@
 import { benchStartup } from './startup-bench.js';
 import { benchIngest } from './ingest-bench.js';
 import { benchDvr } from './dvr-bench.js';
+import { benchServe } from './serve-bench.js';
 
 const benchmarks: Record<string, { about: string; run: (argv: string[]) => Promise<void> }> = {
   startup: { about: 'cold start of `framehouse serve` and /api/health requests per second', run: benchStartup },
   dvr: { about: 'archive index queries over 1.3 M segments, and segment writing vs a plain copy', run: benchDvr },
+  serve: {
+    about: '50 keep-alive HTTP clients: segments MB/s, LL-HLS parts and playlists req/s vs nginx on the same files; blocking reload and event-loop lag',
+    run: benchServe,
+  },
   ingest: { about: 'N real-time RTMP publishers (2 Mbit/s): CPU per stream-minute and streams held, vs node-media-server and nginx-rtmp', run: benchIngest },
 };
 

@@ -37,7 +37,8 @@ async function waitForPort(port: number, child: ChildProcess, what: string): Pro
 
 const stopper = (child: ChildProcess) => () =>
   new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve();
+    // Gone already (exited, or killed by a signal such as a Ctrl-C sent to the whole group).
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
     setTimeout(() => child.kill('SIGKILL'), 5000).unref();
@@ -78,4 +79,68 @@ rtmp {
   const child = spawn('nginx', ['-c', conf, '-p', dir], { stdio: 'ignore' });
   await waitForPort(rtmpPort, child, 'nginx');
   return { name: 'nginx-rtmp (record all)', pid: child.pid!, rtmpPort, app: 'live', stop: stopper(child) };
+}
+
+export interface StaticServer {
+  name: string;
+  /** The master; its workers are its children. */
+  pid: number;
+  port: number;
+  /** Worker processes really running. */
+  workers: number;
+  stop(): Promise<void>;
+}
+
+const workerCount = async (pid: number): Promise<number> => {
+  let n = 0;
+  for (const entry of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await fs.readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    if (stat && Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) n++;
+  }
+  return n;
+};
+
+/**
+ * nginx (Debian's package) serving the files under `root` as a static file server tuned the
+ * usual way for media: sendfile, long keep-alive, no access log. `workers` is nginx's
+ * worker_processes (a number or 'auto'). Runs as the current user with its own prefix.
+ */
+export async function startNginxStatic(dir: string, root: string, workers: number | 'auto'): Promise<StaticServer> {
+  const port = await freePort();
+  await fs.mkdir(path.join(dir, 'temp'), { recursive: true });
+  const conf = path.join(dir, 'nginx.conf');
+  const t = path.join(dir, 'temp');
+  await fs.writeFile(
+    conf,
+    `worker_processes ${workers};
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+${process.getuid?.() === 0 ? 'user root;\n' : ''}events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  tcp_nodelay on;
+  keepalive_requests 100000;
+  keepalive_timeout 65s;
+  client_body_temp_path ${t}/body;
+  proxy_temp_path ${t}/proxy;
+  fastcgi_temp_path ${t}/fastcgi;
+  uwsgi_temp_path ${t}/uwsgi;
+  scgi_temp_path ${t}/scgi;
+  types { application/vnd.apple.mpegurl m3u8; video/iso.segment m4s; video/mp4 mp4; }
+  default_type application/octet-stream;
+  server {
+    listen 127.0.0.1:${port};
+    root ${root};
+    location / { add_header Access-Control-Allow-Origin *; }
+  }
+}
+`,
+  );
+  const child = spawn('nginx', ['-c', conf, '-p', dir], { stdio: 'ignore' });
+  await waitForPort(port, child, 'nginx');
+  return { name: `nginx ${workers === 'auto' ? 'auto' : workers}`, pid: child.pid!, port, workers: await workerCount(child.pid!), stop: stopper(child) };
 }

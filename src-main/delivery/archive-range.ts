@@ -26,11 +26,14 @@ export function archiveRange(fromText: string, durationText: string): { fromMs: 
   return { fromMs: from * 1000, toMs: (from + duration) * 1000 };
 }
 
+/** The 404 for a range that holds no recording, naming it. */
+export function noRecording(name: string, range: { fromMs: number; toMs: number }): HttpError {
+  return new HttpError(404, 'Nothing recorded', `${name} has no recording between ${new Date(range.fromMs).toISOString()} and ${new Date(range.toMs).toISOString()}`);
+}
+
 /** The archived segments of a range, or a 404 that says the range holds no recording. */
 export function recordedSegments(index: DvrIndex, name: string, range: { fromMs: number; toMs: number }) {
   const segments = index.segments(name, range.fromMs, range.toMs);
-  if (segments.length === 0) {
-    throw new HttpError(404, 'Nothing recorded', `${name} has no recording between ${new Date(range.fromMs).toISOString()} and ${new Date(range.toMs).toISOString()}`);
-  }
+  if (segments.length === 0) throw noRecording(name, range);
   return segments;
 }

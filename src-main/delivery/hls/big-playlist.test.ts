@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/index.js';
@@ -20,7 +22,7 @@ interface Answer {
   ms: number;
 }
 
-/** GET over a keep-alive agent, the body as sent (node's http does not gunzip), timed to its last byte. */
+/** GET over a keep-alive agent, the body as sent (node's http does not gunzip). */
 function timedGet(agent: http.Agent, url: URL, headers: Record<string, string>): Promise<Answer> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -32,6 +34,17 @@ function timedGet(agent: http.Agent, url: URL, headers: Record<string, string>):
     });
     req.on('error', reject);
   });
+}
+
+const exec = promisify(execFile);
+
+/**
+ * The time to the last byte as curl, another process, sees it: the studio runs in this
+ * process, and a client here would bill its own parsing to the server's clock.
+ */
+async function curlMs(url: URL, headers: Record<string, string>): Promise<number> {
+  const args = ['-s', '-o', '/dev/null', '-w', '%{time_total}', ...Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), url.href];
+  return Number((await exec('curl', args)).stdout) * 1000;
 }
 
 const median = (values: number[]) => {
@@ -65,22 +78,22 @@ describe('a 24-hour DVR playlist', () => {
     const url = new URL(`/${name}/index-${fromS}-${day}.m3u8`, s.urls.http);
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
-      // Warm-up: statements prepared, code paths compiled.
-      const plainWarm = await timedGet(agent, url, {});
-      const gzipWarm = await timedGet(agent, url, { 'accept-encoding': 'gzip' });
-      expect(plainWarm.status, plainWarm.body.toString().slice(0, 300)).toBe(200);
-      expect(gzipWarm.status).toBe(200);
-
+      // Cold: every request builds the playlist from the index (a new range each time: nothing cached).
+      const coldTimes: number[] = [];
+      for (let i = 0; i < 5; i++) coldTimes.push(await curlMs(new URL(`/${name}/index-${fromS + i}-${day - 10}.m3u8`, s.urls.http), {}));
+      const coldGzip: number[] = [];
+      for (let i = 0; i < 3; i++) coldGzip.push(await curlMs(new URL(`/${name}/index-${fromS + 10 + i}-${day - 20}.m3u8`, s.urls.http), { 'accept-encoding': 'gzip' }));
+      // Repeated: the same finished range is kept for its minute of Cache-Control.
       const plainTimes: number[] = [];
       const gzipTimes: number[] = [];
-      let plain = plainWarm;
-      let gzipped = gzipWarm;
       for (let i = 0; i < 5; i++) {
-        plain = await timedGet(agent, url, {});
-        plainTimes.push(plain.ms);
-        gzipped = await timedGet(agent, url, { 'accept-encoding': 'gzip, deflate, br' });
-        gzipTimes.push(gzipped.ms);
+        plainTimes.push(await curlMs(url, {}));
+        gzipTimes.push(await curlMs(url, { 'accept-encoding': 'gzip, deflate, br' }));
       }
+      const plain = await timedGet(agent, url, {});
+      const gzipped = await timedGet(agent, url, { 'accept-encoding': 'gzip, deflate, br' });
+      expect(plain.status, plain.body.toString().slice(0, 300)).toBe(200);
+      expect(gzipped.status).toBe(200);
 
       const text = plain.body.toString('utf8');
       expect(plain.headers['content-type']).toBe('application/vnd.apple.mpegurl');
@@ -105,13 +118,20 @@ describe('a 24-hour DVR playlist', () => {
       expect(zlib.gunzipSync(gzipped.body).toString('utf8')).toBe(text);
       expect(gzipped.body.length).toBeLessThan(plain.body.length / 4);
 
+      const coldMs = median(coldTimes);
+      const coldGzipMs = median(coldGzip);
       const plainMs = median(plainTimes);
       const gzipMs = median(gzipTimes);
+      const runs = (t: number[]) => t.map((v) => v.toFixed(0)).join(', ');
       console.log(
-        `24 h playlist: ${durations.length} segments, ${(plain.body.length / 1e6).toFixed(1)} MB, ` +
-          `${plainMs.toFixed(0)} ms plain / ${gzipMs.toFixed(0)} ms gzip → ${Math.round(gzipped.body.length / 1e3)} KB ` +
-          `(runs plain ${plainTimes.map((t) => t.toFixed(0)).join(', ')}; gzip ${gzipTimes.map((t) => t.toFixed(0)).join(', ')}; seeding ${seedMs.toFixed(0)} ms)`,
+        `24 h playlist: ${durations.length} segments, ${(plain.body.length / 1e6).toFixed(1)} MB (gzip ${Math.round(gzipped.body.length / 1e3)} KB); ` +
+          `built afresh ${coldMs.toFixed(0)} ms plain / ${coldGzipMs.toFixed(0)} ms gzip, repeated ${plainMs.toFixed(0)} / ${gzipMs.toFixed(0)} ms ` +
+          `(cold runs ${runs(coldTimes)}; cold gzip ${runs(coldGzip)}; seeding ${seedMs.toFixed(0)} ms)`,
       );
+      // The goal is 100 ms for a fresh build; other test files share these two cores, so the
+      // guard here is looser, and the figure above is what the closing note reports.
+      expect(coldMs).toBeLessThan(250);
+      expect(coldGzipMs).toBeLessThan(300);
       expect(plainMs).toBeLessThan(100);
       expect(gzipMs).toBeLessThan(100);
     } finally {

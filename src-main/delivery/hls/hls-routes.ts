@@ -2,9 +2,10 @@ import send from '@fastify/send';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../api/http-error.js';
 import type { StreamFileRoute } from '../../api/routes/stream-files.js';
-import type { DvrIndex, SegmentRecord } from '../../dvr/dvr-index.js';
-import { archiveRange, maxRangeSeconds, recordedSegments, requireKnownStream, urlSeconds } from '../archive-range.js';
+import type { DvrIndex, PlaylistSegment } from '../../dvr/dvr-index.js';
+import { archiveRange, maxRangeSeconds, noRecording, requireKnownStream, urlSeconds } from '../archive-range.js';
 import { sendPlaylist } from '../http/send-playlist.js';
+import { PlaylistCache } from './playlist-cache.js';
 import { buildMediaPlaylist, type PlaylistKind } from './media-playlist.js';
 
 export interface HlsDeps {
@@ -20,15 +21,20 @@ const liveWindow = 6;
 const known = (deps: HlsDeps, name: string) => requireKnownStream(deps.streamKnown, name);
 const seconds = urlSeconds;
 
-function playlist(request: FastifyRequest, reply: FastifyReply, kind: PlaylistKind, segments: readonly SegmentRecord[], query: string, what: string): Promise<FastifyReply> {
+const render = (kind: PlaylistKind, segments: readonly PlaylistSegment[], query: string) =>
+  buildMediaPlaylist({ kind, segments, segmentUri: (s) => `s-${s.startMs}.m4s${query}`, initUri: (id) => `i-${id}.mp4${query}` });
+
+function playlist(request: FastifyRequest, reply: FastifyReply, kind: Exclude<PlaylistKind, 'vod'>, segments: readonly PlaylistSegment[], query: string, what: string): Promise<FastifyReply> {
   if (segments.length === 0) throw new HttpError(404, 'Nothing recorded', `${what}: no recording there`);
-  const text = buildMediaPlaylist({ kind, segments, segmentUri: (s) => `s-${s.startMs}.m4s${query}`, initUri: (id) => `i-${id}.mp4${query}` });
-  return sendPlaylist(request, reply, text, kind === 'vod' ? 'public, max-age=60' : 'no-cache');
+  return sendPlaylist(request, reply, render(kind, segments, query), 'no-cache');
 }
+
+/** Once a range is this far in the past, every segment in it is written: its playlist can be kept. */
+const settledMs = 60_000;
 
 /** A sliding live-like window whose live edge is `edgeMs`: timeshifted playback. */
 function windowEndingAt(deps: HlsDeps, name: string, edgeMs: number) {
-  return deps.index.segments(name, edgeMs - 120_000, edgeMs).slice(-liveWindow);
+  return deps.index.playlistSegments(name, edgeMs - 120_000, edgeMs).slice(-liveWindow);
 }
 
 /**
@@ -46,6 +52,7 @@ async function sendArchiveFile(deps: HlsDeps, request: FastifyRequest, reply: Fa
 
 /** HLS from the archive: live, DVR ranges, growing ranges, rewind windows, and the files they name. */
 export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
+  const cache = new PlaylistCache();
   return [
     {
       file: /^(?:index|archive)-(\d+)-(\d+)\.m3u8$/,
@@ -53,7 +60,14 @@ export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
       handle: async (name, m, request, reply, { query }) => {
         known(deps, name);
         const range = archiveRange(m![1]!, m![2]!);
-        return playlist(request, reply, 'vod', recordedSegments(deps.index, name, range), query, name);
+        const build = () => {
+          const segments = deps.index.playlistSegments(name, range.fromMs, range.toMs);
+          if (segments.length === 0) throw noRecording(name, range);
+          return render('vod', segments, query);
+        };
+        const settled = range.toMs < Date.now() - settledMs;
+        const body = settled ? cache.get(`${name}\0${range.fromMs}\0${range.toMs}\0${query}`, build) : { text: build() };
+        return sendPlaylist(request, reply, body, 'public, max-age=60');
       },
     },
     {
@@ -63,7 +77,7 @@ export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
         known(deps, name);
         const from = seconds(m![1]!, 'FROM');
         if (from > Date.now() / 1000) throw new HttpError(400, 'Invalid range', 'FROM is in the future');
-        return playlist(request, reply, 'event', deps.index.segments(name, from * 1000, Date.now() + 60_000), query, `${name} since ${from}`);
+        return playlist(request, reply, 'event', deps.index.playlistSegments(name, from * 1000, Date.now() + 60_000), query, `${name} since ${from}`);
       },
     },
     {
@@ -73,7 +87,7 @@ export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
         known(deps, name);
         const window = seconds(m![1]!, 'SECONDS');
         if (window < 1 || window > maxRangeSeconds) throw new HttpError(400, 'Invalid range', `SECONDS must be 1 to ${maxRangeSeconds}`);
-        return playlist(request, reply, 'live', deps.index.segments(name, Date.now() - window * 1000, Date.now() + 60_000), query, `${name} last ${window} s`);
+        return playlist(request, reply, 'live', deps.index.playlistSegments(name, Date.now() - window * 1000, Date.now() + 60_000), query, `${name} last ${window} s`);
       },
     },
     {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMediaPlaylist } from './media-playlist.js';
-import type { SegmentRecord } from '../../dvr/dvr-index.js';
+import type { PlaylistSegment, SegmentRecord } from '../../dvr/dvr-index.js';
 
 const t0 = Date.UTC(2026, 10, 21, 10);
 const seg = (i: number, o: Partial<SegmentRecord> = {}): SegmentRecord => ({
@@ -16,7 +16,7 @@ const seg = (i: number, o: Partial<SegmentRecord> = {}): SegmentRecord => ({
   dseq: 3,
   ...o,
 });
-const uris = { segmentUri: (s: SegmentRecord) => `s-${s.startMs}.m4s`, initUri: (id: number) => `i-${id}.mp4` };
+const uris = { segmentUri: (s: PlaylistSegment) => `s-${s.startMs}.m4s`, initUri: (id: number) => `i-${id}.mp4` };
 
 describe('media playlist', () => {
   it('writes a live window with sequence numbers, the init map and wall-clock times', () => {

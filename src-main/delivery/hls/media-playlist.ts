@@ -1,12 +1,12 @@
-import type { SegmentRecord } from '../../dvr/dvr-index.js';
+import type { PlaylistSegment } from '../../dvr/dvr-index.js';
 
 export type PlaylistKind = 'live' | 'event' | 'vod';
 
 export interface PlaylistInput {
   kind: PlaylistKind;
-  segments: readonly SegmentRecord[];
+  segments: readonly PlaylistSegment[];
   /** URL of a segment, relative to the playlist. */
-  segmentUri: (segment: SegmentRecord) => string;
+  segmentUri: (segment: PlaylistSegment) => string;
   /** URL of an init segment by its index id, relative to the playlist. */
   initUri: (initId: number) => string;
 }
@@ -32,19 +32,45 @@ export function buildMediaPlaylist(input: PlaylistInput): string {
   } else {
     lines.push('#EXT-X-MEDIA-SEQUENCE:0', `#EXT-X-PLAYLIST-TYPE:${input.kind === 'vod' ? 'VOD' : 'EVENT'}`);
   }
-  let previous: SegmentRecord | null = null;
+  // One growing string: a day of segments is 130 000 lines, and joining an array of them costs more.
+  let text = `${lines.join('\n')}\n`;
+  let previous: PlaylistSegment | null = null;
   for (const segment of segments) {
     const newInit = !previous || previous.initId !== segment.initId;
     if (previous) {
       const gap = segment.startMs - (previous.startMs + previous.durationMs) > gapMs;
-      if (newInit || segment.discontinuity || gap) lines.push('#EXT-X-DISCONTINUITY');
+      if (newInit || segment.discontinuity || gap) text += '#EXT-X-DISCONTINUITY\n';
     }
-    if (newInit) lines.push(`#EXT-X-MAP:URI="${input.initUri(segment.initId)}"`);
-    lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(segment.startMs).toISOString()}`);
-    lines.push(`#EXTINF:${(segment.durationMs / 1000).toFixed(3)},`);
-    lines.push(input.segmentUri(segment));
+    if (newInit) text += `#EXT-X-MAP:URI="${input.initUri(segment.initId)}"\n`;
+    text += `#EXT-X-PROGRAM-DATE-TIME:${isoTime(segment.startMs)}\n#EXTINF:${milliseconds(segment.durationMs)},\n${input.segmentUri(segment)}\n`;
     previous = segment;
   }
-  if (input.kind === 'vod') lines.push('#EXT-X-ENDLIST');
-  return `${lines.join('\n')}\n`;
+  if (input.kind === 'vod') text += '#EXT-X-ENDLIST\n';
+  return text;
+}
+
+/** Whole milliseconds as seconds with three decimals, without toFixed's cost. */
+function milliseconds(ms: number): string {
+  const whole = Math.floor(ms / 1000);
+  const rest = ms - whole * 1000;
+  return `${whole}.${rest < 10 ? '00' : rest < 100 ? '0' : ''}${rest}`;
+}
+
+let cachedMinute = Number.NaN;
+let cachedPrefix = '';
+
+/**
+ * Date.toISOString for consecutive times: the text up to the minute is reused while it
+ * holds, which makes a day of PROGRAM-DATE-TIME lines several times cheaper.
+ */
+export function isoTime(ms: number): string {
+  const minute = Math.floor(ms / 60_000);
+  if (minute !== cachedMinute) {
+    cachedMinute = minute;
+    cachedPrefix = new Date(minute * 60_000).toISOString().slice(0, 17);
+  }
+  const withinMinute = ms - minute * 60_000;
+  const seconds = Math.floor(withinMinute / 1000);
+  const millis = withinMinute - seconds * 1000;
+  return `${cachedPrefix}${seconds < 10 ? '0' : ''}${seconds}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }
