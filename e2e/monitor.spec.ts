@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { loginUrl, publishTestPattern, rtmpUrl, screenshot } from './support/studio';
 
-test('the Monitor shows live streams with their figures, details and publish URLs', async ({ page }) => {
+test('the Monitor shows live streams with their figures, details, publish and playback URLs', async ({ page }) => {
   const cam = publishTestPattern('e2e-cam', '1280x720');
   const side = publishTestPattern('e2e-side', '640x360', ['-g', '150']);
   try {
@@ -27,6 +27,40 @@ test('the Monitor shows live streams with their figures, details and publish URL
     await expect(details.getByTestId('publish-rtmp-key')).toContainText('e2e-cam');
     await expect(details.getByTestId('publish-srt')).toContainText('streamid=publish:live/e2e-cam');
     await screenshot(page, 'monitor-details');
+
+    // Playback: absolute URLs on this page's origin; the HLS one plays.
+    const playback = details.getByTestId('playback-panel');
+    const origin = new URL(page.url()).origin;
+    const hlsUrl = `${origin}/live/e2e-cam/index.m3u8`;
+    await expect(playback.getByTestId('playback-hls')).toHaveText(hlsUrl);
+    await expect(playback.getByTestId('playback-player')).toHaveText(`${origin}/live/e2e-cam/embed.html`);
+    await expect(playback.getByTestId('playback-mpegts')).toHaveText(`${origin}/live/e2e-cam/mpegts`);
+    await expect(playback.getByTestId('playback-dvr')).toHaveText(`${origin}/live/e2e-cam/embed.html?dvr=true`);
+    await expect(playback.getByTestId('playback-media-info')).toHaveText(`${origin}/live/e2e-cam/media_info.json`);
+    await expect(playback.getByTestId('playback-open-lowlatency')).toHaveAttribute('href', `${origin}/live/e2e-cam/embed.html?lowlatency=1`);
+    await expect(playback.getByTestId('playback-token-note')).toHaveCount(0);
+    const hls = await page.request.get(hlsUrl);
+    expect(hls.status()).toBe(200);
+    expect(await hls.text()).toContain('#EXTM3U');
+    await playback.scrollIntoViewIfNeeded();
+    await screenshot(page, 'monitor-playback');
+
+    // On the LAN, a switch hands out the studio's network address instead.
+    const lanUrl = `http://192.0.2.10:${new URL(origin).port}/`;
+    await page.route('**/api/lan', (route) => route.fulfill({ json: { bound: '0.0.0.0', lan: true, urls: [lanUrl, 'http://198.51.100.7:1/'] } }));
+    await page.keyboard.press('Escape');
+    await expect(details).toBeHidden();
+    await tile.click();
+    await expect(playback.getByTestId('playback-base-local')).toHaveAttribute('aria-checked', 'true');
+    await expect(playback.getByTestId('playback-hls')).toHaveText(hlsUrl);
+    await playback.getByTestId('playback-base-lan').click();
+    await expect(playback.getByTestId('playback-base-lan')).toHaveAttribute('aria-checked', 'true');
+    await expect(playback.getByTestId('playback-hls')).toHaveText(`${lanUrl}live/e2e-cam/index.m3u8`);
+    await expect(playback.getByTestId('playback-open')).toHaveAttribute('href', `${lanUrl}live/e2e-cam/embed.html`);
+    await playback.scrollIntoViewIfNeeded();
+    await screenshot(page, 'monitor-playback-lan');
+    await page.unroute('**/api/lan');
+
     await page.keyboard.press('Escape');
     await expect(details).toBeHidden();
   } finally {

@@ -26,7 +26,10 @@ export function createStudioWindow(url: string, preloadPath: string, studioOrigi
   });
   // Links to anywhere else open in the user's browser, never inside the studio window.
   win.webContents.setWindowOpenHandler(({ url: target }) => {
-    if (/^https?:/.test(target) && new URL(target).origin !== studioOrigin()) void shell.openExternal(target);
+    // Player pages and other playback links open in the system browser (they need no sign-in);
+    // the studio's own UI stays in this one window.
+    const link = /^https?:/.test(target) ? new URL(target) : null;
+    if (link && (link.origin !== studioOrigin() || link.pathname !== '/')) void shell.openExternal(target);
     return { action: 'deny' };
   });
   void win.loadURL(url);

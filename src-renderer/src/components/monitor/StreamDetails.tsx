@@ -19,6 +19,7 @@ import { maskCredentials } from '../../lib/stream-name';
 import { useStudio } from '../../store';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 import { AlertIcon, CloseIcon, TrashIcon } from '../icons';
+import { PlaybackPanel } from './PlaybackPanel';
 import { PublishPanel } from './PublishPanel';
 import { Sparkline } from './Sparkline';
 import { StateChip } from './StateChip';
@@ -26,7 +27,7 @@ import { StreamConfigForm } from './StreamConfigForm';
 import { StreamPreview } from './StreamPreview';
 import { ViewerSessions } from './ViewerSessions';
 
-/** The side panel for one stream: every figure, where to publish, and its configuration. */
+/** The side panel for one stream: every figure, who watches and where to, where to publish, and its configuration. */
 export function StreamDetails({ name, onClose }: { name: string; onClose(): void }) {
   const info = useStudio((s) => s.streamsByName[name]);
   const loaded = useStudio((s) => s.streamsLoaded);
@@ -95,6 +96,7 @@ export function StreamDetails({ name, onClose }: { name: string; onClose(): void
           )}
           <StreamFacts info={info} />
           <ViewerSessions name={name} viewers={info.viewers} />
+          <PlaybackPanel name={name} playToken={info.config?.playToken ?? null} hasArchive={info.dvr.recording || info.config?.dvr === true} />
           <PublishPanel name={name} config={info.config} />
           <StreamConfigForm name={name} config={info.config} />
           {info.configured && (
