@@ -246,7 +246,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     const dvrRoutesDeps = {
       index: dvrIndex,
       dvr,
-      streamKnown: (name: string) => registry.info(name) !== null || dvrIndex.totals(name).segments > 0,
+      streamKnown: (name: string) => registry.has(name) || dvrIndex.hasRecording(name),
     };
     const recordingStatus = recordingStatusHandler(dvrRoutesDeps);
     const settings = new SettingsApplier(config, reactors, log);

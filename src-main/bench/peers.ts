@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
@@ -142,5 +143,12 @@ http {
   );
   const child = spawn('nginx', ['-c', conf, '-p', dir], { stdio: 'ignore' });
   await waitForPort(port, child, 'nginx');
-  return { name: `nginx ${workers === 'auto' ? 'auto' : workers}`, pid: child.pid!, port, workers: await workerCount(child.pid!), stop: stopper(child) };
+  // The master forks its workers after it listens: wait for them before counting.
+  const expected = workers === 'auto' ? os.cpus().length : workers;
+  let running = await workerCount(child.pid!);
+  for (let i = 0; i < 40 && running < expected; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    running = await workerCount(child.pid!);
+  }
+  return { name: `nginx ${workers === 'auto' ? 'auto' : workers}`, pid: child.pid!, port, workers: running, stop: stopper(child) };
 }

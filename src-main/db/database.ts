@@ -13,11 +13,30 @@ export function openDatabase(file: string, migrations: readonly Migration[] = st
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     applyMigrations(db, migrations);
+    reusePreparedStatements(db);
     return db;
   } catch (err) {
     db.close();
     throw err;
   }
+}
+
+/**
+ * Preparing a statement costs more than running most of ours (a playback request asks a
+ * few indexed rows), so each SQL text is prepared once and its statement reused. A
+ * statement's modes (raw, pluck) stay as its one call site sets them.
+ */
+function reusePreparedStatements(db: StudioDatabase): void {
+  const prepare = db.prepare.bind(db);
+  const statements = new Map<string, Database.Statement>();
+  db.prepare = ((sql: string) => {
+    let statement = statements.get(sql);
+    if (!statement) {
+      statement = prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
+  }) as StudioDatabase['prepare'];
 }
 
 export function applyMigrations(db: StudioDatabase, migrations: readonly Migration[]): number {

@@ -124,6 +124,10 @@ export class DvrIndex {
     return (this.db.prepare('SELECT file FROM dvr_inits WHERE id = ?').get(id) as { file: string } | undefined)?.file ?? null;
   }
 
+  hasRecording(stream: string): boolean {
+    return this.db.prepare('SELECT 1 FROM dvr_segments WHERE stream = ? LIMIT 1').get(stream) !== undefined;
+  }
+
   /** The track descriptions (without codec configs) of the stream's newest recorded init, or null. */
   newestTracksJson(stream: string): string | null {
     const row = this.db

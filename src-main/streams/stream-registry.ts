@@ -89,6 +89,11 @@ export class StreamRegistry {
     return names.map((name) => this.withViewers(describeStream(this.hubs.get(name), name, configs.get(name) ?? null, this.deps.dvrState?.(name), now, target)));
   }
 
+  /** Whether the stream is configured or live, without describing it (every playback request asks). */
+  has(name: string): boolean {
+    return this.hubs.has(name) || this.deps.store.get(name) !== null;
+  }
+
   info(name: string): StreamInfo | null {
     const config = this.deps.store.get(name);
     const hub = this.hubs.get(name);

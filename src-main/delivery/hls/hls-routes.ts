@@ -1,9 +1,10 @@
-import send from '@fastify/send';
+import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../../api/http-error.js';
 import type { StreamFileRoute } from '../../api/routes/stream-files.js';
 import type { DvrIndex, PlaylistSegment } from '../../dvr/dvr-index.js';
 import { archiveRange, maxRangeSeconds, noRecording, requireKnownStream, urlSeconds } from '../archive-range.js';
+import { sendFile } from '../http/send-file.js';
 import { sendPlaylist } from '../http/send-playlist.js';
 import { PlaylistCache } from './playlist-cache.js';
 import { buildMediaPlaylist, type PlaylistKind } from './media-playlist.js';
@@ -43,11 +44,9 @@ function windowEndingAt(deps: HlsDeps, name: string, edgeMs: number) {
  */
 const timeshiftLeadMs = 8000;
 
-async function sendArchiveFile(deps: HlsDeps, request: FastifyRequest, reply: FastifyReply, file: string, type: string): Promise<FastifyReply> {
-  // A segment never changes once written: cache it for good. Range requests work (send handles them).
-  const result = await send(request.raw, `/${file.split('/').map(encodeURIComponent).join('/')}`, { root: deps.root, immutable: true, maxAge: '365d', dotfiles: 'deny' });
-  if (result.type === 'error') throw new HttpError(result.statusCode === 404 ? 404 : 500, 'Not found', 'the segment is not on disk (deleted by retention?)');
-  return reply.code(result.statusCode).headers(result.headers).header('content-type', type).header('access-control-allow-origin', '*').send(result.stream);
+/** A segment or init never changes once written: cached for good. The file comes from the index, never from the URL. */
+function sendArchiveFile(deps: HlsDeps, request: FastifyRequest, reply: FastifyReply, file: string, type: string): Promise<FastifyReply> {
+  return sendFile(request, reply, path.join(deps.root, file), { type, cacheControl: 'public, max-age=31536000, immutable' });
 }
 
 /** HLS from the archive: live, DVR ranges, growing ranges, rewind windows, and the files they name. */

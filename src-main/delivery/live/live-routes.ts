@@ -3,7 +3,7 @@ import { HttpError } from '../../api/http-error.js';
 import type { StreamFileRoute } from '../../api/routes/stream-files.js';
 import { requireKnownStream } from '../archive-range.js';
 import { sendBytes } from '../http/send-bytes.js';
-import { sendPlaylist } from '../http/send-playlist.js';
+import { sendPlaylist, type PlaylistBody } from '../http/send-playlist.js';
 import type { PlaybackStats } from '../playback-stats.js';
 import type { LivePackager } from './live-packager.js';
 import { buildLivePlaylist } from './live-playlist.js';
@@ -47,6 +47,15 @@ function liveWindowOf(deps: LiveRoutesDeps, name: string): LiveWindow {
  */
 export function liveRoutes(deps: LiveRoutesDeps): StreamFileRoute[] {
   const { packager } = deps;
+  // Every viewer reloads the same playlist at each part: it is written once per change of the window.
+  const rendered = new WeakMap<LiveWindow, { version: number; query: string; body: PlaylistBody }>();
+  const playlistOf = (window: LiveWindow, query: string): PlaylistBody => {
+    const cached = rendered.get(window);
+    if (cached?.version === window.version && cached.query === query) return cached.body;
+    const body = { text: buildLivePlaylist(window, packager.partTargetMs, query) };
+    rendered.set(window, { version: window.version, query, body });
+    return body;
+  };
   const waitMs = (window: LiveWindow) => window.targetDurationS * 3000;
   return [
     {
@@ -71,7 +80,7 @@ export function liveRoutes(deps: LiveRoutesDeps): StreamFileRoute[] {
           // A viewer arriving first starts the window: the first segment completes at the next keyframe.
           throw new HttpError(503, 'Starting', window.problem ?? `${name} has not sent a keyframe yet`);
         }
-        return sendPlaylist(request, reply, buildLivePlaylist(window, packager.partTargetMs, context.query), 'no-cache');
+        return sendPlaylist(request, reply, playlistOf(window, context.query), 'no-cache');
       },
     },
     {

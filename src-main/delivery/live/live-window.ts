@@ -76,6 +76,8 @@ export class LiveWindow implements FrameSink {
   /** Why the current source cannot be packaged, when it cannot. */
   problem: string | null = null;
   closed = false;
+  /** Changes whenever a part, a segment or the window's end changes: the playlist depends on nothing else. */
+  version = 0;
   private session: Session | null = null;
   private nextMsn: number;
   private nextInitId = Date.now();
@@ -294,6 +296,7 @@ export class LiveWindow implements FrameSink {
   }
 
   private notify(): void {
+    this.version++;
     for (const waiter of [...this.waiters]) waiter();
   }
 }
