@@ -88,6 +88,7 @@ export class DvrIndex {
   private readonly subtractMinute;
   private readonly overlapping;
   private readonly overlappingForPlaylist;
+  private readonly overlappingForArchivePlaylist;
   private readonly latest;
 
   constructor(private readonly db: StudioDatabase) {
@@ -107,7 +108,13 @@ export class DvrIndex {
     );
     this.overlappingForPlaylist = db
       .prepare(
-        `SELECT seq, dseq, start_ms, duration_ms, init_id, discontinuity FROM dvr_segments
+        `SELECT start_ms, duration_ms, init_id, discontinuity, seq, dseq FROM dvr_segments
+         WHERE stream = ? AND start_ms >= ? AND start_ms < ? AND start_ms + duration_ms > ? ORDER BY start_ms`,
+      )
+      .raw(true);
+    this.overlappingForArchivePlaylist = db
+      .prepare(
+        `SELECT start_ms, duration_ms, init_id, discontinuity FROM dvr_segments
          WHERE stream = ? AND start_ms >= ? AND start_ms < ? AND start_ms + duration_ms > ? ORDER BY start_ms`,
       )
       .raw(true);
@@ -167,10 +174,14 @@ export class DvrIndex {
     return (this.overlapping.all(stream, fromMs - maxSegmentMs, toMs, fromMs) as SegmentRow[]).map(fromRow);
   }
 
-  /** segments(), with only the columns a playlist reads (a 24-hour playlist is 43 200 of them). */
-  playlistSegments(stream: string, fromMs: number, toMs: number): PlaylistSegment[] {
-    const rows = this.overlappingForPlaylist.all(stream, fromMs - maxSegmentMs, toMs, fromMs) as [number, number, number, number, number, number][];
-    return rows.map(([seq, dseq, startMs, durationMs, initId, discontinuity]) => ({ seq, dseq, startMs, durationMs, initId, discontinuity: discontinuity === 1 }));
+  /**
+   * segments(), with only the columns a playlist reads (a 24-hour playlist is 43 200 of
+   * them); the media and discontinuity sequence numbers only when asked (live windows).
+   */
+  playlistSegments(stream: string, fromMs: number, toMs: number, sequenceNumbers = false): PlaylistSegment[] {
+    const query = sequenceNumbers ? this.overlappingForPlaylist : this.overlappingForArchivePlaylist;
+    const rows = query.all(stream, fromMs - maxSegmentMs, toMs, fromMs) as [number, number, number, number, number?, number?][];
+    return rows.map(([startMs, durationMs, initId, discontinuity, seq, dseq]) => ({ startMs, durationMs, initId, discontinuity: discontinuity === 1, seq, dseq }));
   }
 
   /**

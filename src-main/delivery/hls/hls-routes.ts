@@ -23,11 +23,11 @@ const known = (deps: HlsDeps, name: string) => requireKnownStream(deps.streamKno
 const seconds = urlSeconds;
 
 const render = (kind: PlaylistKind, segments: readonly PlaylistSegment[], query: string) =>
-  buildMediaPlaylist({ kind, segments, segmentUri: (s) => `s-${s.startMs}.m4s${query}`, initUri: (id) => `i-${id}.mp4${query}` });
+  buildMediaPlaylist({ kind, segments, segmentUri: { prefix: 's-', suffix: `.m4s${query}` }, initUri: (id) => `i-${id}.mp4${query}` });
 
 function playlist(request: FastifyRequest, reply: FastifyReply, kind: Exclude<PlaylistKind, 'vod'>, segments: readonly PlaylistSegment[], query: string, what: string): Promise<FastifyReply> {
   if (segments.length === 0) throw new HttpError(404, 'Nothing recorded', `${what}: no recording there`);
-  return sendPlaylist(request, reply, render(kind, segments, query), 'no-cache');
+  return sendPlaylist(request, reply, { bytes: render(kind, segments, query) }, 'no-cache');
 }
 
 /** Once a range is this far in the past, every segment in it is written: its playlist can be kept. */
@@ -35,7 +35,7 @@ const settledMs = 60_000;
 
 /** A sliding live-like window whose live edge is `edgeMs`: timeshifted playback. */
 function windowEndingAt(deps: HlsDeps, name: string, edgeMs: number) {
-  return deps.index.playlistSegments(name, edgeMs - 120_000, edgeMs).slice(-liveWindow);
+  return deps.index.playlistSegments(name, edgeMs - 120_000, edgeMs, true).slice(-liveWindow);
 }
 
 /**
@@ -65,7 +65,7 @@ export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
           return render('vod', segments, query);
         };
         const settled = range.toMs < Date.now() - settledMs;
-        const body = settled ? cache.get(`${name}\0${range.fromMs}\0${range.toMs}\0${query}`, build) : { text: build() };
+        const body = settled ? cache.get(`${name}\0${range.fromMs}\0${range.toMs}\0${query}`, build) : { bytes: build() };
         return sendPlaylist(request, reply, body, 'public, max-age=60');
       },
     },
@@ -86,7 +86,7 @@ export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
         known(deps, name);
         const window = seconds(m![1]!, 'SECONDS');
         if (window < 1 || window > maxRangeSeconds) throw new HttpError(400, 'Invalid range', `SECONDS must be 1 to ${maxRangeSeconds}`);
-        return playlist(request, reply, 'live', deps.index.playlistSegments(name, Date.now() - window * 1000, Date.now() + 60_000), query, `${name} last ${window} s`);
+        return playlist(request, reply, 'live', deps.index.playlistSegments(name, Date.now() - window * 1000, Date.now() + 60_000, true), query, `${name} last ${window} s`);
       },
     },
     {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMediaPlaylist } from './media-playlist.js';
-import type { PlaylistSegment, SegmentRecord } from '../../dvr/dvr-index.js';
+import type { SegmentRecord } from '../../dvr/dvr-index.js';
 
 const t0 = Date.UTC(2026, 10, 21, 10);
 const seg = (i: number, o: Partial<SegmentRecord> = {}): SegmentRecord => ({
@@ -16,11 +16,11 @@ const seg = (i: number, o: Partial<SegmentRecord> = {}): SegmentRecord => ({
   dseq: 3,
   ...o,
 });
-const uris = { segmentUri: (s: PlaylistSegment) => `s-${s.startMs}.m4s`, initUri: (id: number) => `i-${id}.mp4` };
+const uris = { segmentUri: { prefix: 's-', suffix: '.m4s' }, initUri: (id: number) => `i-${id}.mp4` };
 
 describe('media playlist', () => {
   it('writes a live window with sequence numbers, the init map and wall-clock times', () => {
-    const text = buildMediaPlaylist({ kind: 'live', segments: [seg(0), seg(1)], ...uris });
+    const text = buildMediaPlaylist({ kind: 'live', segments: [seg(0), seg(1)], ...uris }).toString('latin1');
     expect(text).toBe(
       [
         '#EXTM3U',
@@ -46,7 +46,7 @@ describe('media playlist', () => {
       kind: 'vod',
       segments: [seg(0), seg(5), seg(6, { discontinuity: true }), seg(7, { initId: 2, durationMs: 2400 })],
       ...uris,
-    });
+    }).toString('latin1');
     expect(text.match(/#EXT-X-DISCONTINUITY\n/g)).toHaveLength(3);
     expect(text).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
     expect(text).toContain('#EXT-X-TARGETDURATION:3');
@@ -54,5 +54,12 @@ describe('media playlist', () => {
     expect(text.trimEnd().endsWith('#EXT-X-ENDLIST')).toBe(true);
     const total = [...text.matchAll(/#EXTINF:([\d.]+),/g)].reduce((n, m) => n + Number(m[1]), 0);
     expect(total).toBeCloseTo(8.4, 3);
+  });
+
+  it('writes times and durations digit for digit as Date and toFixed would', () => {
+    const odd = [seg(0, { startMs: Date.UTC(2026, 0, 1, 23, 59, 59, 7), durationMs: 1999 }), seg(1, { startMs: Date.UTC(2026, 0, 2, 0, 0, 1, 6), durationMs: 10_050 })];
+    const text = buildMediaPlaylist({ kind: 'event', segments: odd, ...uris }).toString('latin1');
+    expect(text).toContain('#EXT-X-PROGRAM-DATE-TIME:2026-01-01T23:59:59.007Z\n#EXTINF:1.999,\ns-1767311999007.m4s\n');
+    expect(text).toContain('#EXT-X-PROGRAM-DATE-TIME:2026-01-02T00:00:01.006Z\n#EXTINF:10.050,\n');
   });
 });

@@ -12,10 +12,10 @@ const maxEntries = 16;
 export class PlaylistCache {
   private readonly entries = new Map<string, { body: PlaylistBody; at: number }>();
 
-  get(key: string, build: () => string, now = Date.now()): PlaylistBody {
+  get(key: string, build: () => Buffer, now = Date.now()): PlaylistBody {
     const hit = this.entries.get(key);
     if (hit && now - hit.at < ttlMs) return hit.body;
-    const body: PlaylistBody = { text: build() };
+    const body: PlaylistBody = { bytes: build() };
     this.entries.delete(key);
     this.entries.set(key, { body, at: now });
     if (this.entries.size > maxEntries) this.entries.delete(this.entries.keys().next().value!);

@@ -8,7 +8,7 @@ const compressFrom = 1024;
 
 /** A playlist's text, with its compressed form once made (kept with it when the playlist is cached). */
 export interface PlaylistBody {
-  text: string;
+  bytes: Buffer;
   gzipped?: Buffer;
 }
 
@@ -18,8 +18,8 @@ export interface PlaylistBody {
  * compression runs on libuv's thread pool, so a big playlist does not stall the event loop.
  */
 export async function sendPlaylist(request: FastifyRequest, reply: FastifyReply, playlist: string | PlaylistBody, cacheControl: string): Promise<FastifyReply> {
-  const body = typeof playlist === 'string' ? { text: playlist } : playlist;
-  const { text } = body;
+  const body = typeof playlist === 'string' ? { bytes: Buffer.from(playlist) } : playlist;
+  const { bytes } = body;
   reply
     .header('content-type', 'application/vnd.apple.mpegurl')
     .header('cache-control', cacheControl)
@@ -27,8 +27,8 @@ export async function sendPlaylist(request: FastifyRequest, reply: FastifyReply,
     .header('access-control-allow-origin', '*')
     .header('vary', 'accept-encoding');
   const accepts = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
-  if (!accepts || text.length < compressFrom) return reply.send(text);
+  if (!accepts || bytes.length < compressFrom) return reply.send(bytes);
   // Big playlists (a day of archive) favour speed over the last few percent of size.
-  body.gzipped ??= await gzip(text, { level: text.length > 1 << 20 ? 1 : 6 });
+  body.gzipped ??= await gzip(bytes, { level: bytes.length > 1 << 20 ? 1 : 6 });
   return reply.header('content-encoding', 'gzip').send(body.gzipped);
 }

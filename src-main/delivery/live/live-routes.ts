@@ -52,7 +52,7 @@ export function liveRoutes(deps: LiveRoutesDeps): StreamFileRoute[] {
   const playlistOf = (window: LiveWindow, query: string): PlaylistBody => {
     const cached = rendered.get(window);
     if (cached?.version === window.version && cached.query === query) return cached.body;
-    const body = { text: buildLivePlaylist(window, packager.partTargetMs, query) };
+    const body = { bytes: Buffer.from(buildLivePlaylist(window, packager.partTargetMs, query)) };
     rendered.set(window, { version: window.version, query, body });
     return body;
   };
