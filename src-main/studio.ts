@@ -268,8 +268,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         watchRoutes({
           list: () => registry.list(),
           archive: (name) => {
-            const totals = dvrIndex.totals(name);
-            return { firstMs: totals.firstMs, lastMs: totals.lastEndMs };
+            const span = dvrIndex.span(name);
+            return { firstMs: span?.firstMs ?? null, lastMs: span?.lastEndMs ?? null };
           },
         }),
         lanRoutes({

@@ -64,8 +64,8 @@ export function mediaInfoRoute(deps: { info: (name: string) => StreamInfo | null
     guarded: true,
     handle: async (name, _m, _request, reply) => {
       const info = deps.info(name);
-      const totals = deps.index.totals(name);
-      const archive = totals.firstMs !== null && totals.lastEndMs !== null ? { from: Math.floor(totals.firstMs / 1000), to: Math.ceil(totals.lastEndMs / 1000) } : null;
+      const span = deps.index.span(name);
+      const archive = span ? { from: Math.floor(span.firstMs / 1000), to: Math.ceil(span.lastEndMs / 1000) } : null;
       if (!info && !archive) throw new HttpError(404, 'Unknown stream', `no stream named ${name}`);
       const live = info !== null && (info.state === 'publishing' || info.state === 'pulling') && (info.video !== null || info.audio !== null);
       const recorded = deps.index.newestTracksJson(name);

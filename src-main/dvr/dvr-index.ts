@@ -131,6 +131,13 @@ export class DvrIndex {
     return (this.db.prepare('SELECT file FROM dvr_inits WHERE id = ?').get(id) as { file: string } | undefined)?.file ?? null;
   }
 
+  /** First start and last end of the stream's recording, by two index lookups (totals() reads every row). */
+  span(stream: string): { firstMs: number; lastEndMs: number } | null {
+    const first = this.db.prepare('SELECT start_ms AS s FROM dvr_segments WHERE stream = ? ORDER BY start_ms LIMIT 1').get(stream) as { s: number } | undefined;
+    const last = this.db.prepare('SELECT start_ms + duration_ms AS e FROM dvr_segments WHERE stream = ? ORDER BY start_ms DESC LIMIT 1').get(stream) as { e: number } | undefined;
+    return first && last ? { firstMs: first.s, lastEndMs: last.e } : null;
+  }
+
   hasRecording(stream: string): boolean {
     return this.db.prepare('SELECT 1 FROM dvr_segments WHERE stream = ? LIMIT 1').get(stream) !== undefined;
   }

@@ -108,7 +108,7 @@ export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
         known(deps, name);
         const from = seconds(m![1]!, 'FROM');
         if (from > Date.now() / 1000) throw new HttpError(400, 'Invalid time', 'FROM is in the future');
-        const first = deps.index.totals(name).firstMs;
+        const first = deps.index.span(name)?.firstMs ?? null;
         if (first === null || from * 1000 < first - 60_000) {
           throw new HttpError(404, 'Beyond the archive', first === null ? `${name} has no recording` : `${name}'s archive starts at ${new Date(first).toISOString()}`);
         }

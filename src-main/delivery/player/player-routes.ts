@@ -53,7 +53,7 @@ export function embedRoute(deps: { index: DvrIndex; streamKnown: (name: string) 
         src = to === null ? `index-${from}-now.m3u8` : `index-${from}-${to - from}.m3u8`;
       } else if (q.dvr === 'true' || q.dvr === '1') {
         // The whole archive up to live, growing: the seek bar spans everything recorded.
-        const first = deps.index.totals(name).firstMs;
+        const first = deps.index.span(name)?.firstMs ?? null;
         if (first !== null) src = `index-${Math.floor(first / 1000)}-now.m3u8`;
       }
       src += query;
