@@ -2,10 +2,11 @@
 // truns) and the mdat after it. Payloads are views into the input, never copies, so
 // a remuxer can pass them on as they lie on disk.
 import type { Frame } from '../../media/frame.js';
-import { FieldReader, readBoxHeader, readChildren, type BoxHeader } from './box-reader.js';
+import { readBoxHeader, readChildren, type BoxHeader } from './box-reader.js';
+import { readTfdt, readTfhd, readTrunLayout, type TrafHeader } from './fragment-boxes.js';
 import { Fmp4ParseError } from './errors.js';
 import { fourCC } from './four-cc.js';
-import { IS_NON_SYNC_SAMPLE, TfhdFlags, TrunFlags } from './fragment-flags.js';
+import { IS_NON_SYNC_SAMPLE } from './fragment-flags.js';
 import type { TrackSampleDefaults } from './init-reader.js';
 
 const MOOF = fourCC('moof');
@@ -18,13 +19,6 @@ const TRUN = fourCC('trun');
 /** Samples one segment may describe: far beyond any real fragment, low enough that a lying sample_count cannot exhaust memory. */
 const MAX_SAMPLES = 1 << 20;
 
-interface TrafDefaults {
-  trackId: number;
-  baseOffset: number;
-  duration: number | null;
-  size: number | null;
-  flags: number | null;
-}
 
 /**
  * Every sample of the moof+mdat pairs in `bytes`, as frames: trafs in file order and
@@ -89,56 +83,20 @@ function readMoof(
   }
 }
 
-/** tfhd (14496-12 8.8.7) over the trex defaults. */
-function readTfhd(view: DataView, box: BoxHeader, moof: BoxHeader, previousDataEnd: number, defaults: ReadonlyMap<number, TrackSampleDefaults>): TrafDefaults {
-  const r = new FieldReader(view, box);
-  const { flags } = r.versionAndFlags();
-  const trackIdField = r.u32();
-  if (trackIdField === 0) throw new Fmp4ParseError('tfhd with track_ID 0');
-  const trackId = trackIdField - 1;
-  const trex = defaults.get(trackId);
-  // An explicit base counts from the first byte of the input; else the moof (default-base-is-moof, and any first traf) or the previous traf's data end.
-  let baseOffset = flags & TfhdFlags.defaultBaseIsMoof ? moof.start : previousDataEnd;
-  if (flags & TfhdFlags.baseDataOffsetPresent) baseOffset = r.u64(); // base_data_offset
-  if (flags & TfhdFlags.sampleDescriptionIndexPresent) r.skip(4); // sample_description_index
-  const duration = flags & TfhdFlags.defaultSampleDurationPresent ? r.u32() : (trex?.duration ?? null);
-  const size = flags & TfhdFlags.defaultSampleSizePresent ? r.u32() : (trex?.size ?? null);
-  const sampleFlags = flags & TfhdFlags.defaultSampleFlagsPresent ? r.u32() : (trex?.flags ?? null);
-  return { trackId, baseOffset, duration, size, flags: sampleFlags };
-}
-
-/** tfdt (14496-12 8.8.12). */
-function readTfdt(view: DataView, box: BoxHeader): number {
-  const r = new FieldReader(view, box);
-  const { version } = r.versionAndFlags();
-  return version === 1 ? r.u64() : r.u32();
-}
-
 /** trun (14496-12 8.8.8): its samples as frames; returns where its data ends and the dts after its last sample. */
 function readTrun(
   bytes: Uint8Array,
   view: DataView,
   box: BoxHeader,
-  header: TrafDefaults,
+  header: TrafHeader,
   runStart: number,
   firstDts: number,
   mdat: BoxHeader,
   frames: Frame[],
   arrivedAt: number,
 ): { dataEnd: number; dts: number } {
-  const r = new FieldReader(view, box);
-  const { flags } = r.versionAndFlags();
-  const count = r.u32(); // sample_count
-  let at = flags & TrunFlags.dataOffsetPresent ? header.baseOffset + r.i32() : runStart;
-  const firstSampleFlags = flags & TrunFlags.firstSampleFlagsPresent ? r.u32() : null;
-  const hasDuration = (flags & TrunFlags.sampleDurationPresent) !== 0;
-  const hasSize = (flags & TrunFlags.sampleSizePresent) !== 0;
-  const hasFlags = (flags & TrunFlags.sampleFlagsPresent) !== 0;
-  const hasOffset = (flags & TrunFlags.sampleCompositionTimeOffsetsPresent) !== 0;
-  const entryBytes = 4 * (Number(hasDuration) + Number(hasSize) + Number(hasFlags) + Number(hasOffset));
-  if (entryBytes * count > r.remaining || count > MAX_SAMPLES) throw new Fmp4ParseError(`trun of ${count} samples does not fit its box`);
-  if (count > 0 && !hasDuration && header.duration === null) throw new Fmp4ParseError('trun without sample durations and no default in tfhd or trex');
-  if (count > 0 && !hasSize && header.size === null) throw new Fmp4ParseError('trun without sample sizes and no default in tfhd or trex');
+  const { count, dataStart, firstSampleFlags, hasDuration, hasSize, hasFlags, hasOffset, entries: r } = readTrunLayout(view, box, header, runStart, MAX_SAMPLES);
+  let at = dataStart;
   let dts = firstDts;
   for (let i = 0; i < count; i++) {
     const duration = hasDuration ? r.u32() : header.duration!; // sample_duration

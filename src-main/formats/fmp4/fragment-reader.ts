@@ -3,9 +3,10 @@
 // keyframe or not. It vouches only for whole segments: every sample must lie inside
 // the mdat, so a file cut short by a crash is rejected, never half-indexed.
 import { FieldReader, readBoxHeader, readChildren, type BoxHeader } from './box-reader.js';
+import { readTfdt, readTfhd, readTrunLayout, type TrafHeader } from './fragment-boxes.js';
 import { Fmp4ParseError } from './errors.js';
 import { fourCC } from './four-cc.js';
-import { IS_NON_SYNC_SAMPLE, TfhdFlags, TrunFlags } from './fragment-flags.js';
+import { IS_NON_SYNC_SAMPLE } from './fragment-flags.js';
 import type { FragmentSummary, FragmentTrackSummary } from './fragment-summary.js';
 
 const MOOF = fourCC('moof');
@@ -16,15 +17,6 @@ const TFHD = fourCC('tfhd');
 const TFDT = fourCC('tfdt');
 const TRUN = fourCC('trun');
 
-/** tfhd fields (14496-12 8.8.7) the sample reading needs; null where the box leaves them out. */
-interface TrackFragmentHeader {
-  trackId: number;
-  /** Where this traf's data offsets count from, as an offset into the segment's bytes. */
-  baseOffset: number;
-  defaultDuration: number | null;
-  defaultSize: number | null;
-  defaultFlags: number | null;
-}
 
 interface RunTotals {
   sampleCount: number;
@@ -103,7 +95,7 @@ function readTraf(view: DataView, traf: BoxHeader, moof: BoxHeader, mdat: BoxHea
   if (!Number.isSafeInteger(duration) || !Number.isSafeInteger(sampleCount)) throw new Fmp4ParseError('traf sample totals beyond 2^53');
   return {
     track: {
-      trackId: header.trackId - 1,
+      trackId: header.trackId,
       baseDecodeTime: readTfdt(view, tfdtBox),
       sampleCount,
       duration,
@@ -113,56 +105,20 @@ function readTraf(view: DataView, traf: BoxHeader, moof: BoxHeader, mdat: BoxHea
   };
 }
 
-/** tfhd (14496-12 8.8.7). */
-function readTfhd(view: DataView, box: BoxHeader, moof: BoxHeader, previousDataEnd: number): TrackFragmentHeader {
-  const r = new FieldReader(view, box);
-  const { flags } = r.versionAndFlags();
-  const trackId = r.u32(); // track_ID
-  if (trackId === 0) throw new Fmp4ParseError('tfhd with track_ID 0');
-  // The base: an explicit offset (from the file's start: this segment's first byte), the moof
-  // (default-base-is-moof), or else the end of the previous traf's data (the moof for the first).
-  let baseOffset = flags & TfhdFlags.defaultBaseIsMoof ? moof.start : previousDataEnd;
-  if (flags & TfhdFlags.baseDataOffsetPresent) baseOffset = r.u64(); // base_data_offset
-  if (flags & TfhdFlags.sampleDescriptionIndexPresent) r.skip(4); // sample_description_index
-  const defaultDuration = flags & TfhdFlags.defaultSampleDurationPresent ? r.u32() : null;
-  const defaultSize = flags & TfhdFlags.defaultSampleSizePresent ? r.u32() : null;
-  const defaultFlags = flags & TfhdFlags.defaultSampleFlagsPresent ? r.u32() : null;
-  return { trackId, baseOffset, defaultDuration, defaultSize, defaultFlags };
-}
-
-/** tfdt (14496-12 8.8.12): baseMediaDecodeTime, 64 bits in version 1, 32 in version 0. */
-function readTfdt(view: DataView, box: BoxHeader): number {
-  const r = new FieldReader(view, box);
-  const { version } = r.versionAndFlags();
-  return version === 1 ? r.u64() : r.u32();
-}
-
 /**
  * trun (14496-12 8.8.8): sample count, total duration and size, the first sample's
  * flags; its data must lie inside the mdat's payload. Per-sample fields are walked
  * only when present, and only as many as the box has room for.
  */
-function readTrun(view: DataView, box: BoxHeader, header: TrackFragmentHeader, runStart: number, mdat: BoxHeader): RunTotals {
-  const r = new FieldReader(view, box);
-  const { flags } = r.versionAndFlags();
-  const sampleCount = r.u32(); // sample_count
-  // Without a data_offset, a run's data follows the previous run's (or starts at the base).
-  const dataStart = flags & TrunFlags.dataOffsetPresent ? header.baseOffset + r.i32() : runStart;
-  const firstSampleFlags = flags & TrunFlags.firstSampleFlagsPresent ? r.u32() : null;
-  const hasDuration = (flags & TrunFlags.sampleDurationPresent) !== 0;
-  const hasSize = (flags & TrunFlags.sampleSizePresent) !== 0;
-  const hasFlags = (flags & TrunFlags.sampleFlagsPresent) !== 0;
-  const hasOffset = (flags & TrunFlags.sampleCompositionTimeOffsetsPresent) !== 0;
+function readTrun(view: DataView, box: BoxHeader, header: TrafHeader, runStart: number, mdat: BoxHeader): RunTotals {
+  const layout = readTrunLayout(view, box, header, runStart, Number.MAX_SAFE_INTEGER);
+  const { count: sampleCount, dataStart, firstSampleFlags, hasDuration, hasSize, hasFlags, hasOffset, entries: r } = layout;
   const entryBytes = 4 * (Number(hasDuration) + Number(hasSize) + Number(hasFlags) + Number(hasOffset));
-  if (entryBytes * sampleCount > r.remaining) throw new Fmp4ParseError(`trun of ${sampleCount} samples does not fit its box`);
-  if (!hasDuration && header.defaultDuration === null) throw new Fmp4ParseError('trun without sample durations and no default in tfhd');
-  if (!hasSize && header.defaultSize === null) throw new Fmp4ParseError('trun without sample sizes and no default in tfhd');
-
-  let duration = hasDuration ? 0 : sampleCount * header.defaultDuration!;
-  let size = hasSize ? 0 : sampleCount * header.defaultSize!;
+  let duration = hasDuration ? 0 : sampleCount * (header.duration ?? 0);
+  let size = hasSize ? 0 : sampleCount * (header.size ?? 0);
   let firstFlags: number | null = null;
   if (sampleCount > 0) {
-    firstFlags = firstSampleFlags ?? header.defaultFlags;
+    firstFlags = firstSampleFlags ?? header.flags;
     if (entryBytes > 0) {
       for (let i = 0; i < sampleCount; i++) {
         if (hasDuration) duration += r.u32(); // sample_duration
