@@ -1,66 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, test, type APIRequestContext, type Frame, type Page } from '@playwright/test';
-import { screenshot } from './support/studio';
+import { publishTo, screenshot } from './support/studio';
+import { startServe, type ServedStudio } from './support/serve';
 
 // This file runs its own studio: the LAN switch moves every listener (ports are 0,
 // so they land on new ones), and the shared studio must stay where other files expect it.
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-interface OwnStudio {
-  url: string;
-  login: string;
-  rtmp: string;
-  token: string;
-  dataDir: string;
-  child: ChildProcess;
-}
-
-async function startStudio(extra: string[] = []): Promise<OwnStudio> {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'framehouse-e2e-watch-'));
-  const child = spawn(process.execPath, [path.join(root, 'dist', 'main', 'cli.js'), 'serve', '--http-port', '0', '--rtmp-port', '0', '--srt-port', '0', '--data-dir', dataDir, ...extra], {
-    env: { ...process.env, FRAMEHOUSE_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (/^ui\s+\S+/m.test(out)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`framehouse serve exited with ${code}: ${out}`)));
-  });
-  return {
-    url: /^http\s+(\S+)/m.exec(out)![1]!,
-    login: /^ui\s+(\S+)/m.exec(out)![1]!,
-    rtmp: /^rtmp\s+(\S+)/m.exec(out)![1]!,
-    token: (await fs.readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim(),
-    dataDir,
-    child,
-  };
-}
-
-function publish(rtmp: string, name: string, size: string): { stop(): Promise<void> } {
-  const child = spawn(
-    'ffmpeg',
-    ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30`, '-f', 'lavfi', '-i', 'sine=frequency=440',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-f', 'flv', `${rtmp}/${name}`],
-    { stdio: 'ignore' },
-  );
-  return {
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGKILL');
-      }),
-  };
-}
-
-let studio: OwnStudio;
+let studio: ServedStudio;
 let publisher: { stop(): Promise<void> };
 const lockedToken = 'e2e-vault_Token.1';
 
@@ -76,12 +22,9 @@ test.beforeAll(async ({ request }) => {
   publisher = publish(studio.rtmp, 'e2e-watch', '1280x720');
 });
 
-async function stopStudio(own: OwnStudio): Promise<void> {
-  const exited = new Promise((r) => own.child.once('exit', r));
-  own.child.kill('SIGTERM');
-  await exited;
-  await fs.rm(own.dataDir, { recursive: true, force: true });
-}
+const startStudio = (extra: string[] = []) => startServe(extra, 'framehouse-e2e-watch-');
+const stopStudio = (own: ServedStudio) => own.stop();
+const publish = publishTo;
 
 test.afterAll(async () => {
   await publisher?.stop();

@@ -12,10 +12,15 @@ export const rtmpUrl = () => process.env.FRAMEHOUSE_E2E_RTMP!;
 
 /** An ffmpeg test pattern published to the studio over RTMP until stop(). */
 export function publishTestPattern(name: string, size = '640x360', extra: string[] = []): { stop(): Promise<void> } {
+  return publishTo(rtmpUrl(), name, size, extra);
+}
+
+/** The same, to any RTMP application URL (rtmp://HOST:PORT/APP). */
+export function publishTo(rtmpBase: string, name: string, size = '640x360', extra: string[] = []): { stop(): Promise<void> } {
   const child = spawn(
     'ffmpeg',
     ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30`, '-f', 'lavfi', '-i', 'sine=frequency=440',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60', '-pix_fmt', 'yuv420p', '-c:a', 'aac', ...extra, '-f', 'flv', `${rtmpUrl()}/${name}`],
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60', '-pix_fmt', 'yuv420p', '-c:a', 'aac', ...extra, '-f', 'flv', `${rtmpBase}/${name}`],
     { stdio: 'ignore' },
   );
   return {
