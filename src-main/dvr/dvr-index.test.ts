@@ -25,6 +25,17 @@ function index() {
 }
 
 describe('DVR index', () => {
+  it('lists recorded streams with their spans, leaving out streams whose segments are all gone', () => {
+    const { dvr, seg } = index();
+    for (let i = 0; i < 5; i++) dvr.add(seg(t0 + i * 2000));
+    dvr.initId('old/cam', 'x', 'old/cam/init/x.mp4', '[]');
+    expect(dvr.recordedStreams()).toEqual([{ stream: 'live/cam', firstMs: t0, lastEndMs: t0 + 10_000 }]);
+    expect(dvr.span('live/cam')).toEqual({ firstMs: t0, lastEndMs: t0 + 10_000 });
+    expect(dvr.span('old/cam')).toBeNull();
+    expect(dvr.hasRecording('live/cam')).toBe(true);
+    expect(dvr.hasRecording('old/cam')).toBe(false);
+  });
+
   it('registers each init once per stream and configuration', () => {
     const { dvr, initId } = index();
     expect(dvr.initId('live/cam', 'abc', 'x', '[]')).toBe(initId);

@@ -350,4 +350,16 @@ export class DvrIndex {
   streams(): string[] {
     return (this.db.prepare('SELECT DISTINCT stream FROM dvr_segments ORDER BY stream').raw().all() as [string][]).map((r) => r[0]);
   }
+
+  /**
+   * Every stream with a recording, and its span. Read through the few init rows and two
+   * index lookups per stream, not a scan of the segments.
+   */
+  recordedStreams(): { stream: string; firstMs: number; lastEndMs: number }[] {
+    const names = (this.db.prepare('SELECT DISTINCT stream FROM dvr_inits ORDER BY stream').raw().all() as [string][]).map((r) => r[0]);
+    return names.flatMap((stream) => {
+      const span = this.span(stream);
+      return span ? [{ stream, ...span }] : [];
+    });
+  }
 }

@@ -99,6 +99,18 @@ export function dvrRoutes(deps: DvrRouteDeps) {
         deps.index.locks(request.query.stream).map((l) => ({ id: l.id, stream: l.stream, from: l.fromMs / 1000, duration: (l.toMs - l.fromMs) / 1000 })),
     );
 
+    app.get(
+      '/api/dvr/streams',
+      {
+        schema: {
+          tags: ['dvr'],
+          summary: 'Every stream with a recording (also those no longer configured or live), with the recorded span in UTC seconds',
+          response: { 200: Type.Array(Type.Object({ stream: Type.String(), from: Type.Number(), to: Type.Number() })) },
+        },
+      },
+      async () => deps.index.recordedStreams().map((s) => ({ stream: s.stream, from: s.firstMs / 1000, to: s.lastEndMs / 1000 })),
+    );
+
     app.get<{ Params: { name: string }; Querystring: { from?: string; to?: string; step?: string } }>(
       '/api/streams/:name/dvr/summary',
       {
