@@ -35,6 +35,7 @@ import { dvrRoutes, recordingStatusHandler } from './api/routes/dvr.js';
 import { reconcileArchive } from './dvr/reconcile.js';
 import { hlsRoutes } from './delivery/hls/hls-routes.js';
 import { mpegtsRoutes } from './delivery/mpegts/mpegts-routes.js';
+import { mp4ExportRoutes } from './export/export-routes.js';
 import { embedRoute, playerAssetRoutes } from './delivery/player/player-routes.js';
 import { Retention } from './dvr/retention.js';
 import { LivePackager } from './delivery/live/live-packager.js';
@@ -45,6 +46,11 @@ import { mediaInfoRoute } from './delivery/media-info.js';
 import { playbackRoutes } from './api/routes/playback.js';
 import { watchRoutes } from './api/routes/watch.js';
 import { lanRoutes } from './api/routes/lan.js';
+import { ThumbService } from './delivery/thumbs/thumb-service.js';
+import { thumbRoutes } from './delivery/thumbs/thumb-routes.js';
+import { checkExportRequest, ExportJobs } from './export/export-jobs.js';
+import { planMp4Export } from './export/mp4-export.js';
+import { exportsRoutes } from './api/routes/exports.js';
 
 export interface StudioOptions {
   dataDir: string;
@@ -249,6 +255,20 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       streamKnown: (name: string) => registry.has(name) || dvrIndex.hasRecording(name),
     };
     const recordingStatus = recordingStatusHandler(dvrRoutesDeps);
+    const thumbs = new ThumbService({ index: dvrIndex, root: dvrRoot, cacheDir: path.join(dataDir, 'cache', 'thumbs'), processes: children, ffmpegPath });
+    const exportMaxSeconds = () => config.get('exportMaxSeconds');
+    // The exports folder: the setting when given (relative to the data dir), else <data-dir>/exports.
+    const exportsDir = () => path.resolve(dataDir, config.get('exportsDir') || 'exports');
+    const exportLog = log.child({ module: 'export' });
+    const exportJobs = new ExportJobs({
+      plan: (o) => planMp4Export({ index: dvrIndex, root: dvrRoot, ffmpegPath, processes: children, log: exportLog }, { ...o, maxDurationMs: exportMaxSeconds() * 1000 }),
+      exportsDir,
+      events,
+      log: exportLog,
+      // Two at once: a short export does not wait behind a four-hour one.
+      concurrency: 2,
+      check: (request) => checkExportRequest({ streamKnown: dvrRoutesDeps.streamKnown, index: dvrIndex, maxSeconds: exportMaxSeconds }, request),
+    });
     const settings = new SettingsApplier(config, reactors, log);
     config.on('change', () => events.publish('settings_changed', settings.view()));
 
@@ -265,6 +285,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       features: [
         streamsRoutes({ registry, publishUrls, sourceProblem }),
         dvrRoutes(dvrRoutesDeps),
+        exportsRoutes({ jobs: exportJobs }),
         watchRoutes({
           list: () => registry.list(),
           archive: (name) => {
@@ -283,8 +304,10 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
           ...liveRoutes({ packager: livePackager, stats: playbackStats, streamKnown: dvrRoutesDeps.streamKnown }),
           ...hlsRoutes({ index: dvrIndex, root: dvrRoot, streamKnown: dvrRoutesDeps.streamKnown }),
           ...mpegtsRoutes({ hub: (name) => registry.hub(name) ?? null, index: dvrIndex, root: dvrRoot, streamKnown: dvrRoutesDeps.streamKnown, log: log.child({ module: 'mpegts' }) }),
+          ...mp4ExportRoutes({ index: dvrIndex, root: dvrRoot, ffmpegPath, processes: children, streamKnown: dvrRoutesDeps.streamKnown, maxSeconds: () => config.get('exportMaxSeconds'), log: log.child({ module: 'mp4-export' }) }),
           embedRoute({ index: dvrIndex, streamKnown: dvrRoutesDeps.streamKnown }),
           mediaInfoRoute({ info: (name) => registry.info(name), index: dvrIndex }),
+          ...thumbRoutes({ thumbs, streamKnown: dvrRoutesDeps.streamKnown }),
           { file: 'recording_status.json', handle: (name, _m, request, reply) => recordingStatus(name, request, reply) },
           { file: 'preview.jpg', guarded: true, handle: async (name, _m, _request, reply) => {
             if (!registry.info(name)) return sendError(reply, 404, 'Unknown stream', `no stream named ${name}`);
@@ -352,6 +375,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
           viewers.close();
           playbackStats.close();
           await dvr.close();
+          thumbs.close();
+          await exportJobs.close();
           await httpListener.close();
           await app.close();
           const probing = ffmpeg.close();

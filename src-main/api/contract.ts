@@ -3,6 +3,7 @@
 // Node APIs: TypeBox schemas here validate requests on the server and give both
 // sides the same static types.
 import { Type, type Static } from 'typebox';
+import type { ExportJob } from './export-contract.js';
 
 export const LogLevel = Type.Union(
   [
@@ -71,6 +72,15 @@ export const Settings = Type.Object(
     allowedHosts: Type.Array(Type.String({ minLength: 1, maxLength: 253 }), {
       maxItems: 64,
       description: 'Extra host names browsers may use to reach the studio (DNS-rebinding guard)',
+    }),
+    exportMaxSeconds: Type.Integer({
+      minimum: 1,
+      maximum: 86_400,
+      description: 'Longest archive range one MP4 export may cover, in seconds (default 4 hours)',
+    }),
+    exportsDir: Type.String({
+      maxLength: 4096,
+      description: 'Folder saved exports are written to; empty means <data-dir>/exports',
     }),
   },
   { additionalProperties: false },
@@ -348,6 +358,10 @@ export interface StudioEventMap {
   dvr_error: { stream: string; reason: string };
   dvr_deleted: { stream: string; segments: number; bytes: number; reason: string };
   dvr_disk_low: { freeBytes: number; minFreeBytes: number; message: string };
+  /** A saved export moved on (at most 4 a second per job) or started. */
+  export_progress: ExportJob;
+  /** A saved export ended: done, failed or canceled. */
+  export_finished: ExportJob;
 }
 export type StudioEventType = keyof StudioEventMap;
 export type StudioEvent = {

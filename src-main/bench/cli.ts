@@ -4,6 +4,7 @@ import { benchStartup } from './startup-bench.js';
 import { benchIngest } from './ingest-bench.js';
 import { benchDvr } from './dvr-bench.js';
 import { benchServe } from './serve-bench.js';
+import { benchExport } from './export-bench.js';
 
 const benchmarks: Record<string, { about: string; run: (argv: string[]) => Promise<void> }> = {
   startup: { about: 'cold start of `framehouse serve` and /api/health requests per second', run: benchStartup },
@@ -11,6 +12,10 @@ const benchmarks: Record<string, { about: string; run: (argv: string[]) => Promi
   serve: {
     about: '50 keep-alive HTTP clients: segments MB/s, LL-HLS parts and playlists req/s vs nginx on the same files; blocking reload and event-loop lag',
     run: benchServe,
+  },
+  export: {
+    about: 'MP4 export of one hour of a 6 Mbit/s archive: ours vs ffmpeg -c copy (concat) vs a plain copy of the bytes; time to first byte over HTTP',
+    run: benchExport,
   },
   ingest: { about: 'N real-time RTMP publishers (2 Mbit/s): CPU per stream-minute and streams held, vs node-media-server and nginx-rtmp', run: benchIngest },
 };

@@ -14,4 +14,6 @@ export const defaultSettings: Readonly<Settings> = Object.freeze({
   dvrMaxSize: '',
   dvrMinFreeMB: 1024,
   allowedHosts: [],
+  exportMaxSeconds: 14_400,
+  exportsDir: '',
 });

@@ -37,12 +37,14 @@ export function usage(): string {
     ['--dvr-max-size 500G', 'archive size limit, or a share of the disk (20%); default: none'],
     ['--dvr-min-free-mb N', 'stop recording below this much free disk (default 1024)'],
     ['--allowed-hosts A,B', 'extra host names browsers may use to reach the studio'],
+    ['--export-max-seconds N', 'longest range one MP4 export may cover (default 14400, 4 h)'],
+    ['--exports-dir DIR', 'where saved exports go (default: <data-dir>/exports)'],
     ['--admin-token TOKEN', 'admin token (default: <data-dir>/admin-token, created on first start)'],
   ];
   return [
     'Usage: framehouse serve [options]',
     '',
-    ...rows.map(([flag, text]) => `  ${flag!.padEnd(22)}${text}`),
+    ...rows.map(([flag, text]) => `  ${flag!.padEnd(26)}${text}`),
     '',
     'Every option also reads FRAMEHOUSE_<NAME> from the environment (FRAMEHOUSE_HTTP_PORT, ...)',
     'and <data-dir>/config.json. Command line beats environment beats file beats default.',

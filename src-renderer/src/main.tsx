@@ -9,6 +9,7 @@ import './styles/panels.css';
 import './styles/settings.css';
 import './styles/monitor.css';
 import './styles/watch.css';
+import './styles/dvr.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -14,9 +14,7 @@ export interface StreamFileContext {
   query: string;
 }
 
-/** One kind of per-stream URL, /NAME/FILE: an exact file name, or a pattern whose match the handler reads. */
-export interface StreamFileRoute {
-  file: string | RegExp;
+interface StreamFileRouteBase {
   /**
    * Set on URLs that deliver media to a viewer: the stream's play token is checked first
    * and the request is counted in a viewer session of this protocol (bytes included).
@@ -26,6 +24,15 @@ export interface StreamFileRoute {
   guarded?: boolean;
   handle(name: string, match: RegExpExecArray | null, request: FastifyRequest, reply: FastifyReply, context: StreamFileContext): Promise<FastifyReply>;
 }
+
+/**
+ * One kind of per-stream URL. `file`: /NAME/FILE, an exact file name or a pattern whose
+ * match the handler reads. `suffix`: a pattern (starting with "/" and anchored with "$")
+ * matched against the whole path, for URLs whose tail has slashes of its own
+ * (/NAME/2026/11/21/10/15/03.jpg); the name is what precedes the match. File routes are
+ * tried first, so a suffix route never takes a URL a file route answers.
+ */
+export type StreamFileRoute = StreamFileRouteBase & ({ file: string | RegExp; suffix?: never } | { suffix: RegExp; file?: never });
 
 export interface PlaybackAccess {
   /** The stream's play token, or null when playback is open. */
@@ -41,9 +48,12 @@ const sameToken = (given: string, token: string) => {
 
 /**
  * GET /NAME/FILE for every stream: names have any number of parts (live/cam1),
- * so one route takes the path apart and hands it to the route for FILE.
+ * so one route takes the path apart and hands it to the route for FILE (or, failing
+ * that, to the first suffix route whose pattern ends the path).
  */
 export function streamFilesRoutes(routes: readonly StreamFileRoute[], access: PlaybackAccess) {
+  const fileRoutes = routes.filter((r): r is StreamFileRoute & { file: string | RegExp } => r.file !== undefined);
+  const suffixRoutes = routes.filter((r): r is StreamFileRoute & { suffix: RegExp } => r.suffix !== undefined);
   return async (app: FastifyInstance) => {
     app.get('/*', { schema: { hide: true } }, async (request, reply) => {
       const path = (request.params as { '*': string })['*'];
@@ -51,9 +61,13 @@ export function streamFilesRoutes(routes: readonly StreamFileRoute[], access: Pl
       if (slash <= 0) return sendNotFound(request, reply);
       const file = path.slice(slash + 1);
       let match: RegExpExecArray | null = null;
-      const route = routes.find((r) => (typeof r.file === 'string' ? r.file === file : (match = r.file.exec(file)) !== null));
-      if (!route) return sendNotFound(request, reply);
-      const name = path.slice(0, slash);
+      let name = path.slice(0, slash);
+      let route: StreamFileRoute | undefined = fileRoutes.find((r) => (typeof r.file === 'string' ? r.file === file : (match = r.file.exec(file)) !== null));
+      if (!route) {
+        route = suffixRoutes.find((r) => (match = r.suffix.exec(path)) !== null && match.index > 0);
+        if (!route) return sendNotFound(request, reply);
+        name = path.slice(0, match!.index);
+      }
       const problem = streamNameProblem(name);
       if (problem) return sendError(reply, 400, 'Invalid stream name', problem);
       const context: StreamFileContext = { viewer: null, query: '' };

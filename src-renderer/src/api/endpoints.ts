@@ -1,5 +1,7 @@
 // Typed calls for each route of the studio API; shapes come from the server's contract.
 import type {
+  DvrLock,
+  DvrLockRequest,
   FfmpegStatus,
   Health,
   PublishUrls,
@@ -12,9 +14,44 @@ import type {
   SystemInfo,
   ViewerSession,
 } from '../../../src-main/api/contract';
+import type { ExportJob, ExportRequest } from '../../../src-main/api/export-contract';
 import type { LanInfo, PublicStream } from '../../../src-main/api/public-contract';
-import { streamApiPath } from '../lib/stream-name';
+import type { CoverageBucket } from '../lib/timeline/coverage';
+import { streamApiPath, streamFileUrl } from '../lib/stream-name';
 import { request } from './http';
+
+/** GET /NAME/recording_status.json (Flussonic's shape): UTC seconds; `[]` when nothing is recorded or locked. */
+export type RecordingStatus = { stream: string; ranges?: { from: number; duration: number }[]; locks?: { from: number; duration: number }[] }[];
+
+/** GET /NAME/media_info.json: what the DVR needs of it (tracks for the frame rate, the recorded extent). */
+export interface MediaInfo {
+  stream: string;
+  live: boolean;
+  tracks: { content: 'video' | 'audio'; width?: number; height?: number; fps?: number }[];
+  /** UTC seconds; null without a recording. */
+  archive: { from: number; to: number } | null;
+}
+
+/** GET /NAME/sprite-FROM-DURATION.json?tiles=N: where each time's thumbnail sits in the sprite image. */
+export interface SpriteMap {
+  url: string;
+  from: number;
+  duration: number;
+  interval: number;
+  tileWidth: number;
+  tileHeight: number;
+  columns: number;
+  rows: number;
+  /** In time order; null where nothing is recorded. */
+  tiles: ({ time: number; keyframe: number; x: number; y: number } | null)[];
+}
+
+const withSignal = (signal?: AbortSignal) => (signal ? { signal } : {});
+
+/** "&token=…" for a stream with a play token: its media URLs (thumbnails, playlists, media info) need it, the admin's too. */
+export function tokenParam(token: string | null | undefined, first = false): string {
+  return token ? `${first ? '?' : '&'}token=${encodeURIComponent(token)}` : '';
+}
 
 export const api = {
   session: () => request<SessionInfo>('GET', '/api/auth/session'),
@@ -39,4 +76,32 @@ export const api = {
   sessions: (stream: string, signal?: AbortSignal) =>
     request<ViewerSession[]>('GET', `/api/sessions?${new URLSearchParams({ stream })}`, signal ? { signal } : {}),
   endSession: (id: string) => request<void>('DELETE', `/api/sessions/${encodeURIComponent(id)}`),
+  /** Recorded share and bytes per `step` seconds over [from, to] (UTC seconds). */
+  dvrSummary: (name: string, from: number, to: number, step: number, signal?: AbortSignal) =>
+    request<CoverageBucket[]>('GET', streamApiPath(name, `/dvr/summary?${new URLSearchParams({ from: String(from), to: String(to), step: String(step) })}`), withSignal(signal)),
+  recordingStatus: (name: string, from: number, to: number | 'now', signal?: AbortSignal) =>
+    request<RecordingStatus>('GET', `${streamFileUrl(name, 'recording_status.json')}?${new URLSearchParams({ from: String(Math.floor(from)), to: String(to === 'now' ? 'now' : Math.ceil(to)), request: 'ranges,locks' })}`, withSignal(signal)),
+  mediaInfo: (name: string, token: string | null, signal?: AbortSignal) =>
+    request<MediaInfo>('GET', `${streamFileUrl(name, 'media_info.json')}${tokenParam(token, true)}`, withSignal(signal)),
+  dvrLocks: (stream: string, signal?: AbortSignal) => request<DvrLock[]>('GET', `/api/dvr/locks?${new URLSearchParams({ stream })}`, withSignal(signal)),
+  lockRange: (body: DvrLockRequest) => request<{ lock: DvrLock; recorded: boolean; note: string | null }>('POST', '/api/dvr/lock', { body }),
+  unlockRange: (body: DvrLockRequest) => request<{ changed: number }>('POST', '/api/dvr/unlock', { body }),
+  exports: (signal?: AbortSignal) => request<ExportJob[]>('GET', '/api/exports', withSignal(signal)),
+  /** 202: the job, queued; progress arrives as export_progress / export_finished events. */
+  createExport: (body: ExportRequest) => request<ExportJob>('POST', '/api/exports', { body }),
+  cancelExport: (id: string) => request<unknown>('DELETE', `/api/exports/${encodeURIComponent(id)}`),
+  sprite: (name: string, from: number, duration: number, tiles: number, token: string | null, signal?: AbortSignal) =>
+    request<SpriteMap>('GET', `${streamFileUrl(name, `sprite-${from}-${duration}.json`)}?tiles=${tiles}${tokenParam(token)}`, withSignal(signal)),
 };
+
+/** The finished file of a saved export, as a download. */
+export function exportFileUrl(id: string): string {
+  return `/api/exports/${encodeURIComponent(id)}/file`;
+}
+
+/** The range as one MP4 straight from the archive, no job (whole seconds, as the URL takes them). */
+export function directMp4Url(name: string, from: number, to: number, precise: boolean, token: string | null): string {
+  const start = Math.floor(from);
+  const duration = Math.max(1, Math.ceil(to) - start);
+  return `${streamFileUrl(name, `archive-${start}-${duration}.mp4`)}?precise=${precise}${tokenParam(token)}`;
+}

@@ -188,3 +188,66 @@ export const SignInIcon = (p: IconProps) => (
     <path d="M10.5 16.5 15 12l-4.5-4.5M15 12H4" />
   </Icon>
 );
+
+export const PauseIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M8.5 5.5v13M15.5 5.5v13" strokeWidth={2.5} />
+  </Icon>
+);
+
+export const FrameBackIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M6 5.5v13" />
+    <path d="M18 6v12l-8.5-6z" fill="currentColor" stroke="none" />
+  </Icon>
+);
+
+export const FrameForwardIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M18 5.5v13" />
+    <path d="M6 6v12l8.5-6z" fill="currentColor" stroke="none" />
+  </Icon>
+);
+
+export const UnlockIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <rect x="5" y="10.5" width="14" height="10" rx="1.5" />
+    <path d="M8 10.5V7.5a4 4 0 0 1 7.7-1.5" />
+  </Icon>
+);
+
+export const DownloadIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M12 4v11M7.5 10.5 12 15l4.5-4.5" />
+    <path d="M4.5 19.5h15" />
+  </Icon>
+);
+
+export const ExportIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M14 3.5h-8A1.5 1.5 0 0 0 4.5 5v14A1.5 1.5 0 0 0 6 20.5h12a1.5 1.5 0 0 0 1.5-1.5V9z" />
+    <path d="M14 3.5V9h5.5" />
+    <path d="M10 12.5v5l4-2.5z" fill="currentColor" stroke="none" />
+  </Icon>
+);
+
+export const VolumeIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M4 9.5v5h3.5L12 18.5v-13L7.5 9.5z" />
+    <path d="M15.5 9a4 4 0 0 1 0 6M18 6.5a7.5 7.5 0 0 1 0 11" />
+  </Icon>
+);
+
+export const MutedIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M4 9.5v5h3.5L12 18.5v-13L7.5 9.5z" />
+    <path d="M16 9.5l5 5M21 9.5l-5 5" />
+  </Icon>
+);
+
+export const CalendarIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <rect x="3.5" y="5" width="17" height="15.5" rx="1.5" />
+    <path d="M3.5 9.5h17M8 3v4M16 3v4" />
+  </Icon>
+);

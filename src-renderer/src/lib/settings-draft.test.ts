@@ -15,6 +15,8 @@ const saved: Settings = {
   mediaDir: '',
   ffmpegPath: '',
   logLevel: 'info',
+  exportsDir: '',
+  exportMaxSeconds: 14_400,
   allowedHosts: ['studio.local'],
 };
 

@@ -26,14 +26,16 @@ const keyOrder: Record<SettingKey, number> = {
   dvrDepth: 9,
   dvrMaxSize: 10,
   dvrMinFreeMB: 11,
-  allowedHosts: 12,
+  exportsDir: 12,
+  exportMaxSeconds: 13,
+  allowedHosts: 14,
 };
 export const settingKeys = (Object.keys(keyOrder) as SettingKey[]).sort((a, b) => keyOrder[a] - keyOrder[b]);
 
 export const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 
 /** Settings typed as whole numbers, with the range to quote when the text is not one. */
-const integerKeys = { httpPort: '0 to 65535', rtmpPort: '0 to 65535', srtPort: '0 to 65535', dvrSegmentSeconds: '1 to 10', dvrMinFreeMB: 'megabytes' } as const;
+const integerKeys = { httpPort: '0 to 65535', rtmpPort: '0 to 65535', srtPort: '0 to 65535', dvrSegmentSeconds: '1 to 10', dvrMinFreeMB: 'megabytes', exportMaxSeconds: 'seconds, 1 to 86400' } as const;
 type IntegerKey = keyof typeof integerKeys;
 
 function isIntegerKey(key: SettingKey): key is IntegerKey {
@@ -54,6 +56,8 @@ export function toDraft(settings: Settings): SettingsDraft {
     dvrDepth: settings.dvrDepth,
     dvrMaxSize: settings.dvrMaxSize,
     dvrMinFreeMB: String(settings.dvrMinFreeMB),
+    exportsDir: settings.exportsDir,
+    exportMaxSeconds: String(settings.exportMaxSeconds),
     allowedHosts: settings.allowedHosts.join('\n'),
   };
 }

@@ -17,6 +17,7 @@ export function dispatchStudioEvent(event: StudioEvent): void {
         void state.loadSystem();
         void state.loadSettings();
         void state.loadStreams();
+        if (state.exportOrder.length > 0) void state.refreshExports();
       }
       break;
     case 'system_status':
@@ -45,6 +46,14 @@ export function dispatchStudioEvent(event: StudioEvent): void {
     case 'source_switched':
     case 'publish_refused':
       state.pushToast(streamEventToast(event));
+      break;
+    case 'export_progress':
+    case 'export_finished':
+      state.applyExportJob(event.data);
+      break;
+    case 'dvr_deleted':
+      // Retention removed recordings: timelines showing that stream draw them again.
+      state.noteDvrChanged(event.data.stream);
       break;
     default:
       // Types from newer server features this build does not know yet.

@@ -4,6 +4,8 @@
 import { create } from 'zustand';
 import { createAuthSlice } from './auth.slice';
 import { createConnectionSlice } from './connection.slice';
+import { createDvrSlice } from './dvr.slice';
+import { createExportsSlice } from './exports.slice';
 import { createLanSlice } from './lan.slice';
 import { createSettingsSlice } from './settings.slice';
 import { createStreamsSlice } from './streams.slice';
@@ -23,6 +25,8 @@ export const useStudio = create<StudioState>()((...a) => ({
   ...createUiSlice(...a),
   ...createWatchSlice(...a),
   ...createLanSlice(...a),
+  ...createDvrSlice(...a),
+  ...createExportsSlice(...a),
 }));
 
 export type { StudioState } from './types';

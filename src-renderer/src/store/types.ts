@@ -3,6 +3,8 @@
 import type { StateCreator } from 'zustand';
 import type { AuthSlice } from './auth.slice';
 import type { ConnectionSlice } from './connection.slice';
+import type { DvrSlice } from './dvr.slice';
+import type { ExportsSlice } from './exports.slice';
 import type { LanSlice } from './lan.slice';
 import type { SettingsSlice } from './settings.slice';
 import type { StreamsSlice } from './streams.slice';
@@ -19,6 +21,8 @@ export type StudioState = AuthSlice &
   ToastsSlice &
   UiSlice &
   WatchSlice &
-  LanSlice;
+  LanSlice &
+  DvrSlice &
+  ExportsSlice;
 
 export type SliceCreator<Slice> = StateCreator<StudioState, [], [], Slice>;

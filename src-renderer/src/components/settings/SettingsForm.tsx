@@ -181,6 +181,22 @@ export function SettingsForm({ draft }: { draft: SettingsDraft }) {
             <input {...textProps('dvrMinFreeMB')} className="input input-port" type="text" inputMode="numeric" />
           </SettingField>
           <SettingField
+            settingKey="exportsDir"
+            controlId="setting-exportsDir"
+            dirty={dirty('exportsDir')}
+            help="Where saved exports go (relative to the data folder). Empty: the exports folder in the data folder."
+          >
+            <input {...textProps('exportsDir')} className="input" type="text" placeholder="exports" />
+          </SettingField>
+          <SettingField
+            settingKey="exportMaxSeconds"
+            controlId="setting-exportMaxSeconds"
+            dirty={dirty('exportMaxSeconds')}
+            help="Longest range one MP4 or saved export may cover; 14400 is four hours."
+          >
+            <input {...textProps('exportMaxSeconds')} className="input input-port" type="text" inputMode="numeric" />
+          </SettingField>
+          <SettingField
             settingKey="logLevel"
             controlId="setting-logLevel"
             dirty={dirty('logLevel')}

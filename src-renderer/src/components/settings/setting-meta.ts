@@ -14,6 +14,8 @@ export const settingLabels: Record<SettingKey, string> = {
   dvrDepth: 'Keep recordings for',
   dvrMaxSize: 'Archive size limit',
   dvrMinFreeMB: 'Minimum free disk (MB)',
+  exportsDir: 'Exports folder',
+  exportMaxSeconds: 'Longest export (s)',
   allowedHosts: 'Allowed host names',
 };
 

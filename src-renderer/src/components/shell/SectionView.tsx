@@ -1,11 +1,13 @@
-import type { ComponentType } from 'react';
+import { lazy, Suspense, type ComponentType } from 'react';
 import type { SectionId } from '../../app/sections';
 import { useStudio } from '../../store';
-import { DvrSection } from '../sections/DvrSection';
 import { LibrarySection } from '../sections/LibrarySection';
 import { MixerSection } from '../sections/MixerSection';
 import { MonitorSection } from '../monitor/MonitorSection';
 import { SettingsSection } from '../settings/SettingsSection';
+
+// The DVR brings hls.js and the timeline: loaded the first time it opens, not with the studio.
+const DvrSection = lazy(() => import('../dvr/DvrSection').then((m) => ({ default: m.DvrSection })));
 
 const views: Record<SectionId, ComponentType> = {
   monitor: MonitorSection,
@@ -18,5 +20,9 @@ const views: Record<SectionId, ComponentType> = {
 export function SectionView() {
   const section = useStudio((s) => s.section);
   const View = views[section];
-  return <View />;
+  return (
+    <Suspense fallback={<p className="monitor-loading muted">Loading…</p>}>
+      <View />
+    </Suspense>
+  );
 }

@@ -1,5 +1,6 @@
 import { sections } from '../../app/sections';
 import { shortcutLabel } from '../../lib/keys';
+import { dvrShortcutRows } from '../../lib/timeline/keymap';
 import { useStudio } from '../../store';
 import { CloseIcon } from '../icons';
 
@@ -8,20 +9,31 @@ export function ShortcutOverlay() {
   const setOpen = useStudio((s) => s.setShortcutsOpen);
   if (!open) return null;
 
-  const rows: [string, string][] = [
-    ...sections.map((s, i): [string, string] => [shortcutLabel(String(i + 1)), `Go to ${s.title}`]),
-    [shortcutLabel('S'), 'Save settings'],
-    ['N', 'Add a stream (Monitor)'],
-    ['← ↑ → ↓', 'Move between stream tiles'],
-    ['Enter', 'Open the stream details'],
-    ['?', 'Show or hide this list'],
-    ['Esc', 'Close a dialog or the details'],
+  const groups: { title: string; rows: (readonly [string, string])[] }[] = [
+    {
+      title: 'Studio',
+      rows: [
+        ...sections.map((s, i) => [shortcutLabel(String(i + 1)), `Go to ${s.title}`] as const),
+        [shortcutLabel('S'), 'Save settings'],
+        ['?', 'Show or hide this list'],
+        ['Esc', 'Close a dialog or the details'],
+      ],
+    },
+    {
+      title: 'Monitor',
+      rows: [
+        ['N', 'Add a stream'],
+        ['← ↑ → ↓', 'Move between stream tiles'],
+        ['Enter', 'Open the stream details'],
+      ],
+    },
+    { title: 'DVR', rows: [...dvrShortcutRows] },
   ];
 
   return (
     <div className="overlay" onClick={() => setOpen(false)} data-testid="shortcut-overlay">
       <div
-        className="dialog"
+        className="dialog dialog-shortcuts"
         role="dialog"
         aria-modal="true"
         aria-labelledby="shortcuts-title"
@@ -33,16 +45,23 @@ export function ShortcutOverlay() {
             <CloseIcon size={14} />
           </button>
         </div>
-        <dl className="shortcut-list">
-          {rows.map(([keys, action]) => (
-            <div className="shortcut-row" key={action}>
-              <dt>{action}</dt>
-              <dd>
-                <kbd>{keys}</kbd>
-              </dd>
-            </div>
+        <div className="shortcut-groups">
+          {groups.map((group) => (
+            <section key={group.title} className="shortcut-group" aria-label={group.title} data-testid={`shortcuts-${group.title.toLowerCase()}`}>
+              <h3 className="shortcut-group-title">{group.title}</h3>
+              <dl className="shortcut-list">
+                {group.rows.map(([keys, action]) => (
+                  <div className="shortcut-row" key={action}>
+                    <dt>{action}</dt>
+                    <dd>
+                      <kbd>{keys}</kbd>
+                    </dd>
+                  </div>
+                ))}
+              </dl>
+            </section>
           ))}
-        </dl>
+        </div>
       </div>
     </div>
   );

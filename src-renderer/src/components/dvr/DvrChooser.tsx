@@ -1,0 +1,69 @@
+import { useEffect, useState } from 'react';
+import type { PublicStream } from '../../../../src-main/api/public-contract';
+import { api } from '../../api/endpoints';
+import { formatDateTime, formatSpan } from '../../lib/timeline/clock';
+import { useStudio } from '../../store';
+import { RecBadge } from '../monitor/RecBadge';
+import { StateChip } from '../monitor/StateChip';
+import { OpenByName } from './StreamPicker';
+
+/** Archive extents of every listed stream (the watch list carries them), refreshed now and then. */
+export function useArchiveExtents(): Record<string, PublicStream['archive']> {
+  const [extents, setExtents] = useState<Record<string, PublicStream['archive']>>({});
+  useEffect(() => {
+    const controller = new AbortController();
+    const load = () =>
+      api
+        .publicStreams(controller.signal)
+        .then((list) => setExtents(Object.fromEntries(list.map((s) => [s.name, s.archive]))))
+        .catch(() => undefined);
+    void load();
+    const timer = setInterval(() => void load(), 10_000);
+    return () => {
+      controller.abort();
+      clearInterval(timer);
+    };
+  }, []);
+  return extents;
+}
+
+/** The first view of the DVR: every stream with what its archive holds; one click opens its timeline. */
+export function DvrChooser() {
+  const names = useStudio((s) => s.streamNames);
+  const byName = useStudio((s) => s.streamsByName);
+  const toggle = useStudio((s) => s.toggleDvrStream);
+  const extents = useArchiveExtents();
+
+  return (
+    <div className="dvr-chooser" data-testid="dvr-chooser">
+      <div className="dvr-chooser-head">
+        <h2 className="dvr-chooser-title">Choose a stream</h2>
+        <p className="help">Open one stream, or add more from the timeline to stack cameras on one time axis.</p>
+      </div>
+      <ul className="plain-list dvr-chooser-list">
+        {names.map((name) => {
+          const info = byName[name];
+          const archive = extents[name] ?? null;
+          return (
+            <li key={name}>
+              <button type="button" className="dvr-chooser-item" data-testid="dvr-choose-stream" data-stream={name} onClick={() => toggle(name)}>
+                <span className="dvr-chooser-name">{name}</span>
+                {info?.title && <span className="dvr-chooser-sub">{info.title}</span>}
+                <span className="dvr-chooser-archive">
+                  {archive
+                    ? `${formatSpan((archive.lastMs - archive.firstMs) / 1000)} recorded · since ${formatDateTime(archive.firstMs / 1000, false)}`
+                    : 'Nothing recorded yet'}
+                </span>
+                <span className="dvr-chooser-badges">
+                  {info && <RecBadge dvr={info.dvr} />}
+                  {info && <StateChip state={info.state} />}
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      <OpenByName />
+    </div>
+  );
+}
