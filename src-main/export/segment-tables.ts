@@ -5,10 +5,11 @@
 // segment), each segment's tracks pointing at their rows.
 import fs from 'node:fs';
 import { promisify } from 'node:util';
-import { FieldReader, readBoxHeader, readChildren, type BoxHeader } from '../formats/fmp4/box-reader.js';
+import { readBoxHeader, readChildren, type BoxHeader } from '../formats/fmp4/box-reader.js';
+import { readTfdt, readTfhd, readTrunLayout, type TrafHeader } from '../formats/fmp4/fragment-boxes.js';
 import { Fmp4ParseError } from '../formats/fmp4/errors.js';
 import { fourCC } from '../formats/fmp4/four-cc.js';
-import { IS_NON_SYNC_SAMPLE, TfhdFlags, TrunFlags } from '../formats/fmp4/fragment-flags.js';
+import { IS_NON_SYNC_SAMPLE } from '../formats/fmp4/fragment-flags.js';
 import type { TrackSampleDefaults } from '../formats/fmp4/init-reader.js';
 
 const MOOF = fourCC('moof');
@@ -131,13 +132,6 @@ function peekBoxHeader(view: DataView, at: number, available: number, fileSize: 
   return { type, start: at, bodyStart, end: at + size };
 }
 
-interface TrafDefaults {
-  trackId: number;
-  baseOffset: number;
-  duration: number | null;
-  size: number | null;
-  flags: number | null;
-}
 
 function readMoof(view: DataView, moof: BoxHeader, mdat: BoxHeader, defaults: ReadonlyMap<number, TrackSampleDefaults>, store: SampleStore): TrackRun[] {
   const runs: TrackRun[] = [];
@@ -166,45 +160,10 @@ function readMoof(view: DataView, moof: BoxHeader, mdat: BoxHeader, defaults: Re
   return runs;
 }
 
-/** tfhd (14496-12 8.8.7) over the trex defaults. */
-function readTfhd(view: DataView, box: BoxHeader, moof: BoxHeader, previousDataEnd: number, defaults: ReadonlyMap<number, TrackSampleDefaults>): TrafDefaults {
-  const r = new FieldReader(view, box);
-  const { flags } = r.versionAndFlags();
-  const trackIdField = r.u32();
-  if (trackIdField === 0) throw new Fmp4ParseError('tfhd with track_ID 0');
-  const trackId = trackIdField - 1;
-  const trex = defaults.get(trackId);
-  let baseOffset = flags & TfhdFlags.defaultBaseIsMoof ? moof.start : previousDataEnd;
-  if (flags & TfhdFlags.baseDataOffsetPresent) baseOffset = r.u64(); // base_data_offset
-  if (flags & TfhdFlags.sampleDescriptionIndexPresent) r.skip(4); // sample_description_index
-  const duration = flags & TfhdFlags.defaultSampleDurationPresent ? r.u32() : (trex?.duration ?? null);
-  const size = flags & TfhdFlags.defaultSampleSizePresent ? r.u32() : (trex?.size ?? null);
-  const sampleFlags = flags & TfhdFlags.defaultSampleFlagsPresent ? r.u32() : (trex?.flags ?? null);
-  return { trackId, baseOffset, duration, size, flags: sampleFlags };
-}
-
-/** tfdt (14496-12 8.8.12). */
-function readTfdt(view: DataView, box: BoxHeader): number {
-  const r = new FieldReader(view, box);
-  const { version } = r.versionAndFlags();
-  return version === 1 ? r.u64() : r.u32();
-}
-
 /** trun (14496-12 8.8.8) into the store; every sample must lie in the mdat's body. Returns where its data ends. */
-function readTrun(view: DataView, box: BoxHeader, header: TrafDefaults, runStart: number, mdat: BoxHeader, store: SampleStore, run: TrackRun): number {
-  const r = new FieldReader(view, box);
-  const { flags } = r.versionAndFlags();
-  const count = r.u32(); // sample_count
-  let at = flags & TrunFlags.dataOffsetPresent ? header.baseOffset + r.i32() : runStart;
-  const firstSampleFlags = flags & TrunFlags.firstSampleFlagsPresent ? r.u32() : null;
-  const hasDuration = (flags & TrunFlags.sampleDurationPresent) !== 0;
-  const hasSize = (flags & TrunFlags.sampleSizePresent) !== 0;
-  const hasFlags = (flags & TrunFlags.sampleFlagsPresent) !== 0;
-  const hasOffset = (flags & TrunFlags.sampleCompositionTimeOffsetsPresent) !== 0;
-  const entryBytes = 4 * (Number(hasDuration) + Number(hasSize) + Number(hasFlags) + Number(hasOffset));
-  if (entryBytes * count > r.remaining || count > MAX_SAMPLES) throw new Fmp4ParseError(`trun of ${count} samples does not fit its box`);
-  if (count > 0 && !hasDuration && header.duration === null) throw new Fmp4ParseError('trun without sample durations and no default in tfhd or trex');
-  if (count > 0 && !hasSize && header.size === null) throw new Fmp4ParseError('trun without sample sizes and no default in tfhd or trex');
+function readTrun(view: DataView, box: BoxHeader, header: TrafHeader, runStart: number, mdat: BoxHeader, store: SampleStore, run: TrackRun): number {
+  const { count, dataStart, firstSampleFlags, hasDuration, hasSize, hasFlags, hasOffset, entries } = readTrunLayout(view, box, header, runStart, MAX_SAMPLES);
+  let at = dataStart;
   store.reserve(count);
   const { durations, sizes, offsets, compositionOffsets, sync } = store;
   const defaultDuration = header.duration ?? 0;
@@ -213,7 +172,7 @@ function readTrun(view: DataView, box: BoxHeader, header: TrafDefaults, runStart
   const mdatStart = mdat.bodyStart;
   const mdatEnd = mdat.end;
   // The entries are read straight from the view: this loop runs for every sample of an hour.
-  let p = box.bodyStart + 8 + (flags & TrunFlags.dataOffsetPresent ? 4 : 0) + (firstSampleFlags !== null ? 4 : 0);
+  let p = entries.offset;
   let row = store.count;
   let duration = 0;
   for (let i = 0; i < count; i++, row++) {

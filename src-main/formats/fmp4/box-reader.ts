@@ -64,6 +64,11 @@ export class FieldReader {
     return this.box.end - this.at;
   }
 
+  /** Where the next field starts, for hot loops that read the rest straight from the view. */
+  get offset(): number {
+    return this.at;
+  }
+
   private take(bytes: number): number {
     if (this.box.end - this.at < bytes) throw new Fmp4ParseError(`'${typeName(this.box.type)}' box at offset ${this.box.start} ends inside its fields`);
     const at = this.at;
