@@ -83,6 +83,8 @@ export const api = {
     request<RecordingStatus>('GET', `${streamFileUrl(name, 'recording_status.json')}?${new URLSearchParams({ from: String(Math.floor(from)), to: String(to === 'now' ? 'now' : Math.ceil(to)), request: 'ranges,locks' })}`, withSignal(signal)),
   mediaInfo: (name: string, token: string | null, signal?: AbortSignal) =>
     request<MediaInfo>('GET', `${streamFileUrl(name, 'media_info.json')}${tokenParam(token, true)}`, withSignal(signal)),
+  /** Every stream with a recording, also those no longer configured or live (UTC seconds). */
+  recordedStreams: (signal?: AbortSignal) => request<{ stream: string; from: number; to: number }[]>('GET', '/api/dvr/streams', withSignal(signal)),
   dvrLocks: (stream: string, signal?: AbortSignal) => request<DvrLock[]>('GET', `/api/dvr/locks?${new URLSearchParams({ stream })}`, withSignal(signal)),
   lockRange: (body: DvrLockRequest) => request<{ lock: DvrLock; recorded: boolean; note: string | null }>('POST', '/api/dvr/lock', { body }),
   unlockRange: (body: DvrLockRequest) => request<{ changed: number }>('POST', '/api/dvr/unlock', { body }),

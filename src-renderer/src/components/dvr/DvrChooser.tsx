@@ -7,15 +7,15 @@ import { RecBadge } from '../monitor/RecBadge';
 import { StateChip } from '../monitor/StateChip';
 import { OpenByName } from './StreamPicker';
 
-/** Archive extents of every listed stream (the watch list carries them), refreshed now and then. */
+/** Archive extents of every recorded stream, listed or not any more, refreshed now and then. */
 export function useArchiveExtents(): Record<string, PublicStream['archive']> {
   const [extents, setExtents] = useState<Record<string, PublicStream['archive']>>({});
   useEffect(() => {
     const controller = new AbortController();
     const load = () =>
       api
-        .publicStreams(controller.signal)
-        .then((list) => setExtents(Object.fromEntries(list.map((s) => [s.name, s.archive]))))
+        .recordedStreams(controller.signal)
+        .then((list) => setExtents(Object.fromEntries(list.map((s) => [s.stream, { firstMs: s.from * 1000, lastMs: s.to * 1000 }]))))
         .catch(() => undefined);
     void load();
     const timer = setInterval(() => void load(), 10_000);
@@ -29,10 +29,12 @@ export function useArchiveExtents(): Record<string, PublicStream['archive']> {
 
 /** The first view of the DVR: every stream with what its archive holds; one click opens its timeline. */
 export function DvrChooser() {
-  const names = useStudio((s) => s.streamNames);
+  const listed = useStudio((s) => s.streamNames);
   const byName = useStudio((s) => s.streamsByName);
   const toggle = useStudio((s) => s.toggleDvrStream);
   const extents = useArchiveExtents();
+  // Streams gone from the list (a publisher that left long ago) still have their recordings.
+  const names = [...listed, ...Object.keys(extents).filter((name) => !listed.includes(name)).sort()];
 
   return (
     <div className="dvr-chooser" data-testid="dvr-chooser">
