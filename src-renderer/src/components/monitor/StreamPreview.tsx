@@ -1,6 +1,7 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { streamFileUrl } from '../../lib/stream-name';
 import { MonitorIcon } from '../icons';
+import { useRefreshingPicture } from '../common/use-refreshing-picture';
 
 const REFRESH_MS = 2000;
 
@@ -25,35 +26,11 @@ interface StreamPreviewProps {
  * while there is no keyframe yet) never flashes a broken image.
  */
 export function StreamPreview({ name, live, hasVideo, idleLabel, playToken = null, className, children }: StreamPreviewProps) {
-  const [shown, setShown] = useState<{ name: string; url: string } | null>(null);
   const base = streamFileUrl(name, 'preview.jpg');
   const tokenQuery = playToken ? `&token=${encodeURIComponent(playToken)}` : '';
-
-  useEffect(() => {
-    if (!hasVideo) return;
-    let cancelled = false;
-    let loader: HTMLImageElement | null = null;
-    const load = () => {
-      // Whole 2-second steps: tiles mounted together ask for the same URL.
-      const url = `${base}?t=${Math.floor(Date.now() / REFRESH_MS)}${tokenQuery}`;
-      const img = new Image();
-      loader = img;
-      img.onload = () => {
-        if (!cancelled && loader === img) setShown({ name, url });
-      };
-      img.src = url;
-    };
-    load();
-    // Not live: one try (the studio keeps the last keyframe), then the picture holds still.
-    const timer = live ? setInterval(load, REFRESH_MS) : null;
-    return () => {
-      cancelled = true;
-      if (timer) clearInterval(timer);
-      if (loader) loader.onload = null;
-    };
-  }, [base, tokenQuery, name, live, hasVideo]);
-
-  const picture = shown?.name === name ? shown.url : null;
+  // Whole refresh steps in the URL: tiles mounted together ask for the same picture. Not
+  // live: one try (the studio keeps the last keyframe), then the picture holds still.
+  const picture = useRefreshingPicture(name, hasVideo ? (step) => `${base}?t=${step}${tokenQuery}` : null, live, REFRESH_MS);
   return (
     <div className={`preview${live ? '' : ' is-idle'}${className ? ` ${className}` : ''}`} data-testid="stream-preview">
       {picture ? (

@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
 import { posterUrl } from '../../lib/watch';
+import { useRefreshingPicture } from '../common/use-refreshing-picture';
 import { LockIcon, MonitorIcon } from '../icons';
 
 /** Posters change slowly on purpose: many visitors may have the page open. */
@@ -20,34 +20,8 @@ interface WatchPosterProps {
  * asked for only with its token.
  */
 export function WatchPoster({ name, live, hasVideo, locked, token }: WatchPosterProps) {
-  const [shown, setShown] = useState<{ key: string; url: string } | null>(null);
   const allowed = hasVideo && (!locked || token !== null);
-  const key = `${name}|${token ?? ''}`;
-
-  useEffect(() => {
-    if (!allowed) return;
-    let cancelled = false;
-    let loader: HTMLImageElement | null = null;
-    const load = () => {
-      if (document.hidden) return;
-      const url = posterUrl(name, token, Math.floor(Date.now() / REFRESH_MS));
-      const img = new Image();
-      loader = img;
-      img.onload = () => {
-        if (!cancelled && loader === img) setShown({ key, url });
-      };
-      img.src = url;
-    };
-    load();
-    const timer = live ? setInterval(load, REFRESH_MS) : null;
-    return () => {
-      cancelled = true;
-      if (timer) clearInterval(timer);
-      if (loader) loader.onload = null;
-    };
-  }, [allowed, name, token, live, key]);
-
-  const picture = allowed && shown?.key === key ? shown.url : null;
+  const picture = useRefreshingPicture(`${name}|${token ?? ''}`, allowed ? (step) => posterUrl(name, token, step) : null, live, REFRESH_MS);
   return (
     <div className={`watch-poster${live ? '' : ' is-offline'}`} data-testid="watch-poster">
       {picture ? (
