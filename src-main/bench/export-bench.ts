@@ -27,7 +27,7 @@ import { ViewerSessions } from '../delivery/viewers/viewer-sessions.js';
 import { segmentFile } from '../dvr/archive-paths.js';
 import type { SegmentRecord } from '../dvr/dvr-index.js';
 import { FieldReader, readBoxHeader, readChildren } from '../formats/fmp4/box-reader.js';
-import { fourCC } from '../formats/fmp4/four-cc.js';
+import { FragmentBox } from '../formats/fmp4/fragment-boxes.js';
 import { readInitSegment } from '../formats/fmp4/index.js';
 import { mp4ExportRoutes } from '../export/export-routes.js';
 import { planMp4Export } from '../export/mp4-export.js';
@@ -68,9 +68,6 @@ async function recordReal(archive: Archive, startMs: number): Promise<SegmentRec
   return archive.index.segments(stream, startMs - 60_000, startMs + 3_600_000);
 }
 
-const TRAF = fourCC('traf');
-const TFDT = fourCC('tfdt');
-const MOOF = fourCC('moof');
 
 /** A copy of a segment whose every tfdt is `shift` ticks later (each track's own ticks: `shift` by track id). */
 function shifted(bytes: Uint8Array, shiftByTrack: (trackId: number) => number): Uint8Array {
@@ -78,12 +75,12 @@ function shifted(bytes: Uint8Array, shiftByTrack: (trackId: number) => number): 
   const view = new DataView(copy.buffer);
   for (let at = 0; at < copy.length; ) {
     const box = readBoxHeader(view, at, copy.length);
-    if (box.type === MOOF) {
+    if (box.type === FragmentBox.moof) {
       for (const traf of readChildren(view, box)) {
-        if (traf.type !== TRAF) continue;
+        if (traf.type !== FragmentBox.traf) continue;
         const children = readChildren(view, traf);
         const trackId = view.getUint32(children[0]!.bodyStart + 4) - 1; // tfhd track_ID
-        for (const tfdt of children.filter((c) => c.type === TFDT)) {
+        for (const tfdt of children.filter((c) => c.type === FragmentBox.tfdt)) {
           const r = new FieldReader(view, tfdt);
           const { version } = r.versionAndFlags();
           if (version !== 1) throw new Error('expected tfdt version 1');

@@ -6,21 +6,12 @@
 import fs from 'node:fs';
 import { promisify } from 'node:util';
 import { readBoxHeader, readChildren, type BoxHeader } from '../formats/fmp4/box-reader.js';
-import { readTfdt, readTfhd, readTrunLayout, type TrafHeader } from '../formats/fmp4/fragment-boxes.js';
+import { FragmentBox, MAX_FRAGMENT_SAMPLES, readTfdt, readTfhd, readTrunLayout, type TrafHeader } from '../formats/fmp4/fragment-boxes.js';
 import { Fmp4ParseError } from '../formats/fmp4/errors.js';
-import { fourCC } from '../formats/fmp4/four-cc.js';
 import { IS_NON_SYNC_SAMPLE } from '../formats/fmp4/fragment-flags.js';
 import type { TrackSampleDefaults } from '../formats/fmp4/init-reader.js';
 
-const MOOF = fourCC('moof');
-const MDAT = fourCC('mdat');
-const TRAF = fourCC('traf');
-const TFHD = fourCC('tfhd');
-const TFDT = fourCC('tfdt');
-const TRUN = fourCC('trun');
 
-/** Samples one segment may describe (as the fragment reader bounds it). */
-const MAX_SAMPLES = 1 << 20;
 
 /** Rows of samples, growing as segments are read. */
 export class SampleStore {
@@ -91,11 +82,11 @@ export function parseSegmentTables(head: Uint8Array, fileSize: number, defaults:
   for (let at = 0; ; ) {
     if (at + 16 > head.length && head.length < fileSize) return { needBytes: Math.min(fileSize, at + 4096) };
     const header = peekBoxHeader(view, at, head.length, fileSize);
-    if (header.type === MOOF) {
+    if (header.type === FragmentBox.moof) {
       if (header.end + 16 > head.length && head.length < fileSize) return { needBytes: Math.min(fileSize, header.end + 4096) };
       const moof = readBoxHeader(view, at, head.length);
       const mdat = peekBoxHeader(view, moof.end, head.length, fileSize);
-      if (mdat.type !== MDAT) throw new Fmp4ParseError('the moof is not followed by an mdat');
+      if (mdat.type !== FragmentBox.mdat) throw new Fmp4ParseError('the moof is not followed by an mdat');
       if (mdat.end < fileSize) throw new Fmp4ParseError('a segment of more than one fragment (the export reads one moof per segment)');
       const rollback = store.count;
       try {
@@ -105,7 +96,7 @@ export function parseSegmentTables(head: Uint8Array, fileSize: number, defaults:
         throw error;
       }
     }
-    if (header.type === MDAT) throw new Fmp4ParseError('an mdat before any moof');
+    if (header.type === FragmentBox.mdat) throw new Fmp4ParseError('an mdat before any moof');
     at = header.end;
     if (at >= fileSize) throw new Fmp4ParseError('no moof box: not a media segment');
   }
@@ -138,21 +129,21 @@ function readMoof(view: DataView, moof: BoxHeader, mdat: BoxHeader, defaults: Re
   let previousDataEnd = moof.start;
   let total = 0;
   for (const traf of readChildren(view, moof)) {
-    if (traf.type !== TRAF) continue;
+    if (traf.type !== FragmentBox.traf) continue;
     const children = readChildren(view, traf);
-    const tfhd = children.find((c) => c.type === TFHD);
+    const tfhd = children.find((c) => c.type === FragmentBox.tfhd);
     if (!tfhd) throw new Fmp4ParseError('traf without a tfhd');
     const header = readTfhd(view, tfhd, moof, previousDataEnd, defaults);
-    const tfdt = children.find((c) => c.type === TFDT);
+    const tfdt = children.find((c) => c.type === FragmentBox.tfdt);
     if (!tfdt) throw new Fmp4ParseError('traf without a tfdt: its decode time is unknown');
     if (runs.some((r) => r.trackId === header.trackId)) throw new Fmp4ParseError(`two trafs of track ${header.trackId + 1}`);
     const run: TrackRun = { trackId: header.trackId, baseDecodeTime: readTfdt(view, tfdt), start: store.count, count: 0, duration: 0, hasCompositionOffsets: false };
     let dataAt = header.baseOffset;
     for (const trun of children) {
-      if (trun.type !== TRUN) continue;
+      if (trun.type !== FragmentBox.trun) continue;
       dataAt = readTrun(view, trun, header, dataAt, mdat, store, run);
       total += run.count;
-      if (total > MAX_SAMPLES) throw new Fmp4ParseError(`more than ${MAX_SAMPLES} samples`);
+      if (total > MAX_FRAGMENT_SAMPLES) throw new Fmp4ParseError(`more than ${MAX_FRAGMENT_SAMPLES} samples`);
     }
     runs.push(run);
     previousDataEnd = dataAt;
@@ -162,7 +153,7 @@ function readMoof(view: DataView, moof: BoxHeader, mdat: BoxHeader, defaults: Re
 
 /** trun (14496-12 8.8.8) into the store; every sample must lie in the mdat's body. Returns where its data ends. */
 function readTrun(view: DataView, box: BoxHeader, header: TrafHeader, runStart: number, mdat: BoxHeader, store: SampleStore, run: TrackRun): number {
-  const { count, dataStart, firstSampleFlags, hasDuration, hasSize, hasFlags, hasOffset, entries } = readTrunLayout(view, box, header, runStart, MAX_SAMPLES);
+  const { count, dataStart, firstSampleFlags, hasDuration, hasSize, hasFlags, hasOffset, entries } = readTrunLayout(view, box, header, runStart, MAX_FRAGMENT_SAMPLES);
   let at = dataStart;
   store.reserve(count);
   const { durations, sizes, offsets, compositionOffsets, sync } = store;

@@ -2,8 +2,23 @@
 // frames for remuxing): tfhd over trex defaults, tfdt, and the layout of a trun.
 import { FieldReader, type BoxHeader } from './box-reader.js';
 import { Fmp4ParseError } from './errors.js';
+import { fourCC } from './four-cc.js';
 import { TfhdFlags, TrunFlags } from './fragment-flags.js';
 import type { TrackSampleDefaults } from './init-reader.js';
+
+/** The box types of a media fragment, as the readers compare them. */
+export const FragmentBox = {
+  moof: fourCC('moof'),
+  mdat: fourCC('mdat'),
+  mfhd: fourCC('mfhd'),
+  traf: fourCC('traf'),
+  tfhd: fourCC('tfhd'),
+  tfdt: fourCC('tfdt'),
+  trun: fourCC('trun'),
+} as const;
+
+/** Samples one segment may describe: far beyond any real fragment, low enough that a lying sample_count cannot exhaust memory. */
+export const MAX_FRAGMENT_SAMPLES = 1 << 20;
 
 /** tfhd (14496-12 8.8.7) with the trex defaults filled in; null where neither gives a value. */
 export interface TrafHeader {

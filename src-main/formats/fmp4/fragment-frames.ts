@@ -3,21 +3,12 @@
 // a remuxer can pass them on as they lie on disk.
 import type { Frame } from '../../media/frame.js';
 import { readBoxHeader, readChildren, type BoxHeader } from './box-reader.js';
-import { readTfdt, readTfhd, readTrunLayout, type TrafHeader } from './fragment-boxes.js';
+import { FragmentBox, MAX_FRAGMENT_SAMPLES, readTfdt, readTfhd, readTrunLayout, type TrafHeader } from './fragment-boxes.js';
 import { Fmp4ParseError } from './errors.js';
-import { fourCC } from './four-cc.js';
 import { IS_NON_SYNC_SAMPLE } from './fragment-flags.js';
 import type { TrackSampleDefaults } from './init-reader.js';
 
-const MOOF = fourCC('moof');
-const MDAT = fourCC('mdat');
-const TRAF = fourCC('traf');
-const TFHD = fourCC('tfhd');
-const TFDT = fourCC('tfdt');
-const TRUN = fourCC('trun');
 
-/** Samples one segment may describe: far beyond any real fragment, low enough that a lying sample_count cannot exhaust memory. */
-const MAX_SAMPLES = 1 << 20;
 
 
 /**
@@ -36,11 +27,11 @@ export function readFragmentFrames(bytes: Uint8Array, defaults: ReadonlyMap<numb
   let sawMoof = false;
   for (let at = 0; at < bytes.length; ) {
     const header = readBoxHeader(view, at, bytes.length);
-    if (header.type === MOOF) {
+    if (header.type === FragmentBox.moof) {
       if (moof) throw new Fmp4ParseError('a second moof before any mdat');
       moof = header;
       sawMoof = true;
-    } else if (header.type === MDAT && moof) {
+    } else if (header.type === FragmentBox.mdat && moof) {
       readMoof(bytes, view, moof, header, defaults, nextDts, frames, arrivedAt);
       moof = null;
     }
@@ -63,20 +54,20 @@ function readMoof(
 ): void {
   let previousDataEnd = moof.start;
   for (const traf of readChildren(view, moof)) {
-    if (traf.type !== TRAF) continue;
+    if (traf.type !== FragmentBox.traf) continue;
     const children = readChildren(view, traf);
-    const tfhd = children.find((c) => c.type === TFHD);
+    const tfhd = children.find((c) => c.type === FragmentBox.tfhd);
     if (!tfhd) throw new Fmp4ParseError('traf without a tfhd');
     const header = readTfhd(view, tfhd, moof, previousDataEnd, defaults);
-    const tfdt = children.find((c) => c.type === TFDT);
+    const tfdt = children.find((c) => c.type === FragmentBox.tfdt);
     let dts = tfdt ? readTfdt(view, tfdt) : (nextDts.get(header.trackId) ?? 0);
     let dataAt = header.baseOffset;
     for (const trun of children) {
-      if (trun.type !== TRUN) continue;
+      if (trun.type !== FragmentBox.trun) continue;
       const run = readTrun(bytes, view, trun, header, dataAt, dts, mdat, frames, arrivedAt);
       dataAt = run.dataEnd;
       dts = run.dts;
-      if (frames.length > MAX_SAMPLES) throw new Fmp4ParseError(`more than ${MAX_SAMPLES} samples`);
+      if (frames.length > MAX_FRAGMENT_SAMPLES) throw new Fmp4ParseError(`more than ${MAX_FRAGMENT_SAMPLES} samples`);
     }
     nextDts.set(header.trackId, dts);
     previousDataEnd = dataAt;
@@ -95,7 +86,7 @@ function readTrun(
   frames: Frame[],
   arrivedAt: number,
 ): { dataEnd: number; dts: number } {
-  const { count, dataStart, firstSampleFlags, hasDuration, hasSize, hasFlags, hasOffset, entries: r } = readTrunLayout(view, box, header, runStart, MAX_SAMPLES);
+  const { count, dataStart, firstSampleFlags, hasDuration, hasSize, hasFlags, hasOffset, entries: r } = readTrunLayout(view, box, header, runStart, MAX_FRAGMENT_SAMPLES);
   let at = dataStart;
   let dts = firstDts;
   for (let i = 0; i < count; i++) {

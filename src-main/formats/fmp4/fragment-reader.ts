@@ -3,19 +3,11 @@
 // keyframe or not. It vouches only for whole segments: every sample must lie inside
 // the mdat, so a file cut short by a crash is rejected, never half-indexed.
 import { FieldReader, readBoxHeader, readChildren, type BoxHeader } from './box-reader.js';
-import { readTfdt, readTfhd, readTrunLayout, type TrafHeader } from './fragment-boxes.js';
+import { FragmentBox, MAX_FRAGMENT_SAMPLES, readTfdt, readTfhd, readTrunLayout, type TrafHeader } from './fragment-boxes.js';
 import { Fmp4ParseError } from './errors.js';
-import { fourCC } from './four-cc.js';
 import { IS_NON_SYNC_SAMPLE } from './fragment-flags.js';
 import type { FragmentSummary, FragmentTrackSummary } from './fragment-summary.js';
 
-const MOOF = fourCC('moof');
-const MDAT = fourCC('mdat');
-const MFHD = fourCC('mfhd');
-const TRAF = fourCC('traf');
-const TFHD = fourCC('tfhd');
-const TFDT = fourCC('tfdt');
-const TRUN = fourCC('trun');
 
 
 interface RunTotals {
@@ -38,10 +30,10 @@ export function readFragmentSummary(bytes: Uint8Array): FragmentSummary {
   for (let at = 0; ; ) {
     if (at >= bytes.length) throw new Fmp4ParseError(moof ? 'no mdat after the moof: the segment is cut short' : 'no moof box: not a media segment');
     const box = readBoxHeader(view, at, bytes.length);
-    if (box.type === MOOF) {
+    if (box.type === FragmentBox.moof) {
       if (moof) throw new Fmp4ParseError('a second moof before any mdat');
       moof = box;
-    } else if (box.type === MDAT) {
+    } else if (box.type === FragmentBox.mdat) {
       if (!moof) throw new Fmp4ParseError('mdat before any moof');
       return readMoof(view, moof, box);
     }
@@ -56,11 +48,11 @@ function readMoof(view: DataView, moof: BoxHeader, mdat: BoxHeader): FragmentSum
   const tracks: FragmentTrackSummary[] = [];
   let previousDataEnd = moof.start;
   for (const child of readChildren(view, moof)) {
-    if (child.type === MFHD) {
+    if (child.type === FragmentBox.mfhd) {
       const r = new FieldReader(view, child);
       r.versionAndFlags();
       sequenceNumber = r.u32(); // sequence_number
-    } else if (child.type === TRAF) {
+    } else if (child.type === FragmentBox.traf) {
       const { track, dataEnd } = readTraf(view, child, moof, mdat, previousDataEnd);
       if (tracks.some((t) => t.trackId === track.trackId)) throw new Fmp4ParseError(`two trafs for track_ID ${track.trackId + 1}`);
       tracks.push(track);
@@ -74,9 +66,9 @@ function readMoof(view: DataView, moof: BoxHeader, mdat: BoxHeader): FragmentSum
 /** traf (14496-12 8.8.6): tfhd, tfdt, and the truns whose samples it sums. */
 function readTraf(view: DataView, traf: BoxHeader, moof: BoxHeader, mdat: BoxHeader, previousDataEnd: number): { track: FragmentTrackSummary; dataEnd: number } {
   const children = readChildren(view, traf);
-  const tfhdBox = children.find((c) => c.type === TFHD);
+  const tfhdBox = children.find((c) => c.type === FragmentBox.tfhd);
   if (!tfhdBox) throw new Fmp4ParseError('traf without a tfhd');
-  const tfdtBox = children.find((c) => c.type === TFDT);
+  const tfdtBox = children.find((c) => c.type === FragmentBox.tfdt);
   if (!tfdtBox) throw new Fmp4ParseError('traf without a tfdt: its start time is unknown');
   const header = readTfhd(view, tfhdBox, moof, previousDataEnd);
 
@@ -85,7 +77,7 @@ function readTraf(view: DataView, traf: BoxHeader, moof: BoxHeader, mdat: BoxHea
   let dataEnd = header.baseOffset;
   let firstFlags: number | null = null;
   for (const child of children) {
-    if (child.type !== TRUN) continue;
+    if (child.type !== FragmentBox.trun) continue;
     const run = readTrun(view, child, header, dataEnd, mdat);
     sampleCount += run.sampleCount;
     duration += run.duration;
@@ -111,7 +103,7 @@ function readTraf(view: DataView, traf: BoxHeader, moof: BoxHeader, mdat: BoxHea
  * only when present, and only as many as the box has room for.
  */
 function readTrun(view: DataView, box: BoxHeader, header: TrafHeader, runStart: number, mdat: BoxHeader): RunTotals {
-  const layout = readTrunLayout(view, box, header, runStart, Number.MAX_SAFE_INTEGER);
+  const layout = readTrunLayout(view, box, header, runStart, MAX_FRAGMENT_SAMPLES);
   const { count: sampleCount, dataStart, firstSampleFlags, hasDuration, hasSize, hasFlags, hasOffset, entries: r } = layout;
   const entryBytes = 4 * (Number(hasDuration) + Number(hasSize) + Number(hasFlags) + Number(hasOffset));
   let duration = hasDuration ? 0 : sampleCount * (header.duration ?? 0);
