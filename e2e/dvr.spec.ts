@@ -106,26 +106,15 @@ test('DVR: scrub the timeline, mark In/Out with keys, export the range and downl
     await expect(dialog.getByTestId('export-length')).toHaveText(/^(3\.9|4\.0|4\.1) s$/);
     await dialog.getByTestId('export-start').click();
     const progress = dialog.getByTestId('export-progress');
-    const jobError = dialog.getByTestId('export-error');
-    await expect(progress.or(jobError)).toBeVisible({ timeout: 15_000 });
-
-    let file = testInfo.outputPath('dvr-export.mp4');
-    if (await jobError.isVisible()) {
-      // A studio without saved exports: the direct MP4 of the range (whole seconds).
-      testInfo.annotations.push({ type: 'export', description: `job refused (${await jobError.textContent()}); used the direct MP4 URL` });
-      const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('export-direct').click()]);
-      await download.saveAs(file);
-      await screenshot(page, 'dvr-export');
-    } else {
-      await expect(progress).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
-      await expect(progress).toHaveAttribute('aria-valuenow', '100');
-      await screenshot(page, 'dvr-export');
-      const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('export-download').click()]);
-      file = testInfo.outputPath(download.suggestedFilename() || 'dvr-export.mp4');
-      await download.saveAs(file);
-      await dialog.getByTestId('export-close').click();
-      await expect(page.getByTestId('export-tray').getByTestId('export-job')).toHaveAttribute('data-state', 'done');
-    }
+    await expect(progress).toBeVisible({ timeout: 15_000 });
+    await expect(progress).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+    await expect(progress).toHaveAttribute('aria-valuenow', '100');
+    await screenshot(page, 'dvr-export');
+    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('export-download').click()]);
+    const file = testInfo.outputPath(download.suggestedFilename() || 'dvr-export.mp4');
+    await download.saveAs(file);
+    await dialog.getByTestId('export-close').click();
+    await expect(page.getByTestId('export-tray').getByTestId('export-job')).toHaveAttribute('data-state', 'done');
     const duration = await ffprobeDuration(file);
     testInfo.annotations.push({ type: 'export', description: `exported file plays ${duration.toFixed(3)} s for a 4 s range` });
     expect(Math.abs(duration - 4)).toBeLessThanOrEqual(1);
