@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ViewerSession } from '../../../../src-main/api/contract';
-import { ApiError, errorMessage } from '../../api/api-error';
+import { errorMessage } from '../../api/api-error';
 import { api } from '../../api/endpoints';
 import { formatBytes, formatUptime } from '../../lib/format';
 import { displayAddress } from '../../lib/stream-events';
@@ -28,13 +28,13 @@ export function ViewerSessions({ name, viewers }: { name: string; viewers: numbe
     (signal?: AbortSignal) =>
       api.sessions(name, signal).then(
         (list) => {
-          setSessions(list.filter((s) => s.stream === name).sort((a, b) => a.startedAt.localeCompare(b.startedAt)));
+          setSessions(list); // the server lists one stream's sessions, oldest first
           setError(null);
           setNow(Date.now());
         },
         (err: unknown) => {
           if (signal?.aborted) return;
-          setError(err instanceof ApiError && err.status === 404 ? 'This studio does not list viewer sessions.' : errorMessage(err));
+          setError(errorMessage(err));
           setNow(Date.now());
         },
       ),
