@@ -316,7 +316,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
             if (!jpeg) return sendError(reply, 404, 'No picture yet', `${name} has not sent a video keyframe`);
             return reply.type('image/jpeg').header('cache-control', 'no-cache').send(jpeg);
           } },
-        ], { playToken: (name) => streamStore.get(name)?.playToken ?? null, sessions: viewers }),
+        ], { playToken: (name) => streamStore.playToken(name), sessions: viewers }),
       ],
     });
     await app.ready();

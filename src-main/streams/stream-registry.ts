@@ -91,7 +91,7 @@ export class StreamRegistry {
 
   /** Whether the stream is configured or live, without describing it (every playback request asks). */
   has(name: string): boolean {
-    return this.hubs.has(name) || this.deps.store.get(name) !== null;
+    return this.hubs.has(name) || this.deps.store.has(name);
   }
 
   info(name: string): StreamInfo | null {

@@ -56,6 +56,16 @@ export class StreamStore {
     return row ? fromRow(row) : null;
   }
 
+  has(name: string): boolean {
+    return this.db.prepare('SELECT 1 FROM streams WHERE name = ?').get(name) !== undefined;
+  }
+
+  /** The stream's play token alone: asked on every playback request, so no whole row is decoded. */
+  playToken(name: string): string | null {
+    const row = this.db.prepare('SELECT play_token AS t FROM streams WHERE name = ?').get(name) as { t: string | null } | undefined;
+    return row?.t ?? null;
+  }
+
   /** Creates the stream; false when the name is taken. */
   create(input: StreamConfigCreate): StreamConfig | null {
     const config: StreamConfig = { ...defaultStreamConfig(input.name), ...input };
