@@ -5,6 +5,8 @@ import { loginUrl, publishTestPattern, screenshot, studioUrl } from './support/s
 
 const run = promisify(execFile);
 const STREAM = 'live/e2e-dvr';
+/** publishTestPattern sends 30 frames a second: one frame is the export's precision. */
+const frameSeconds = 1 / 30;
 
 /** Where time `t` (UTC seconds) is drawn on the timeline, from the axis the canvas carries. */
 async function timelineX(page: Page, t: number): Promise<number> {
@@ -21,8 +23,9 @@ async function shownTime(page: Page): Promise<number> {
   return Number(await page.getByTestId('dvr-clock').getAttribute('data-time'));
 }
 
-async function ffprobeDuration(file: string): Promise<number> {
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);
+/** How long the picture plays: the video stream's duration, edit list applied (audio may run a fraction of an AAC frame longer). */
+async function ffprobeVideoDuration(file: string): Promise<number> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=duration', '-of', 'csv=p=0', file]);
   return Number(stdout.trim());
 }
 
@@ -81,7 +84,7 @@ test('DVR: scrub the timeline, mark In/Out with keys, export the range and downl
     for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowRight');
     await expect.poll(async () => Math.abs((await shownTime(page)) - (target + 4) * 1000), { timeout: 15_000 }).toBeLessThan(600);
     await page.keyboard.press('o');
-    await expect(page.getByTestId('dvr-range-duration')).toHaveText(/^(3\.9|4\.0|4\.1) s$/);
+    await expect(page.getByTestId('dvr-range-duration')).toHaveText('4.0 s');
     await expect(page.getByTestId('dvr-in-time')).toHaveValue(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/);
 
     // Z fits the marked range; - and + zoom by two around the playhead.
@@ -103,8 +106,14 @@ test('DVR: scrub the timeline, mark In/Out with keys, export the range and downl
     await page.keyboard.press('e');
     const dialog = page.getByTestId('export-dialog');
     await expect(dialog).toBeVisible();
-    await expect(dialog.getByTestId('export-length')).toHaveText(/^(3\.9|4\.0|4\.1) s$/);
-    await dialog.getByTestId('export-start').click();
+    await expect(dialog.getByTestId('export-length')).toHaveText('4.0 s');
+    const [created] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/api/exports'),
+      dialog.getByTestId('export-start').click(),
+    ]);
+    const job = (await created.json()) as { from: number; duration: number };
+    // In, four one-second steps, Out: the range asked for is 4 s, to the frame.
+    expect(Math.abs(job.duration - 4), `range asked for: ${job.duration} s`).toBeLessThanOrEqual(frameSeconds);
     const progress = dialog.getByTestId('export-progress');
     await expect(progress).toBeVisible({ timeout: 15_000 });
     await expect(progress).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
@@ -115,9 +124,10 @@ test('DVR: scrub the timeline, mark In/Out with keys, export the range and downl
     await download.saveAs(file);
     await dialog.getByTestId('export-close').click();
     await expect(page.getByTestId('export-tray').getByTestId('export-job')).toHaveAttribute('data-state', 'done');
-    const duration = await ffprobeDuration(file);
-    testInfo.annotations.push({ type: 'export', description: `exported file plays ${duration.toFixed(3)} s for a 4 s range` });
-    expect(Math.abs(duration - 4)).toBeLessThanOrEqual(1);
+    const duration = await ffprobeVideoDuration(file);
+    testInfo.annotations.push({ type: 'export', description: `exported file plays ${duration.toFixed(3)} s for a ${job.duration.toFixed(3)} s range` });
+    // The file plays the range: it starts on In's picture (edit list) and ends at Out, within one frame.
+    expect(Math.abs(duration - job.duration), `video plays ${duration} s`).toBeLessThanOrEqual(frameSeconds);
 
     await page.getByTestId('dvr-lock').click();
     await expect(page.getByTestId('dvr-lock')).toHaveAttribute('data-locked', 'none', { timeout: 10_000 });
@@ -141,7 +151,9 @@ test('DVR: scrub the timeline, mark In/Out with keys, export the range and downl
       .poll(async () => Math.abs(secondsOfDay(await sidePlayer.getByTestId('dvr-player-time').textContent()) - secondsOfDay(await mainTime.textContent())), { timeout: 15_000 })
       .toBeLessThan(0.2);
     await canvas.hover({ position: { x: await timelineX(page, target + 5), y: 80 } });
-    await page.waitForTimeout(1500);
+    // The screenshot with the hover picture in it: wait for that picture, not for a time.
+    await expect(thumb.locator('img')).toBeVisible({ timeout: 20_000 });
+    await expect.poll(() => thumb.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeout: 20_000 }).toBe(true);
     await screenshot(page, 'dvr-multicam');
     await page.mouse.move(10, 10);
 

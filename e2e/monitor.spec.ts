@@ -16,8 +16,10 @@ test('the Monitor shows live streams with their figures, details, publish and pl
     await expect(tile.getByTestId('stream-rec')).toHaveAttribute('data-recording', 'true');
     const sideTile = page.locator('[data-testid="stream-tile"][data-stream="live/e2e-side"]');
     await expect(sideTile).toHaveAttribute('data-state', 'publishing');
-    // Let the long-GOP stream show its keyframe warning and the sparklines fill a little.
-    await page.waitForTimeout(7000);
+    // The long-GOP stream shows its keyframe warning once two keyframes 5 s apart have come (the sparklines fill meanwhile).
+    await expect(sideTile.getByTestId('stream-tile-warning')).toBeVisible({ timeout: 20_000 });
+    await expect(sideTile.getByTestId('stream-tile-gop')).toHaveClass(/text-warning/);
+    await expect(tile.getByTestId('stream-tile-warning')).toHaveCount(0);
     await screenshot(page, 'monitor-live');
 
     await tile.click();

@@ -72,10 +72,35 @@ test('settings are edited, validated by the server, saved to config.json, and sh
   await screenshot(page, 'settings-error');
 });
 
-test('re-probing encoders shows progress and then the table again', async ({ page }) => {
+test('re-probing encoders shows progress and then the table again', async ({ page, request }) => {
+  const probedAt = async () =>
+    ((await (await request.get(`${studioUrl()}api/system`, { headers: { authorization: `Bearer ${adminToken()}` } })).json()) as { ffmpeg: { probedAt: string | null } }).ffmpeg.probedAt;
   await page.goto(loginUrl());
   await page.getByTestId('nav-settings').click();
-  await page.getByTestId('encoders-reprobe').click();
   await expect(page.getByTestId('encoders-table')).toContainText('libx264');
+  const before = await probedAt();
+  // Hold the re-probe request until the page has been seen waiting for it: a fast probe cannot finish unseen.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/system/ffmpeg/probe', async (route) => {
+    await held;
+    await route.continue();
+  });
+  const button = page.getByTestId('encoders-reprobe');
+  await button.click();
+  await expect(page.getByTestId('encoders-probing')).toBeVisible();
+  await expect(button).toBeDisabled();
+  await expect(button).toHaveText('Probing encoders…');
+  await screenshot(page, 'settings-encoders-probing');
+  release();
+  await expect(page.getByTestId('encoders-probing')).toHaveCount(0, { timeout: 30_000 });
+  await expect(button).toBeEnabled();
+  await expect(button).toHaveText('Re-probe encoders');
+  await expect(page.getByTestId('encoders-table')).toContainText('libx264');
+  // The server really probed again: a newer test time.
+  const after = await probedAt();
+  expect(after).not.toBeNull();
+  expect(Date.parse(after!)).toBeGreaterThan(before ? Date.parse(before) : 0);
+  await page.unroute('**/api/system/ffmpeg/probe');
   await screenshot(page, 'settings-encoders');
 });

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readStartupOptions, usage, UsageError } from './config/startup-options.js';
+import { installFaultHandlers } from './log/process-faults.js';
 import { createStudio, type Studio, type StudioUrls } from './studio.js';
 import { studioVersion } from './version.js';
 
@@ -16,6 +17,13 @@ function printUrls(urls: StudioUrls): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+/** After a fatal fault: stop what can be stopped (recordings closed, ports freed) within 5 s, then exit 1. */
+function stopAndExit(studio: Studio | null): void {
+  process.exitCode = 1;
+  setTimeout(() => process.exit(1), 5000).unref();
+  void (studio ? studio.stop() : Promise.resolve()).catch(() => undefined).finally(() => process.exit(1));
+}
+
 async function serve(argv: string[]): Promise<number> {
   const options = readStartupOptions(argv, process.env);
   if (options.help) {
@@ -27,11 +35,14 @@ async function serve(argv: string[]): Promise<number> {
     return 0;
   }
   const parent = parentChannel();
+  let started: Studio | null = null;
+  installFaultHandlers({ log: () => started?.log ?? null, fatal: () => stopAndExit(started) });
   const studio: Studio = await createStudio({
     ...options,
     resourcesDir: process.env.FRAMEHOUSE_RESOURCES_DIR || null,
     onHttpMoved: (url) => parent?.({ type: 'moved', url }),
   });
+  started = studio;
   let urls: StudioUrls;
   try {
     urls = await studio.start();

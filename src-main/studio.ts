@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -8,6 +9,7 @@ import type { BoundAddress } from './net/listen.js';
 import { SettingsApplier, type SettingsReactor } from './api/settings-controller.js';
 import { createAccessControl } from './api/auth/access-control.js';
 import { loadAdminToken } from './api/auth/admin-token.js';
+import { SessionStore } from './api/auth/session-store.js';
 import { HostGuard } from './api/auth/host-guard.js';
 import { ConfigService } from './config/config-service.js';
 import { ensureWritableDataDir } from './config/data-dir-check.js';
@@ -22,6 +24,7 @@ import { StreamStore } from './streams/stream-store.js';
 import { StreamRegistry } from './streams/stream-registry.js';
 import { RtmpServer } from './ingest/rtmp/rtmp-server.js';
 import { SrtServer } from './ingest/srt/srt-server.js';
+import { IngestMemory, ingestLimitsFrom } from './ingest/ingest-limits.js';
 import { ffmpegSourceRunner, resolveSourceUrl, SourceUrlError } from './ingest/pull/index.js';
 import { mpegtsHttpIngest } from './ingest/mpegts-http/mpegts-http-ingest.js';
 import { PreviewService } from './delivery/preview-service.js';
@@ -42,6 +45,8 @@ import { LivePackager } from './delivery/live/live-packager.js';
 import { liveRoutes } from './delivery/live/live-routes.js';
 import { PlaybackStats } from './delivery/playback-stats.js';
 import { ViewerSessions } from './delivery/viewers/viewer-sessions.js';
+import { MediaJobs } from './delivery/media-jobs.js';
+import { ListingBuilds } from './delivery/http/listing-builds.js';
 import { mediaInfoRoute } from './delivery/media-info.js';
 import { playbackRoutes } from './api/routes/playback.js';
 import { watchRoutes } from './api/routes/watch.js';
@@ -147,7 +152,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     });
     ffmpeg.on('status', (status) => events.publish('ffmpeg_status', status));
     const hosts = new HostGuard(() => config.settings);
-    const access = createAccessControl(token);
+    const access = createAccessControl(token, new SessionStore(db, token));
 
     let listener: HttpListener | null = null;
     const reactors: SettingsReactor[] = [
@@ -175,7 +180,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         },
       },
       { keys: ['host', 'allowedHosts'], apply: async () => hosts.invalidate() },
-      { keys: ['dvrDepth', 'dvrMaxSize', 'dvrMinFreeMB'], apply: async () => void retention.run() },
+      { keys: ['dvrDepth', 'dvrMaxSize', 'dvrMinFreeMB'], apply: async () => void retention.run().catch((err: unknown) => log.error({ err }, 'dvr retention failed')) },
       { keys: ['logLevel'], apply: async (settings) => studioLogger.setLevel(settings.logLevel) },
       {
         keys: ['ffmpegPath'],
@@ -211,8 +216,14 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       configured: (name) => streamStore.get(name)?.dvr ?? true,
       diskOk: () => retention.recordingAllowed,
     });
-    const viewers = new ViewerSessions();
-    const playbackStats = new PlaybackStats();
+    // Sessions only for streams that exist: a made-up name allocates nothing.
+    const viewers = new ViewerSessions({ streamKnown: (name): boolean => dvrRoutesDeps.streamKnown(name) });
+    // Export plans and thumbnail ffmpeg runs at once (mediaJobsMax), with a bounded line behind them.
+    const mediaJobs = new MediaJobs({ max: () => config.get('mediaJobsMax'), warn: (line) => log.warn(line) });
+    const playbackStats = new PlaybackStats({ stats: () => ({ ...mediaJobs.stats(), processes: children.size }), resetPeaks: () => mediaJobs.resetPeaks() });
+    // DVR playlists and recording statuses: built one at a time in small slices of the event loop, kept briefly.
+    const listings = new ListingBuilds();
+    const playlistMaxHours = () => config.get('playlistMaxHours');
     const registry = new StreamRegistry({
       viewers: (name) => viewers.count(name),
       onHub: (hub) => dvr.watch(hub),
@@ -223,11 +234,18 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       events,
       log: log.child({ module: 'streams' }),
       publishPrefix: () => config.get('publishPrefix'),
+      archivedNames: () => dvrIndex.archivedStreamNames(),
+      lanPublish: () => ({ policy: config.get('lanPublish'), key: config.get('publishKey') }),
       runner: ffmpegSourceRunner({ processes: children, events, log: log.child({ module: 'pull' }), ffmpegPath, mediaDir: () => mediaDir(dataDir, config.get('mediaDir')) }),
     });
+    // Read per connection, so a settings change applies to the next publisher; one memory pool for all of them.
+    const ingestLimits = () => ingestLimitsFrom(config.settings);
+    const ingestMemory = new IngestMemory(ingestLimits);
     const rtmp = new RtmpServer({
       gate: registry,
       log: log.child({ module: 'rtmp' }),
+      limits: ingestLimits,
+      memory: ingestMemory,
       playbackHint: () => (listener?.address ? urlsFor(listener.address, config.get('host'), token, null).http : 'the studio page'),
     });
     const livePackager = new LivePackager({
@@ -236,7 +254,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       partTargetMs: llHlsPartTargetMs,
       log: log.child({ module: 'hls' }),
     });
-    const srt = new SrtServer({ gate: registry, log: log.child({ module: 'srt' }) });
+    const srt = new SrtServer({ gate: registry, log: log.child({ module: 'srt' }), limits: ingestLimits, memory: ingestMemory });
     const previews = new PreviewService({ processes: children, ffmpegPath, hub: (name) => registry.hub(name) });
     // On the LAN, the name a client used to reach the studio is the one its encoder can reach too.
     const publishUrls = (name: string, clientHost: string) =>
@@ -253,20 +271,27 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       index: dvrIndex,
       dvr,
       streamKnown: (name: string) => registry.has(name) || dvrIndex.hasRecording(name),
+      retentionStatus: () => retention.status(),
     };
-    const recordingStatus = recordingStatusHandler(dvrRoutesDeps);
-    const thumbs = new ThumbService({ index: dvrIndex, root: dvrRoot, cacheDir: path.join(dataDir, 'cache', 'thumbs'), processes: children, ffmpegPath });
+    const recordingStatus = recordingStatusHandler(dvrRoutesDeps, { maxHours: playlistMaxHours, listings });
+    const thumbs = new ThumbService({ index: dvrIndex, root: dvrRoot, cacheDir: path.join(dataDir, 'cache', 'thumbs'), processes: children, ffmpegPath, jobs: mediaJobs });
     const exportMaxSeconds = () => config.get('exportMaxSeconds');
     // The exports folder: the setting when given (relative to the data dir), else <data-dir>/exports.
     const exportsDir = () => path.resolve(dataDir, config.get('exportsDir') || 'exports');
     const exportLog = log.child({ module: 'export' });
     const exportJobs = new ExportJobs({
-      plan: (o) => planMp4Export({ index: dvrIndex, root: dvrRoot, ffmpegPath, processes: children, log: exportLog }, { ...o, maxDurationMs: exportMaxSeconds() * 1000 }),
+      // Saved exports wait for their turn among the media jobs (their own queue is bounded already).
+      plan: (o) =>
+        mediaJobs.run('saved export plan', (signal) => planMp4Export({ index: dvrIndex, root: dvrRoot, ffmpegPath, processes: children, log: exportLog }, { ...o, signal, maxDurationMs: exportMaxSeconds() * 1000 }), { signal: o.signal, mayWait: true }),
       exportsDir,
       events,
       log: exportLog,
       // Two at once: a short export does not wait behind a four-hour one.
       concurrency: 2,
+      protectRange: (stream, fromMs, toMs, owner) => {
+        const id = dvrIndex.hold(stream, fromMs, toMs, owner);
+        return () => dvrIndex.releaseHold(id);
+      },
       check: (request) => checkExportRequest({ streamKnown: dvrRoutesDeps.streamKnown, index: dvrIndex, maxSeconds: exportMaxSeconds }, request),
     });
     const settings = new SettingsApplier(config, reactors, log);
@@ -299,28 +324,32 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         }),
         playbackRoutes({ sessions: viewers, stats: playbackStats }),
         playerAssetRoutes(path.join(appRoot, 'resources')),
-        mpegtsHttpIngest({ gate: registry, log: log.child({ module: 'mpegts-http' }) }),
+        mpegtsHttpIngest({ gate: registry, log: log.child({ module: 'mpegts-http' }), limits: ingestLimits }),
         streamFilesRoutes([
           ...liveRoutes({ packager: livePackager, stats: playbackStats, streamKnown: dvrRoutesDeps.streamKnown }),
-          ...hlsRoutes({ index: dvrIndex, root: dvrRoot, streamKnown: dvrRoutesDeps.streamKnown }),
+          ...hlsRoutes({ index: dvrIndex, root: dvrRoot, streamKnown: dvrRoutesDeps.streamKnown, maxHours: playlistMaxHours, listings }),
           ...mpegtsRoutes({ hub: (name) => registry.hub(name) ?? null, index: dvrIndex, root: dvrRoot, streamKnown: dvrRoutesDeps.streamKnown, log: log.child({ module: 'mpegts' }) }),
-          ...mp4ExportRoutes({ index: dvrIndex, root: dvrRoot, ffmpegPath, processes: children, streamKnown: dvrRoutesDeps.streamKnown, maxSeconds: () => config.get('exportMaxSeconds'), log: log.child({ module: 'mp4-export' }) }),
+          ...mp4ExportRoutes({ index: dvrIndex, root: dvrRoot, ffmpegPath, processes: children, streamKnown: dvrRoutesDeps.streamKnown, maxSeconds: () => config.get('exportMaxSeconds'), log: log.child({ module: 'mp4-export' }), jobs: mediaJobs }),
           embedRoute({ index: dvrIndex, streamKnown: dvrRoutesDeps.streamKnown }),
           mediaInfoRoute({ info: (name) => registry.info(name), index: dvrIndex }),
           ...thumbRoutes({ thumbs, streamKnown: dvrRoutesDeps.streamKnown }),
           { file: 'recording_status.json', handle: (name, _m, request, reply) => recordingStatus(name, request, reply) },
-          { file: 'preview.jpg', guarded: true, handle: async (name, _m, _request, reply) => {
+          { file: 'preview.jpg', handle: async (name, _m, _request, reply) => {
             if (!registry.info(name)) return sendError(reply, 404, 'Unknown stream', `no stream named ${name}`);
             if (!ffmpegPath()) return sendError(reply, 503, 'No ffmpeg', 'previews need ffmpeg: set FFMPEG_PATH or the ffmpeg path in Settings');
             const jpeg = await previews.jpeg(name);
             if (!jpeg) return sendError(reply, 404, 'No picture yet', `${name} has not sent a video keyframe`);
             return reply.type('image/jpeg').header('cache-control', 'no-cache').send(jpeg);
           } },
-        ], { playToken: (name) => streamStore.playToken(name), sessions: viewers }),
+        ], { playToken: (name) => streamStore.playToken(name), isAdmin: (request) => access.session(request).authenticated, sessions: viewers }),
       ],
     });
     await app.ready();
-    listener = new HttpListener(app);
+    listener = new HttpListener(app, () => ({
+      maxConnections: config.get('httpMaxConnections'),
+      maxConnectionsPerAddress: config.get('httpMaxConnectionsPerAddress'),
+      headersTimeoutMs: config.get('httpHeadersTimeoutSeconds') * 1000,
+    }));
     const httpListener = listener;
     let statusTimer: NodeJS.Timeout | null = null;
     let stopping: Promise<void> | null = null;
@@ -333,10 +362,16 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       events,
       log,
       async start() {
+        // Encoders on other hosts need a key (lanPublish 'key'): make one the first time, as the admin token is made.
+        if (config.get('publishKey') === '') await config.update({ publishKey: crypto.randomBytes(18).toString('base64url') });
         const s = config.settings;
         // Before anything records: make the index and the disk agree (a crash may have left them apart).
-        const report = await reconcileArchive(dvrRoot, dvrIndex, db!, log.child({ module: 'dvr' }));
-        if (report.indexed + report.removedRows + report.finishedPartials + report.deletedPartials > 0) {
+        // Nothing in the archive may keep the studio from starting: reconciliation skips what it cannot handle, and a failure of its own is logged.
+        const report = await reconcileArchive(dvrRoot, dvrIndex, db!, log.child({ module: 'dvr' })).catch((err: unknown) => {
+          log.error({ err }, 'dvr: archive reconciliation failed; the studio starts with the index as it was');
+          return null;
+        });
+        if (report && report.indexed + report.removedRows + report.finishedPartials + report.deletedPartials + report.skipped > 0) {
           log.info(report, `dvr: archive reconciled in ${report.ms} ms`);
         }
         await httpListener.listen(s.host, s.httpPort);
@@ -345,7 +380,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         serving = true;
         registry.start();
         ffmpeg.refresh().catch((err: unknown) => log.error({ err }, 'ffmpeg detection failed'));
-        await retention.run();
+        await retention.run().catch((err: unknown) => log.error({ err }, 'dvr retention failed at start-up; it runs again in 5 s'));
         let tick = 0;
         statusTimer = setInterval(() => {
           if (events.hasSubscribers) events.publish('streams', registry.list());
@@ -376,6 +411,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
           playbackStats.close();
           await dvr.close();
           thumbs.close();
+          mediaJobs.close();
           await exportJobs.close();
           await httpListener.close();
           await app.close();

@@ -82,6 +82,26 @@ export const Settings = Type.Object(
       maxLength: 4096,
       description: 'Folder saved exports are written to; empty means <data-dir>/exports',
     }),
+    lanPublish: Type.Union([Type.Literal('key'), Type.Literal('open')], {
+      description: 'Publishers on other hosts: "key" needs the stream\'s publish password or the studio publish key; "open" lets anyone on the LAN publish. Publishers on this machine are always let in.',
+    }),
+    publishKey: Type.String({
+      maxLength: 128,
+      pattern: '^[A-Za-z0-9_-]*$',
+      description: 'Studio-wide publish key for publishers on other hosts (?key=… in the stream key or URL); generated at first start when empty',
+    }),
+    ingestMaxConnections: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Most publisher connections at once per protocol (RTMP, SRT)' }),
+    ingestMaxConnectionsPerAddress: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Most publisher connections at once from one address, per protocol' }),
+    ingestMaxBufferMB: Type.Integer({ minimum: 1, maximum: 4096, description: 'Memory one publisher may make the studio hold for unfinished messages or packets (MB)' }),
+    ingestMaxTotalBufferMB: Type.Integer({ minimum: 1, maximum: 65_536, description: 'Memory all publishers together may make the studio hold for unfinished messages or packets (MB)' }),
+    ingestHandshakeSeconds: Type.Integer({ minimum: 1, maximum: 300, description: 'A publisher that has not finished its handshake by then is cut' }),
+    ingestIdleSeconds: Type.Integer({ minimum: 1, maximum: 3600, description: 'A publisher that sends nothing for this long is cut' }),
+    srtMaxLatencyMs: Type.Integer({ minimum: 20, maximum: 60_000, description: 'Highest SRT latency a caller may ask for; longer requests are clamped (ms)' }),
+    httpMaxConnections: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Most HTTP connections at once' }),
+    httpMaxConnectionsPerAddress: Type.Integer({ minimum: 1, maximum: 100_000, description: 'Most HTTP connections at once from one address' }),
+    httpHeadersTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 300, description: 'A client must send its request headers (and a small body) within this time' }),
+    playlistMaxHours: Type.Integer({ minimum: 1, maximum: 8760, description: 'Longest archive range one DVR playlist or recording status may cover (hours)' }),
+    mediaJobsMax: Type.Integer({ minimum: 1, maximum: 64, description: 'MP4 export plans and thumbnail ffmpeg runs at once; more wait in a queue' }),
   },
   { additionalProperties: false },
 );
@@ -262,6 +282,23 @@ export type DvrLockRequest = Static<typeof DvrLockRequest>;
 export const DvrLock = Type.Object({ id: Type.Integer(), stream: Type.String(), from: Type.Number(), duration: Type.Number() });
 export type DvrLock = Static<typeof DvrLock>;
 
+/** A segment retention wanted to delete and could not (its row is kept: the archive still lists it). */
+export const DvrStuckFile = Type.Object({
+  stream: Type.String(),
+  path: Type.String({ description: 'Where the file is on disk' }),
+  error: Type.String({ description: 'Why it could not be deleted (EACCES, EPERM, EBUSY, EISDIR …)' }),
+  since: Type.Number({ description: 'UTC ms of the first failed attempt' }),
+  attempts: Type.Integer(),
+});
+export type DvrStuckFile = Static<typeof DvrStuckFile>;
+
+export const DvrRetentionStatus = Type.Object({
+  stuck: Type.Array(DvrStuckFile),
+  lastRunMs: Type.Union([Type.Number(), Type.Null()], { description: 'UTC ms when the last pass ended' }),
+  lastError: Type.Union([Type.String(), Type.Null()], { description: 'Why the last pass stopped early, or null' }),
+});
+export type DvrRetentionStatus = Static<typeof DvrRetentionStatus>;
+
 export const StreamVideoInfo = Type.Object({
   codec: Type.String(),
   profile: Type.String(),
@@ -331,6 +368,16 @@ export const PlaybackStatsBody = Type.Object({
   blockingReload: LatencySummary,
   eventLoopLag: LatencySummary,
   viewers: Type.Integer(),
+  /** MP4 export plans and thumbnail ffmpeg runs: the cap (mediaJobsMax), running, waiting, peaks and refusals since the last reset; child processes now. */
+  mediaJobs: Type.Object({
+    max: Type.Integer(),
+    running: Type.Integer(),
+    waiting: Type.Integer(),
+    peakRunning: Type.Integer(),
+    peakWaiting: Type.Integer(),
+    refused: Type.Integer(),
+    processes: Type.Integer(),
+  }),
 });
 export type PlaybackStatsBody = Static<typeof PlaybackStatsBody>;
 
@@ -338,6 +385,8 @@ export interface PublishUrls {
   rtmp: { server: string; key: string; url: string };
   srt: string;
   mpegtsHttp: string;
+  /** The studio publish key encoders on other hosts add (?key=…), or null when the LAN may publish without one. */
+  keyForOtherHosts: string | null;
 }
 
 /** Server events on /api/events, keyed by `type`. Later features add their own. */
@@ -358,6 +407,8 @@ export interface StudioEventMap {
   dvr_error: { stream: string; reason: string };
   dvr_deleted: { stream: string; segments: number; bytes: number; reason: string };
   dvr_disk_low: { freeBytes: number; minFreeBytes: number; message: string };
+  /** The files retention cannot delete changed (some got stuck, or came free). */
+  dvr_retention_stuck: DvrRetentionStatus;
   /** A saved export moved on (at most 4 a second per job) or started. */
   export_progress: ExportJob;
   /** A saved export ended: done, failed or canceled. */

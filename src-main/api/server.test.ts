@@ -1,11 +1,12 @@
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createStudio, type Studio } from '../studio.js';
 import { makeTempDir } from '../test-support/temp-dir.js';
-import { freePort } from '../test-support/wait.js';
+import { freePort, until } from '../test-support/wait.js';
+import { buildTimeoutMs, ensureBuilt } from '../test-support/built.js';
 import type { SettingsView, StudioEvent } from './contract.js';
 
 let dir: string;
@@ -102,7 +103,10 @@ describe('settings API', () => {
     expect(view.settings).toMatchObject({ publishPrefix: 'cams/', logLevel: 'debug' });
     expect(view.sources).toMatchObject({ publishPrefix: 'file', httpPort: 'cli', host: 'default' });
     expect(view.pinned).toEqual(['httpPort', 'rtmpPort', 'srtPort']);
-    expect(JSON.parse(await fs.readFile(path.join(dir, 'config.json'), 'utf8'))).toEqual({ publishPrefix: 'cams/', logLevel: 'debug' });
+    // The publish key made at first start is saved next to the change (it is a setting the user may edit).
+    const saved = JSON.parse(await fs.readFile(path.join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(saved).toEqual({ publishPrefix: 'cams/', logLevel: 'debug', publishKey: view.settings.publishKey });
+    expect(view.settings.publishKey).toMatch(/^[A-Za-z0-9_-]{24}$/);
     const read = await studio.app.inject({ url: '/api/settings', headers: bearer() });
     expect(read.json().settings.publishPrefix).toBe('cams/');
   });
@@ -115,7 +119,8 @@ describe('settings API', () => {
     expect(view.restarted).toEqual([{ listener: 'http', url: `http://127.0.0.1:${port}/` }]);
     const moved = await fetch(`http://127.0.0.1:${port}/api/health`);
     expect(moved.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 2500));
+    // The old listener closes once its open connections have drained: wait for that, then it stays closed.
+    await until('the old port to close', () => fetch(`${base}api/health`, { signal: AbortSignal.timeout(2000) }).then(() => false, () => true));
     await expect(fetch(`${base}api/health`)).rejects.toThrow();
   });
 
@@ -138,6 +143,9 @@ describe('settings API', () => {
 });
 
 describe('browser sessions', () => {
+  // The UI is served from dist/renderer: build it (when missing or older than its sources) rather than skip its checks.
+  beforeAll(() => ensureBuilt(), buildTimeoutMs);
+
   it('turns the printed login URL into a session cookie and drops the token from the address', async () => {
     const login = await studio.app.inject({ url: `/?token=${encodeURIComponent(studio.token)}`, headers: { host } });
     expect(login.statusCode).toBe(302);
@@ -169,8 +177,7 @@ describe('browser sessions', () => {
 
   it('serves the UI with a Content-Security-Policy', async () => {
     const page = await studio.app.inject({ url: '/', headers: { host } });
-    if (page.statusCode === 503) return expect(page.json().error).toMatch(/not built/);
-    expect(page.statusCode).toBe(200);
+    expect(page.statusCode, page.body).toBe(200);
     expect(page.headers['content-security-policy']).toMatch(/default-src 'self'/);
     expect(page.body).toMatch(/<div id="root">/);
   });

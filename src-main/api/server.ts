@@ -6,7 +6,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
 import { frameworkErrorHandler, installErrorHandlers, sendNotFound } from './http-error.js';
-import { installAccessControl, type AccessControl } from './auth/access-control.js';
+import { installAccessControl, requireDeclaredAccess, type AccessControl, type RouteTableEntry } from './auth/access-control.js';
 import type { HostGuard } from './auth/host-guard.js';
 import { healthRoutes } from './routes/health.js';
 import { systemRoutes } from './routes/system.js';
@@ -32,6 +32,13 @@ export interface ServerDeps {
   features: ((app: FastifyInstance) => Promise<void>)[];
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every registered route with its declared access level. */
+    routeTable: readonly RouteTableEntry[];
+  }
+}
+
 /** Builds the HTTP app without listening (listening is HttpListener's job), so tests can inject(). */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -46,10 +53,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   installErrorHandlers(app);
 
-  // Docs must be readable without signing in; they describe, they do not act.
-  app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/docs')) route.config = { ...(route.config as object), public: true };
-  });
+  // Every route declares who may call it. Two plugins register routes that take no
+  // config of ours: the API docs (they describe, they do not act) and the UI's hashed assets.
+  const routeTable: RouteTableEntry[] = [];
+  requireDeclaredAccess(app, routeTable, (route) => (route.url === '/api/docs' || route.url.startsWith('/api/docs/') || route.url.startsWith('/assets/') ? 'public' : undefined));
+  app.decorate('routeTable', routeTable);
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(fastifySwagger, {
@@ -62,7 +70,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   installAccessControl(app, deps.access, deps.hosts);
   // Unknown API paths are a plain 404, signed in or not (the UI's catch-all must not take them).
-  app.all('/api/*', { config: { public: true }, schema: { hide: true } }, sendNotFound);
+  app.all('/api/*', { config: { access: 'public' }, schema: { hide: true } }, sendNotFound);
 
   await app.register(healthRoutes({ version: deps.version, uptime: () => deps.monitor.uptimeSeconds() }));
   await app.register(authRoutes(deps.access));

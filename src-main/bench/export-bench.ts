@@ -162,7 +162,7 @@ export async function benchExport(argv: string[]): Promise<void> {
     const app = Fastify();
     installErrorHandlers(app);
     const sessions = new ViewerSessions();
-    await app.register(streamFilesRoutes(mp4ExportRoutes({ ...deps, streamKnown: () => true, maxSeconds: () => 86_400 }), { playToken: () => null, sessions }));
+    await app.register(streamFilesRoutes(mp4ExportRoutes({ ...deps, streamKnown: () => true, maxSeconds: () => 86_400 }), { playToken: () => null, isAdmin: () => false, sessions }));
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     const rangeSeconds = durationMs / 1000 - o.ttfbRuns;
     const ttfb: number[] = [];

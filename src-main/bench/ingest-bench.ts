@@ -1,54 +1,12 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { ffmpeg } from '../test-support/ffmpeg-tools.js';
 import { readFlvTags } from '../test-support/flv-file.js';
 import { cpuSeconds } from './process-cpu.js';
 import { publishLoad } from './rtmp-load.js';
-import { freePort, startNginxRtmp, startNodeMediaServer, type RunningServer } from './peers.js';
-import { cliPath } from '../test-support/studio-process.js';
-
-/** Framehouse itself, as `framehouse serve` in its own process. */
-async function startFramehouse(dir: string): Promise<RunningServer> {
-  const rtmpPort = await freePort();
-  const httpPort = await freePort();
-  const child = spawn(process.execPath, [cliPath, 'serve', '--data-dir', dir, '--http-port', String(httpPort), '--rtmp-port', String(rtmpPort), '--srt-port', '0', '--log-level', 'warn'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (/^ui\s/m.test(out)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`framehouse exited with ${code}`)));
-  });
-  const token = (await fs.readFile(path.join(dir, 'admin-token'), 'utf8')).trim();
-  // The encoder probe runs ffmpeg children at start; measure only once they are done.
-  for (;;) {
-    const res = await fetch(`http://127.0.0.1:${httpPort}/api/system`, { headers: { authorization: `Bearer ${token}` } });
-    const system = (await res.json()) as { ffmpeg: { probing?: boolean } };
-    if (system.ffmpeg.probing === false || !('probing' in system.ffmpeg)) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    name: 'framehouse',
-    pid: child.pid!,
-    rtmpPort,
-    app: 'live',
-    async framesIn() {
-      const res = await fetch(`http://127.0.0.1:${httpPort}/api/streams`, { headers: { authorization: `Bearer ${token}` } });
-      const streams = (await res.json()) as { framesIn: number }[];
-      return streams.reduce((n, s) => n + s.framesIn, 0);
-    },
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
+import { startNginxRtmp, startNodeMediaServer, type RunningServer } from './peers.js';
+import { startFramehouse } from './framehouse-server.js';
 
 interface Options {
   seconds: number;

@@ -108,4 +108,21 @@ export const migrations: readonly Migration[] = [
     name: 'per-stream playback token',
     sql: `ALTER TABLE streams ADD COLUMN play_token TEXT;`,
   },
+  {
+    version: 8,
+    name: 'server-side sign-in sessions',
+    sql: `
+      -- Only a hash of the cookie's random id is kept, so a copy of the database signs nobody in.
+      -- token_hash ties a session to the admin token it was opened with: a new token ends them all.
+      CREATE TABLE auth_sessions (
+        id_hash     TEXT PRIMARY KEY,
+        token_hash  TEXT NOT NULL,
+        created_ms  INTEGER NOT NULL,
+        seen_ms     INTEGER NOT NULL,
+        expires_ms  INTEGER NOT NULL,
+        ip          TEXT NOT NULL,
+        user_agent  TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

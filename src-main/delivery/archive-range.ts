@@ -16,12 +16,21 @@ export function urlSeconds(text: string, field: string): number {
   return value;
 }
 
-/** A finished range FROM-DURATION, checked: not empty, not over a day, not starting in the future. */
-export function archiveRange(fromText: string, durationText: string): { fromMs: number; toMs: number } {
+/** The longest range a kind of request may cover, and the setting that says so (named in the 400). */
+export interface RangeLimit {
+  seconds: number;
+  setting?: string;
+}
+
+/** A finished range FROM-DURATION, checked: not empty, not over the limit (a day by default), not starting in the future. */
+export function archiveRange(fromText: string, durationText: string, limit: RangeLimit = { seconds: maxRangeSeconds }): { fromMs: number; toMs: number } {
   const from = urlSeconds(fromText, 'FROM');
   const duration = urlSeconds(durationText, 'DURATION');
   if (duration === 0) throw new HttpError(400, 'Invalid range', 'DURATION must be at least 1 second');
-  if (duration > maxRangeSeconds) throw new HttpError(400, 'Invalid range', `DURATION is over ${maxRangeSeconds} s; ask for shorter ranges`);
+  if (duration > limit.seconds) {
+    const setting = limit.setting ? ` (setting ${limit.setting})` : '';
+    throw new HttpError(400, 'Invalid range', `DURATION is over ${limit.seconds} s, the longest range one request may cover${setting}; ask for shorter ranges`);
+  }
   if (from > Date.now() / 1000) throw new HttpError(400, 'Invalid range', 'FROM is in the future');
   return { fromMs: from * 1000, toMs: (from + duration) * 1000 };
 }

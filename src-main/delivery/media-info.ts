@@ -61,7 +61,6 @@ function archivedTracks(json: string): MediaInfoTrack[] {
 export function mediaInfoRoute(deps: { info: (name: string) => StreamInfo | null; index: DvrIndex }): StreamFileRoute {
   return {
     file: 'media_info.json',
-    guarded: true,
     handle: async (name, _m, _request, reply) => {
       const info = deps.info(name);
       const span = deps.index.span(name);

@@ -238,11 +238,12 @@ describe('viewer sessions', () => {
     const hint = /#EXT-X-PRELOAD-HINT:[^\n]*URI="l-(\d+)\.\d+\.m4s"/.exec(current);
     const lastComplete = Math.max(...[...current.matchAll(/^l-(\d+)\.m4s$/gm)].map((m) => Number(m[1])));
     const edge = hint ? Number(hint[1]) : lastComplete + 1;
-    const waiting = get(`/${name}/index.m3u8?_HLS_msn=${edge + 2}`).then(
+    const waiting = get(`/${name}/index.m3u8?_HLS_msn=${edge + 2}`, { headers: { 'user-agent': 'Viewer-C/3.0' } }).then(
       async (res) => ({ status: res.status, text: await res.text().catch((err: unknown) => `body cut: ${String(err)}`), at: Date.now() }),
       (err: unknown) => ({ status: 0, text: String(err), at: Date.now() }),
     );
-    await new Promise((r) => setTimeout(r, 400));
+    // The session takes the user agent of its latest request: once it shows this one, the server holds the request.
+    await until('the blocking reload to reach the server', async () => (await sessionsOf(name)).some((x) => x.id === hls.id && x.userAgent === 'Viewer-C/3.0'), 5_000);
     const ended = await studio().api(`/api/sessions/${hls.id}`, { method: 'DELETE' });
     expect(ended.status).toBe(204);
     const deletedAt = Date.now();

@@ -92,6 +92,12 @@ export class DvrIndex {
   private readonly latest;
 
   constructor(private readonly db: StudioDatabase) {
+    // Holds live in a TEMP table: it belongs to this connection and is gone with the
+    // process, so a crash mid-export cannot leave a range protected for ever, and the
+    // user's locks (dvr_locks) never see them.
+    db.exec(`CREATE TEMP TABLE IF NOT EXISTS dvr_holds (
+      id INTEGER PRIMARY KEY, stream TEXT NOT NULL, from_ms INTEGER NOT NULL, to_ms INTEGER NOT NULL, owner TEXT NOT NULL
+    )`);
     this.insertSegment = db.prepare(
       `INSERT OR REPLACE INTO dvr_segments (stream, start_ms, duration_ms, bytes, file, init_id, first_keyframe, discontinuity, seq, dseq)
        VALUES (@stream, @startMs, @durationMs, @bytes, @file, @initId, @firstKeyframe, @discontinuity, @seq, @dseq)`,
@@ -329,11 +335,36 @@ export class DvrIndex {
   }
 
   /**
-   * Oldest segments that no lock covers (for one stream or all), ending before
+   * Protects [fromMs, toMs) of the stream from retention while some work reads it (an
+   * export being written). Apart from the user's locks: unlock never trims a hold, and
+   * releaseHold never touches a lock. Released by the holder, or by the process ending.
+   */
+  hold(stream: string, fromMs: number, toMs: number, owner: string): number {
+    return Number(this.db.prepare('INSERT INTO temp.dvr_holds (stream, from_ms, to_ms, owner) VALUES (?, ?, ?, ?)').run(stream, fromMs, toMs, owner).lastInsertRowid);
+  }
+
+  releaseHold(id: number): void {
+    this.db.prepare('DELETE FROM temp.dvr_holds WHERE id = ?').run(id);
+  }
+
+  holds(stream?: string): { id: number; stream: string; fromMs: number; toMs: number; owner: string }[] {
+    const rows = (
+      stream
+        ? this.db.prepare('SELECT id, stream, from_ms, to_ms, owner FROM temp.dvr_holds WHERE stream = ? ORDER BY from_ms').all(stream)
+        : this.db.prepare('SELECT id, stream, from_ms, to_ms, owner FROM temp.dvr_holds ORDER BY stream, from_ms').all()
+    ) as { id: number; stream: string; from_ms: number; to_ms: number; owner: string }[];
+    return rows.map((r) => ({ id: r.id, stream: r.stream, fromMs: r.from_ms, toMs: r.to_ms, owner: r.owner }));
+  }
+
+  /**
+   * Oldest segments that no lock or hold covers (for one stream or all), ending before
    * `beforeMs` when given: what retention may delete next.
    */
   deletable(limit: number, options: { stream?: string; beforeMs?: number } = {}): SegmentRecord[] {
-    const conditions = ['NOT EXISTS (SELECT 1 FROM dvr_locks l WHERE l.stream = s.stream AND l.from_ms < s.start_ms + s.duration_ms AND l.to_ms > s.start_ms)'];
+    const conditions = [
+      'NOT EXISTS (SELECT 1 FROM dvr_locks l WHERE l.stream = s.stream AND l.from_ms < s.start_ms + s.duration_ms AND l.to_ms > s.start_ms)',
+      'NOT EXISTS (SELECT 1 FROM temp.dvr_holds h WHERE h.stream = s.stream AND h.from_ms < s.start_ms + s.duration_ms AND h.to_ms > s.start_ms)',
+    ];
     const params: (string | number)[] = [];
     if (options.stream !== undefined) {
       conditions.push('s.stream = ?');
@@ -345,6 +376,11 @@ export class DvrIndex {
     }
     const rows = this.db.prepare(`SELECT * FROM dvr_segments s WHERE ${conditions.join(' AND ')} ORDER BY s.start_ms LIMIT ?`).all(...params, limit) as SegmentRow[];
     return rows.map(fromRow);
+  }
+
+  /** Every stream with a folder in the archive (its inits outlive its segments), for name checks. */
+  archivedStreamNames(): string[] {
+    return (this.db.prepare('SELECT DISTINCT stream FROM dvr_inits').raw().all() as [string][]).map((r) => r[0]);
   }
 
   streams(): string[] {

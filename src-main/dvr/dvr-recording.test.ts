@@ -3,12 +3,17 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { StreamInfo } from '../api/contract.js';
+import { defaultSettings } from '../config/defaults.js';
 import { useStudio } from '../test-support/studio-instance.js';
-import { ffmpeg, startFfmpeg, testSourceArgs } from '../test-support/ffmpeg-tools.js';
+import { ffmpeg, liveEncoders, startFfmpeg, testSourceArgs } from '../test-support/ffmpeg-tools.js';
 import { until } from '../test-support/wait.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 import { startStudioProcess } from '../test-support/studio-process.js';
+import { buildTimeoutMs, ensureBuilt } from '../test-support/built.js';
+import { RtmpTestClient } from '../test-support/rtmp-client.js';
+import { readFlvTags, type FlvTag } from '../test-support/flv-file.js';
 
 const exec = promisify(execFile);
 const studio = useStudio();
@@ -52,10 +57,19 @@ async function sourcePackets(file: string): Promise<{ video: number; audio: numb
   return { video: Number(streams.find((s) => s.codec_type === 'video')!.nb_read_packets), audio: Number(streams.find((s) => s.codec_type === 'audio')!.nb_read_packets) };
 }
 
+/** An FLV tag that is a frame (not a codec configuration, an end of sequence or script data): what the studio counts in framesIn. */
+function isFrame(tag: FlvTag): boolean {
+  // Video tag: codec id in the low nibble (7 = AVC), then AVCPacketType (0 = sequence header, 1 = NALUs, 2 = end of sequence).
+  if (tag.type === 9) return (tag.body[0]! & 0x0f) !== 7 || tag.body[1] === 1;
+  // Audio tag: sound format in the high nibble (10 = AAC), then AACPacketType (0 = sequence header, 1 = raw).
+  if (tag.type === 8) return tag.body[0]! >> 4 !== 10 || tag.body[1] === 1;
+  return false;
+}
+
 describe('DVR recording', () => {
-  it('records 30 s published over RTMP: durations add up, every segment reads, every frame is there', async () => {
+  it.each(liveEncoders)('records 30 s published over RTMP: durations add up, every segment reads, every frame is there (%s)', async (encoder) => {
     const source = path.join(tempDir(), 'thirty.flv');
-    await ffmpeg([...testSourceArgs({ size: '640x360', seconds: 30, gop: 60 }), '-f', 'flv', source]);
+    await ffmpeg([...testSourceArgs({ size: '640x360', seconds: 30, gop: 60, encoder }), '-f', 'flv', source]);
     const sent = await sourcePackets(source);
     const publisher = startFfmpeg(['-re', '-i', source, '-c', 'copy', '-f', 'flv', `rtmp://127.0.0.1:${studio().rtmpPort}/live/rec`]);
     expect(await publisher.exited).toBe(0);
@@ -76,7 +90,7 @@ describe('DVR recording', () => {
     }
     expect(video).toBe(sent.video);
     expect(Math.abs(audio - sent.audio)).toBeLessThanOrEqual(2); // AAC priming frames may sit before the first keyframe
-  }, 60_000);
+  }, 90_000);
 
   it('shows a publisher stopped for 10 s as two ranges with a 10 s gap', async () => {
     const url = `rtmp://127.0.0.1:${studio().rtmpPort}/live/gap`;
@@ -87,11 +101,16 @@ describe('DVR recording', () => {
     const second = startFfmpeg(['-re', ...testSourceArgs({ seconds: 6, gop: 30 }), '-f', 'flv', url]);
     await second.exited;
     await until('idle again', async () => (await studio().stream('live/gap'))?.state === 'idle');
-    await new Promise((r) => setTimeout(r, 500));
-    const res = await fetch(new URL(`/live/gap/recording_status.json?from=${Math.floor(Date.now() / 1000) - 120}&to=now`, studio().urls.http));
-    const [status] = (await res.json()) as { stream: string; ranges: { from: number; duration: number }[] }[];
-    expect(status!.ranges).toHaveLength(2);
-    const [a, b] = status!.ranges;
+    // The second session's last segment is written after the stream goes idle: wait for both ranges (one before, one after the gap).
+    const ranges = await until('two recorded ranges', async () => {
+      const res = await fetch(new URL(`/live/gap/recording_status.json?from=${Math.floor(Date.now() / 1000) - 120}&to=now`, studio().urls.http));
+      const [status] = (await res.json()) as { stream: string; ranges: { from: number; duration: number }[] }[];
+      const end = status?.ranges[1] ? status.ranges[1].from + status.ranges[1].duration : 0;
+      // Complete: the second session published 6 s; its range reaches (nearly) that far.
+      return status && status.ranges.length >= 2 && end - status.ranges[1]!.from >= 5 ? status.ranges : null;
+    });
+    expect(ranges).toHaveLength(2);
+    const [a, b] = ranges;
     const gap = b!.from - (a!.from + a!.duration);
     expect(gap).toBeGreaterThanOrEqual(9);
     expect(gap).toBeLessThanOrEqual(13);
@@ -119,25 +138,60 @@ describe('DVR recording', () => {
 });
 
 describe('DVR crash safety', () => {
-  it('after kill -9 every completed segment is indexed and decodes, and at most one segment is lost', async () => {
+  beforeAll(() => ensureBuilt(), buildTimeoutMs);
+
+  // What kill -9 may cost: the segment being recorded, which ends at the first keyframe
+  // after the segment target, so at most dvrSegmentSeconds plus one GOP (1 s here).
+  // (A finished segment still waiting for its write would be lost too; it is written in
+  // milliseconds, long before the segment after it reaches the same length.)
+  const fps = 30;
+  const gopFrames = 30;
+  const mayLoseMs = defaultSettings.dvrSegmentSeconds * 1000 + (gopFrames / fps) * 1000;
+
+  it.each(liveEncoders)('after kill -9 every completed segment is indexed and decodes, and at most one segment is lost (%s)', async (encoder) => {
     const dataDir = tempDir();
+    const file = path.join(studio().dir, 'crash-source.flv');
+    await ffmpeg([...testSourceArgs({ seconds: 12, rate: fps, gop: gopFrames, encoder }), '-f', 'flv', file]);
+    // 9.5 s of it, sent as a live source sends it, then the studio is killed with all of it in hand.
+    const sent = readFlvTags(await fs.readFile(file)).filter((t) => t.timestamp <= 9500);
+    const framesSent = sent.filter(isFrame).length;
+    const publishedMs = Math.max(...sent.filter((t) => t.type === 9 && isFrame(t)).map((t) => t.timestamp)) + 1000 / fps;
+
     const first = await startStudioProcess(['--http-port', '0', '--data-dir', dataDir]);
-    const rtmp = /^rtmp\s+(\S+)/m.exec(first.stdout())![1]!;
-    const publisher = startFfmpeg(['-re', ...testSourceArgs({ gop: 30 }), '-f', 'flv', `${rtmp}/crash`]);
-    await new Promise((r) => setTimeout(r, 9000));
-    const publishedMs = 9000;
-    await first.stop('SIGKILL');
-    await publisher.stop();
+    const rtmpPort = Number(new URL(/^rtmp\s+(\S+)/m.exec(first.stdout())![1]!).port);
+    const token = (await fs.readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim();
+    const client = await RtmpTestClient.open(rtmpPort);
+    try {
+      await client.connect('live');
+      expect(await client.publish('crash')).toMatchObject({ code: 'NetStream.Publish.Start' });
+      const started = Date.now();
+      for (const tag of sent) {
+        const ahead = tag.timestamp - (Date.now() - started);
+        if (ahead > 0) await new Promise((r) => setTimeout(r, ahead)); // paced like a live encoder
+        client.media(tag.type as 8 | 9 | 18, tag.timestamp, tag.body);
+      }
+      await until('the studio to have every frame sent', async () => {
+        const res = await fetch(new URL('/api/streams/live%2Fcrash', first.url), { headers: { authorization: `Bearer ${token}` } });
+        return res.status === 200 && ((await res.json()) as StreamInfo).framesIn === framesSent;
+      });
+      await first.stop('SIGKILL');
+    } finally {
+      client.close();
+      await first.stop('SIGKILL');
+    }
     const second = await startStudioProcess(['--http-port', '0', '--data-dir', dataDir]);
     await second.stop('SIGTERM');
     const { rows, inits } = segmentsOf(dataDir, 'live/crash');
     const files = (await fs.readdir(path.join(dataDir, 'dvr'), { recursive: true })).filter((f) => f.endsWith('.m4s') || f.endsWith('.partial'));
     expect(files.filter((f) => f.endsWith('.partial'))).toEqual([]);
     expect(files.length).toBe(rows.length);
-    for (const row of rows) await probeSegment(dataDir, inits.get(row.init_id)!, row.file, tempDir());
-    const recorded = rows.reduce((n, r) => n + r.duration_ms, 0);
-    // Start-up of the publisher takes a moment; what is missing at the end is at most one segment (~1 s GOP, 2 s target).
-    expect(recorded).toBeGreaterThan(publishedMs - 1500 - 3000);
+    let video = 0;
+    for (const row of rows) video += (await probeSegment(dataDir, inits.get(row.init_id)!, row.file, tempDir())).video;
+    for (let i = 1; i < rows.length; i++) expect(Math.abs(rows[i]!.start_ms - (rows[i - 1]!.start_ms + rows[i - 1]!.duration_ms))).toBeLessThanOrEqual(2);
+    const recordedMs = rows.reduce((n, r) => n + r.duration_ms, 0);
+    expect(video).toBe(Math.round((recordedMs * fps) / 1000)); // every frame of the recorded time, from the first one on
+    expect(recordedMs).toBeLessThanOrEqual(publishedMs);
+    expect(publishedMs - recordedMs, `published ${publishedMs.toFixed(0)} ms, recorded ${recordedMs} ms`).toBeLessThanOrEqual(mayLoseMs);
   }, 60_000);
 });
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
+import type { DvrRetentionStatus, DvrStuckFile } from '../api/contract.js';
 import type { StudioEvents } from '../events/studio-events.js';
 import { diskUsage } from '../system/system-status.js';
 import type { DvrIndex, SegmentRecord } from './dvr-index.js';
@@ -21,18 +22,41 @@ export interface RetentionDeps {
   limits: () => RetentionLimits;
   /** A stream's own limits, '' where it follows the global ones. */
   streamLimits: (stream: string) => { depth: string; maxSize: string };
+  /** A file that could not be deleted is tried again after this long at the earliest (default a minute). */
+  stuckRetryMs?: number;
+  /** The wall clock for retries (tests move it); the depth cut-off uses run()'s `now`. */
+  clock?: () => number;
+}
+
+interface StuckEntry extends DvrStuckFile {
+  nextTryMs: number;
 }
 
 const batch = 500;
+
+const errorText = (err: unknown) => {
+  const e = err as NodeJS.ErrnoException;
+  return e.code ? `${e.code}: ${e.message}` : String((err as Error)?.message ?? err);
+};
 
 /**
  * Applies the archive's limits: age (depth) and size, per stream and overall,
  * oldest unlocked segments first; and watches free disk space, stopping all
  * recording below the minimum and resuming above it.
+ *
+ * A segment whose file cannot be deleted (EACCES, EPERM, EBUSY on Windows, a folder
+ * in its place) keeps its row, so the index never lists less than the disk holds;
+ * retention goes on with the next one, reports it as stuck, and tries it again on a
+ * later pass, no sooner than stuckRetryMs.
  */
 export class Retention {
   private diskLow = false;
   private running: Promise<void> | null = null;
+  private readonly stuck = new Map<string, StuckEntry>();
+  private lastRunMs: number | null = null;
+  private lastError: string | null = null;
+  /** Files this pass has tried to delete: a failure is not tried again in the same pass. */
+  private readonly tried = new Set<string>();
 
   constructor(private readonly deps: RetentionDeps) {}
 
@@ -41,13 +65,38 @@ export class Retention {
     return !this.diskLow;
   }
 
-  /** One pass; overlapping calls share the pass under way. */
+  /** What the API and the Monitor show: the stuck files and how the last pass went. */
+  status(): DvrRetentionStatus {
+    const stuck = [...this.stuck.values()].map(({ stream, path: where, error, since, attempts }) => ({ stream, path: where, error, since, attempts }));
+    return { stuck, lastRunMs: this.lastRunMs, lastError: this.lastError };
+  }
+
+  /** One pass; overlapping calls share the pass under way. A pass that fails says why in status().lastError, and rejects. */
   run(now = Date.now()): Promise<void> {
-    this.running ??= this.pass(now).finally(() => (this.running = null));
+    this.running ??= this.guardedPass(now).finally(() => (this.running = null));
     return this.running;
   }
 
-  private async pass(now: number): Promise<void> {
+  private get clock(): number {
+    return (this.deps.clock ?? Date.now)();
+  }
+
+  private async guardedPass(now: number): Promise<void> {
+    const before = [...this.stuck.keys()].join('\n');
+    this.tried.clear();
+    try {
+      this.lastError = await this.pass(now);
+    } catch (err) {
+      this.lastError = errorText(err);
+      throw err;
+    } finally {
+      this.lastRunMs = this.clock;
+      if ([...this.stuck.keys()].join('\n') !== before) this.deps.events.publish('dvr_retention_stuck', this.status());
+    }
+  }
+
+  /** null when the pass went through, else why it stopped early. */
+  private async pass(now: number): Promise<string | null> {
     const { index, limits } = this.deps;
     const global = limits();
     let disk: { freeBytes: number; totalBytes: number };
@@ -56,17 +105,19 @@ export class Retention {
       disk = await diskUsage(this.deps.root);
     } catch (err) {
       this.deps.log.warn({ err }, 'dvr: cannot read free disk space');
-      return;
+      return `cannot read free disk space: ${errorText(err)}`;
     }
+    const wanted = new Set<string>();
     for (const stream of index.streams()) {
       const own = this.deps.streamLimits(stream);
       const depth = parseDepth(own.depth || global.depth);
-      if (depth !== null) await this.deleteWhile(() => index.deletable(batch, { stream, beforeMs: now - depth }), `older than ${own.depth || global.depth}`);
+      if (depth !== null) await this.deleteWhile(() => this.candidates(wanted, { stream, beforeMs: now - depth }), `older than ${own.depth || global.depth}`);
       const maxSize = parseSize(own.maxSize || global.maxSize, disk.totalBytes);
-      if (maxSize !== null) await this.trimTo(maxSize, stream, `${stream} over ${own.maxSize || global.maxSize}`);
+      if (maxSize !== null) await this.trimTo(maxSize, wanted, stream, `${stream} over ${own.maxSize || global.maxSize}`);
     }
     const totalLimit = parseSize(global.maxSize, disk.totalBytes);
-    if (totalLimit !== null) await this.trimTo(totalLimit, undefined, `archive over ${global.maxSize}`);
+    if (totalLimit !== null) await this.trimTo(totalLimit, wanted, undefined, `archive over ${global.maxSize}`);
+    this.forgetUnwanted(wanted);
 
     const free = (await diskUsage(this.deps.root)).freeBytes;
     const low = free < global.minFreeBytes;
@@ -78,35 +129,62 @@ export class Retention {
       this.deps.log.info({ freeBytes: free }, 'dvr: free disk space is back above the minimum: recording resumes');
     }
     this.diskLow = low;
+    return null;
   }
 
-  private async trimTo(limit: number, stream: string | undefined, reason: string): Promise<void> {
-    const { index } = this.deps;
-    let excess = index.totals(stream).bytes - limit;
-    await this.deleteWhile(() => {
-      if (excess <= 0) return [];
-      const candidates = index.deletable(batch, { stream });
-      const take: SegmentRecord[] = [];
-      for (const s of candidates) {
-        if (excess <= 0) break;
-        take.push(s);
-        excess -= s.bytes;
-      }
-      return take;
-    }, reason);
+  /**
+   * The next segments retention may delete, leaving out stuck ones (this pass failed on
+   * them, or their retry is not due). Asks the index for as many more as are stuck, so
+   * stuck files at the head never hide the ones behind them. Every candidate seen, stuck
+   * or not, goes into `wanted`.
+   */
+  private candidates(wanted: Set<string>, options: { stream?: string; beforeMs?: number }): SegmentRecord[] {
+    const now = this.clock;
+    const rows = this.deps.index.deletable(batch + this.stuck.size, options);
+    for (const s of rows) wanted.add(s.file);
+    return rows.filter((s) => !this.isHeld(s.file, now)).slice(0, batch);
   }
 
-  /** Deletes batches until the supplier has no more; files first, so a crash in between only leaves rows that reconciliation drops. */
-  private async deleteWhile(next: () => SegmentRecord[], reason: string): Promise<void> {
+  private isHeld(file: string, now: number): boolean {
+    return this.tried.has(file) || (this.stuck.get(file)?.nextTryMs ?? 0) > now;
+  }
+
+  private async trimTo(limit: number, wanted: Set<string>, stream: string | undefined, reason: string): Promise<void> {
+    let excess = this.deps.index.totals(stream).bytes - limit;
+    await this.deleteWhile(
+      () => {
+        const take: SegmentRecord[] = [];
+        let budget = excess;
+        for (const s of budget > 0 ? this.candidates(wanted, { stream }) : []) {
+          if (budget <= 0) break;
+          take.push(s);
+          budget -= s.bytes;
+        }
+        return take;
+      },
+      reason,
+      // Only what is really gone counts against the excess; a stuck file frees nothing.
+      (s) => (excess -= s.bytes),
+    );
+  }
+
+  /**
+   * Deletes batches until the supplier has no more; files first, so a crash in between
+   * only leaves rows that reconciliation drops. A file that cannot be deleted keeps its
+   * row and is set aside; the rest of the batch goes on.
+   */
+  private async deleteWhile(next: () => SegmentRecord[], reason: string, onDeleted?: (s: SegmentRecord) => void): Promise<void> {
     const deleted = new Map<string, { segments: number; bytes: number }>();
     let previousFirst: string | null = null;
     for (let segments = next(); segments.length > 0; segments = next()) {
-      // The same batch again means nothing was removed: stop rather than spin.
+      // The same batch again means nothing was removed nor set aside: stop rather than spin.
       if (segments[0]!.file === previousFirst) break;
       previousFirst = segments[0]!.file;
-      for (const s of segments) await fs.rm(path.join(this.deps.root, s.file), { force: true });
-      this.deps.index.remove(segments);
-      for (const s of segments) {
+      const gone: SegmentRecord[] = [];
+      for (const s of segments) if (await this.deleteFile(s)) gone.push(s);
+      this.deps.index.remove(gone);
+      for (const s of gone) {
+        onDeleted?.(s);
         const d = deleted.get(s.stream) ?? { segments: 0, bytes: 0 };
         d.segments++;
         d.bytes += s.bytes;
@@ -116,6 +194,48 @@ export class Retention {
     for (const [stream, d] of deleted) {
       this.deps.log.info({ stream, ...d }, `dvr: deleted ${d.segments} segments (${reason})`);
       this.deps.events.publish('dvr_deleted', { stream, segments: d.segments, bytes: d.bytes, reason });
+    }
+  }
+
+  /** True when the file is gone (or already was); false when it is stuck, recorded as such. */
+  private async deleteFile(s: SegmentRecord): Promise<boolean> {
+    const where = path.join(this.deps.root, s.file);
+    const previous = this.stuck.get(s.file);
+    this.tried.add(s.file);
+    try {
+      // unlink, not rm: a folder where a segment should be is not ours to empty.
+      await fs.unlink(where);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.noteStuck(s, where, errorText(err), previous);
+        return false;
+      }
+    }
+    if (previous) {
+      this.stuck.delete(s.file);
+      this.deps.log.info({ stream: s.stream, file: where, attempts: previous.attempts + 1 }, `dvr: ${where} could be deleted after all`);
+    }
+    return true;
+  }
+
+  private noteStuck(s: SegmentRecord, where: string, error: string, previous: StuckEntry | undefined): void {
+    const now = this.clock;
+    const nextTryMs = now + (this.deps.stuckRetryMs ?? 60_000);
+    if (previous) {
+      Object.assign(previous, { error, attempts: previous.attempts + 1, nextTryMs });
+      this.deps.log.debug({ stream: s.stream, file: where, error, attempts: previous.attempts }, 'dvr: retention still cannot delete a segment');
+      return;
+    }
+    this.stuck.set(s.file, { stream: s.stream, path: where, error, since: now, attempts: 1, nextTryMs });
+    this.deps.log.warn({ stream: s.stream, file: where, error }, `dvr: retention cannot delete ${where} (${error}); it is kept in the archive and tried again later`);
+  }
+
+  /** Stuck files retention no longer wants gone (deleted by someone, locked, limits raised) are no longer stuck. */
+  private forgetUnwanted(wanted: Set<string>): void {
+    for (const [file, entry] of this.stuck) {
+      if (wanted.has(file)) continue;
+      this.stuck.delete(file);
+      this.deps.log.info({ stream: entry.stream, file: entry.path }, `dvr: ${entry.path} is no longer due for deletion`);
     }
   }
 }

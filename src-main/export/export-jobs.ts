@@ -2,6 +2,8 @@
 // the exports folder or a folder the desktop app chose. A file is written as
 // `<name>.partial` and renamed when whole; a name already taken gets " (1)", " (2)", …
 // and nothing is ever overwritten. A cancel, a failure or a full disk removes the partial.
+// While a job runs, its range is held against retention (protectRange), so the segments
+// it reads cannot be deleted under it; the hold ends with the job, or with the process.
 //
 // Jobs live in memory (the running and queued ones, and the last 50 finished): a job
 // cannot outlive the process that writes it, and what lasts, the finished files, is in
@@ -43,6 +45,11 @@ export interface ExportJobsDeps {
   openFile?: (file: string) => Promise<Writable>;
   /** Progress events per job at most this often (default 250 ms: 4 a second). */
   progressIntervalMs?: number;
+  /**
+   * Keeps retention off the job's range while it runs (DvrIndex.hold); returns the release.
+   * Taken before the plan reads the index, released when the job is done, failed or canceled.
+   */
+  protectRange?: (stream: string, fromMs: number, toMs: number, owner: string) => () => void;
 }
 
 interface JobEntry {
@@ -251,8 +258,12 @@ export class ExportJobs {
     let reservedFinal: string | null = null;
     let outError: Error | null = null;
     let out: Writable | null = null;
+    let release: (() => void) | null = null;
     try {
-      plan = await this.deps.plan({ stream: job.stream, fromMs: Math.round(job.from * 1000), durationMs: Math.round(job.duration * 1000), precise: job.precise, signal });
+      const fromMs = Math.round(job.from * 1000);
+      const durationMs = Math.round(job.duration * 1000);
+      release = this.deps.protectRange?.(job.stream, fromMs, fromMs + durationMs, `export ${job.id}`) ?? null;
+      plan = await this.deps.plan({ stream: job.stream, fromMs, durationMs, precise: job.precise, signal });
       signal.throwIfAborted();
       job.totalBytes = plan.size;
       job.gaps = plan.gaps;
@@ -304,6 +315,7 @@ export class ExportJobs {
     } finally {
       if (reservedFinal) this.reserved.delete(reservedFinal);
       await plan?.dispose().catch(() => undefined);
+      release?.();
     }
   }
 

@@ -4,7 +4,10 @@ import type { Logger } from 'pino';
 import { HttpError } from '../api/http-error.js';
 import type { StreamFileRoute } from '../api/routes/stream-files.js';
 import { requireKnownStream } from '../delivery/archive-range.js';
+import { answeringBusy, clientGone } from '../delivery/http/client-gone.js';
 import { parseRange } from '../delivery/http/send-bytes.js';
+import type { MediaJobs } from '../delivery/media-jobs.js';
+import { SharedWork } from '../delivery/shared-work.js';
 import { planMp4Export, type Mp4ExportDeps, type Mp4ExportPlan } from './mp4-export.js';
 
 export interface Mp4ExportRouteDeps extends Mp4ExportDeps {
@@ -12,6 +15,8 @@ export interface Mp4ExportRouteDeps extends Mp4ExportDeps {
   /** The exportMaxSeconds setting: longer ranges are refused. */
   maxSeconds: () => number;
   log: Logger;
+  /** The studio's cap on plans and ffmpeg runs at once (mediaJobsMax); none when absent (a route tested alone). */
+  jobs?: MediaJobs;
 }
 
 /** Headers a page on another origin may read (a download manager, a timeline that shows the gaps). */
@@ -26,14 +31,13 @@ const settledMs = 15_000;
 /** GET/HEAD /NAME/archive-FROM-DURATION.mp4[?precise=true][&inline=1]: a range of the archive as one progressive MP4. */
 export function mp4ExportRoutes(deps: Mp4ExportRouteDeps): StreamFileRoute[] {
   const plans = new PlanCache();
-  return [
+  return answeringBusy([
     {
       // Loose on purpose: a negative or malformed FROM/DURATION gets a 400 that says so, not a 404.
       file: /^archive-(-?[^-]*)-(-?[^-]*)\.mp4$/,
-      guarded: true,
       handle: (name, m, request, reply) => exportMp4(deps, plans, name, m![1]!, m![2]!, request, reply),
     },
-  ];
+  ]);
 }
 
 function wholeSeconds(text: string, field: string): number {
@@ -56,8 +60,16 @@ async function exportMp4(deps: Mp4ExportRouteDeps, plans: PlanCache, name: strin
   const precise = truthy(query.precise);
   const fromMs = from * 1000;
   const durationMs = duration * 1000;
-  const plan = await plans.get(`${name}\n${fromMs}\n${durationMs}\n${precise}`, fromMs + durationMs, () =>
-    planMp4Export(deps, { stream: name, fromMs, durationMs, precise, maxDurationMs: maxSeconds * 1000 }),
+  // Planning reads every moof of the range (and a precise cut runs ffmpeg): it takes its
+  // turn among the studio's media jobs, and stops when every request waiting for it has gone.
+  const plan = await plans.get(
+    `${name}\n${fromMs}\n${durationMs}\n${precise}`,
+    fromMs + durationMs,
+    (signal) => {
+      const make = (s: AbortSignal) => planMp4Export(deps, { stream: name, fromMs, durationMs, precise, maxDurationMs: maxSeconds * 1000, signal: s });
+      return deps.jobs ? deps.jobs.run('mp4 export plan', make, { signal }) : make(signal);
+    },
+    clientGone(reply),
   );
 
   reply.headers({
@@ -100,25 +112,53 @@ async function exportMp4(deps: Mp4ExportRouteDeps, plans: PlanCache, name: strin
   return reply;
 }
 
-/** Recent plans by request, shared by concurrent requests while planning; expired ones are disposed. */
+/**
+ * Recent plans by request, shared by concurrent requests while planning (a plan whose
+ * requests all left is aborted); expired ones are disposed. Bounded: in-flight plans are
+ * bounded by the media jobs' line, finished ones by maxCachedPlans.
+ */
 class PlanCache {
-  private readonly entries = new Map<string, { plan: Promise<Mp4ExportPlan>; plannedAt: number; toMs: number; usedAt: number }>();
+  private readonly entries = new Map<string, { work: SharedWork<Mp4ExportPlan>; plannedAt: number; toMs: number; usedAt: number; planned: boolean }>();
 
-  get(key: string, toMs: number, make: () => Promise<Mp4ExportPlan>): Promise<Mp4ExportPlan> {
+  get(key: string, toMs: number, make: (signal: AbortSignal) => Promise<Mp4ExportPlan>, signal: AbortSignal): Promise<Mp4ExportPlan> {
     const now = Date.now();
     this.sweep(now);
     const entry = this.entries.get(key);
     // A range that was still being recorded when planned may have grown since.
-    if (entry && entry.toMs + settledMs <= entry.plannedAt) {
+    if (entry && !entry.work.abandoned && entry.toMs + settledMs <= entry.plannedAt) {
       entry.usedAt = now;
-      return entry.plan;
+      return entry.work.follow(signal);
     }
     if (entry) this.drop(key);
-    const plan = make();
-    this.entries.set(key, { plan, plannedAt: now, toMs, usedAt: now });
-    plan.catch(() => this.entries.delete(key));
-    while (this.entries.size > maxCachedPlans) this.drop(this.entries.keys().next().value!);
-    return plan;
+    const work = new SharedWork(make);
+    const added = { work, plannedAt: now, toMs, usedAt: now, planned: false };
+    this.entries.set(key, added);
+    work.done.then(
+      () => {
+        added.planned = true;
+        this.trim();
+      },
+      () => {
+        if (this.entries.get(key) === added) this.entries.delete(key);
+      },
+    );
+    this.trim();
+    return work.follow(signal);
+  }
+
+  /**
+   * Over the limit, the oldest finished plans go. Plans still being made stay (their
+   * requests are about to write them, and a disposed plan cannot be written); they are
+   * bounded by the media jobs' line.
+   */
+  private trim(): void {
+    let over = this.entries.size - maxCachedPlans;
+    for (const [key, entry] of this.entries) {
+      if (over <= 0) return;
+      if (!entry.planned) continue;
+      this.drop(key);
+      over--;
+    }
   }
 
   private sweep(now: number): void {
@@ -129,6 +169,7 @@ class PlanCache {
     const entry = this.entries.get(key);
     this.entries.delete(key);
     // Responses still writing keep their parts: dispose only forgets the plan's own reference.
-    entry?.plan.then((p) => p.dispose(), () => undefined);
+    // In a later turn: requests that were just handed this plan start writing it first.
+    entry?.work.done.then((p) => void setImmediate(() => void p.dispose()), () => undefined);
   }
 }

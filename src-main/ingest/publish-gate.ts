@@ -6,10 +6,18 @@ export interface PublishGate {
   reportRefused(who: Pick<PublishRequest, 'name' | 'protocol' | 'remoteAddress'>, reason: string): void;
 }
 
-/** "cam1?password=secret&x=1" → name part and password. */
+/**
+ * The secret a publisher gave, from the query of its stream key or URL: the stream's
+ * password (`password`, or `pass` as some encoders name it) or the studio publish key (`key`).
+ * Either is checked against both, so the encoder's field name does not matter.
+ */
+export function publishSecret(params: URLSearchParams): string | null {
+  return params.get('password') ?? params.get('pass') ?? params.get('key');
+}
+
+/** "cam1?password=secret&x=1" → name part and the secret. */
 export function splitStreamKey(key: string): { key: string; password: string | null } {
   const q = key.indexOf('?');
   if (q < 0) return { key, password: null };
-  const params = new URLSearchParams(key.slice(q + 1));
-  return { key: key.slice(0, q), password: params.get('password') ?? params.get('pass') };
+  return { key: key.slice(0, q), password: publishSecret(new URLSearchParams(key.slice(q + 1))) };
 }

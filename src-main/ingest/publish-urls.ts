@@ -16,5 +16,6 @@ export function publishUrlsFor(name: string, settings: Settings, bound: { http: 
     rtmp: { server, key, url: `${server}/${key}` },
     srt: `srt://${host}:${bound.srt?.port ?? settings.srtPort}?streamid=publish:${name}`,
     mpegtsHttp: `http://${host}:${httpPort}/${name}/mpegts`,
+    keyForOtherHosts: settings.lanPublish === 'key' && settings.publishKey !== '' ? settings.publishKey : null,
   };
 }

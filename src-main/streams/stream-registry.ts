@@ -4,9 +4,10 @@ import type { StudioEvents } from '../events/studio-events.js';
 import { sameSecret } from '../api/auth/admin-token.js';
 import { StreamHub, type SourceSession } from './stream-hub.js';
 import { describeStream } from './stream-info.js';
-import { streamNameProblem } from './stream-name.js';
+import { streamNameCaseConflict, streamNameProblem } from './stream-name.js';
 import type { StreamStore } from './stream-store.js';
 import { maskCredentials } from './mask-credentials.js';
+import { isThisMachine } from '../net/this-machine.js';
 
 export interface PublishRequest {
   name: string;
@@ -67,6 +68,10 @@ export class StreamRegistry {
       viewers?: (stream: string) => number;
       /** Archive segment target: keyframes further apart than this earn a warning. */
       segmentTargetSeconds?: () => number;
+      /** Who may publish from another host: 'key' (stream password or studio key) or 'open'. */
+      lanPublish?: () => { policy: 'key' | 'open'; key: string };
+      /** Names with folders in the archive (also streams no longer configured or live). */
+      archivedNames?: () => string[];
     },
   ) {
     this.sweep = setInterval(() => this.forgetIdleDynamicStreams(), 15_000);
@@ -119,7 +124,10 @@ export class StreamRegistry {
     this.deps.events.publish('publish_refused', { name: who.name, protocol: who.protocol, remoteAddress: who.remoteAddress, reason });
   }
 
-  create(input: StreamConfigCreate): StreamConfig | 'exists' {
+  /** The new stream; 'exists' when the name is configured; a conflict when it differs only by case from another. */
+  create(input: StreamConfigCreate): StreamConfig | 'exists' | { conflict: string } {
+    const conflict = this.caseConflict(input.name);
+    if (conflict) return { conflict };
     const config = this.deps.store.create(input);
     if (!config) return 'exists';
     this.startSources(config);
@@ -138,14 +146,23 @@ export class StreamRegistry {
     return config;
   }
 
-  async remove(name: string): Promise<boolean> {
-    if (!this.deps.store.remove(name)) return false;
+  /**
+   * Removes a configured stream. Its play token lives in its configuration, so a protected
+   * stream with recordings is refused: removing it would open those recordings to anyone.
+   */
+  async remove(name: string): Promise<'removed' | 'unknown' | { conflict: string }> {
+    const config = this.deps.store.get(name);
+    if (!config) return 'unknown';
+    if (config.playToken !== null && (this.deps.archivedNames?.() ?? []).includes(name)) {
+      return { conflict: `${name} has recordings that only its play token opens; removing the stream would make them public. Clear its play token first if that is what you want, or keep the stream (switch publishing off instead).` };
+    }
+    if (!this.deps.store.remove(name)) return 'unknown';
     await this.stopSources(name);
     const hub = this.hubs.get(name);
     hub?.source?.kick('the stream was deleted');
     hub?.close('the stream was deleted');
     this.hubs.delete(name);
-    return true;
+    return 'removed';
   }
 
   async close(): Promise<void> {
@@ -159,16 +176,14 @@ export class StreamRegistry {
   }
 
   private publishRefusal(request: PublishRequest): string | null {
-    const nameProblem = streamNameProblem(request.name);
+    const nameProblem = streamNameProblem(request.name) ?? this.caseConflict(request.name);
     if (nameProblem) return nameProblem;
     const config = this.deps.store.get(request.name);
+    const secretProblem = this.secretRefusal(request, config?.publishPassword ?? null);
+    if (secretProblem) return secretProblem;
     if (config) {
       if (!config.publishEnabled) return `publishing to ${request.name} is switched off`;
       if (config.sources.length > 0) return `${request.name} is pulled from its configured sources; it takes no publishers`;
-      if (config.publishPassword !== null) {
-        if (request.password === null) return `${request.name} needs a password (add ?password=... to the stream key)`;
-        if (!sameSecret(request.password, config.publishPassword)) return `wrong password for ${request.name}`;
-      }
     } else {
       const prefix = this.deps.publishPrefix();
       if (!request.name.startsWith(prefix)) return `${request.name} is not a configured stream and not under ${prefix}`;
@@ -178,6 +193,32 @@ export class StreamRegistry {
       return `${request.name} is already being published from ${source.remoteAddress ?? 'another source'} (${source.protocol})`;
     }
     return null;
+  }
+
+  /**
+   * A stream's own password binds every publisher, this machine's too. Beyond that, a
+   * publisher on another host needs the studio publish key unless the LAN is open.
+   * Either secret is accepted wherever one is asked for.
+   */
+  private secretRefusal(request: PublishRequest, streamPassword: string | null): string | null {
+    const lan = this.deps.lanPublish?.() ?? { policy: 'open', key: '' };
+    const given = request.password;
+    const matchesKey = given !== null && lan.key !== '' && sameSecret(given, lan.key);
+    if (streamPassword !== null) {
+      if (given === null) return `${request.name} needs a password (add ?password=... to the stream key)`;
+      if (!sameSecret(given, streamPassword) && !matchesKey) return `wrong password for ${request.name}`;
+      return null;
+    }
+    if (lan.policy === 'open' || isThisMachine(request.remoteAddress)) return null;
+    if (given === null) return `publishing from another host needs the studio publish key (add ?key=... to the stream key; it is in Settings → Publishing from other hosts)`;
+    if (!matchesKey) return `wrong publish key for ${request.name}`;
+    return null;
+  }
+
+  /** Checked against every name that has a folder or may get one: configured, live and archived. */
+  private caseConflict(name: string): string | null {
+    const names = new Set([...this.deps.store.names(), ...this.hubs.keys(), ...(this.deps.archivedNames?.() ?? [])]);
+    return streamNameCaseConflict(name, names);
   }
 
   private hubFor(name: string): StreamHub {

@@ -51,6 +51,11 @@ export class StreamStore {
     return (this.db.prepare('SELECT * FROM streams ORDER BY name').all() as StreamRow[]).map(fromRow);
   }
 
+  /** Every configured name, without decoding the rows. */
+  names(): string[] {
+    return (this.db.prepare('SELECT name FROM streams').raw().all() as [string][]).map((r) => r[0]);
+  }
+
   get(name: string): StreamConfig | null {
     const row = this.db.prepare('SELECT * FROM streams WHERE name = ?').get(name) as StreamRow | undefined;
     return row ? fromRow(row) : null;

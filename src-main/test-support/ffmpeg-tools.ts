@@ -19,6 +19,8 @@ export interface ProbedStream {
   sample_rate?: string;
   channels?: number;
   level?: number;
+  /** Frames a decoder must hold back for reordering: 0 without B-frames. */
+  has_b_frames?: number;
 }
 
 export async function ffprobeStreams(input: string): Promise<ProbedStream[]> {
@@ -48,11 +50,37 @@ export function startFfmpeg(args: string[]): { child: ChildProcess; stderr: () =
   };
 }
 
-/** A test source: H.264 (High, B-frames) + AAC, keyframes every `gop` frames. */
-export const testSourceArgs = (o: { size?: string; rate?: number; seconds?: number; gop?: number } = {}) => [
-  '-f', 'lavfi', '-i', `testsrc2=size=${o.size ?? '640x360'}:rate=${o.rate ?? 30}`,
-  '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-  ...(o.seconds ? ['-t', String(o.seconds)] : []),
-  '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-bf', '0', '-g', String(o.gop ?? 60), '-pix_fmt', 'yuv420p',
-  '-c:a', 'aac', '-b:a', '96k', '-ac', '2',
-];
+/**
+ * How a live test source is encoded. Tests that count frames or time them run with both.
+ * - `obs`: what OBS Studio sends with its default x264 settings: preset veryfast, High
+ *   profile, 2 B-frames (so pts and dts differ and frames arrive out of presentation
+ *   order), CBR 2500 kbit/s, a keyframe every 2 s, AAC-LC 160 kbit/s 48 kHz stereo.
+ * - `zerolatency`: x264's zero-latency tuning (no B-frames, no lookahead), as encoders
+ *   set up for the lowest delay send it: pts equals dts.
+ */
+export type LiveEncoder = 'obs' | 'zerolatency';
+export const liveEncoders: readonly LiveEncoder[] = ['obs', 'zerolatency'];
+
+const videoArgs: Record<LiveEncoder, string[]> = {
+  obs: ['-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'high', '-bf', '2', '-b:v', '2500k', '-maxrate', '2500k', '-bufsize', '2500k'],
+  zerolatency: ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-bf', '0'],
+};
+const audioArgs: Record<LiveEncoder, string[]> = {
+  obs: ['-c:a', 'aac', '-b:a', '160k', '-ac', '2'],
+  zerolatency: ['-c:a', 'aac', '-b:a', '96k', '-ac', '2'],
+};
+
+/**
+ * A test source: H.264 + AAC from lavfi, as `encoder` sends it (OBS's defaults unless
+ * told), a keyframe every `gop` frames (default 2 s, as OBS and streaming services use).
+ */
+export const testSourceArgs = (o: { size?: string; rate?: number; seconds?: number; gop?: number; encoder?: LiveEncoder } = {}) => {
+  const rate = o.rate ?? 30;
+  return [
+    '-f', 'lavfi', '-i', `testsrc2=size=${o.size ?? '640x360'}:rate=${rate}`,
+    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+    ...(o.seconds ? ['-t', String(o.seconds)] : []),
+    ...videoArgs[o.encoder ?? 'obs'], '-g', String(o.gop ?? 2 * rate), '-pix_fmt', 'yuv420p',
+    ...audioArgs[o.encoder ?? 'obs'],
+  ];
+};

@@ -36,8 +36,9 @@ export class RtmpTestClient {
     });
   }
 
-  static async open(port: number, host = '127.0.0.1'): Promise<RtmpTestClient> {
-    const socket = net.connect({ port, host });
+  /** `localAddress` (e.g. 127.0.0.2) plays a publisher on another host without leaving loopback. */
+  static async open(port: number, host = '127.0.0.1', localAddress?: string): Promise<RtmpTestClient> {
+    const socket = net.connect({ port, host, ...(localAddress ? { localAddress } : {}) });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', reject);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { appRoot } from '../version.js';
+import { ensureBuilt } from './built.js';
 
 export const cliPath = path.join(appRoot, 'dist', 'main', 'cli.js');
 
@@ -16,8 +17,13 @@ export interface StudioProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs the real `framehouse serve` (the built CLI) and waits for its listener lines. */
+/**
+ * Runs the real `framehouse serve` (the built CLI, rebuilt first when older than the
+ * sources: call ensureBuilt in a beforeAll so the build does not count against a test's
+ * time) and waits for its listener lines.
+ */
 export async function startStudioProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<StudioProcess> {
+  await ensureBuilt();
   const child = spawn(process.execPath, [cliPath, 'serve', ...args], {
     // Ingest listeners on free ports too, so parallel tests never collide on 1935/8890.
     env: { ...process.env, FRAMEHOUSE_LOG_LEVEL: 'warn', FRAMEHOUSE_RTMP_PORT: '0', FRAMEHOUSE_SRT_PORT: '0', ...env },
@@ -54,8 +60,9 @@ export async function startStudioProcess(args: string[], env: NodeJS.ProcessEnv 
   };
 }
 
-/** Runs the CLI to completion (for the cases where it must refuse to start). */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+/** Runs the built CLI to completion (for the cases where it must refuse to start). */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  await ensureBuilt();
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, FRAMEHOUSE_RTMP_PORT: '0', FRAMEHOUSE_SRT_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -129,7 +129,9 @@ class TailBuffer {
       this.bytes -= this.chunks.shift()!.length;
     }
   }
+  /** The last `limit` bytes: whole chunks are kept while pushing (cheap), the cut is made only when read. */
   text(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
+    const all = Buffer.concat(this.chunks);
+    return all.subarray(Math.max(0, all.length - this.limit)).toString('utf8');
   }
 }

@@ -29,11 +29,3 @@ export function sameSecret(a: string, b: string): boolean {
   const y = crypto.createHash('sha256').update(b).digest();
   return crypto.timingSafeEqual(x, y);
 }
-
-/**
- * The session cookie's value is derived from the token, so sessions survive a
- * restart and all end when the token changes, with nothing stored server-side.
- */
-export function sessionValueFor(token: string): string {
-  return crypto.createHmac('sha256', token).update('framehouse-session-v1').digest('base64url');
-}

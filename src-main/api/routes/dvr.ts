@@ -1,16 +1,21 @@
 import { Type } from 'typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DvrLock, DvrLockRequest, ErrorBody } from '../contract.js';
+import { DvrLock, DvrLockRequest, DvrRetentionStatus, ErrorBody } from '../contract.js';
 import { HttpError } from '../http-error.js';
-import type { DvrIndex } from '../../dvr/dvr-index.js';
+import { gapToleranceMs, type DvrIndex, type RecordedRange } from '../../dvr/dvr-index.js';
 import type { DvrService } from '../../dvr/dvr-service.js';
 import { streamNameProblem } from '../../streams/stream-name.js';
+import { Busy } from '../../delivery/busy.js';
+import { sendBusy } from '../../delivery/http/client-gone.js';
+import type { Listing, ListingBuilds, Pause } from '../../delivery/http/listing-builds.js';
 
 export interface DvrRouteDeps {
   index: DvrIndex;
   dvr: DvrService;
   /** A stream is known when it is configured, live, or has recordings. */
   streamKnown: (name: string) => boolean;
+  /** Files retention could not delete, and how its last pass went. */
+  retentionStatus: () => DvrRetentionStatus;
 }
 
 const maxWindowSeconds = 400 * 24 * 3600;
@@ -48,7 +53,7 @@ export function dvrRoutes(deps: DvrRouteDeps) {
     for (const action of ['enable', 'disable'] as const) {
       app.post<{ Params: { name: string } }>(
         `/api/streams/:name/dvr/${action}`,
-        { schema: { tags: ['dvr'], summary: `${action === 'enable' ? 'Start' : 'Stop'} recording this stream now (on top of its setting)`, params: NameParams, response: { 400: ErrorBody, 404: ErrorBody } } },
+        { config: { access: 'admin' }, schema: { tags: ['dvr'], summary: `${action === 'enable' ? 'Start' : 'Stop'} recording this stream now (on top of its setting)`, params: NameParams, response: { 400: ErrorBody, 404: ErrorBody } } },
         async (request) => {
           const name = known(request.params.name);
           deps.dvr.setEnabled(name, action === 'enable');
@@ -59,7 +64,7 @@ export function dvrRoutes(deps: DvrRouteDeps) {
 
     app.post<{ Body: DvrLockRequest }>(
       '/api/dvr/lock',
-      {
+      { config: { access: 'admin' },
         schema: {
           tags: ['dvr'],
           summary: 'Protect a range from deletion by retention (UTC seconds); a range with nothing recorded yet protects what will be',
@@ -84,7 +89,7 @@ export function dvrRoutes(deps: DvrRouteDeps) {
 
     app.post<{ Body: DvrLockRequest }>(
       '/api/dvr/unlock',
-      { schema: { tags: ['dvr'], summary: 'Take a range out of the locks (locks across it are trimmed or split)', body: DvrLockRequest, response: { 400: ErrorBody, 404: ErrorBody } } },
+      { config: { access: 'admin' }, schema: { tags: ['dvr'], summary: 'Take a range out of the locks (locks across it are trimmed or split)', body: DvrLockRequest, response: { 400: ErrorBody, 404: ErrorBody } } },
       async (request) => {
         const { stream, from, duration } = request.body;
         known(stream);
@@ -94,14 +99,14 @@ export function dvrRoutes(deps: DvrRouteDeps) {
 
     app.get<{ Querystring: { stream?: string } }>(
       '/api/dvr/locks',
-      { schema: { tags: ['dvr'], summary: 'Locked ranges (UTC seconds), for one stream or all', querystring: Type.Object({ stream: Type.Optional(Type.String()) }), response: { 200: Type.Array(DvrLock) } } },
+      { config: { access: 'admin' }, schema: { tags: ['dvr'], summary: 'Locked ranges (UTC seconds), for one stream or all', querystring: Type.Object({ stream: Type.Optional(Type.String()) }), response: { 200: Type.Array(DvrLock) } } },
       async (request) =>
         deps.index.locks(request.query.stream).map((l) => ({ id: l.id, stream: l.stream, from: l.fromMs / 1000, duration: (l.toMs - l.fromMs) / 1000 })),
     );
 
     app.get(
       '/api/dvr/streams',
-      {
+      { config: { access: 'admin' },
         schema: {
           tags: ['dvr'],
           summary: 'Every stream with a recording (also those no longer configured or live), with the recorded span in UTC seconds',
@@ -111,9 +116,21 @@ export function dvrRoutes(deps: DvrRouteDeps) {
       async () => deps.index.recordedStreams().map((s) => ({ stream: s.stream, from: s.firstMs / 1000, to: s.lastEndMs / 1000 })),
     );
 
+    app.get(
+      '/api/dvr/retention',
+      { config: { access: 'admin' },
+        schema: {
+          tags: ['dvr'],
+          summary: 'Segments retention could not delete (kept in the archive and tried again about once a minute), and when it last ran',
+          response: { 200: DvrRetentionStatus },
+        },
+      },
+      async () => deps.retentionStatus(),
+    );
+
     app.get<{ Params: { name: string }; Querystring: { from?: string; to?: string; step?: string } }>(
       '/api/streams/:name/dvr/summary',
-      {
+      { config: { access: 'admin' },
         schema: {
           tags: ['dvr'],
           summary: 'Recorded share and bytes per step, for drawing a timeline (UTC seconds; step in seconds, default 60)',
@@ -135,19 +152,78 @@ export function dvrRoutes(deps: DvrRouteDeps) {
   };
 }
 
-/** GET /NAME/recording_status.json: the shape Flussonic players and middleware read. */
-export function recordingStatusHandler(deps: DvrRouteDeps) {
+export interface RecordingStatusOptions {
+  /** The playlistMaxHours setting: the longest window one answer covers. */
+  maxHours: () => number;
+  /** Shared with the DVR playlists: builds take turns on the event loop, identical requests share one. */
+  listings: ListingBuilds;
+}
+
+/** Ranges in one answer at most (the newest): a day with a gap every other segment would be 21 600. */
+const maxStatusRanges = 10_000;
+/** Identical requests within this share one answer (a timeline polling, a roomful of players). */
+const statusTtlMs = 1000;
+
+/** The index is read five minutes at a time (well under a ms even with a gap every few seconds), pausing when the build's share of the loop is spent. */
+const statusSliceMs = 300_000;
+
+/** index.ranges() over [fromMs, toMs), a slice at a time, joined again where a range crosses a slice's end. */
+async function slicedRanges(index: DvrIndex, name: string, fromMs: number, toMs: number, pause: Pause): Promise<RecordedRange[]> {
+  const out: RecordedRange[] = [];
+  for (let at = fromMs; at < toMs; at += statusSliceMs) {
+    for (const range of index.ranges(name, at, Math.min(at + statusSliceMs, toMs))) {
+      const last = out.at(-1);
+      if (last && range.fromMs <= last.fromMs + last.durationMs + gapToleranceMs) {
+        last.durationMs = Math.max(last.fromMs + last.durationMs, range.fromMs + range.durationMs) - last.fromMs;
+      } else {
+        out.push({ ...range });
+      }
+    }
+    await pause();
+  }
+  return out;
+}
+
+/**
+ * GET /NAME/recording_status.json: the shape Flussonic players and middleware read.
+ * Bounded like the DVR playlists: a window longer than playlistMaxHours is clamped to
+ * its newest part (from = to - limit, as a DVR depth would), at most 10 000 ranges (the
+ * newest) are listed, and X-Framehouse-Clamped says when either happened. Built in
+ * turn with the playlists (a few ms of work per turn of the event loop) and shared
+ * for a second.
+ */
+export function recordingStatusHandler(deps: DvrRouteDeps, o: RecordingStatusOptions) {
   return async (name: string, request: FastifyRequest, reply: FastifyReply) => {
     if (!deps.streamKnown(name)) throw new HttpError(404, 'Unknown stream', `no stream named ${name}`);
     const query = request.query as { from?: string; to?: string; request?: string };
-    const { fromMs, toMs } = window(query);
+    const asked = window(query);
+    const hours = o.maxHours();
+    const toMs = asked.toMs;
+    const fromMs = Math.max(asked.fromMs, toMs - hours * 3_600_000);
     const wanted = new Set((query.request ?? 'ranges').split(','));
-    const entry: Record<string, unknown> = { stream: name };
-    const ranges = deps.index.ranges(name, fromMs, toMs);
-    if (wanted.has('ranges')) entry.ranges = ranges.map((r) => ({ from: Math.floor(r.fromMs / 1000), duration: Math.round(r.durationMs / 1000) }));
-    if (wanted.has('locks')) entry.locks = deps.index.locks(name, fromMs, toMs).map((l) => ({ from: Math.floor(l.fromMs / 1000), duration: Math.round((l.toMs - l.fromMs) / 1000) }));
-    // An empty array means nothing is recorded (or locked) in the window, as Flussonic answers.
-    const empty = ranges.length === 0 && !(Array.isArray(entry.locks) && entry.locks.length > 0);
-    return reply.header('cache-control', 'no-cache').send(empty ? [] : [entry]);
+    const withRanges = wanted.has('ranges');
+    const withLocks = wanted.has('locks');
+    const build = async (pause: Pause) => {
+      const entry: Record<string, unknown> = { stream: name };
+      const ranges = await slicedRanges(deps.index, name, fromMs, toMs, pause);
+      const listed = ranges.slice(-maxStatusRanges);
+      if (withRanges) entry.ranges = listed.map((r) => ({ from: Math.floor(r.fromMs / 1000), duration: Math.round(r.durationMs / 1000) }));
+      if (withLocks) entry.locks = deps.index.locks(name, fromMs, toMs).map((l) => ({ from: Math.floor(l.fromMs / 1000), duration: Math.round((l.toMs - l.fromMs) / 1000) }));
+      // An empty array means nothing is recorded (or locked) in the window, as Flussonic answers.
+      const empty = ranges.length === 0 && !(Array.isArray(entry.locks) && entry.locks.length > 0);
+      const note = withRanges && listed.length < ranges.length ? `ranges=${maxStatusRanges} newest of ${ranges.length}` : undefined;
+      return { bytes: Buffer.from(JSON.stringify(empty ? [] : [entry])), note };
+    };
+    let status: Listing;
+    try {
+      // `to=now` moves every millisecond: whole seconds let repeated polls share one answer.
+      status = await o.listings.get(`status\0${name}\0${Math.floor(fromMs / 1000)}\0${Math.floor(toMs / 1000)}\0${withRanges}\0${withLocks}`, statusTtlMs, build);
+    } catch (error) {
+      if (error instanceof Busy) return sendBusy(reply, error);
+      throw error;
+    }
+    const clamped = [...(fromMs > asked.fromMs ? [`from=${Math.floor(fromMs / 1000)}; playlistMaxHours=${hours}`] : []), ...(status.note ? [status.note] : [])];
+    if (clamped.length > 0) reply.header('x-framehouse-clamped', clamped.join('; ')).header('access-control-expose-headers', 'x-framehouse-clamped');
+    return reply.type('application/json; charset=utf-8').header('cache-control', 'no-cache').send(status.bytes);
   };
 }

@@ -8,7 +8,7 @@ const closeAboveBytes = 8 << 20;
 
 export function eventsRoutes(deps: { events: StudioEvents; hello: () => { version: string } }) {
   return async (app: FastifyInstance) => {
-    app.get('/api/events', { websocket: true, schema: { hide: true } }, (socket) => {
+    app.get('/api/events', { config: { access: 'admin' }, websocket: true, schema: { hide: true } }, (socket) => {
       const send = (text: string) => {
         if (socket.bufferedAmount > closeAboveBytes) return socket.close(1013, 'client too slow');
         if (socket.bufferedAmount > dropAboveBytes) return;

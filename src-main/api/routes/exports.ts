@@ -26,7 +26,7 @@ export function exportsRoutes(deps: { jobs: ExportJobs }) {
   return async (app: FastifyInstance) => {
     app.post<{ Body: ExportRequest }>(
       '/api/exports',
-      {
+      { config: { access: 'admin' },
         schema: {
           tags: ['exports'],
           summary: 'Export a range of a stream as an MP4 file into the exports folder (or an absolute folder chosen in the desktop app), as a job',
@@ -37,17 +37,17 @@ export function exportsRoutes(deps: { jobs: ExportJobs }) {
       async (request, reply) => reply.code(202).send(await deps.jobs.create(request.body)),
     );
 
-    app.get('/api/exports', { schema: { tags: ['exports'], summary: 'Running and queued exports, then the last 50 finished', response: { 200: Type.Array(ExportJob) } } }, async () => deps.jobs.list());
+    app.get('/api/exports', { config: { access: 'admin' }, schema: { tags: ['exports'], summary: 'Running and queued exports, then the last 50 finished', response: { 200: Type.Array(ExportJob) } } }, async () => deps.jobs.list());
 
     app.get<{ Params: { id: string } }>(
       '/api/exports/:id',
-      { schema: { tags: ['exports'], summary: 'One export job', params: IdParams, response: { 200: ExportJob, 404: ErrorBody } } },
+      { config: { access: 'admin' }, schema: { tags: ['exports'], summary: 'One export job', params: IdParams, response: { 200: ExportJob, 404: ErrorBody } } },
       async (request) => find(request.params.id),
     );
 
     app.delete<{ Params: { id: string } }>(
       '/api/exports/:id',
-      {
+      { config: { access: 'admin' },
         schema: {
           tags: ['exports'],
           summary: 'Cancel a queued or running export (its partial file is removed), or forget a finished one (its file stays)',
@@ -64,7 +64,7 @@ export function exportsRoutes(deps: { jobs: ExportJobs }) {
 
     app.get<{ Params: { id: string } }>(
       '/api/exports/:id/file',
-      { schema: { tags: ['exports'], summary: 'Download a finished export (Range requests work)', params: IdParams, response: { 404: ErrorBody, 409: ErrorBody } } },
+      { config: { access: 'admin' }, schema: { tags: ['exports'], summary: 'Download a finished export (Range requests work)', params: IdParams, response: { 404: ErrorBody, 409: ErrorBody } } },
       async (request, reply) => {
         const job = find(request.params.id);
         const file = deps.jobs.file(job.id);

@@ -6,10 +6,10 @@ export function healthRoutes(deps: { version: string; uptime: () => number }) {
   return async (app: FastifyInstance) => {
     app.get(
       '/api/health',
-      { config: { public: true }, schema: { tags: ['system'], summary: 'Liveness: the server answers', response: { 200: Health } } },
+      { config: { access: 'public' }, schema: { tags: ['system'], summary: 'Liveness: the server answers', response: { 200: Health } } },
       async () => ({ ok: true, version: deps.version, uptime: deps.uptime() }),
     );
-    app.get('/api/version', { config: { public: true }, schema: { tags: ['system'], response: { 200: Type.Object({ version: Type.String() }) } } }, async () => ({
+    app.get('/api/version', { config: { access: 'public' }, schema: { tags: ['system'], response: { 200: Type.Object({ version: Type.String() }) } } }, async () => ({
       version: deps.version,
     }));
   };

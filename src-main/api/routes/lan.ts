@@ -26,7 +26,7 @@ export function lanRoutes(deps: LanRouteDeps) {
   return async (app: FastifyInstance) => {
     app.get(
       '/api/lan',
-      {
+      { config: { access: 'admin' },
         schema: {
           tags: ['settings'],
           summary: 'Whether devices on the network can reach the studio, and its URL on each network address',

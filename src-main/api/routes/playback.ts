@@ -10,7 +10,7 @@ export function playbackRoutes(deps: { sessions: ViewerSessions; stats: Playback
   return async (app: FastifyInstance) => {
     app.get<{ Querystring: { stream?: string } }>(
       '/api/sessions',
-      {
+      { config: { access: 'admin' },
         schema: {
           tags: ['playback'],
           summary: 'Viewer sessions (one per IP, stream and protocol), optionally of one stream',
@@ -22,7 +22,7 @@ export function playbackRoutes(deps: { sessions: ViewerSessions; stats: Playback
     );
     app.delete<{ Params: { id: string } }>(
       '/api/sessions/:id',
-      {
+      { config: { access: 'admin' },
         schema: {
           tags: ['playback'],
           summary: 'End a viewer session: its open responses are cut and the viewer is refused for 30 s',
@@ -37,10 +37,10 @@ export function playbackRoutes(deps: { sessions: ViewerSessions; stats: Playback
     );
     app.get(
       '/api/playback/stats',
-      { schema: { tags: ['playback'], summary: 'Blocking-reload answer times and event-loop lag since the last reset', response: { 200: PlaybackStatsBody } } },
+      { config: { access: 'admin' }, schema: { tags: ['playback'], summary: 'Blocking-reload answer times and event-loop lag since the last reset', response: { 200: PlaybackStatsBody } } },
       async () => ({ ...deps.stats.summary(), viewers: deps.sessions.list().length }),
     );
-    app.delete('/api/playback/stats', { schema: { tags: ['playback'], summary: 'Start the serving figures afresh' } }, async (_request, reply) => {
+    app.delete('/api/playback/stats', { config: { access: 'admin' }, schema: { tags: ['playback'], summary: 'Start the serving figures afresh' } }, async (_request, reply) => {
       deps.stats.reset();
       return reply.code(204).send();
     });

@@ -10,12 +10,12 @@ export function settingsRoutes(controller: SettingsController) {
   return async (app: FastifyInstance) => {
     app.get(
       '/api/settings',
-      { schema: { tags: ['settings'], summary: 'Effective settings and where each value came from', response: { 200: SettingsView, 401: ErrorBody } } },
+      { config: { access: 'admin' }, schema: { tags: ['settings'], summary: 'Effective settings and where each value came from', response: { 200: SettingsView, 401: ErrorBody } } },
       async () => controller.view(),
     );
     app.put<{ Body: SettingsPatch }>(
       '/api/settings',
-      {
+      { config: { access: 'admin' },
         schema: {
           tags: ['settings'],
           summary: 'Change some settings; they are saved to config.json and listeners restart as needed',

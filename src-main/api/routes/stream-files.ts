@@ -1,7 +1,7 @@
-import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError, sendNotFound } from '../http-error.js';
 import { streamNameProblem } from '../../streams/stream-name.js';
+import { sameSecret } from '../auth/admin-token.js';
 import type { ViewerSession, ViewerSessions } from '../../delivery/viewers/viewer-sessions.js';
 
 export type PlaybackProtocol = 'hls' | 'mpegts';
@@ -16,12 +16,10 @@ export interface StreamFileContext {
 
 interface StreamFileRouteBase {
   /**
-   * Set on URLs that deliver media to a viewer: the stream's play token is checked first
-   * and the request is counted in a viewer session of this protocol (bytes included).
+   * Set on URLs that deliver media to a viewer: the request is counted in a viewer session
+   * of this protocol (bytes included). The play token is checked for every per-stream URL.
    */
   playback?: PlaybackProtocol;
-  /** A page or description of the stream (player page, media info): the play token is checked, no session is counted. */
-  guarded?: boolean;
   handle(name: string, match: RegExpExecArray | null, request: FastifyRequest, reply: FastifyReply, context: StreamFileContext): Promise<FastifyReply>;
 }
 
@@ -37,14 +35,10 @@ export type StreamFileRoute = StreamFileRouteBase & ({ file: string | RegExp; su
 export interface PlaybackAccess {
   /** The stream's play token, or null when playback is open. */
   playToken(name: string): string | null;
+  /** Whether the request is the studio's own admin (token or session): it needs no play token. */
+  isAdmin(request: FastifyRequest): boolean;
   sessions: ViewerSessions;
 }
-
-const sameToken = (given: string, token: string) => {
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  return a.length === b.length && crypto.timingSafeEqual(a, b);
-};
 
 /**
  * GET /NAME/FILE for every stream: names have any number of parts (live/cam1),
@@ -55,7 +49,7 @@ export function streamFilesRoutes(routes: readonly StreamFileRoute[], access: Pl
   const fileRoutes = routes.filter((r): r is StreamFileRoute & { file: string | RegExp } => r.file !== undefined);
   const suffixRoutes = routes.filter((r): r is StreamFileRoute & { suffix: RegExp } => r.suffix !== undefined);
   return async (app: FastifyInstance) => {
-    app.get('/*', { schema: { hide: true } }, async (request, reply) => {
+    app.get('/*', { config: { access: 'play' }, schema: { hide: true } }, async (request, reply) => {
       const path = (request.params as { '*': string })['*'];
       const slash = path.lastIndexOf('/');
       if (slash <= 0) return sendNotFound(request, reply);
@@ -70,20 +64,23 @@ export function streamFilesRoutes(routes: readonly StreamFileRoute[], access: Pl
       }
       const problem = streamNameProblem(name);
       if (problem) return sendError(reply, 400, 'Invalid stream name', problem);
+      // One rule for every per-stream URL (media, pages, descriptions, pictures, status):
+      // a stream with a play token shows nothing of itself without it.
       const context: StreamFileContext = { viewer: null, query: '' };
-      if (route.playback || route.guarded) {
-        const token = access.playToken(name);
-        if (token !== null) {
-          const given = (request.query as { token?: unknown }).token;
-          if (typeof given !== 'string' || !sameToken(given, token)) {
-            reply.header('access-control-allow-origin', '*');
-            return sendError(reply, 403, 'Play token needed', `${name} plays only with its token: add ?token=… to the URL (${given === undefined ? 'none was given' : 'the one given is wrong'})`);
-          }
-          context.query = `?token=${encodeURIComponent(token)}`;
+      const token = access.playToken(name);
+      if (token !== null) {
+        const given = (request.query as { token?: unknown }).token;
+        const admitted = typeof given === 'string' ? sameSecret(given, token) : access.isAdmin(request);
+        if (!admitted) {
+          reply.header('access-control-allow-origin', '*');
+          return sendError(reply, 403, 'Play token needed', `${name} plays only with its token: add ?token=… to the URL (${given === undefined ? 'none was given' : 'the one given is wrong'})`);
         }
+        context.query = `?token=${encodeURIComponent(token)}`;
       }
       if (route.playback) {
-        context.viewer = access.sessions.admit(name, route.playback, request.raw, reply.raw);
+        const session = access.sessions.admit(name, route.playback, request.raw, reply.raw);
+        if (session === 'unknown-stream') return sendError(reply, 404, 'Unknown stream', `no stream named ${name}`);
+        context.viewer = session;
         if (!context.viewer) {
           reply.header('access-control-allow-origin', '*');
           return sendError(reply, 403, 'Session ended', 'the studio ended this viewing session; try again in a little while');

@@ -2,6 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { useStudio } from '../../test-support/studio-instance.js';
+import { until } from '../../test-support/wait.js';
 import type { StreamInfo } from '../contract.js';
 
 const studio = useStudio({ host: '127.0.0.1' });
@@ -46,10 +47,11 @@ describe('streams API', () => {
       const door = e.type === 'streams' ? e.data.find((s) => s.name === 'cams/door') : undefined;
       if (door?.reason) reasons.add(door.reason);
     });
-    await new Promise((r) => setTimeout(r, 4000));
-    stop();
-    const all = [...reasons].join('\n');
-    expect(all).toMatch(/rtsp:\/\/admin:\*\*\*@127\.0\.0\.1:9\/stream: /);
+    // Until the pull has failed on the source with credentials and said so (a deadline, not a fixed wait).
+    const all = await until('the reason naming the first source', async () => {
+      const text = [...reasons].join('\n');
+      return /rtsp:\/\/admin:\*\*\*@127\.0\.0\.1:9\/stream: /.test(text) ? text : null;
+    }, 20_000).finally(stop);
     expect(all).not.toContain('hunter2');
   }, 30_000);
 
@@ -73,6 +75,8 @@ describe('streams API', () => {
       rtmp: { server: `rtmp://127.0.0.1:${studio().rtmpPort}/live`, key: 'cam1', url: `rtmp://127.0.0.1:${studio().rtmpPort}/live/cam1` },
       srt: `srt://127.0.0.1:${studio().srtPort}?streamid=publish:live/cam1`,
       mpegtsHttp: `${studio().urls.http}live/cam1/mpegts`,
+      // Encoders on other hosts add the studio publish key (made at first start).
+      keyForOtherHosts: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/),
     });
   });
 

@@ -38,37 +38,38 @@ export function streamsRoutes(deps: StreamsRouteDeps) {
     return info;
   };
   return async (app: FastifyInstance) => {
-    app.get('/api/streams', { schema: { tags: ['streams'], summary: 'Every stream, configured or published, with live stats', response: { 200: Type.Array(StreamInfo) } } }, async () =>
+    app.get('/api/streams', { config: { access: 'admin' }, schema: { tags: ['streams'], summary: 'Every stream, configured or published, with live stats', response: { 200: Type.Array(StreamInfo) } } }, async () =>
       registry.list(),
     );
 
     app.post<{ Body: StreamConfigCreate }>(
       '/api/streams',
-      { schema: { tags: ['streams'], summary: 'Configure a stream (sources to pull, publishing rules)', body: StreamConfigCreate, response: { 201: StreamInfo, 400: ErrorBody, 409: ErrorBody } } },
+      { config: { access: 'admin' }, schema: { tags: ['streams'], summary: 'Configure a stream (sources to pull, publishing rules)', body: StreamConfigCreate, response: { 201: StreamInfo, 400: ErrorBody, 409: ErrorBody } } },
       async (request, reply) => {
         checkedName(request.body.name);
         checkedSources(request.body.sources);
         const created = registry.create(request.body);
         if (created === 'exists') throw new HttpError(409, 'Stream exists', `a stream named ${request.body.name} is already configured; change it instead`);
+        if ('conflict' in created) throw new HttpError(409, 'Name taken in another case', created.conflict);
         return reply.code(201).send(found(created.name));
       },
     );
 
     app.get<{ Params: NameParams }>(
       '/api/streams/:name',
-      { schema: { tags: ['streams'], params: NameParams, response: { 200: StreamInfo, 400: ErrorBody, 404: ErrorBody } } },
+      { config: { access: 'admin' }, schema: { tags: ['streams'], params: NameParams, response: { 200: StreamInfo, 400: ErrorBody, 404: ErrorBody } } },
       async (request) => found(request.params.name),
     );
 
     app.put<{ Params: NameParams; Body: StreamConfigPatch }>(
       '/api/streams/:name',
-      {
+      { config: { access: 'admin' },
         schema: {
           tags: ['streams'],
           summary: 'Change a configured stream; a stream that only exists because it is published gets a configuration',
           params: NameParams,
           body: StreamConfigPatch,
-          response: { 200: StreamInfo, 201: StreamInfo, 400: ErrorBody },
+          response: { 200: StreamInfo, 201: StreamInfo, 400: ErrorBody, 409: ErrorBody },
         },
       },
       async (request, reply) => {
@@ -76,23 +77,26 @@ export function streamsRoutes(deps: StreamsRouteDeps) {
         checkedSources(request.body.sources);
         const updated = await registry.update(name, request.body);
         if (updated) return found(name);
-        registry.create({ name, ...request.body });
+        const created = registry.create({ name, ...request.body });
+        if (typeof created === 'object' && 'conflict' in created) throw new HttpError(409, 'Name taken in another case', created.conflict);
         return reply.code(201).send(found(name));
       },
     );
 
     app.delete<{ Params: NameParams }>(
       '/api/streams/:name',
-      { schema: { tags: ['streams'], summary: 'Remove a configured stream (its publisher or puller is stopped)', params: NameParams, response: { 400: ErrorBody, 404: ErrorBody } } },
+      { config: { access: 'admin' }, schema: { tags: ['streams'], summary: 'Remove a configured stream (its publisher or puller is stopped); refused while a play token protects its recordings', params: NameParams, response: { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody } } },
       async (request, reply) => {
-        if (!(await registry.remove(checkedName(request.params.name)))) throw new HttpError(404, 'Unknown stream', `${request.params.name} is not a configured stream`);
+        const removed = await registry.remove(checkedName(request.params.name));
+        if (removed === 'unknown') throw new HttpError(404, 'Unknown stream', `${request.params.name} is not a configured stream`);
+        if (removed !== 'removed') throw new HttpError(409, 'Protected recordings', removed.conflict);
         return reply.code(204).send();
       },
     );
 
     app.get<{ Params: NameParams }>(
       '/api/streams/:name/health',
-      {
+      { config: { access: 'admin' },
         schema: {
           tags: ['streams'],
           summary: '200 while frames arrived in the last 2 s, 424 when the stream exists but is silent, 404 when unknown',
@@ -109,7 +113,7 @@ export function streamsRoutes(deps: StreamsRouteDeps) {
 
     app.get<{ Params: NameParams }>(
       '/api/streams/:name/publish-urls',
-      { schema: { tags: ['streams'], summary: 'Where to publish this stream to (RTMP server + key as OBS asks, SRT, MPEG-TS over HTTP)', params: NameParams } },
+      { config: { access: 'admin' }, schema: { tags: ['streams'], summary: 'Where to publish this stream to (RTMP server + key as OBS asks, SRT, MPEG-TS over HTTP)', params: NameParams } },
       async (request) => deps.publishUrls(checkedName(request.params.name), request.hostname.replace(/:\d+$/, '').replace(/^\[|\]$/g, '')),
     );
   };

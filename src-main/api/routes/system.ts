@@ -7,7 +7,7 @@ export function systemRoutes(deps: { monitor: SystemMonitor; ffmpeg: FfmpegServi
   return async (app: FastifyInstance) => {
     app.get(
       '/api/system',
-      {
+      { config: { access: 'admin' },
         schema: {
           tags: ['system'],
           summary: 'Version, load, memory, data-dir disk space, and ffmpeg with the encoders that work here',
@@ -18,7 +18,7 @@ export function systemRoutes(deps: { monitor: SystemMonitor; ffmpeg: FfmpegServi
     );
     app.post(
       '/api/system/ffmpeg/probe',
-      {
+      { config: { access: 'admin' },
         schema: {
           tags: ['system'],
           summary: 'Look for ffmpeg again and re-run a short test encode with every encoder it has',

@@ -2,9 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import { sameSecret } from '../auth/admin-token.js';
-import { sessionCookieName, type AccessControl } from '../auth/access-control.js';
-import { sessionCookieOptions } from './auth.js';
+import type { AccessControl } from '../auth/access-control.js';
 import { sendError } from '../http-error.js';
 
 // The studio page loads only its own scripts; styles may be inline (React style props).
@@ -30,15 +28,16 @@ export const uiContentSecurityPolicy = [
 export function uiRoutes(deps: { rendererDir: string; access: AccessControl }) {
   return async (app: FastifyInstance) => {
     const indexFile = path.join(deps.rendererDir, 'index.html');
-    app.get<{ Querystring: Record<string, string | undefined> }>('/', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
+    app.get<{ Querystring: Record<string, string | string[] | undefined> }>('/', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
       const { token, ...rest } = request.query;
       if (token !== undefined) {
         const params = new URLSearchParams(Object.entries(rest).filter((e): e is [string, string] => typeof e[1] === 'string'));
-        if (!sameSecret(token, deps.access.token)) {
+        // ?token=a&token=b arrives as an array: a wrong token, not a hash of something that is not text.
+        if (typeof token !== 'string' || !deps.access.isAdminToken(token)) {
           params.set('auth', 'invalid');
           return reply.redirect(`/?${params}`, 302);
         }
-        reply.setCookie(sessionCookieName, deps.access.sessionValue, sessionCookieOptions);
+        deps.access.signIn(request, reply);
         const query = params.toString();
         return reply.redirect(query ? `/?${query}` : '/', 302);
       }
@@ -69,7 +68,7 @@ export function uiRoutes(deps: { rendererDir: string; access: AccessControl }) {
         reply.header('cache-control', 'public, max-age=31536000, immutable');
       },
     });
-    app.get('/favicon.svg', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+    app.get('/favicon.svg', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
       const svg = await fs.readFile(path.join(deps.rendererDir, 'favicon.svg')).catch(() => null);
       if (!svg) return sendError(reply, 404, 'Not found', 'no favicon in the built UI');
       return reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(svg);

@@ -6,6 +6,8 @@ import type { StreamInfo } from '../contract.js';
 import type { PublicStream } from '../public-contract.js';
 import { createAccessControl, installAccessControl } from '../auth/access-control.js';
 import { HostGuard } from '../auth/host-guard.js';
+import { SessionStore } from '../auth/session-store.js';
+import { openDatabase } from '../../db/index.js';
 import { useStudio } from '../../test-support/studio-instance.js';
 import { startFfmpeg, testSourceArgs } from '../../test-support/ffmpeg-tools.js';
 import { until } from '../../test-support/wait.js';
@@ -61,7 +63,7 @@ async function appWith(streams: StreamInfo[], archive = (_name: string) => ({ fi
   const server = Fastify();
   server.setValidatorCompiler(TypeBoxValidatorCompiler);
   await server.register(fastifyCookie);
-  installAccessControl(server, createAccessControl(token), new HostGuard(() => ({ host: '127.0.0.1', allowedHosts: [] })));
+  installAccessControl(server, createAccessControl(token, new SessionStore(openDatabase(':memory:'), token)), new HostGuard(() => ({ host: '127.0.0.1', allowedHosts: [] })));
   await server.register(watchRoutes({ list: () => streams, archive }));
   await server.ready();
   app = server;

@@ -30,7 +30,7 @@ export function watchRoutes(deps: WatchRouteDeps) {
     app.get(
       '/api/public/streams',
       {
-        config: { public: true },
+        config: { access: 'public' },
         schema: {
           tags: ['playback'],
           summary: 'Streams anyone may watch: name, title, live or not, codecs, whether a play token is needed, archive extent',

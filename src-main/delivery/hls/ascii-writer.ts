@@ -47,6 +47,13 @@ export class AsciiWriter {
     return this;
   }
 
+  /** Leaves `n` bytes to be filled in later (through the buffer done() returns). */
+  skip(n: number): this {
+    this.reserve(n);
+    this.at += n;
+    return this;
+  }
+
   byte(b: number): this {
     this.reserve(1);
     this.buf[this.at++] = b;

@@ -17,7 +17,7 @@ export function playerAssetRoutes(resourcesDir: string) {
   const files: Record<string, string> = { '/player/hls.min.js': hlsJs, '/player/embed.js': path.join(resourcesDir, 'player', 'embed.js') };
   return async (app: FastifyInstance) => {
     for (const [url, file] of Object.entries(files)) {
-      app.get(url, { schema: { hide: true } }, async (_request, reply) =>
+      app.get(url, { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
         reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').header('access-control-allow-origin', '*').send(await fs.readFile(file)),
       );
     }
@@ -39,7 +39,6 @@ const flag = (v: string | undefined) => v === '1' || v === 'true' || v === '';
 export function embedRoute(deps: { index: DvrIndex; streamKnown: (name: string) => boolean }): StreamFileRoute {
   return {
     file: 'embed.html',
-    guarded: true,
     handle: async (name, _m, request, reply, { query }) => {
       if (!deps.streamKnown(name)) throw new HttpError(404, 'Unknown stream', `no stream named ${name}`);
       const q = request.query as EmbedQuery;

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError, sendError } from '../../api/http-error.js';
 import type { StreamFileRoute } from '../../api/routes/stream-files.js';
 import { archiveRange, requireKnownStream } from '../archive-range.js';
+import { answeringBusy, clientGone } from '../http/client-gone.js';
 import { sendBytes } from '../http/send-bytes.js';
 import { maxSpriteTiles, type SpriteMap } from './sprite-sheet.js';
 import { isSettled, type ThumbService } from './thumb-service.js';
@@ -47,27 +48,25 @@ function sendJpeg(request: FastifyRequest, reply: FastifyReply, jpeg: Buffer, se
  * /NAME/sprite-FROM-DURATION.jpg?tiles=N and its map, sprite-FROM-DURATION.json.
  */
 export function thumbRoutes(deps: ThumbRouteDeps): StreamFileRoute[] {
-  return [
+  return answeringBusy([
     {
       suffix: /\/(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})\/(\d{2})\/(\d{2})(-preview)?\.jpg$/,
-      guarded: true,
       handle: async (name, m, request, reply) => {
         requireKnownStream(deps.streamKnown, name);
         const tMs = pathTimeMs(m!.slice(1, 7));
         const width = queryInt(request, 'w', 320, 16, 1920);
-        const jpeg = await deps.thumbs.thumbnail(name, tMs, { exact: m![7] !== undefined, width });
+        const jpeg = await deps.thumbs.thumbnail(name, tMs, { exact: m![7] !== undefined, width }, clientGone(reply));
         return sendJpeg(request, reply, jpeg, isSettled(tMs));
       },
     },
     {
       file: /^sprite-(\d+)-(\d+)\.(jpg|json)$/,
-      guarded: true,
       handle: async (name, m, request, reply, { query }) => {
         requireKnownStream(deps.streamKnown, name);
         const range = archiveRange(m![1]!, m![2]!);
         const tiles = queryInt(request, 'tiles', 100, 1, maxSpriteTiles);
         const width = queryInt(request, 'w', 160, 16, 320);
-        const sprite = await deps.thumbs.sprite(name, range, tiles, width, deps.spriteWaitMs ?? 10_000);
+        const sprite = await deps.thumbs.sprite(name, range, tiles, width, deps.spriteWaitMs ?? 10_000, clientGone(reply));
         if (!sprite) {
           reply.header('retry-after', '2').header('access-control-allow-origin', '*');
           return sendError(reply, 503, 'Not ready yet', `the sprite of ${name} is being made; ask again in a few seconds`);
@@ -84,5 +83,5 @@ export function thumbRoutes(deps: ThumbRouteDeps): StreamFileRoute[] {
           .send(map);
       },
     },
-  ];
+  ]);
 }

@@ -1,7 +1,9 @@
 // Thumbnails from the archive: the keyframe nearest a second, the exact picture at a
 // second, and sprite sheets for timeline hover. Single pictures are made at once (two at
-// a time); sprites in the background, one ffmpeg at a time at low priority. Pictures of
-// times that are settled (a minute in the past) are kept in the on-disk cache.
+// a time); sprites in the background, one ffmpeg at a time at low priority; both take
+// their turn among the studio's media jobs (mediaJobsMax), and a picture whose every
+// requester left is dropped (its ffmpeg killed). Pictures of times that are settled (a
+// minute in the past) are kept in the on-disk cache.
 import { HttpError } from '../../api/http-error.js';
 import type { DvrIndex } from '../../dvr/dvr-index.js';
 import type { ProcessRegistry } from '../../transcode/index.js';
@@ -12,6 +14,7 @@ import { ThumbCache } from './thumb-cache.js';
 import { clipPictureJpeg } from './thumb-render.js';
 import { noRecording } from '../archive-range.js';
 import { WorkQueue } from './work-queue.js';
+import type { MediaJobs } from '../media-jobs.js';
 
 export interface ThumbServiceDeps {
   index: DvrIndex;
@@ -22,6 +25,8 @@ export interface ThumbServiceDeps {
   cacheMaxBytes?: number;
   processes: ProcessRegistry;
   ffmpegPath: () => string | null;
+  /** The studio's cap on ffmpeg runs and export plans at once; none when absent (tests of this service alone). */
+  jobs?: MediaJobs;
 }
 
 export interface Sprite {
@@ -53,15 +58,23 @@ export class ThumbService {
     return ffmpeg;
   }
 
-  /** The keyframe nearest `tMs`, or with `exact` the picture on screen at `tMs`, `width` pixels wide, as JPEG. */
-  async thumbnail(stream: string, tMs: number, o: { exact: boolean; width: number }): Promise<Buffer> {
+  /** Runs ffmpeg work in its turn among the media jobs (at once when there is no cap). */
+  private job<T>(what: string, signal: AbortSignal, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return this.deps.jobs ? this.deps.jobs.run(what, work, { signal }) : work(signal);
+  }
+
+  /**
+   * The keyframe nearest `tMs`, or with `exact` the picture on screen at `tMs`, `width`
+   * pixels wide, as JPEG. `signal`: the requester left (its share of the work is dropped).
+   */
+  async thumbnail(stream: string, tMs: number, o: { exact: boolean; width: number }, signal?: AbortSignal): Promise<Buffer> {
     const key = `thumb\0${stream}\0${tMs}\0${o.width}\0${o.exact ? 'exact' : 'key'}`;
     const settled = isSettled(tMs);
     if (settled) {
       const cached = await this.cache.get(key, 'jpg');
       if (cached) return cached;
     }
-    return this.interactive.run(key, async (signal) => {
+    return this.interactive.run(key, async (runSignal) => {
       // What to decode first: a time with nothing recorded is a 404 whether or not there is an ffmpeg.
       let clip: Uint8Array;
       let position = 0;
@@ -73,18 +86,20 @@ export class ThumbService {
         const k = await this.pictures.keyframeNear(stream, tMs);
         clip = keyframeClip(k.video.track, [k.video.frames[k.index]!]);
       }
-      const jpeg = await clipPictureJpeg({ ffmpeg: this.ffmpeg(), processes: this.deps.processes, signal }, clip, position, o.width);
+      const ffmpeg = this.ffmpeg();
+      const jpeg = await this.job('thumbnail', runSignal, (jobSignal) => clipPictureJpeg({ ffmpeg, processes: this.deps.processes, signal: jobSignal }, clip, position, o.width));
       if (settled) await this.cache.put(key, 'jpg', jpeg);
       return jpeg;
-    });
+    }, signal);
   }
 
   /**
    * The sprite of a range: from the cache at once, else made in the background. Waits
    * up to `waitMs` for it; null when it is still being made then (it goes on, and is
-   * cached for the next request).
+   * cached for the next request). A requester that leaves before (`signal`) stops it
+   * unless another waits for it too.
    */
-  async sprite(stream: string, range: { fromMs: number; toMs: number }, tiles: number, tileWidth: number, waitMs: number): Promise<Sprite | null> {
+  async sprite(stream: string, range: { fromMs: number; toMs: number }, tiles: number, tileWidth: number, waitMs: number, signal?: AbortSignal): Promise<Sprite | null> {
     const key = `sprite\0${stream}\0${range.fromMs}\0${range.toMs}\0${tiles}\0${tileWidth}`;
     const settled = isSettled(range.toMs);
     const recent = this.recentSprites.get(key);
@@ -95,15 +110,17 @@ export class ThumbService {
     }
     if (this.deps.index.segments(stream, range.fromMs, range.toMs).length === 0) throw noRecording(stream, range);
     const ffmpeg = this.ffmpeg();
-    const making = this.background.run(key, async (signal) => {
-      const sprite = await makeSprite({ index: this.deps.index, pictures: this.pictures, render: { ffmpeg, processes: this.deps.processes, low: true, signal } }, stream, range, tiles, tileWidth);
+    const making = this.background.run(key, async (runSignal) => {
+      const sprite = await this.job('sprite', runSignal, (jobSignal) =>
+        makeSprite({ index: this.deps.index, pictures: this.pictures, render: { ffmpeg, processes: this.deps.processes, low: true, signal: jobSignal } }, stream, range, tiles, tileWidth),
+      );
       if (settled) {
         await this.cache.put(key, 'json', Buffer.from(JSON.stringify(sprite.layout)));
         await this.cache.put(key, 'jpg', sprite.jpeg);
       }
       this.remember(key, sprite);
       return sprite;
-    });
+    }, signal);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs)));
     try {

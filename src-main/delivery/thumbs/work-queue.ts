@@ -1,62 +1,60 @@
 // A small queue of work with a fixed number running at once: the same key asked for
-// twice shares one run, a full queue refuses (the caller says "busy"), and closing it
-// aborts what runs and refuses what waits.
+// twice shares one run, a full queue refuses (the caller says "busy"), a run whose
+// every requester left is dropped from the queue or aborted, and closing it aborts
+// what runs and refuses what waits.
 import { HttpError } from '../../api/http-error.js';
-
-interface Entry {
-  key: string;
-  start: () => void;
-  reject: (error: Error) => void;
-}
+import { SharedWork } from '../shared-work.js';
+import { Slots } from '../slots.js';
 
 export class WorkQueue {
-  private readonly waiting: Entry[] = [];
-  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly slots: Slots;
+  private readonly inFlight = new Map<string, SharedWork<unknown>>();
   private readonly controller = new AbortController();
-  private running = 0;
 
-  constructor(private readonly o: { concurrency: number; maxWaiting: number; what: string }) {}
+  constructor(private readonly o: { concurrency: number; maxWaiting: number; what: string }) {
+    this.slots = new Slots(() => o.concurrency);
+  }
 
   get size(): number {
     return this.inFlight.size;
   }
 
-  run<T>(key: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const existing = this.inFlight.get(key);
-    if (existing) return existing as Promise<T>;
+  /**
+   * The result of the run for `key`, started (or queued) when none is under way. With a
+   * `signal`, this caller stops waiting when it aborts, and the run stops once no caller
+   * is left; without one, the run is kept to its end (background work).
+   */
+  run<T>(key: string, work: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const existing = this.inFlight.get(key) as SharedWork<T> | undefined;
+    if (existing && !existing.abandoned) return existing.follow(signal);
     if (this.controller.signal.aborted) return Promise.reject(new HttpError(503, 'Stopping', 'the studio is stopping'));
-    if (this.waiting.length >= this.o.maxWaiting) {
+    if (this.slots.waiting >= this.o.maxWaiting) {
       return Promise.reject(new HttpError(503, 'Busy', `too many ${this.o.what} are being made right now; try again in a few seconds`));
     }
-    const promise = new Promise<T>((resolve, reject) => {
-      const start = () => {
-        this.running++;
-        work(this.controller.signal)
-          .then(resolve, reject)
-          .finally(() => {
-            this.running--;
-            this.inFlight.delete(key);
-            this.next();
-          });
-      };
-      this.waiting.push({ key, start, reject });
+    const shared = new SharedWork<T>(async (own) => {
+      const stop = AbortSignal.any([own, this.controller.signal]);
+      // A free turn starts the work at once; otherwise it waits in line.
+      const release = this.slots.tryAcquire() ?? (await this.slots.acquire(stop));
+      try {
+        stop.throwIfAborted();
+        return await work(stop);
+      } finally {
+        release();
+      }
     });
-    this.inFlight.set(key, promise);
-    // Nobody may be waiting for it (a background job): its failure is the caller's to see, never an unhandled rejection.
-    promise.catch(() => undefined);
-    this.next();
-    return promise;
+    this.inFlight.set(key, shared);
+    shared.done.then(
+      () => this.settled(key, shared),
+      () => this.settled(key, shared),
+    );
+    return shared.follow(signal);
   }
 
   close(): void {
-    this.controller.abort();
-    for (const entry of this.waiting.splice(0)) {
-      this.inFlight.delete(entry.key);
-      entry.reject(new HttpError(503, 'Stopping', 'the studio is stopping'));
-    }
+    this.controller.abort(new HttpError(503, 'Stopping', 'the studio is stopping'));
   }
 
-  private next(): void {
-    while (this.running < this.o.concurrency && this.waiting.length > 0) this.waiting.shift()!.start();
+  private settled(key: string, shared: SharedWork<unknown>): void {
+    if (this.inFlight.get(key) === shared) this.inFlight.delete(key);
   }
 }

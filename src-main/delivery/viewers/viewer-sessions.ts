@@ -38,7 +38,16 @@ export interface ViewerSessionsOptions {
   idleMs?: number;
   /** After an admin ends a session, the same viewer is refused this long. */
   banMs?: number;
+  /**
+   * Whether a stream exists (configured, live or archived). A request for any other name
+   * starts no session: a client making up names must not make the studio hold anything.
+   * Every name counts as known when absent (tests of one route).
+   */
+  streamKnown?: (name: string) => boolean;
 }
+
+/** What admit() answers instead of a session: no stream has that name. */
+export const unknownStream = 'unknown-stream';
 
 /**
  * Viewer sessions as media servers count them: one per IP, stream and protocol, alive
@@ -51,20 +60,23 @@ export class ViewerSessions {
   private readonly banned = new Map<string, number>();
   private readonly idleMs: number;
   private readonly banMs: number;
+  private readonly streamKnown: (name: string) => boolean;
   private readonly sweep: NodeJS.Timeout;
 
   constructor(o: ViewerSessionsOptions = {}) {
     this.idleMs = o.idleMs ?? 30_000;
     this.banMs = o.banMs ?? 30_000;
+    this.streamKnown = o.streamKnown ?? (() => true);
     this.sweep = setInterval(() => this.expire(), 5_000);
     this.sweep.unref();
   }
 
   /**
    * The session this request belongs to (started when new), with the response counted
-   * in it; null when an admin ended this viewer's session a moment ago.
+   * in it; null when an admin ended this viewer's session a moment ago; `unknownStream`
+   * when no stream has that name (nothing is started for it: the caller answers 404).
    */
-  admit(stream: string, protocol: PlaybackProtocol, req: IncomingMessage, res: ServerResponse, now = Date.now()): ViewerSession | null {
+  admit(stream: string, protocol: PlaybackProtocol, req: IncomingMessage, res: ServerResponse, now = Date.now()): ViewerSession | null | typeof unknownStream {
     const ip = req.socket.remoteAddress ?? '';
     const key = `${stream}\0${protocol}\0${ip}`;
     const bannedUntil = this.banned.get(key);
@@ -74,6 +86,7 @@ export class ViewerSessions {
     }
     let session = this.byKey.get(key);
     if (!session) {
+      if (!this.streamKnown(stream)) return unknownStream;
       session = { id: crypto.randomBytes(9).toString('base64url'), stream, protocol, ip, userAgent: '', startedAt: now, lastSeenAt: now, bytesDone: 0, open: new Set(), timeshiftStarts: new Map() };
       this.byKey.set(key, session);
       this.byId.set(session.id, session);

@@ -60,7 +60,7 @@ describe('FLV parsing under random input (fuzz)', () => {
       Uint8Array.from([0x17, 1, 0, 0, 0, 0, 0, 0, 5, 0x65, 0x88, 0x84, 0x00, 0x10]),
       Uint8Array.from([0x90, ...Buffer.from('hvc1'), 1, 1, 0x60, 0, 0, 0, 0x90, 0, 0, 0, 0, 0, 0x5d, 0xf0, 0, 0xfc, 0xfd, 0xf8, 0xf8, 0, 0, 0x0f]),
     ];
-    const started = performance.now();
+    // A fixed number of rounds: a hang is caught by the test's timeout; speed is not this test's business.
     for (let i = 0; i < 5000; i++) {
       const seed0 = seeds[i % seeds.length]!;
       const body = seed0.slice(0, 1 + Math.floor(rand() * seed0.length));
@@ -74,6 +74,5 @@ describe('FLV parsing under random input (fuzz)', () => {
         expect([FlvFormatError, FlvUnsupportedError, CodecParseError].some((E) => err instanceof E)).toBe(true);
       }
     }
-    expect(performance.now() - started).toBeLessThan(5000);
   });
 });

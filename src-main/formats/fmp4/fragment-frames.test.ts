@@ -6,13 +6,16 @@ import type { Frame } from '../../media/frame.js';
 import { ffmpeg, lavfiInputs } from '../../media/codecs/testing/media-fixtures.js';
 import { fuzzParser } from '../../media/codecs/testing/bytes.js';
 import { makeTempDir } from '../../test-support/temp-dir.js';
-import { buildMediaSegment, Fmp4ParseError, readFragmentFrames, readInitSegment } from './index.js';
-import { cutAtKeyframes, probe, tsSource, type MediaSource } from './testing/sources.js';
+import { recordWithSegmentRecorder, type Recording } from '../../test-support/segment-recording.js';
+import { Fmp4ParseError, readFragmentFrames, readInitSegment } from './index.js';
+import { probe, tsSource, type MediaSource } from './testing/sources.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
 let source: MediaSource;
 let ffmpegFile: string;
+/** The source as the DVR's SegmentRecorder cut and wrote it, 1 s segments. */
+let recording: Recording;
 
 beforeAll(async () => {
   ({ dir, cleanup } = await makeTempDir('framehouse-fragment-frames-'));
@@ -23,6 +26,7 @@ beforeAll(async () => {
       ...['-c:v', 'libx264', '-bf', '2', '-g', '25', '-c:a', 'aac', '-ac', '2', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-f', 'mp4'],
     ]),
   ]);
+  recording = await recordWithSegmentRecorder(dir, source.tracks, source.frames, 1000);
 }, 60_000);
 afterAll(() => cleanup());
 
@@ -31,16 +35,14 @@ const digest = (frames: readonly Frame[]) =>
 const byTrack = (frames: readonly Frame[], trackId: number) => frames.filter((f) => f.trackId === trackId);
 
 describe('readFragmentFrames', () => {
-  it('reads back every sample buildMediaSegment wrote: times, key flags and payloads, as views into the segment', () => {
-    const plans = cutAtKeyframes(source.tracks, source.frames, 1);
-    expect(plans.length).toBeGreaterThanOrEqual(3);
-    for (const [k, plan] of plans.entries()) {
-      const segment = buildMediaSegment({ sequenceNumber: k + 1, tracks: source.tracks, ...plan });
-      const frames = readFragmentFrames(segment.bytes);
+  it('reads back every sample the recorder wrote: times, key flags and payloads, as views into the segment', () => {
+    expect(recording.segments.length).toBeGreaterThanOrEqual(3);
+    for (const { bytes, samples } of recording.segments) {
+      const frames = readFragmentFrames(bytes);
       // One traf per track, in track order: frames come track by track.
-      expect(frames.map((f) => f.trackId)).toEqual([...plan.samples.map((f) => f.trackId)].sort((a, b) => a - b));
-      for (const track of source.tracks) expect(digest(byTrack(frames, track.id))).toEqual(digest(byTrack(plan.samples, track.id)));
-      for (const frame of frames) expect(frame.data.buffer).toBe(segment.bytes.buffer);
+      expect(frames.map((f) => f.trackId)).toEqual([...samples.map((f) => f.trackId)].sort((a, b) => a - b));
+      for (const track of source.tracks) expect(digest(byTrack(frames, track.id))).toEqual(digest(byTrack(samples, track.id)));
+      for (const frame of frames) expect(frame.data.buffer).toBe(bytes.buffer);
     }
   });
 
@@ -63,8 +65,7 @@ describe('readFragmentFrames', () => {
   });
 
   it('throws only Fmp4ParseError for init segments, cut segments and damaged copies', () => {
-    const plan = cutAtKeyframes(source.tracks, source.frames, 1)[0]!;
-    const segment = buildMediaSegment({ sequenceNumber: 1, tracks: source.tracks, ...plan }).bytes;
+    const segment = recording.segments[0]!.bytes;
     expect(() => readFragmentFrames(new Uint8Array(0))).toThrow(/no moof/);
     for (let cut = 1; cut < segment.length; cut += 97) expect(() => readFragmentFrames(segment.subarray(0, cut))).toThrow(Fmp4ParseError);
     fuzzParser([segment], readFragmentFrames, Fmp4ParseError, 500, 0xf4a);

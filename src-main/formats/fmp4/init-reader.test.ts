@@ -75,14 +75,9 @@ describe('readInitTracks', () => {
     expect(() => readInitTracks(new Uint8Array(0))).toThrow(Fmp4ParseError);
     expect(() => readInitTracks(Uint8Array.of(0, 0, 0, 8, 0x66, 0x72, 0x65, 0x65))).toThrow(/no moov/);
     const inits = [...sources.values()].map((s) => buildInitSegment(s.tracks));
+    // Every cut of an init is refused: a half-written init must never pass for a (shorter) track list.
     for (const init of inits) {
-      for (let cut = 0; cut < init.length; cut += 7) {
-        try {
-          readInitTracks(init.subarray(0, cut));
-        } catch (error) {
-          expect(error).toBeInstanceOf(Fmp4ParseError);
-        }
-      }
+      for (let cut = 0; cut < init.length; cut++) expect(() => readInitTracks(init.subarray(0, cut)), `cut at ${cut} of ${init.length}`).toThrow(Fmp4ParseError);
     }
     fuzzParser([...inits, ffmpegFragmented.bytes.subarray(0, 2000)], readInitTracks, Fmp4ParseError, 300, 0x1417);
   });

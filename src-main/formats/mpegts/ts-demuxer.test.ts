@@ -332,7 +332,7 @@ describe('TsDemuxer fuzz', () => {
     const random = seededRandom(2024);
     const pick = (n: number) => Math.floor(random() * n);
     const kinds = new Set(['sync', 'continuity', 'pes', 'codec', 'timestamp', 'unsupported']);
-    const started = performance.now();
+    // A fixed number of rounds: a hang is caught by the test's timeout; speed is not this test's business.
     for (let round = 0; round < 480; round++) {
       const data = Uint8Array.from(originals[round % 2]!);
       let input: Uint8Array = data;
@@ -371,6 +371,5 @@ describe('TsDemuxer fuzz', () => {
         expect(Number.isInteger(frame.dts) && Number.isInteger(frame.pts), `round ${round}`).toBe(true);
       }
     }
-    expect(performance.now() - started).toBeLessThan(5000);
   });
 });

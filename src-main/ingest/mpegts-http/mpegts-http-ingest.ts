@@ -3,17 +3,26 @@ import type { Logger } from 'pino';
 import { TsDemuxer } from '../../formats/mpegts/index.js';
 import { sendError } from '../../api/http-error.js';
 import type { SourceSession } from '../../streams/stream-hub.js';
-import type { PublishGate } from '../publish-gate.js';
+import { publishSecret, type PublishGate } from '../publish-gate.js';
+import { IngestLimitError, defaultIngestLimits, type IngestLimits } from '../ingest-limits.js';
 
-// A publisher that sends nothing for this long has stalled: its stream ends.
-const idleTimeoutMs = 10_000;
+// A refused publisher gets its answer, then this long before its connection is cut, whatever it still sends.
+const refusedGraceMs = 1000;
+
+/**
+ * Whether a browser sent the request for a web page: browsers send Origin on every POST/PUT
+ * (no-cors too) and Sec-Fetch-Site to loopback; encoders send neither. (Not Sec-Fetch-Mode:
+ * Node's own fetch sends that one.)
+ */
+const fromWebPage = (request: FastifyRequest) => request.headers.origin !== undefined || request.headers['sec-fetch-site'] !== undefined;
 
 /**
  * MPEG-TS pushed over HTTP: `ffmpeg … -f mpegts http://HOST:PORT/live/NAME/mpegts`
  * (POST or PUT, usually chunked). The body is demuxed as it arrives, never
  * buffered whole.
  */
-export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger }) {
+export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger; limits?: () => Pick<IngestLimits, 'idleMs'> }) {
+  const limits = deps.limits ?? (() => defaultIngestLimits);
   return async (app: FastifyInstance) => {
     // Raw bodies for this plugin only: the handler reads the request stream itself.
     app.removeAllContentTypeParsers();
@@ -21,20 +30,24 @@ export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger }) {
 
     const handler = async (request: FastifyRequest<{ Params: { '*': string }; Querystring: { password?: string } }>, reply: FastifyReply) => {
       const path = request.params['*'];
-      if (!path.endsWith('/mpegts')) return sendError(reply, 404, 'Not found', `No route for ${request.method} /${path}`);
+      if (!path.endsWith('/mpegts')) return refuse(request, reply, 404, 'Not found', `No route for ${request.method} /${path}`);
       const name = path.slice(0, -'/mpegts'.length);
+      // Any page the operator opens can POST to 127.0.0.1 (a simple request, no preflight), and this
+      // machine publishes without a key: that exemption is for encoders, never for web pages.
+      if (fromWebPage(request)) {
+        const reason = 'a web page may not publish (the request came from a browser); use an encoder';
+        deps.gate.reportRefused({ name, protocol: 'mpegts-http', remoteAddress: request.ip }, reason);
+        return refuse(request, reply, 403, 'Publish refused', reason);
+      }
       const socket = request.raw.socket;
       const answer = deps.gate.requestPublish({
         name,
         protocol: 'mpegts-http',
         remoteAddress: request.ip,
-        password: typeof request.query.password === 'string' ? request.query.password : null,
+        password: publishSecret(new URL(request.url, 'http://studio').searchParams),
         kick: () => request.raw.destroy(),
       });
-      if (!answer.ok) {
-        request.raw.resume();
-        return sendError(reply, answer.reason.includes('already being published') ? 409 : 403, 'Publish refused', answer.reason);
-      }
+      if (!answer.ok) return refuse(request, reply, answer.reason.includes('already being published') ? 409 : 403, 'Publish refused', answer.reason);
       const session: SourceSession = answer.session;
       const demuxer = new TsDemuxer({
         onTracks: (tracks) => session.setTracks(tracks),
@@ -44,7 +57,9 @@ export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger }) {
           else deps.log.debug({ stream: name, kind }, `mpegts-http: ${detail}`);
         },
       });
-      socket.setTimeout(idleTimeoutMs, () => request.raw.destroy(new Error(`no data for ${idleTimeoutMs / 1000} s`)));
+      // A stalled publisher ends its stream; the setting in force when it came applies.
+      const { idleMs } = limits();
+      socket.setTimeout(idleMs, () => request.raw.destroy(new IngestLimitError('ingestIdleSeconds', `no data for ${idleMs / 1000} s`)));
       try {
         for await (const chunk of request.raw) demuxer.push(chunk as Buffer, Date.now());
         demuxer.end();
@@ -59,7 +74,22 @@ export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger }) {
         socket.setTimeout(0);
       }
     };
-    app.post('/*', { schema: { hide: true } }, handler);
-    app.put('/*', { schema: { hide: true } }, handler);
+    app.post('/*', { config: { access: 'publish' }, schema: { hide: true } }, handler);
+    app.put('/*', { config: { access: 'publish' }, schema: { hide: true } }, handler);
   };
+}
+
+/**
+ * Answers a publisher we will not take and closes its connection: its body (an endless
+ * chunked upload, typically) is read and dropped only for a moment, so the answer is not
+ * lost to a reset, and is never drained to its end.
+ */
+function refuse(request: FastifyRequest, reply: FastifyReply, statusCode: number, error: string, detail: string): FastifyReply {
+  const socket = request.raw.socket;
+  reply.header('connection', 'close');
+  request.raw.resume();
+  const cut = setTimeout(() => socket.destroy(), refusedGraceMs);
+  cut.unref();
+  socket.once('close', () => clearTimeout(cut));
+  return sendError(reply, statusCode, error, detail);
 }

@@ -22,6 +22,9 @@ interface MetadataHints {
 
 // Without metadata saying otherwise, wait this long (of media) for the second track's configuration.
 const announceAfterMs = 1000;
+// ... but hold no more frames than this while waiting: timestamps come from the peer, frame sizes too.
+const maxPendingFrames = 500;
+const maxPendingBytes = 8 << 20;
 
 /**
  * Turns RTMP audio/video messages (FLV tag bodies) into the studio's tracks and
@@ -38,6 +41,7 @@ export class FlvTrackBuilder {
   private videoId = -1;
   private audioId = -1;
   private pending: { kind: 'video' | 'audio'; frame: Frame }[] = [];
+  private pendingBytes = 0;
   private readonly clock = new TimestampUnwrapper();
 
   constructor(
@@ -110,10 +114,12 @@ export class FlvTrackBuilder {
   private emit(kind: 'video' | 'audio', frame: Frame): void {
     if (!this.announced) {
       this.pending.push({ kind, frame });
+      this.pendingBytes += frame.data.length;
       if (!this.readyToAnnounce()) return;
       this.announce();
       const pending = this.pending;
       this.pending = [];
+      this.pendingBytes = 0;
       for (const p of pending) {
         p.frame.trackId = p.kind === 'video' ? this.videoId : this.audioId;
         this.push(p.frame);
@@ -137,7 +143,7 @@ export class FlvTrackBuilder {
     if (videoSettled && audioSettled) return true;
     const first = this.pending[0]!.frame.dts;
     const last = this.pending.at(-1)!.frame.dts;
-    return last - first >= announceAfterMs || this.pending.length > 500;
+    return last - first >= announceAfterMs || this.pending.length > maxPendingFrames || this.pendingBytes > maxPendingBytes;
   }
 
   private announce(): void {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RtmpChunkReader, type RtmpMessage } from './rtmp-chunk-reader.js';
+import { RtmpChunkReader, defaultChunkReaderLimits, maxRtmpMessageBytes, type RtmpMessage } from './rtmp-chunk-reader.js';
+import { IngestMemory } from '../ingest-limits.js';
 import { RtmpChunkWriter } from './rtmp-chunk-writer.js';
 import { RtmpProtocolError } from './rtmp-errors.js';
 
@@ -93,5 +94,57 @@ describe('RTMP chunk reader', () => {
       }
     }
     expect(performance.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('RTMP chunk reader: memory the peer makes it hold', () => {
+  const limited = (maxBufferBytes: number, maxTotalBufferBytes = 1 << 30, memory = new IngestMemory(() => ({ maxBufferBytes, maxTotalBufferBytes }))) => {
+    const account = memory.open();
+    const messages: RtmpMessage[] = [];
+    const reader = new RtmpChunkReader((m) => messages.push(m), { ...defaultChunkReaderLimits, maxMessageBytes: maxRtmpMessageBytes, account });
+    return { reader, account, messages, memory };
+  };
+  // A type 0 header on `csid` announcing `length` bytes of video, then its first `sent` bytes.
+  const start = (csid: number, length: number, sent: number) =>
+    Uint8Array.from([csid, 0, 0, 0, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff, 9, 1, 0, 0, 0, ...bytes(sent)]);
+
+  it('counts an unfinished message at its announced length and gives it back when it completes or is aborted', () => {
+    const { reader, account, messages } = limited(1 << 20);
+    reader.push(start(4, 1000, 128));
+    expect(account.held).toBe(1000);
+    reader.abort(4);
+    expect(account.held).toBe(0);
+    const writer = new RtmpChunkWriter();
+    reader.push(writer.message(5, 9, 1, 0, bytes(1000)));
+    expect(messages).toHaveLength(1);
+    expect(account.held).toBe(0);
+  });
+
+  it('counts the bytes of a chunk still on its way', () => {
+    const { reader, account } = limited(1 << 20);
+    reader.push(start(4, 1000, 100)); // first chunk (128 bytes) not complete yet
+    expect(account.held).toBe(12 + 100);
+    reader.push(bytes(28));
+    expect(account.held).toBe(1000);
+  });
+
+  it('refuses the message that would pass the per-publisher limit, naming the setting', () => {
+    const { reader } = limited(20_000);
+    reader.push(start(4, 15_000, 128));
+    expect(() => reader.push(start(5, 15_000, 128))).toThrow(/would take 30 KB, over the 20 KB per-publisher limit \(setting ingestMaxBufferMB/);
+  });
+
+  it('refuses what would pass the limit for all publishers, and a closed account gives everything back', () => {
+    const memory = new IngestMemory(() => ({ maxBufferBytes: 1 << 20, maxTotalBufferBytes: 25_000 }));
+    const first = limited(0, 0, memory);
+    const second = limited(0, 0, memory);
+    first.reader.push(start(4, 15_000, 128));
+    expect(() => second.reader.push(start(4, 15_000, 128))).toThrow(/setting ingestMaxTotalBufferMB/);
+    first.account.close();
+    second.account.close();
+    expect(memory.heldBytes).toBe(0);
+    const third = limited(0, 0, memory);
+    third.reader.push(start(4, 15_000, 128));
+    expect(memory.heldBytes).toBe(15_000);
   });
 });

@@ -1,3 +1,4 @@
+import type { BufferAccount } from '../ingest-limits.js';
 import { ByteQueue } from './byte-queue.js';
 import { RtmpProtocolError } from './rtmp-errors.js';
 
@@ -16,7 +17,16 @@ export interface ChunkReaderLimits {
   maxChunkSize: number;
   /** How many chunk streams one connection may use at once. */
   maxChunkStreams: number;
+  /**
+   * Where the memory the peer makes us hold is counted: unfinished messages (their whole
+   * announced length, allocated when they start) and bytes of a chunk not yet complete.
+   * Its limit errors end the connection like protocol errors do.
+   */
+  account?: BufferAccount;
 }
+
+/** The largest message RTMP can describe: its length field is 24 bits. */
+export const maxRtmpMessageBytes = 0xffffff;
 
 export const defaultChunkReaderLimits: ChunkReaderLimits = {
   maxMessageBytes: 8 << 20,
@@ -46,6 +56,8 @@ export class RtmpChunkReader {
   private readonly queue = new ByteQueue();
   private readonly streams = new Map<number, ChunkStream>();
   private chunkSize = 128;
+  /** Bytes of the queue counted in the account. */
+  private queuedHeld = 0;
   /** Bytes taken from the peer in all, for acknowledgements. */
   bytesReceived = 0;
 
@@ -64,16 +76,30 @@ export class RtmpChunkReader {
 
   abort(chunkStreamId: number): void {
     const cs = this.streams.get(chunkStreamId);
-    if (cs) {
-      cs.message = null;
-      cs.received = 0;
-    }
+    if (cs?.message) this.dropMessage(cs);
   }
 
   push(data: Uint8Array): void {
     this.bytesReceived += data.length;
     this.queue.push(data);
     while (this.readChunk());
+    this.countQueued();
+  }
+
+  /** An incomplete chunk waits in the queue: that is memory the peer holds too. */
+  private countQueued(): void {
+    const account = this.limits.account;
+    if (!account) return;
+    const delta = this.queue.length - this.queuedHeld;
+    if (delta > 0) account.hold(delta);
+    else account.release(-delta);
+    this.queuedHeld = this.queue.length;
+  }
+
+  private dropMessage(cs: ChunkStream): void {
+    this.limits.account?.release(cs.length);
+    cs.message = null;
+    cs.received = 0;
   }
 
   /** Parses one chunk if it has fully arrived; false when more bytes are needed. */
@@ -136,7 +162,12 @@ export class RtmpChunkReader {
     const payloadBytes = Math.min(remaining, this.chunkSize);
     if (q.length < pos + payloadBytes) return false;
 
-    // The whole chunk is here: commit the header.
+    // The whole chunk is here: commit the header. A new message first claims its memory;
+    // an unfinished one it replaces gives its claim back.
+    if (starting) {
+      if (cs.message) this.dropMessage(cs);
+      this.limits.account?.hold(length);
+    }
     q.skip(pos);
     this.streams.set(csid, cs);
     cs.extended = extended;
@@ -161,8 +192,7 @@ export class RtmpChunkReader {
     cs.received += payloadBytes;
     if (cs.received >= cs.length) {
       const message: RtmpMessage = { typeId: cs.typeId, streamId: cs.streamId, timestamp: cs.timestamp, payload: cs.message! };
-      cs.message = null;
-      cs.received = 0;
+      this.dropMessage(cs);
       this.onMessage(message);
     }
     return true;

@@ -4,8 +4,9 @@ import { AmfError, decodeAmf0, encodeAmf0, type AmfObject, type AmfValue } from 
 import { CodecParseError } from '../../media/codecs/index.js';
 import type { SourceSession } from '../../streams/stream-hub.js';
 import { splitStreamKey, type PublishGate } from '../publish-gate.js';
+import { IngestLimitError, type BufferAccount, type IngestLimits } from '../ingest-limits.js';
 import { ByteQueue } from './byte-queue.js';
-import { RtmpChunkReader, type RtmpMessage } from './rtmp-chunk-reader.js';
+import { RtmpChunkReader, defaultChunkReaderLimits, maxRtmpMessageBytes, type RtmpMessage } from './rtmp-chunk-reader.js';
 import { RtmpChunkWriter } from './rtmp-chunk-writer.js';
 import { RtmpHandshake } from './rtmp-handshake.js';
 import { RtmpProtocolError } from './rtmp-errors.js';
@@ -37,8 +38,13 @@ const ourChunkSize = 4096;
 export interface RtmpConnectionOptions {
   gate: PublishGate;
   log: Logger;
-  /** A connection with no bytes for this long is closed (stalled publisher, dead peer). */
-  idleTimeoutMs: number;
+  /**
+   * In force when the connection came: `idleMs` of silence closes it (stalled publisher,
+   * dead peer); not publishing within `handshakeMs` of connecting closes it too.
+   */
+  limits: Pick<IngestLimits, 'idleMs' | 'handshakeMs'>;
+  /** Where the memory this peer makes us hold is counted (closed with the connection). */
+  account: BufferAccount;
   /** The URL players should use instead, shown to RTMP clients that try to play. */
   playbackHint: () => string;
 }
@@ -62,17 +68,23 @@ export class RtmpConnection {
   private lastAckAt = 0;
   private closed = false;
   private lostReason: string | null = null;
+  private handshakeTimer: NodeJS.Timeout | null;
 
   constructor(
     private readonly socket: Socket,
     private readonly options: RtmpConnectionOptions,
   ) {
     this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
-    this.reader = new RtmpChunkReader((m) => this.onMessage(m));
+    // A message may be as long as RTMP can say; the account bounds what they hold together.
+    this.reader = new RtmpChunkReader((m) => this.onMessage(m), { ...defaultChunkReaderLimits, maxMessageBytes: maxRtmpMessageBytes, account: options.account });
+    const { idleMs, handshakeMs } = options.limits;
     socket.setNoDelay(true);
-    socket.setTimeout(options.idleTimeoutMs);
+    socket.setTimeout(idleMs);
+    // Until it publishes, a connection holds a slot and gives nothing: it gets a deadline, not just an idle cut.
+    this.handshakeTimer = setTimeout(() => this.fail(new IngestLimitError('ingestHandshakeSeconds', `no publish within ${seconds(handshakeMs)} of connecting`).message), handshakeMs);
+    this.handshakeTimer.unref();
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('timeout', () => this.fail(`no data for ${Math.round(options.idleTimeoutMs / 1000)} s`));
+    socket.on('timeout', () => this.fail(new IngestLimitError('ingestIdleSeconds', `no data for ${seconds(idleMs)}`).message));
     socket.on('error', (err) => this.fail(`connection error: ${err.message}`));
     socket.on('close', () => this.onClose());
   }
@@ -87,9 +99,11 @@ export class RtmpConnection {
       if (!this.handshake.done) {
         this.handshakeBytes.push(chunk);
         const reply = this.handshake.step(this.handshakeBytes);
-        if (reply) this.socket.write(reply);
-        if (!this.handshake.done) return;
-        this.handshake.step(this.handshakeBytes);
+        if (reply) {
+          this.socket.write(reply);
+          // A client may send C2 without waiting for S1 (in the same segment as C0+C1).
+          this.handshake.step(this.handshakeBytes);
+        }
         if (!this.handshake.done) return;
         // Bytes after C2 are already chunk data.
         if (this.handshakeBytes.length > 0) this.reader.push(this.handshakeBytes.take(this.handshakeBytes.length));
@@ -228,6 +242,7 @@ export class RtmpConnection {
       return;
     }
     this.session = answer.session;
+    this.stopHandshakeTimer();
     this.builder = new FlvTrackBuilder(answer.session);
     this.status('status', 'NetStream.Publish.Start', `${name} is now published.`);
     this.log.info({ remote: this.remote, stream: name }, `rtmp: publishing ${name}`);
@@ -243,15 +258,26 @@ export class RtmpConnection {
   private fail(reason: string): void {
     if (this.closed && !this.session) return;
     this.lostReason = reason;
-    this.log.warn({ remote: this.remote, stream: this.streamName }, `rtmp: closing connection: ${reason}`);
-    if (this.session) this.endSession(reason, true);
-    else this.options.gate.reportRefused({ name: this.streamName ?? '', protocol: 'rtmp', remoteAddress: this.socket.remoteAddress ?? null }, reason);
+    // One warn line per cut: the gate logs a refusal itself (and tells the UI).
+    if (this.session) {
+      this.log.warn({ remote: this.remote, stream: this.streamName }, `rtmp: closing connection: ${reason}`);
+      this.endSession(reason, true);
+    } else {
+      this.options.gate.reportRefused({ name: this.streamName ?? '', protocol: 'rtmp', remoteAddress: this.socket.remoteAddress ?? null }, reason);
+    }
     this.closed = true;
     this.socket.destroy();
   }
 
+  private stopHandshakeTimer(): void {
+    if (this.handshakeTimer) clearTimeout(this.handshakeTimer);
+    this.handshakeTimer = null;
+  }
+
   private onClose(): void {
     this.closed = true;
+    this.stopHandshakeTimer();
+    this.options.account.close();
     if (this.session) this.endSession(this.lostReason ?? 'the publisher disconnected', this.lostReason !== null);
   }
 
@@ -276,9 +302,10 @@ export class RtmpConnection {
 }
 
 function describe(err: unknown): string {
-  if (err instanceof RtmpProtocolError || err instanceof AmfError || err instanceof FlvFormatError || err instanceof FlvUnsupportedError || err instanceof CodecParseError) return err.message;
+  if (err instanceof RtmpProtocolError || err instanceof IngestLimitError || err instanceof AmfError || err instanceof FlvFormatError || err instanceof FlvUnsupportedError || err instanceof CodecParseError) return err.message;
   return `internal error: ${(err as Error).message}`;
 }
 
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 const u32 = (v: number) => Uint8Array.of((v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
 const readU32 = (p: Uint8Array, o: number) => ((p[o]! << 24) >>> 0) + (p[o + 1]! << 16) + (p[o + 2]! << 8) + p[o + 3]!;

@@ -2,13 +2,16 @@ import net from 'node:net';
 import type { Logger } from 'pino';
 import { listenOn, moveListener, type BoundAddress } from '../../net/listen.js';
 import type { PublishGate } from '../publish-gate.js';
+import { ConnectionCounter, IngestMemory, LimitWarnings, defaultIngestLimits, peerAddress, type IngestLimits } from '../ingest-limits.js';
 import { RtmpConnection } from './rtmp-connection.js';
 
 export interface RtmpServerOptions {
   gate: PublishGate;
   log: Logger;
-  idleTimeoutMs?: number;
-  maxConnections?: number;
+  /** Read for each new connection, so a settings change applies without a restart. */
+  limits?: () => IngestLimits;
+  /** Memory held for all publishers (shared with the other ingest listeners). */
+  memory?: IngestMemory;
   playbackHint: () => string;
 }
 
@@ -16,8 +19,17 @@ export interface RtmpServerOptions {
 export class RtmpServer {
   private server: net.Server | null = null;
   private readonly sockets = new Set<net.Socket>();
+  private readonly limits: () => IngestLimits;
+  private readonly connections: ConnectionCounter;
+  private readonly memory: IngestMemory;
+  private readonly warnings: LimitWarnings;
 
-  constructor(private readonly options: RtmpServerOptions) {}
+  constructor(private readonly options: RtmpServerOptions) {
+    this.limits = options.limits ?? (() => defaultIngestLimits);
+    this.connections = new ConnectionCounter('RTMP', this.limits);
+    this.memory = options.memory ?? new IngestMemory(this.limits);
+    this.warnings = new LimitWarnings(options.log);
+  }
 
   get address(): BoundAddress | null {
     const addr = this.server?.address() as net.AddressInfo | null | undefined;
@@ -30,8 +42,8 @@ export class RtmpServer {
       {
         current: this.address,
         bind: async (h, p) => {
+          // No net.Server maxConnections: it drops sockets without a word; the counter logs why.
           const next = net.createServer((socket) => this.accept(socket));
-          next.maxConnections = this.options.maxConnections ?? 1000;
           await listenOn(next, 'RTMP', h, p);
           next.on('error', (err) => this.options.log.error({ err }, 'rtmp listener error'));
           return next;
@@ -59,12 +71,25 @@ export class RtmpServer {
   }
 
   private accept(socket: net.Socket): void {
+    const address = peerAddress(socket.remoteAddress);
+    const admission = this.connections.admit(address);
+    if (!admission.ok) {
+      this.warnings.warn(`rtmp: refusing a connection from ${address}`, admission.error, { remote: address });
+      socket.on('error', () => undefined);
+      socket.destroy();
+      return;
+    }
     this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
+    socket.once('close', () => {
+      this.sockets.delete(socket);
+      admission.release();
+    });
+    const limits = this.limits();
     new RtmpConnection(socket, {
       gate: this.options.gate,
       log: this.options.log,
-      idleTimeoutMs: this.options.idleTimeoutMs ?? 10_000,
+      limits,
+      account: this.memory.open(),
       playbackHint: this.options.playbackHint,
     });
   }

@@ -1,5 +1,6 @@
 // The SRT handshake body (draft-sharabayko-srt §3.2.1) and its HSv5 extensions.
 import { words } from './srt-packet.js';
+import { publishSecret } from '../publish-gate.js';
 
 export const enum HandshakeType {
   Induction = 1,
@@ -148,6 +149,6 @@ export function parseStreamId(id: string): { name: string; mode: 'publish' | 're
   const mode = prefix === 'read' ? 'request' : 'publish';
   const q = body.indexOf('?');
   const name = q < 0 ? body : body.slice(0, q);
-  const password = q < 0 ? null : new URLSearchParams(body.slice(q + 1)).get('password');
+  const password = q < 0 ? null : publishSecret(new URLSearchParams(body.slice(q + 1)));
   return { name, mode, password };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SrtReceiver } from './srt-receiver.js';
+import { SrtReceiver, receiveWindowPackets } from './srt-receiver.js';
+import { IngestMemory } from '../ingest-limits.js';
 import { ControlType, parsePacket, type ControlPacket, type DataPacket } from './srt-packet.js';
 import { decodeSrtString, encodeSrtString, parseStreamId } from './srt-handshake.js';
 
@@ -13,7 +14,7 @@ const data = (sequence: number, byte = sequence & 0xff): DataPacket => ({
   payload: Uint8Array.of(byte),
 });
 
-function receiver(initialSequence = 100, latencyMs = 120) {
+function receiver(initialSequence = 100, latencyMs = 120, memory?: IngestMemory) {
   const delivered: number[] = [];
   const sent: ControlPacket[] = [];
   const closed: string[] = [];
@@ -22,6 +23,8 @@ function receiver(initialSequence = 100, latencyMs = 120) {
     peerSocketId: 2,
     initialSequence,
     latencyMs,
+    account: memory?.open(),
+    now: 0, // the tests' clock starts at 0, whatever performance.now() is
     send: (d) => sent.push(parsePacket(d) as ControlPacket),
     deliver: (p) => delivered.push(p[0]!),
     closed: (reason) => closed.push(reason),
@@ -92,6 +95,65 @@ describe('SRT receiver', () => {
     const encrypted = receiver();
     encrypted.r.receive({ ...data(100), keyFlags: 1 }, 0);
     expect(encrypted.closed[0]).toMatch(/encrypted SRT is not supported/);
+  });
+});
+
+describe('SRT receiver: what a peer can make it keep', () => {
+  it('keeps a jump of thousands of packets as one loss range and asks for it in one NAK entry', () => {
+    const { r, sent, closed } = receiver(100);
+    r.receive(data(100), 0);
+    r.receive(data(100 + receiveWindowPackets - 1), 1);
+    expect(closed).toEqual([]);
+    expect(r.held).toEqual({ lossEntries: 1, missingPackets: receiveWindowPackets - 2, bufferedPackets: 1 });
+    expect(naks(sent)).toEqual([[(101 | 0x80000000) >>> 0, 100 + receiveWindowPackets - 2]]);
+  });
+
+  it('closes on a packet at or beyond the receive window (ISN+8192, ISN+2^30 is behind and ignored)', () => {
+    const far = receiver(100);
+    far.r.receive(data(100 + receiveWindowPackets), 0);
+    expect(far.closed[0]).toMatch(/jumped 8192 packets ahead, beyond the 8192-packet receive window/);
+    expect(far.r.held).toEqual({ lossEntries: 0, missingPackets: 0, bufferedPackets: 0 });
+    const half = receiver(100);
+    half.r.receive(data(100 + 2 ** 30), 0);
+    expect(half.r.held).toEqual({ lossEntries: 0, missingPackets: 0, bufferedPackets: 0 });
+  });
+
+  it('splits a range as retransmissions fill it, and drops only what outlived the latency', () => {
+    const { r, delivered } = receiver(0, 100);
+    r.receive(data(0), 0);
+    r.receive(data(10), 1); // 1..9 missing
+    r.receive({ ...data(5), retransmitted: true }, 2);
+    expect(r.held).toMatchObject({ lossEntries: 2, missingPackets: 8, bufferedPackets: 2 });
+    r.receive(data(1), 3);
+    expect(delivered).toEqual([0, 1]);
+    r.tick(50);
+    expect(delivered).toEqual([0, 1]);
+    r.tick(110); // 2..4 given up: 5 comes out; 6..9 given up too (same age): 10
+    expect(delivered).toEqual([0, 1, 5, 10]);
+    expect(r.stats.dropped).toBe(7);
+    expect(r.held).toEqual({ lossEntries: 0, missingPackets: 0, bufferedPackets: 0 });
+  });
+
+  it('counts held packets in the buffer account and ends the connection at the limit', () => {
+    const memory = new IngestMemory(() => ({ maxBufferBytes: 10 * 1024, maxTotalBufferBytes: 1 << 20 }));
+    const { r, closed } = receiver(0, 1000, memory);
+    const big = (s: number): DataPacket => ({ ...data(s), payload: new Uint8Array(1316) });
+    for (let s = 1; s <= 7; s++) r.receive(big(s), s);
+    expect(memory.heldBytes).toBe(7 * (1316 + 64));
+    expect(closed).toEqual([]);
+    r.receive(big(8), 8);
+    expect(closed[0]).toMatch(/would take 11 KB, over the 10 KB per-publisher limit \(setting ingestMaxBufferMB/);
+    expect(memory.heldBytes).toBe(0);
+  });
+
+  it('gives its memory back as packets are delivered', () => {
+    const memory = new IngestMemory(() => ({ maxBufferBytes: 1 << 20, maxTotalBufferBytes: 1 << 20 }));
+    const { r } = receiver(0, 1000, memory);
+    r.receive(data(1), 0);
+    r.receive(data(2), 0);
+    expect(memory.heldBytes).toBeGreaterThan(0);
+    r.receive(data(0), 1);
+    expect(memory.heldBytes).toBe(0);
   });
 });
 

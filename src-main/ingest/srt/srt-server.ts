@@ -6,6 +6,7 @@ import { ListenError, describeListenError, moveListener, type BoundAddress } fro
 import { TsDemuxer } from '../../formats/mpegts/index.js';
 import type { SourceSession } from '../../streams/stream-hub.js';
 import type { PublishGate } from '../publish-gate.js';
+import { ConnectionCounter, IngestLimitError, IngestMemory, LimitWarnings, defaultIngestLimits, peerAddress, type IngestLimits } from '../ingest-limits.js';
 import { ControlType, controlPacket, parsePacket } from './srt-packet.js';
 import {
   ExtensionFlag,
@@ -21,7 +22,7 @@ import {
   srtMagic,
   type Handshake,
 } from './srt-handshake.js';
-import { SrtReceiver } from './srt-receiver.js';
+import { SrtReceiver, receiveWindowPackets } from './srt-receiver.js';
 
 // Rejection handshake types: 1000 + a libsrt reason, or 1000 + an access-control code (14xx).
 const reject = {
@@ -35,6 +36,7 @@ const reject = {
 };
 
 const ourLatencyMs = 120;
+const srtPeerIdleMs = 5000;
 const srtVersion = 0x010501;
 // TSBPDSND | TSBPDRCV | HAICRYPT | TLPKTDROP | NAKREPORT | REXMITFLG
 const ourFlags = 0x3f;
@@ -51,13 +53,28 @@ interface Connection {
 export interface SrtServerOptions {
   gate: PublishGate;
   log: Logger;
-  maxConnections?: number;
+  /** Read for each new connection, so a settings change applies without a restart. */
+  limits?: () => IngestLimits;
+  /** Memory held for all publishers (shared with the other ingest listeners). */
+  memory?: IngestMemory;
+}
+
+/** What the listener keeps right now, for tests and the monitor. */
+export interface SrtServerState {
+  connections: number;
+  lossEntries: number;
+  missingPackets: number;
+  bufferedPackets: number;
 }
 
 /**
  * The SRT listener: one UDP port, any number of publishers, each routed by its
  * stream id (publish:live/NAME) to the stream hub. MPEG-TS inside SRT packets
  * goes straight to the demuxer.
+ *
+ * Nothing is kept for a caller until its conclusion carries the cookie we gave in
+ * answer to its induction (SRT's SYN cookie, an HMAC of its address, port and the
+ * minute): an induction flood from spoofed ports costs one reply each and no state.
  */
 export class SrtServer {
   private socket: dgram.Socket | null = null;
@@ -65,8 +82,28 @@ export class SrtServer {
   private readonly bySocketId = new Map<number, Connection>();
   private readonly secret = crypto.randomBytes(16);
   private timer: NodeJS.Timeout | null = null;
+  private readonly limits: () => IngestLimits;
+  private readonly connections: ConnectionCounter;
+  private readonly memory: IngestMemory;
+  private readonly warnings: LimitWarnings;
 
-  constructor(private readonly options: SrtServerOptions) {}
+  constructor(private readonly options: SrtServerOptions) {
+    this.limits = options.limits ?? (() => defaultIngestLimits);
+    this.connections = new ConnectionCounter('SRT', this.limits);
+    this.memory = options.memory ?? new IngestMemory(this.limits);
+    this.warnings = new LimitWarnings(options.log);
+  }
+
+  state(): SrtServerState {
+    const state: SrtServerState = { connections: this.byPeer.size, lossEntries: 0, missingPackets: 0, bufferedPackets: 0 };
+    for (const c of this.byPeer.values()) {
+      const held = c.receiver.held;
+      state.lossEntries += held.lossEntries;
+      state.missingPackets += held.missingPackets;
+      state.bufferedPackets += held.bufferedPackets;
+    }
+    return state;
+  }
 
   get address(): BoundAddress | null {
     if (!this.socket) return null;
@@ -107,7 +144,14 @@ export class SrtServer {
       throw err instanceof ListenError ? err : new ListenError('EUNKNOWN', String(err));
     });
     next.on('error', (err) => this.options.log.error({ err }, 'srt socket error'));
-    next.on('message', (msg, rinfo) => this.onDatagram(next, msg, rinfo));
+    next.on('message', (msg, rinfo) => {
+      try {
+        this.onDatagram(next, msg, rinfo);
+      } catch (err) {
+        // A bug of ours met by one datagram: logged, and the listener goes on for everyone else.
+        this.options.log.error({ err, remote: rinfo.address }, 'srt: internal error on a datagram');
+      }
+    });
     // A bigger receive buffer rides out bursts (a keyframe) without kernel drops.
     try {
       next.setRecvBufferSize(4 << 20);
@@ -180,7 +224,15 @@ export class SrtServer {
     const sidExt = hs.extensions.find((e) => e.type === ExtensionType.StreamId);
     const target = parseStreamId(sidExt ? decodeSrtString(sidExt.content) : '');
     if (target.mode !== 'publish') return refuse(reject.badMode, target.name, 'the studio takes SRT publishers only (streamid=publish:NAME); play over HLS instead');
-    if (this.byPeer.size >= (this.options.maxConnections ?? 256)) return refuse(reject.overload, target.name, 'too many SRT connections');
+    const address = peerAddress(rinfo.address);
+    const admission = this.connections.admit(address);
+    if (!admission.ok) {
+      // A flood is logged (rate-limited), not turned into one refusal event per packet.
+      this.warnings.warn(`srt: refusing ${target.name || 'a caller'} from ${address}`, admission.error, { remote: address });
+      send(buildHandshake({ ...base, version: 5, encryptionField: 0, extensionField: 0, type: reject.overload, cookie: 0 }));
+      return;
+    }
+    const limits = this.limits();
 
     const ourSocketId = crypto.randomInt(1, 0x7fffffff);
     let receiver: SrtReceiver | null = null;
@@ -192,15 +244,27 @@ export class SrtServer {
       kick: (reason) => receiver?.close(reason, false),
     });
     if (!answer.ok) {
+      admission.release();
       const code = /password/.test(answer.reason) ? reject.unauthorized : /already being published/.test(answer.reason) ? reject.conflict : reject.forbidden;
       send(buildHandshake({ ...base, version: 5, encryptionField: 0, extensionField: 0, type: code, cookie: 0 }));
       return;
     }
     const session: SourceSession = answer.session;
-    const latencyMs = Math.max(ourLatencyMs, hsreq.senderLatency);
+    // The latency is how long a gap is kept waiting for its repair: the caller may not choose it unbounded.
+    const latencyMs = this.clampLatency(hsreq.senderLatency, limits.srtMaxLatencyMs, target.name, address);
+    const peerLatencyMs = Math.min(Math.max(ourLatencyMs, hsreq.receiverLatency), limits.srtMaxLatencyMs);
     const response = buildHandshake(
-      { ...base, version: 5, encryptionField: 0, extensionField: ExtensionFlag.HsReq, type: HandshakeType.Conclusion, socketId: ourSocketId, cookie: 0 },
-      [{ type: ExtensionType.HsRsp, content: buildHsRsp({ srtVersion, flags: ourFlags, receiverLatency: latencyMs, senderLatency: Math.max(ourLatencyMs, hsreq.receiverLatency) }) }],
+      {
+        ...base,
+        version: 5,
+        encryptionField: 0,
+        extensionField: ExtensionFlag.HsReq,
+        type: HandshakeType.Conclusion,
+        socketId: ourSocketId,
+        cookie: 0,
+        flowWindow: Math.min(hs.flowWindow, receiveWindowPackets),
+      },
+      [{ type: ExtensionType.HsRsp, content: buildHsRsp({ srtVersion, flags: ourFlags, receiverLatency: latencyMs, senderLatency: peerLatencyMs }) }],
     );
     const conclusion = controlPacket(ControlType.Handshake, 0, 0, hs.socketId, response);
     const activeSession = session;
@@ -217,9 +281,13 @@ export class SrtServer {
       peerSocketId: hs.socketId,
       initialSequence: hs.initialSequence,
       latencyMs,
+      // A live SRT sender keeps alive every second: libsrt's 5 s peer timeout, or the setting when shorter.
+      idleTimeoutMs: Math.min(srtPeerIdleMs, limits.idleMs),
+      account: this.memory.open(),
       send: (datagram) => this.socket?.send(datagram, rinfo.port, rinfo.address),
       deliver: (payload) => demuxer.push(payload, Date.now()),
       closed: (reason, lost) => {
+        admission.release();
         this.byPeer.delete(key);
         this.bySocketId.delete(ourSocketId);
         demuxer.end();
@@ -232,5 +300,13 @@ export class SrtServer {
     this.bySocketId.set(ourSocketId, connection);
     socket.send(conclusion, rinfo.port, rinfo.address);
     this.options.log.info({ remote: rinfo.address, stream: target.name, latencyMs }, `srt: publishing ${target.name}`);
+  }
+
+  private clampLatency(requestedMs: number, maxMs: number, name: string, address: string): number {
+    const latencyMs = Math.max(ourLatencyMs, requestedMs);
+    if (latencyMs <= maxMs) return latencyMs;
+    const limit = new IngestLimitError('srtMaxLatencyMs', `${name} from ${address} asked for ${latencyMs} ms latency; using ${maxMs} ms, the most allowed`);
+    this.options.log.warn({ stream: name, remote: address, limit: limit.setting }, `srt: ${limit.message}`);
+    return maxMs;
   }
 }

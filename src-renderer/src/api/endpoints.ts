@@ -2,6 +2,7 @@
 import type {
   DvrLock,
   DvrLockRequest,
+  DvrRetentionStatus,
   FfmpegStatus,
   Health,
   PublishUrls,
@@ -88,6 +89,8 @@ export const api = {
   dvrLocks: (stream: string, signal?: AbortSignal) => request<DvrLock[]>('GET', `/api/dvr/locks?${new URLSearchParams({ stream })}`, withSignal(signal)),
   lockRange: (body: DvrLockRequest) => request<{ lock: DvrLock; recorded: boolean; note: string | null }>('POST', '/api/dvr/lock', { body }),
   unlockRange: (body: DvrLockRequest) => request<{ changed: number }>('POST', '/api/dvr/unlock', { body }),
+  /** Archive files retention could not delete; later changes arrive as dvr_retention_stuck events. */
+  dvrRetention: () => request<DvrRetentionStatus>('GET', '/api/dvr/retention'),
   exports: (signal?: AbortSignal) => request<ExportJob[]>('GET', '/api/exports', withSignal(signal)),
   /** 202: the job, queued; progress arrives as export_progress / export_finished events. */
   createExport: (body: ExportRequest) => request<ExportJob>('POST', '/api/exports', { body }),

@@ -16,6 +16,7 @@ export function useStudioSession(): void {
     void state.loadSystem();
     void state.loadSettings();
     void state.loadStreams();
+    void state.loadDvrRetention();
 
     // A socket refused again and again may mean the session is gone (the studio
     // restarted with a new token), which the socket itself cannot tell us.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PublishUrls } from '../../../src-main/api/contract';
 import { gridColumnCount, moveInGrid } from './grid-nav';
-import { ffmpegTestCommand, localizePublishUrls, prefixApp, rtmpPublishBase } from './publish-url';
+import { ffmpegTestCommand, listensBeyondLoopback, localizePublishUrls, prefixApp, rtmpPublishBase, withPublishKey } from './publish-url';
 import { sparklineGeometry } from './sparkline';
 import { displayAddress, streamEventToast } from './stream-events';
 
@@ -60,6 +60,7 @@ describe('publish URLs', () => {
     rtmp: { server: 'rtmp://127.0.0.1:1935/live', key: 'cam1', url: 'rtmp://127.0.0.1:1935/live/cam1' },
     srt: 'srt://127.0.0.1:8890?streamid=publish:live/cam1',
     mpegtsHttp: 'http://127.0.0.1:8935/live/cam1/mpegts',
+    keyForOtherHosts: null,
   };
 
   it('names the studio by the host this page used when it listens on every address', () => {
@@ -128,5 +129,28 @@ describe('streamEventToast', () => {
     expect(displayAddress('::ffff:192.168.1.4')).toBe('192.168.1.4');
     expect(displayAddress('fe80::1')).toBe('fe80::1');
     expect(displayAddress(null)).toBeNull();
+  });
+});
+
+describe('publish URLs for other hosts', () => {
+  it('puts the studio key in the RTMP key, the SRT stream id and the MPEG-TS URL', () => {
+    const urls: PublishUrls = {
+      rtmp: { server: 'rtmp://10.0.0.5:1935/live', key: 'cam1', url: 'rtmp://10.0.0.5:1935/live/cam1' },
+      srt: 'srt://10.0.0.5:8890?streamid=publish:live/cam1',
+      mpegtsHttp: 'http://10.0.0.5:8935/live/cam1/mpegts',
+      keyForOtherHosts: 'K-1',
+    };
+    expect(withPublishKey(urls, 'K-1')).toEqual({
+      rtmp: { server: 'rtmp://10.0.0.5:1935/live', key: 'cam1?key=K-1', url: 'rtmp://10.0.0.5:1935/live/cam1?key=K-1' },
+      srt: 'srt://10.0.0.5:8890?streamid=publish:live/cam1?key=K-1',
+      mpegtsHttp: 'http://10.0.0.5:8935/live/cam1/mpegts?key=K-1',
+      keyForOtherHosts: 'K-1',
+    });
+  });
+
+  it('asks for the key whenever the studio listens beyond loopback, a single LAN address included', () => {
+    // Bound to 192.168.1.5, even an encoder on this machine dials that address and is not loopback to the studio.
+    for (const host of ['0.0.0.0', '::', '192.168.1.5', 'fe80::1', 'studio.lan']) expect(listensBeyondLoopback(host), host).toBe(true);
+    for (const host of ['127.0.0.1', '::1', '[::1]', 'localhost', undefined]) expect(listensBeyondLoopback(host), String(host)).toBe(false);
   });
 });

@@ -3,6 +3,15 @@ import type { PublishUrls } from '../../../src-main/api/contract';
 const isWildcard = (host: string) => host === '0.0.0.0' || host === '::' || host === '[::]';
 const isLoopback = (host: string) => host === 'localhost' || host === '127.0.0.1' || host === '::1' || host === '[::1]';
 
+/**
+ * Whether publishers on other hosts can reach the studio, so the LAN key rule applies: any
+ * bind but loopback. Bound to one LAN address, even an encoder on this machine dials that
+ * address, and the studio sees it as another host.
+ */
+export function listensBeyondLoopback(host: string | undefined): boolean {
+  return host !== undefined && !isLoopback(host);
+}
+
 function hostPart(name: string): string {
   return name.includes(':') && !name.startsWith('[') ? `[${name}]` : name;
 }
@@ -28,6 +37,22 @@ export function localizePublishUrls(urls: PublishUrls, bindHost: string | undefi
     rtmp: { server: swap(urls.rtmp.server), key: urls.rtmp.key, url: swap(urls.rtmp.url) },
     srt: swap(urls.srt),
     mpegtsHttp: swap(urls.mpegtsHttp),
+    keyForOtherHosts: urls.keyForOtherHosts,
+  };
+}
+
+/** Appends a query parameter to a URL or stream key that may already have a query. */
+const withParam = (target: string, name: string, value: string) => `${target}${target.includes('?') ? '&' : '?'}${name}=${encodeURIComponent(value)}`;
+
+/** The same URLs as an encoder on another host must use them: with the studio publish key. */
+export function withPublishKey(urls: PublishUrls, key: string): PublishUrls {
+  const rtmpKey = withParam(urls.rtmp.key, 'key', key);
+  return {
+    rtmp: { server: urls.rtmp.server, key: rtmpKey, url: `${urls.rtmp.server}/${rtmpKey}` },
+    // The key belongs inside the stream id (publish:live/cam1?key=…), which ffmpeg and OBS pass to us whole.
+    srt: `${urls.srt}?key=${encodeURIComponent(key)}`,
+    mpegtsHttp: withParam(urls.mpegtsHttp, 'key', key),
+    keyForOtherHosts: key,
   };
 }
 

@@ -18,6 +18,20 @@ const saved: Settings = {
   exportsDir: '',
   exportMaxSeconds: 14_400,
   allowedHosts: ['studio.local'],
+  lanPublish: 'key',
+  publishKey: 'k3y',
+  ingestMaxConnections: 1000,
+  ingestMaxConnectionsPerAddress: 600,
+  ingestMaxBufferMB: 32,
+  ingestMaxTotalBufferMB: 1024,
+  ingestHandshakeSeconds: 10,
+  ingestIdleSeconds: 10,
+  srtMaxLatencyMs: 8000,
+  httpMaxConnections: 4000,
+  httpMaxConnectionsPerAddress: 1000,
+  httpHeadersTimeoutSeconds: 15,
+  playlistMaxHours: 24,
+  mediaJobsMax: 4,
 };
 
 describe('settings draft', () => {

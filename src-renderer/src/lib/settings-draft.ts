@@ -3,8 +3,10 @@
 // keys (a pinned or untouched setting is never rewritten by accident).
 import type { LogLevel, SettingKey, Settings, SettingsPatch } from '../../../src-main/api/contract';
 
-/** One text value per setting; the log level is already a closed choice. */
-export type SettingsDraft = { [K in SettingKey]: K extends 'logLevel' ? LogLevel : string };
+type LanPublish = Settings['lanPublish'];
+
+/** One text value per setting; the log level and the LAN publishing rule are already closed choices. */
+export type SettingsDraft = { [K in SettingKey]: K extends 'logLevel' ? LogLevel : K extends 'lanPublish' ? LanPublish : string };
 
 export interface FieldError {
   /** The setting the message is about, when the message names one. */
@@ -29,13 +31,46 @@ const keyOrder: Record<SettingKey, number> = {
   exportsDir: 12,
   exportMaxSeconds: 13,
   allowedHosts: 14,
+  lanPublish: 15,
+  publishKey: 16,
+  ingestMaxConnections: 17,
+  ingestMaxConnectionsPerAddress: 18,
+  ingestMaxBufferMB: 19,
+  ingestMaxTotalBufferMB: 20,
+  ingestHandshakeSeconds: 21,
+  ingestIdleSeconds: 22,
+  srtMaxLatencyMs: 23,
+  httpMaxConnections: 24,
+  httpMaxConnectionsPerAddress: 25,
+  httpHeadersTimeoutSeconds: 26,
+  playlistMaxHours: 27,
+  mediaJobsMax: 28,
 };
 export const settingKeys = (Object.keys(keyOrder) as SettingKey[]).sort((a, b) => keyOrder[a] - keyOrder[b]);
 
 export const logLevels: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
 
 /** Settings typed as whole numbers, with the range to quote when the text is not one. */
-const integerKeys = { httpPort: '0 to 65535', rtmpPort: '0 to 65535', srtPort: '0 to 65535', dvrSegmentSeconds: '1 to 10', dvrMinFreeMB: 'megabytes', exportMaxSeconds: 'seconds, 1 to 86400' } as const;
+const integerKeys = {
+  httpPort: '0 to 65535',
+  rtmpPort: '0 to 65535',
+  srtPort: '0 to 65535',
+  dvrSegmentSeconds: '1 to 10',
+  dvrMinFreeMB: 'megabytes',
+  exportMaxSeconds: 'seconds, 1 to 86400',
+  ingestMaxConnections: 'connections',
+  ingestMaxConnectionsPerAddress: 'connections',
+  ingestMaxBufferMB: 'megabytes',
+  ingestMaxTotalBufferMB: 'megabytes',
+  ingestHandshakeSeconds: 'seconds',
+  ingestIdleSeconds: 'seconds',
+  srtMaxLatencyMs: 'milliseconds',
+  httpMaxConnections: 'connections',
+  httpMaxConnectionsPerAddress: 'connections',
+  httpHeadersTimeoutSeconds: 'seconds',
+  playlistMaxHours: 'hours',
+  mediaJobsMax: 'jobs',
+} as const;
 type IntegerKey = keyof typeof integerKeys;
 
 function isIntegerKey(key: SettingKey): key is IntegerKey {
@@ -59,6 +94,20 @@ export function toDraft(settings: Settings): SettingsDraft {
     exportsDir: settings.exportsDir,
     exportMaxSeconds: String(settings.exportMaxSeconds),
     allowedHosts: settings.allowedHosts.join('\n'),
+    lanPublish: settings.lanPublish,
+    publishKey: settings.publishKey,
+    ingestMaxConnections: String(settings.ingestMaxConnections),
+    ingestMaxConnectionsPerAddress: String(settings.ingestMaxConnectionsPerAddress),
+    ingestMaxBufferMB: String(settings.ingestMaxBufferMB),
+    ingestMaxTotalBufferMB: String(settings.ingestMaxTotalBufferMB),
+    ingestHandshakeSeconds: String(settings.ingestHandshakeSeconds),
+    ingestIdleSeconds: String(settings.ingestIdleSeconds),
+    srtMaxLatencyMs: String(settings.srtMaxLatencyMs),
+    httpMaxConnections: String(settings.httpMaxConnections),
+    httpMaxConnectionsPerAddress: String(settings.httpMaxConnectionsPerAddress),
+    httpHeadersTimeoutSeconds: String(settings.httpHeadersTimeoutSeconds),
+    playlistMaxHours: String(settings.playlistMaxHours),
+    mediaJobsMax: String(settings.mediaJobsMax),
   };
 }
 
@@ -79,6 +128,8 @@ export function isChanged(draft: SettingsDraft, settings: Settings, key: Setting
     }
     case 'logLevel':
       return draft.logLevel !== settings.logLevel;
+    case 'lanPublish':
+      return draft.lanPublish !== settings.lanPublish;
     default:
       return draft[key].trim() !== String(settings[key]);
   }
@@ -110,6 +161,8 @@ export function buildPatch(
       patch.allowedHosts = parseHostList(draft.allowedHosts);
     } else if (key === 'logLevel') {
       patch.logLevel = draft.logLevel;
+    } else if (key === 'lanPublish') {
+      patch.lanPublish = draft.lanPublish;
     } else {
       patch[key] = draft[key].trim();
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { maskCredentials, sourceUrlProblem, STREAM_NAME_PATTERN, streamApiPath, streamFileUrl, streamNameProblem } from './stream-name';
 
 describe('streamNameProblem', () => {
-  it.each(['live/cam1', 'cam1', 'a/b/c', 'studio_A/cam-2.hd', 'X'])('accepts %s', (name) => {
+  it.each(['live/cam1', 'cam1', 'a/b/c', 'studio_A/cam-2.hd', 'X', 'live/console', 'live/com10', 'live/partial', 'live/x.partials', 'live/tmp'])('accepts %s', (name) => {
     expect(streamNameProblem(name)).toBeNull();
   });
 
@@ -16,6 +16,15 @@ describe('streamNameProblem', () => {
     ['live/../x', '"." and ".." are not allowed'],
     ['./x', '"." and ".." are not allowed'],
     ['a'.repeat(201), 'longer than 200'],
+    ['live/x.partial', 'temporary files'],
+    ['live/x.PARTIAL/cam', 'temporary files'],
+    ['live/seg.tmp', 'temporary files'],
+    ['live/cam.tmp-12-34', 'temporary files'],
+    ['live/cam.', 'ends with a dot'],
+    ['live/CON', 'device name on Windows'],
+    ['nul.txt/cam', 'device name on Windows'],
+    ['live/com7', 'device name on Windows'],
+    ['live/Lpt1.mp4', 'device name on Windows'],
   ])('refuses %j', (name, words) => {
     expect(streamNameProblem(name)).toContain(words);
   });

@@ -13,15 +13,35 @@ const namePattern = new RegExp(STREAM_NAME_PATTERN);
 
 export const STREAM_NAME_MAX = 200;
 
-/** Why a stream name is not acceptable, or null; worded as the server words it. */
+/** The studio's own temporary-file endings (.partial, .tmp, .tmp-…): as server-side. */
+const temporarySuffix = /\.(partial|tmp)(-[A-Za-z0-9_-]*)?$/i;
+/** Windows device names, any case, with or without an extension. */
+const windowsDevice = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
+
+/** Why one part of a name cannot be a folder everywhere; the server's words (src-main/streams/stream-name.ts). */
+function partProblem(name: string, part: string): string | null {
+  const invalid = `"${name}" is not a valid stream name`;
+  if (part === '.' || part === '..') return `${invalid}: "." and ".." are not allowed as parts`;
+  if (temporarySuffix.test(part)) return `${invalid}: "${part}" ends like the studio's temporary files (.partial, .tmp); choose another name`;
+  if (/[. ]$/.test(part)) return `${invalid}: "${part}" ends with a dot; Windows would store it without one`;
+  if (windowsDevice.test(part)) return `${invalid}: "${part}" is a device name on Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9) and cannot be a folder there`;
+  return null;
+}
+
+/**
+ * Why a stream name is not acceptable, or null; worded as the server words it. A name
+ * differing only in case from another stream is refused by the server alone (409), as
+ * only it knows the archive's names.
+ */
 export function streamNameProblem(name: string): string | null {
   if (name.length === 0) return 'Enter a stream name, e.g. live/cam2';
   if (name.length > STREAM_NAME_MAX) return `The stream name is longer than ${STREAM_NAME_MAX} characters`;
   if (!namePattern.test(name)) {
     return `"${name}" is not a valid stream name: use letters, digits, _ - . and / between parts (e.g. live/cam1)`;
   }
-  if (name.split('/').some((part) => part === '.' || part === '..')) {
-    return `"${name}" is not a valid stream name: "." and ".." are not allowed as parts`;
+  for (const part of name.split('/')) {
+    const problem = partProblem(name, part);
+    if (problem) return problem;
   }
   return null;
 }

@@ -17,6 +17,7 @@ export function dispatchStudioEvent(event: StudioEvent): void {
         void state.loadSystem();
         void state.loadSettings();
         void state.loadStreams();
+        void state.loadDvrRetention();
         if (state.exportOrder.length > 0) void state.refreshExports();
       }
       break;
@@ -54,6 +55,9 @@ export function dispatchStudioEvent(event: StudioEvent): void {
     case 'dvr_deleted':
       // Retention removed recordings: timelines showing that stream draw them again.
       state.noteDvrChanged(event.data.stream);
+      break;
+    case 'dvr_retention_stuck':
+      state.applyDvrRetention(event.data);
       break;
     default:
       // Types from newer server features this build does not know yet.

@@ -1,6 +1,7 @@
 // The DVR section's lasting state: which streams are on the timeline, the In/Out
 // marks, locks per stream. What moves every frame (the view, the playhead, hover)
 // lives in the section's controller, outside the store, so it never re-renders React.
+import type { DvrRetentionStatus } from '../../../src-main/api/contract';
 import { errorMessage } from '../api/api-error';
 import { api } from '../api/endpoints';
 import { mergeSpans, noMarks, type Marks, type TimeRange } from '../lib/timeline/marks';
@@ -17,6 +18,8 @@ export interface DvrSlice {
   dvrLocksError: string | null;
   /** The last stream whose archive changed under the timeline (retention deleted some of it). */
   dvrChanged: { stream: string; at: number } | null;
+  /** Files retention could not delete (the Monitor warns about them); null until loaded. */
+  dvrRetention: DvrRetentionStatus | null;
   setDvrStreams(names: string[]): void;
   toggleDvrStream(name: string): void;
   setDvrActive(name: string): void;
@@ -25,6 +28,8 @@ export interface DvrSlice {
   /** Locks or unlocks [from, to] of `stream`; resolves to the server's note (e.g. nothing recorded yet). */
   setRangeLocked(stream: string, range: TimeRange, locked: boolean): Promise<string | null>;
   noteDvrChanged(stream: string): void;
+  loadDvrRetention(): Promise<void>;
+  applyDvrRetention(status: DvrRetentionStatus): void;
 }
 
 const storageKey = 'framehouse.dvr';
@@ -68,6 +73,7 @@ export const createDvrSlice: SliceCreator<DvrSlice> = (set, get) => {
     dvrLocks: {},
     dvrLocksError: null,
     dvrChanged: null,
+    dvrRetention: null,
 
     setDvrStreams(names) {
       choose([...new Set(names)].slice(0, MAX_DVR_LANES), get().dvrActive);
@@ -107,6 +113,18 @@ export const createDvrSlice: SliceCreator<DvrSlice> = (set, get) => {
 
     noteDvrChanged(stream) {
       if (get().dvrStreams.includes(stream)) set({ dvrChanged: { stream, at: Date.now() } });
+    },
+
+    async loadDvrRetention() {
+      try {
+        set({ dvrRetention: await api.dvrRetention() });
+      } catch {
+        // Only a warning line depends on it; the next dvr_retention_stuck event brings it.
+      }
+    },
+
+    applyDvrRetention(dvrRetention) {
+      set({ dvrRetention });
     },
   };
 };

@@ -1,5 +1,6 @@
-// Test-only: real encoder output turned into the studio's Track/Frame model, and cut
-// into segments the way the DVR recorder cuts them. Not imported by product code.
+// Test-only: real encoder output turned into the studio's Track/Frame model, and the tools
+// that read our output back. Segments are cut by the DVR's own SegmentRecorder
+// (test-support/segment-recording.ts), never by a copy of its rule. Not imported by product code.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import { promisify } from 'node:util';
@@ -60,50 +61,6 @@ export async function av1Source(dir: string, inputArgs: string[]): Promise<Media
     at += 12 + size;
   }
   return { tracks: [track], frames, file };
-}
-
-export interface SegmentPlan {
-  samples: Frame[];
-  baseDecodeTimes: Map<number, number>;
-  lastDurations: Map<number, number>;
-}
-
-/**
- * Cuts frames as the DVR recorder does: a segment starts at a video keyframe and ends
- * before the first keyframe at least `minSeconds` of video later; audio goes with the
- * segment open when it arrives. tfdt is each track's first dts; each track's last
- * duration is the dts step to its next frame (none for the final segment).
- */
-export function cutAtKeyframes(tracks: readonly Track[], frames: readonly Frame[], minSeconds: number): SegmentPlan[] {
-  const video = tracks.find((t) => t.kind === 'video')!;
-  const segments: Frame[][] = [];
-  let current: Frame[] | null = null;
-  let leadingAudio: Frame[] = [];
-  let startDts = 0;
-  for (const frame of frames) {
-    const isCut = frame.trackId === video.id && frame.keyframe && (!current || frame.dts - startDts >= minSeconds * video.timescale);
-    if (isCut) {
-      // Audio that came before the first keyframe decodes alone: it opens the first segment, so every source frame is accounted for.
-      current = [...leadingAudio];
-      leadingAudio = [];
-      segments.push(current);
-      startDts = frame.dts;
-    }
-    if (current) current.push(frame);
-    else if (frame.trackId !== video.id) leadingAudio.push(frame); // video before the first keyframe: undecodable, dropped
-  }
-  return segments.map((samples, k) => {
-    const baseDecodeTimes = new Map<number, number>();
-    const lastDurations = new Map<number, number>();
-    for (const track of tracks) {
-      const own = samples.filter((f) => f.trackId === track.id);
-      if (own.length === 0) continue;
-      baseDecodeTimes.set(track.id, own[0]!.dts);
-      const next = segments[k + 1]?.find((f) => f.trackId === track.id);
-      if (next) lastDurations.set(track.id, next.dts - own.at(-1)!.dts);
-    }
-    return { samples, baseDecodeTimes, lastDurations };
-  });
 }
 
 export interface ProbedPacket {

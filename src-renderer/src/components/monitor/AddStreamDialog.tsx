@@ -3,6 +3,7 @@ import { ApiError, errorMessage } from '../../api/api-error';
 import { buildCreate, emptyDraft, noErrors, type DraftErrors, type StreamDraft } from '../../lib/stream-draft';
 import { withoutBodyPrefix } from '../../lib/settings-draft';
 import { streamNameProblem } from '../../lib/stream-name';
+import { listensBeyondLoopback } from '../../lib/publish-url';
 import { useStudio } from '../../store';
 import { Modal } from '../common/Modal';
 import { PlayTokenField } from './PlayTokenField';
@@ -16,6 +17,11 @@ export function AddStreamDialog() {
   const openStream = useStudio((s) => s.openStream);
   const pushToast = useStudio((s) => s.pushToast);
   const prefix = useStudio((s) => s.settingsView?.settings.publishPrefix ?? 'live/');
+  // Beyond this machine, publishers without the stream's password need the studio key.
+  const lanKey = useStudio((s) => {
+    const st = s.settingsView?.settings;
+    return st && listensBeyondLoopback(st.host) && st.lanPublish === 'key' && st.publishKey !== '' ? st.publishKey : null;
+  });
 
   const [name, setName] = useState('');
   const [draft, setDraft] = useState<StreamDraft>(emptyDraft);
@@ -146,6 +152,12 @@ export function AddStreamDialog() {
             ) : (
               <p className="help">
                 Publishers add it to the stream key: <code>{rtmpKey}?password=…</code>
+                {lanKey && draft.newPassword === '' && (
+                  <span data-testid="add-stream-lan-key">
+                    {' '}
+                    Without one, encoders on other computers use the studio publish key: <code>{`${rtmpKey}?key=${lanKey}`}</code>
+                  </span>
+                )}
               </p>
             )}
           </div>

@@ -1,6 +1,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import { formatBitrate, isLive } from '../../lib/stream-format';
 import { plural } from '../../lib/format';
+import { stuckSummary } from '../../lib/retention-status';
 import { useStudio } from '../../store';
 import { PlusIcon } from '../icons';
 
@@ -25,6 +26,7 @@ export function MonitorToolbar() {
   );
   const setAddStreamOpen = useStudio((s) => s.setAddStreamOpen);
   const stale = useStudio((s) => s.socketState !== 'open' && s.everOpened);
+  const stuck = stuckSummary(useStudio((s) => s.dvrRetention));
 
   return (
     <div className="monitor-bar">
@@ -56,6 +58,12 @@ export function MonitorToolbar() {
         {stale && (
           <span className="summary-item text-warning" data-testid="monitor-stale">
             Not updating: the connection to the studio is down
+          </span>
+        )}
+        {stuck && (
+          <span className="summary-item text-warning" data-testid="monitor-retention-stuck" title={stuck.details}>
+            <span className="state-dot state-warning" aria-hidden="true" />
+            {stuck.label}
           </span>
         )}
       </div>

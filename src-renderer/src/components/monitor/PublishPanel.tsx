@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { PublishUrls, StreamConfigView } from '../../../../src-main/api/contract';
 import { errorMessage } from '../../api/api-error';
 import { api } from '../../api/endpoints';
-import { ffmpegTestCommand, localizePublishUrls, withPasswordPlaceholder } from '../../lib/publish-url';
+import { ffmpegTestCommand, listensBeyondLoopback, localizePublishUrls, withPasswordPlaceholder, withPublishKey } from '../../lib/publish-url';
 import { useStudio } from '../../store';
 import { CopyField } from '../sections/CopyField';
 import { AlertIcon } from '../icons';
@@ -36,6 +36,9 @@ export function PublishPanel({ name, config }: { name: string; config: StreamCon
   const closed = config !== null && !config.publishEnabled;
   const password = config?.publishPasswordSet === true;
   const current = urls?.name === name ? localizePublishUrls(urls.urls, host, window.location.hostname) : null;
+  // Listening beyond this machine with a key rule: other hosts need the key in what they paste.
+  const lanHost = listensBeyondLoopback(host);
+  const remote = current && lanHost && current.keyForOtherHosts && !password ? withPublishKey(current, current.keyForOtherHosts) : null;
 
   return (
     <section className="details-section" aria-labelledby="publish-title">
@@ -81,6 +84,19 @@ export function PublishPanel({ name, config }: { name: string; config: StreamCon
           <span className="publish-label">MPEG-TS</span>
           <CopyField value={current.mpegtsHttp} label="MPEG-TS over HTTP URL" testId="publish-mpegts" />
           <p className="help publish-note">MPEG-TS over HTTP: POST or PUT the TS as the request body (ffmpeg <code>-f mpegts URL</code>).</p>
+          {remote && (
+            <>
+              <p className="help publish-note" data-testid="publish-lan-note">
+                From another computer the studio asks for its publish key (Settings › Publishing from other hosts). Paste these instead:
+              </p>
+              <span className="publish-label">Key (LAN)</span>
+              <CopyField value={remote.rtmp.key} label="stream key with the publish key" testId="publish-lan-rtmp-key" />
+              <span className="publish-label">SRT (LAN)</span>
+              <CopyField value={remote.srt} label="SRT URL with the publish key" testId="publish-lan-srt" />
+              <span className="publish-label">TS (LAN)</span>
+              <CopyField value={remote.mpegtsHttp} label="MPEG-TS URL with the publish key" testId="publish-lan-mpegts" />
+            </>
+          )}
           <span className="publish-label">ffmpeg</span>
           <CopyField
             value={ffmpegTestCommand(password ? withPasswordPlaceholder(current.rtmp.url) : current.rtmp.url)}

@@ -9,6 +9,36 @@ import { HostField } from './HostField';
 import { SettingField } from './SettingField';
 import { SETTINGS_FORM_ID } from './setting-meta';
 
+/** Guards against hostile or broken clients, each with what it bounds. */
+const limitHelp: Record<LimitKey, string> = {
+  ingestMaxConnections: 'RTMP and SRT each take at most this many publishers at once.',
+  ingestMaxConnectionsPerAddress: 'At most this many publisher connections from one address, per protocol.',
+  ingestMaxBufferMB: 'Memory one publisher may make the studio hold for messages or packets it has not finished.',
+  ingestMaxTotalBufferMB: 'The same, for all publishers together.',
+  ingestHandshakeSeconds: 'A publisher that has not finished its handshake by then is cut.',
+  ingestIdleSeconds: 'A publisher that sends nothing for this long is cut, and the stream goes offline.',
+  srtMaxLatencyMs: 'SRT callers asking for more latency get this much.',
+  httpMaxConnections: 'Viewers, the UI and the API together.',
+  httpMaxConnectionsPerAddress: 'At most this many HTTP connections from one address.',
+  httpHeadersTimeoutSeconds: 'A client must send its request headers within this time (stops slow-drip attacks).',
+  playlistMaxHours: 'Longest archive range one DVR playlist or recording status covers; longer requests are clamped to the newest part.',
+  mediaJobsMax: 'MP4 export plans and thumbnail renders at once; more wait in a queue.',
+};
+const limitKeys = Object.keys(limitHelp) as LimitKey[];
+type LimitKey =
+  | 'ingestMaxConnections'
+  | 'ingestMaxConnectionsPerAddress'
+  | 'ingestMaxBufferMB'
+  | 'ingestMaxTotalBufferMB'
+  | 'ingestHandshakeSeconds'
+  | 'ingestIdleSeconds'
+  | 'srtMaxLatencyMs'
+  | 'httpMaxConnections'
+  | 'httpMaxConnectionsPerAddress'
+  | 'httpHeadersTimeoutSeconds'
+  | 'playlistMaxHours'
+  | 'mediaJobsMax';
+
 const portHelp: Record<'httpPort' | 'rtmpPort' | 'srtPort', string> = {
   httpPort: 'UI, API and playback; this page follows a change. 0 picks a free port.',
   rtmpPort: 'OBS and ffmpeg publish here. 0 picks a free port.',
@@ -27,7 +57,7 @@ export function SettingsForm({ draft }: { draft: SettingsDraft }) {
   if (!settings) return null;
 
   const dirty = (key: SettingKey) => isChanged(draft, settings, key);
-  const textProps = <K extends Exclude<SettingKey, 'logLevel'>>(key: K) => ({
+  const textProps = <K extends Exclude<SettingKey, 'logLevel' | 'lanPublish'>>(key: K) => ({
     id: `setting-${key}`,
     'data-testid': `setting-${key}`,
     value: draft[key],
@@ -102,6 +132,48 @@ export function SettingsForm({ draft }: { draft: SettingsDraft }) {
               />
             </SettingField>
           </div>
+        </div>
+      </fieldset>
+
+      <fieldset className="panel">
+        <legend className="panel-title">Publishing from other hosts</legend>
+        <div className="panel-body settings-grid">
+          <SettingField
+            settingKey="lanPublish"
+            controlId="setting-lanPublish"
+            dirty={dirty('lanPublish')}
+            help="Encoders on this machine may always publish. With a key, an encoder on another host needs the stream's publish password or the studio key below."
+          >
+            <select
+              id="setting-lanPublish"
+              data-testid="setting-lanPublish"
+              className="input select"
+              value={draft.lanPublish}
+              onChange={(event) => editSetting('lanPublish', event.target.value === 'open' ? 'open' : 'key')}
+            >
+              <option value="key">Need a key</option>
+              <option value="open">Open to the LAN</option>
+            </select>
+          </SettingField>
+          <SettingField
+            settingKey="publishKey"
+            controlId="setting-publishKey"
+            dirty={dirty('publishKey')}
+            help="Goes after the stream name as ?key=… (OBS: in the Stream Key field; SRT: in the streamid; MPEG-TS: in the URL). Letters, digits, _ and -."
+          >
+            <input {...textProps('publishKey')} className="input input-mono" type="text" />
+          </SettingField>
+        </div>
+      </fieldset>
+
+      <fieldset className="panel">
+        <legend className="panel-title">Limits</legend>
+        <div className="panel-body settings-grid">
+          {limitKeys.map((key) => (
+            <SettingField key={key} settingKey={key} controlId={`setting-${key}`} dirty={dirty(key)} help={limitHelp[key]}>
+              <input {...textProps(key)} className="input input-port" type="text" inputMode="numeric" />
+            </SettingField>
+          ))}
         </div>
       </fieldset>
 

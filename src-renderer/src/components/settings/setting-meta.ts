@@ -17,6 +17,20 @@ export const settingLabels: Record<SettingKey, string> = {
   exportsDir: 'Exports folder',
   exportMaxSeconds: 'Longest export (s)',
   allowedHosts: 'Allowed host names',
+  lanPublish: 'Publishers on other hosts',
+  publishKey: 'Studio publish key',
+  ingestMaxConnections: 'Publisher connections (per protocol)',
+  ingestMaxConnectionsPerAddress: 'Publisher connections per address',
+  ingestMaxBufferMB: 'Buffer per publisher (MB)',
+  ingestMaxTotalBufferMB: 'Buffer for all publishers (MB)',
+  ingestHandshakeSeconds: 'Handshake timeout (s)',
+  ingestIdleSeconds: 'Silent publisher cut after (s)',
+  srtMaxLatencyMs: 'Highest SRT latency (ms)',
+  httpMaxConnections: 'HTTP connections',
+  httpMaxConnectionsPerAddress: 'HTTP connections per address',
+  httpHeadersTimeoutSeconds: 'Request headers timeout (s)',
+  playlistMaxHours: 'Longest DVR playlist (h)',
+  mediaJobsMax: 'Export plans and thumbnail jobs at once',
 };
 
 export const sourceLabels: Record<SettingSource, string> = {
