@@ -2,6 +2,7 @@
 // Shared by the RTMP and SRT listeners so both count and report the same way.
 import type { Logger } from 'pino';
 import type { Settings } from '../api/contract.js';
+import { defaultSettings } from '../config/defaults.js';
 
 export interface IngestLimits {
   /** Connections at once, per protocol. */
@@ -45,17 +46,7 @@ export function ingestLimitsFrom(settings: Pick<Settings, IngestLimitSetting>): 
 }
 
 /** What the listeners use when the composition root gives nothing (tests, benchmarks): the settings' defaults. */
-export const defaultIngestLimits: Readonly<IngestLimits> = Object.freeze(
-  ingestLimitsFrom({
-    ingestMaxConnections: 1000,
-    ingestMaxConnectionsPerAddress: 600,
-    ingestMaxBufferMB: 32,
-    ingestMaxTotalBufferMB: 1024,
-    ingestHandshakeSeconds: 10,
-    ingestIdleSeconds: 10,
-    srtMaxLatencyMs: 8000,
-  }),
-);
+export const defaultIngestLimits: Readonly<IngestLimits> = Object.freeze(ingestLimitsFrom(defaultSettings));
 
 /**
  * A publisher reached one of the limits above. The message names the limit and the
