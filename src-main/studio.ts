@@ -403,6 +403,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       stop() {
         stopping ??= (async () => {
           if (statusTimer) clearInterval(statusTimer);
+          // A pass still running reports to the log and the database: both must outlive it.
+          await retention.settled();
           await rtmp.close();
           await srt.close();
           await registry.close();

@@ -77,6 +77,11 @@ export class Retention {
     return this.running;
   }
 
+  /** Resolves once the pass under way (if any) has ended, however it ended: the studio waits for it before closing the database and the log. */
+  async settled(): Promise<void> {
+    await this.running?.catch(() => undefined);
+  }
+
   private get clock(): number {
     return (this.deps.clock ?? Date.now)();
   }

@@ -107,7 +107,8 @@ describe('RTMP: partial messages cannot make the studio hold unbounded memory', 
       await until('every attacker to be cut or to have sent everything', async () => clients.every((c) => c.socket.destroyed || sentAll(c)), 20_000);
       const open = () => clients.filter((c) => !c.socket.destroyed).length;
       await until('each connection past the total limit to be cut', async () => refusedFor('ingestMaxTotalBufferMB') === 20 - open());
-      expect(open()).toBeGreaterThanOrEqual(1);
+      // How many survive depends on how the 20 interleave (each reserves its announced 7 MB on the
+      // first chunk), possibly none; never more than fit under the total limit.
       expect(open()).toBeLessThanOrEqual(3);
       // Over 390 MB was sent; what the studio holds stays near the 64 MB limit.
       clearInterval(sampler);
