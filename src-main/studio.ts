@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Settings } from './api/contract.js';
 import { buildServer } from './api/server.js';
-import { HttpListener } from './api/http-listener.js';
+import { HttpListener, httpLimitsFrom } from './api/http-listener.js';
 import type { BoundAddress } from './net/listen.js';
 import { SettingsApplier, type SettingsReactor } from './api/settings-controller.js';
 import { createAccessControl } from './api/auth/access-control.js';
@@ -345,11 +345,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       ],
     });
     await app.ready();
-    listener = new HttpListener(app, () => ({
-      maxConnections: config.get('httpMaxConnections'),
-      maxConnectionsPerAddress: config.get('httpMaxConnectionsPerAddress'),
-      headersTimeoutMs: config.get('httpHeadersTimeoutSeconds') * 1000,
-    }));
+    listener = new HttpListener(app, () => httpLimitsFrom(config.settings));
     const httpListener = listener;
     let statusTimer: NodeJS.Timeout | null = null;
     let stopping: Promise<void> | null = null;

@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { LimitWarning } from '../delivery/busy.js';
+import { defaultSettings } from '../config/defaults.js';
+import type { Settings } from './contract.js';
 import { listenOn, moveListener, type BoundAddress } from '../net/listen.js';
 
 /** The HTTP limits, read at every connection: a settings change applies to the next one. */
@@ -14,7 +16,12 @@ export interface HttpLimits {
   headersTimeoutMs: number;
 }
 
-const defaultLimits: HttpLimits = { maxConnections: 4000, maxConnectionsPerAddress: 1000, headersTimeoutMs: 15_000 };
+/** The limits the settings of the same names give. */
+export function httpLimitsFrom(settings: Pick<Settings, 'httpMaxConnections' | 'httpMaxConnectionsPerAddress' | 'httpHeadersTimeoutSeconds'>): HttpLimits {
+  return { maxConnections: settings.httpMaxConnections, maxConnectionsPerAddress: settings.httpMaxConnectionsPerAddress, headersTimeoutMs: settings.httpHeadersTimeoutSeconds * 1000 };
+}
+
+const defaultLimits = httpLimitsFrom(defaultSettings);
 
 /** How often Node looks for requests past their headers timeout (its default, 30 s, would let slowloris sit there that long). */
 const connectionsCheckingIntervalMs = 500;

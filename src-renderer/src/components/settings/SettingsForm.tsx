@@ -25,19 +25,8 @@ const limitHelp: Record<LimitKey, string> = {
   mediaJobsMax: 'MP4 export plans and thumbnail renders at once; more wait in a queue.',
 };
 const limitKeys = Object.keys(limitHelp) as LimitKey[];
-type LimitKey =
-  | 'ingestMaxConnections'
-  | 'ingestMaxConnectionsPerAddress'
-  | 'ingestMaxBufferMB'
-  | 'ingestMaxTotalBufferMB'
-  | 'ingestHandshakeSeconds'
-  | 'ingestIdleSeconds'
-  | 'srtMaxLatencyMs'
-  | 'httpMaxConnections'
-  | 'httpMaxConnectionsPerAddress'
-  | 'httpHeadersTimeoutSeconds'
-  | 'playlistMaxHours'
-  | 'mediaJobsMax';
+/** The settings whose names say what they bound: ingest…, httpMax…, httpHeaders…, srtMax…, playlistMax…, mediaJobsMax. */
+type LimitKey = Extract<SettingKey, `ingest${string}` | `httpMax${string}` | `httpHeaders${string}` | `srtMax${string}` | `playlistMax${string}` | 'mediaJobsMax'>;
 
 const portHelp: Record<'httpPort' | 'rtmpPort' | 'srtPort', string> = {
   httpPort: 'UI, API and playback; this page follows a change. 0 picks a free port.',
