@@ -5,6 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import { layersRule } from './scripts/lint/layers.mjs';
 
 const electronBan = {
   name: 'electron',
@@ -22,6 +23,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       'no-restricted-imports': ['error', { paths: [electronBan] }],
     },
+  },
+  {
+    files: ['src-main/**/*.ts'],
+    plugins: { framehouse: { rules: { layers: layersRule } } },
+    rules: { 'framehouse/layers': 'error' },
   },
   {
     files: ['src-main/electron/**/*.ts', 'src-preload/**/*.ts'],

@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { LimitWarning } from '../delivery/busy.js';
 import { defaultSettings } from '../config/defaults.js';
-import type { Settings } from './contract.js';
+import type { Settings } from '../contract/studio-api.js';
 import { listenOn, moveListener, type BoundAddress } from '../net/listen.js';
 
 /** The HTTP limits, read at every connection: a settings change applies to the next one. */

@@ -7,7 +7,7 @@ import { createStudio, type Studio } from '../studio.js';
 import { makeTempDir } from '../test-support/temp-dir.js';
 import { freePort, until } from '../test-support/wait.js';
 import { buildTimeoutMs, ensureBuilt } from '../test-support/built.js';
-import type { SettingsView, StudioEvent } from './contract.js';
+import type { SettingsView, StudioEvent } from '../contract/studio-api.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

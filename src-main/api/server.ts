@@ -5,7 +5,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import type { Logger } from 'pino';
-import { frameworkErrorHandler, installErrorHandlers, sendNotFound } from './http-error.js';
+import { frameworkErrorHandler, installErrorHandlers, sendNotFound } from '../http/problem-reply.js';
 import { installAccessControl, requireDeclaredAccess, type AccessControl, type RouteTableEntry } from './auth/access-control.js';
 import type { HostGuard } from './auth/host-guard.js';
 import { healthRoutes } from './routes/health.js';

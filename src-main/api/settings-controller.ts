@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { Settings, SettingKey, SettingsPatch, SettingsView } from './contract.js';
+import type { Settings, SettingKey, SettingsPatch, SettingsView } from '../contract/studio-api.js';
 import type { ConfigService } from '../config/config-service.js';
-import { HttpError } from './http-error.js';
+import { Problem } from '../contract/problem.js';
 import { ListenError } from '../net/listen.js';
 
 /** A part of the studio that must act when some settings change (rebind a port, re-find ffmpeg). */
@@ -41,7 +41,7 @@ export class SettingsApplier {
       } catch (err) {
         await this.config.revert(previous, changed);
         for (const done of applied.reverse()) await done.apply(previous, settings).catch(() => undefined);
-        if (err instanceof ListenError) throw new HttpError(409, 'Listener not moved', `${err.message}; nothing was changed`);
+        if (err instanceof ListenError) throw new Problem('conflict', 'Listener not moved', `${err.message}; nothing was changed`);
         throw err;
       }
     }

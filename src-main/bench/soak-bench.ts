@@ -14,7 +14,7 @@ import { readFlvTags } from '../test-support/flv-file.js';
 import { publishLoad } from './rtmp-load.js';
 import { startFramehouse, type FramehouseServer } from './framehouse-server.js';
 import { nextPart, parsePlaylist } from './serve-playlist.js';
-import type { PlaybackStatsBody } from '../api/contract.js';
+import type { PlaybackStatsBody } from '../contract/studio-api.js';
 
 interface Options {
   minutes: number;

@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import type { Settings } from '../api/contract.js';
+import type { Settings } from '../contract/studio-api.js';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { isSettingKey, settingValueProblem } from './setting-value.js';
 

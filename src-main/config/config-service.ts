@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Settings, SettingKey, SettingSource, SettingsPatch } from '../api/contract.js';
+import type { Settings, SettingKey, SettingSource, SettingsPatch } from '../contract/studio-api.js';
 import { defaultSettings } from './defaults.js';
 import { readConfigFile, writeConfigFile, type ConfigFileRead } from './config-file.js';
 import { settingKeys } from './setting-value.js';

@@ -1,4 +1,4 @@
-import type { Settings } from '../api/contract.js';
+import type { Settings } from '../contract/studio-api.js';
 
 export const defaultSettings: Readonly<Settings> = Object.freeze({
   host: '127.0.0.1',

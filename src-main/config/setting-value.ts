@@ -1,5 +1,5 @@
 import { Value } from 'typebox/value';
-import { Settings, type SettingKey } from '../api/contract.js';
+import { Settings, type SettingKey } from '../contract/studio-api.js';
 
 export const settingKeys = Object.keys(Settings.properties) as SettingKey[];
 

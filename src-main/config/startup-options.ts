@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import path from 'node:path';
-import type { Settings, SettingKey } from '../api/contract.js';
+import type { Settings, SettingKey } from '../contract/studio-api.js';
 import { defaultDataDir } from './data-dir.js';
 import { parseSettingText, settingKeys, settingValueProblem } from './setting-value.js';
 

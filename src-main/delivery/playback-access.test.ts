@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PlaybackStatsBody, ViewerSession } from '../api/contract.js';
+import type { PlaybackStatsBody, ViewerSession } from '../contract/studio-api.js';
 import { useStudio } from '../test-support/studio-instance.js';
 import { startFfmpeg, testSourceArgs } from '../test-support/ffmpeg-tools.js';
 import { until } from '../test-support/wait.js';
-import type { MediaInfo } from './media-info.js';
+import type { MediaInfo } from '../api/routes/media-info.js';
 
 const studio = useStudio();
 

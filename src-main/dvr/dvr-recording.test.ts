@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { StreamInfo } from '../api/contract.js';
+import type { StreamInfo } from '../contract/studio-api.js';
 import { defaultSettings } from '../config/defaults.js';
 import { useStudio } from '../test-support/studio-instance.js';
 import { ffmpeg, liveEncoders, startFfmpeg, testSourceArgs } from '../test-support/ffmpeg-tools.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DvrRetentionStatus, StudioEvent } from '../api/contract.js';
+import type { DvrRetentionStatus, StudioEvent } from '../contract/studio-api.js';
 import { openDatabase } from '../db/index.js';
 import { createStudio, type Studio } from '../studio.js';
 import { useTempDir } from '../test-support/temp-dir.js';

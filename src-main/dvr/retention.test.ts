@@ -6,7 +6,7 @@ import { openDatabase } from '../db/index.js';
 import { StudioEvents } from '../events/studio-events.js';
 import { diskUsage } from '../system/system-status.js';
 import { useTempDir } from '../test-support/temp-dir.js';
-import type { StudioEvent } from '../api/contract.js';
+import type { StudioEvent } from '../contract/studio-api.js';
 import { DvrIndex } from './dvr-index.js';
 import { Retention, type RetentionLimits } from './retention.js';
 import { parseDepth, parseSize } from './retention-limits.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { DvrRetentionStatus, DvrStuckFile } from '../api/contract.js';
+import type { DvrRetentionStatus, DvrStuckFile } from '../contract/studio-api.js';
 import type { StudioEvents } from '../events/studio-events.js';
 import { diskUsage } from '../system/system-status.js';
 import type { DvrIndex, SegmentRecord } from './dvr-index.js';

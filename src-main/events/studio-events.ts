@@ -1,4 +1,4 @@
-import type { StudioEvent, StudioEventMap, StudioEventType } from '../api/contract.js';
+import type { StudioEvent, StudioEventMap, StudioEventType } from '../contract/studio-api.js';
 
 export type StudioEventListener = (event: StudioEvent) => void;
 

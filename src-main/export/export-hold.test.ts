@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StudioEvent } from '../api/contract.js';
+import type { StudioEvent } from '../contract/studio-api.js';
 import { openDatabase, type StudioDatabase } from '../db/index.js';
 import { segmentFile } from '../dvr/archive-paths.js';
 import { DvrIndex } from '../dvr/dvr-index.js';

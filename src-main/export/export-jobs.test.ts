@@ -4,9 +4,9 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { StudioEvent } from '../api/contract.js';
-import type { ExportJob } from '../api/export-contract.js';
-import { HttpError } from '../api/http-error.js';
+import type { StudioEvent } from '../contract/studio-api.js';
+import type { ExportJob } from '../contract/export-api.js';
+import { Problem } from '../contract/problem.js';
 import { StudioEvents } from '../events/studio-events.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 import { until } from '../test-support/wait.js';
@@ -170,7 +170,7 @@ describe('export jobs', () => {
     expect(failed).toMatchObject({ state: 'failed', fileName: null, file: null });
     expect(failed.error).toMatch(/^cannot write to /);
 
-    const refused = jobsWith(() => Promise.reject(new HttpError(404, 'Nothing recorded', 'live/cam has no recording between A and B')));
+    const refused = jobsWith(() => Promise.reject(new Problem('not-found', 'Nothing recorded', 'live/cam has no recording between A and B')));
     const nothing = await refused.jobs.create(request);
     expect(await refused.finishedJob(nothing.id)).toMatchObject({ state: 'failed', error: 'live/cam has no recording between A and B' });
   });

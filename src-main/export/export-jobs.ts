@@ -15,11 +15,11 @@ import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Logger } from 'pino';
-import type { ExportJob, ExportRequest } from '../api/export-contract.js';
-import { HttpError } from '../api/http-error.js';
+import type { ExportJob, ExportRequest } from '../contract/export-api.js';
+import { Problem } from '../contract/problem.js';
 import type { DvrIndex } from '../dvr/dvr-index.js';
 import type { StudioEvents } from '../events/studio-events.js';
-import { streamNameProblem } from '../streams/stream-name.js';
+import { streamNameProblem } from '../contract/stream-name.js';
 import type { Mp4ExportPlan } from './mp4-export.js';
 
 export interface ExportPlanRequest {
@@ -37,7 +37,7 @@ export interface ExportJobsDeps {
   exportsDir: () => string;
   events: Pick<StudioEvents, 'publish'>;
   log: Logger;
-  /** Refuses a request at once (an HttpError) when it cannot work: an unknown stream, nothing recorded, too long. */
+  /** Refuses a request at once (an Problem) when it cannot work: an unknown stream, nothing recorded, too long. */
   check?: (request: ExportRequest) => void;
   /** Jobs writing at once (default 1). */
   concurrency?: number;
@@ -114,17 +114,17 @@ async function openExclusive(file: string): Promise<Writable> {
  * 400 with the reason otherwise.
  */
 export async function checkChosenFolder(folder: string): Promise<string> {
-  if (!path.isAbsolute(folder)) throw new HttpError(400, 'Invalid path', `path must be an absolute folder, not "${folder}"`);
-  if (folder.includes('\0')) throw new HttpError(400, 'Invalid path', 'path contains a NUL character');
+  if (!path.isAbsolute(folder)) throw new Problem('invalid', 'Invalid path', `path must be an absolute folder, not "${folder}"`);
+  if (folder.includes('\0')) throw new Problem('invalid', 'Invalid path', 'path contains a NUL character');
   const resolved = path.resolve(folder);
   const stat = await fsp.stat(resolved).catch(() => null);
-  if (!stat) throw new HttpError(400, 'Invalid path', `the folder ${resolved} does not exist`);
-  if (!stat.isDirectory()) throw new HttpError(400, 'Invalid path', `${resolved} is not a folder`);
+  if (!stat) throw new Problem('invalid', 'Invalid path', `the folder ${resolved} does not exist`);
+  if (!stat.isDirectory()) throw new Problem('invalid', 'Invalid path', `${resolved} is not a folder`);
   const probe = path.join(resolved, `.framehouse-write-test-${crypto.randomBytes(4).toString('hex')}`);
   try {
     await fsp.writeFile(probe, '', { flag: 'wx' });
   } catch (error) {
-    throw new HttpError(400, 'Folder not writable', diskProblem(error, resolved) ?? `cannot write to ${resolved}: ${(error as Error).message}`);
+    throw new Problem('invalid', 'Folder not writable', diskProblem(error, resolved) ?? `cannot write to ${resolved}: ${(error as Error).message}`);
   }
   await fsp.rm(probe, { force: true });
   return resolved;
@@ -136,15 +136,15 @@ export async function checkChosenFolder(folder: string): Promise<string> {
  */
 export function checkExportRequest(deps: { streamKnown: (name: string) => boolean; index: Pick<DvrIndex, 'ranges'>; maxSeconds: () => number }, request: ExportRequest): void {
   const problem = streamNameProblem(request.stream);
-  if (problem) throw new HttpError(400, 'Invalid stream name', problem);
-  if (!deps.streamKnown(request.stream)) throw new HttpError(404, 'Unknown stream', `no stream named ${request.stream}`);
-  if (request.from > Date.now() / 1000) throw new HttpError(400, 'Invalid range', 'from is in the future');
+  if (problem) throw new Problem('invalid', 'Invalid stream name', problem);
+  if (!deps.streamKnown(request.stream)) throw new Problem('not-found', 'Unknown stream', `no stream named ${request.stream}`);
+  if (request.from > Date.now() / 1000) throw new Problem('invalid', 'Invalid range', 'from is in the future');
   const maxSeconds = deps.maxSeconds();
-  if (request.duration > maxSeconds) throw new HttpError(400, 'Range too long', `duration is over the export limit of ${maxSeconds} s (setting exportMaxSeconds); export shorter ranges`);
+  if (request.duration > maxSeconds) throw new Problem('invalid', 'Range too long', `duration is over the export limit of ${maxSeconds} s (setting exportMaxSeconds); export shorter ranges`);
   const fromMs = Math.round(request.from * 1000);
   const toMs = Math.round((request.from + request.duration) * 1000);
   if (deps.index.ranges(request.stream, fromMs, toMs).length === 0) {
-    throw new HttpError(404, 'Nothing recorded', `${request.stream} has no recording between ${new Date(fromMs).toISOString()} and ${new Date(toMs).toISOString()}`);
+    throw new Problem('not-found', 'Nothing recorded', `${request.stream} has no recording between ${new Date(fromMs).toISOString()} and ${new Date(toMs).toISOString()}`);
   }
 }
 
@@ -160,7 +160,7 @@ export class ExportJobs {
 
   /** Queues an export; the folder is checked now (400), the range when the job runs (the job fails with the reason). */
   async create(request: ExportRequest): Promise<ExportJob> {
-    if (this.closed) throw new HttpError(503, 'Stopping', 'the studio is stopping');
+    if (this.closed) throw new Problem('unavailable', 'Stopping', 'the studio is stopping');
     this.deps.check?.(request);
     const folder = request.path !== undefined ? await checkChosenFolder(request.path) : path.resolve(this.deps.exportsDir());
     const job: ExportJob = {
@@ -308,8 +308,8 @@ export class ExportJobs {
       if (signal.aborted) {
         this.finish(entry, 'canceled', null);
       } else {
-        const reason = error instanceof HttpError ? error.detail : (diskProblem(error, job.folder) ?? (error as Error).message);
-        if (!(error instanceof HttpError)) this.deps.log.warn({ job: job.id, err: error }, `export of ${job.stream} failed: ${reason}`);
+        const reason = error instanceof Problem ? error.detail : (diskProblem(error, job.folder) ?? (error as Error).message);
+        if (!(error instanceof Problem)) this.deps.log.warn({ job: job.id, err: error }, `export of ${job.stream} failed: ${reason}`);
         this.finish(entry, 'failed', reason);
       }
     } finally {

@@ -6,7 +6,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlaybackStatsBody } from '../api/contract.js';
+import type { PlaybackStatsBody } from '../contract/studio-api.js';
 import { deltaMb, watchHealth } from '../delivery/testing/hostile-clients.js';
 import { useStudio } from '../test-support/studio-instance.js';
 import { makeTempDir } from '../test-support/temp-dir.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpError } from '../api/http-error.js';
+import { Problem } from '../contract/problem.js';
 import type { Frame } from '../media/index.js';
 import { makeTempDir } from '../test-support/temp-dir.js';
 import { ProcessRegistry } from '../transcode/process-registry.js';
@@ -76,13 +76,13 @@ async function writeFile(plan: Mp4ExportPlan, name: string): Promise<string> {
   return file;
 }
 
-async function planError(o: Parameters<typeof planMp4Export>[1]): Promise<HttpError> {
+async function planError(o: Parameters<typeof planMp4Export>[1]): Promise<Problem> {
   const error = await planMp4Export(deps, o).then(
     () => null,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(HttpError);
-  return error as HttpError;
+  expect(error).toBeInstanceOf(Problem);
+  return error as Problem;
 }
 
 /** Checks an export of [fromMs, fromMs + durationMs) of a recording of `source` started at t0. */
@@ -227,17 +227,17 @@ describe('MP4 export of an archive range', () => {
   });
 
   it('refuses ranges outside the archive, empty or too long ones, gaps only, and precise cuts it cannot make', async () => {
-    expect((await planError({ stream: 'live/ts', fromMs: t0 - 3_600_000, durationMs: 60_000, precise: false })).statusCode).toBe(400);
+    expect((await planError({ stream: 'live/ts', fromMs: t0 - 3_600_000, durationMs: 60_000, precise: false })).kind).toBe('invalid');
     expect((await planError({ stream: 'live/ts', fromMs: t0 + 60_000, durationMs: 60_000, precise: false })).detail).toMatch(/outside the archive/);
-    expect((await planError({ stream: 'live/ts', fromMs: t0, durationMs: 0, precise: false })).statusCode).toBe(400);
-    expect((await planError({ stream: 'live/ts', fromMs: t0, durationMs: -5000, precise: false })).statusCode).toBe(400);
+    expect((await planError({ stream: 'live/ts', fromMs: t0, durationMs: 0, precise: false })).kind).toBe('invalid');
+    expect((await planError({ stream: 'live/ts', fromMs: t0, durationMs: -5000, precise: false })).kind).toBe('invalid');
     const long = await planError({ stream: 'live/ts', fromMs: t0, durationMs: 7_200_000, precise: false, maxDurationMs: 3_600_000 });
-    expect([long.statusCode, long.detail]).toEqual([400, expect.stringMatching(/limit of 3600 s/)]);
+    expect([long.kind, long.detail]).toEqual(['invalid', expect.stringMatching(/limit of 3600 s/)]);
     const gapOnly = await planError({ stream: 'live/gap', fromMs: t0 + 7_000, durationMs: 2_000, precise: false });
-    expect([gapOnly.statusCode, gapOnly.error]).toEqual([404, 'Nothing recorded']);
-    expect((await planError({ stream: 'live/none', fromMs: t0, durationMs: 2_000, precise: false })).statusCode).toBe(404);
-    const noFfmpeg = await planMp4Export({ ...deps, ffmpegPath: () => null }, { stream: 'live/ts', fromMs: t0 + 500, durationMs: 2_000, precise: true }).catch((e: unknown) => e as HttpError);
-    expect((noFfmpeg as HttpError).statusCode).toBe(503);
+    expect([gapOnly.kind, gapOnly.title]).toEqual(['not-found', 'Nothing recorded']);
+    expect((await planError({ stream: 'live/none', fromMs: t0, durationMs: 2_000, precise: false })).kind).toBe('not-found');
+    const noFfmpeg = await planMp4Export({ ...deps, ffmpegPath: () => null }, { stream: 'live/ts', fromMs: t0 + 500, durationMs: 2_000, precise: true }).catch((e: unknown) => e as Problem);
+    expect((noFfmpeg as Problem).kind).toBe('unavailable');
   });
 
   it('copies HEVC losslessly; a precise HEVC cut is refused with the reason', async () => {
@@ -251,6 +251,6 @@ describe('MP4 export of an archive range', () => {
     expect(await decodeErrors(file)).toBe('');
     expect(await frameHashes(file)).toEqual((await frameHashes(hevc.file)).slice(37, 87));
     const refused = await planError({ stream: 'live/hevc', fromMs: t0 + 1_480, durationMs: 2_000, precise: true });
-    expect([refused.statusCode, refused.detail]).toEqual([400, 'precise cut supports H.264 only']);
+    expect([refused.kind, refused.detail]).toEqual(['invalid', 'precise cut supports H.264 only']);
   }, 60_000);
 });

@@ -8,14 +8,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
-import { HttpError } from '../api/http-error.js';
+import { Problem } from '../contract/problem.js';
 import { gapToleranceMs, type DvrIndex } from '../dvr/dvr-index.js';
 import { readInitSegment, type TrackSampleDefaults } from '../formats/fmp4/index.js';
 import type { Track, VideoTrack } from '../media/frame.js';
 import type { ProcessRegistry } from '../transcode/process-registry.js';
 import { checkParts, writeBody, type BodyPart } from './export-body.js';
-import { buildProgressiveHeader, sampleEntryBox, type ChunkRef, type Edit, type Mp4TrackInput } from './progressive-mp4.js';
-import { readSegmentTables, SampleStore, type TrackRun } from './segment-tables.js';
+import { buildProgressiveHeader, sampleEntryBox, type ChunkRef, type Edit, type Mp4TrackInput } from '../formats/mp4/progressive-mp4.js';
+import { readSegmentTables, SampleStore, type TrackRun } from '../formats/fmp4/segment-tables.js';
 import { smartCut, smartCutProblem } from './smart-cut.js';
 
 export interface Mp4ExportDeps {
@@ -170,16 +170,16 @@ interface BodyChunk {
 export async function planMp4Export(deps: Mp4ExportDeps, o: Mp4ExportOptions): Promise<Mp4ExportPlan> {
   const { index, root } = deps;
   const { stream, fromMs, durationMs } = o;
-  if (!Number.isFinite(fromMs) || !Number.isFinite(durationMs)) throw new HttpError(400, 'Invalid range', 'FROM and DURATION must be numbers');
-  if (durationMs <= 0) throw new HttpError(400, 'Invalid range', 'DURATION must be at least 1 second');
+  if (!Number.isFinite(fromMs) || !Number.isFinite(durationMs)) throw new Problem('invalid', 'Invalid range', 'FROM and DURATION must be numbers');
+  if (durationMs <= 0) throw new Problem('invalid', 'Invalid range', 'DURATION must be at least 1 second');
   if (o.maxDurationMs !== undefined && durationMs > o.maxDurationMs) {
-    throw new HttpError(400, 'Range too long', `DURATION is over the export limit of ${Math.round(o.maxDurationMs / 1000)} s (setting exportMaxSeconds); export shorter ranges`);
+    throw new Problem('invalid', 'Range too long', `DURATION is over the export limit of ${Math.round(o.maxDurationMs / 1000)} s (setting exportMaxSeconds); export shorter ranges`);
   }
   const toMs = fromMs + durationMs;
   const span = index.span(stream);
-  if (!span) throw new HttpError(404, 'Nothing recorded', `${stream} has no recording`);
+  if (!span) throw new Problem('not-found', 'Nothing recorded', `${stream} has no recording`);
   if (toMs <= span.firstMs || fromMs >= span.lastEndMs) {
-    throw new HttpError(400, 'Outside the archive', `the range ${iso(fromMs)} to ${iso(toMs)} is outside the archive of ${stream}, which holds ${iso(span.firstMs)} to ${iso(span.lastEndMs)}`);
+    throw new Problem('invalid', 'Outside the archive', `the range ${iso(fromMs)} to ${iso(toMs)} is outside the archive of ${stream}, which holds ${iso(span.firstMs)} to ${iso(span.lastEndMs)}`);
   }
   let segments = index.segments(stream, fromMs, toMs);
   if (segments.length === 0) throw nothingRecorded(stream, fromMs, toMs);
@@ -195,8 +195,8 @@ export async function planMp4Export(deps: Mp4ExportDeps, o: Mp4ExportOptions): P
   const clock = init.tracks.find((t) => t.kind === 'video') ?? init.tracks[0]!;
   if (o.precise && clock.kind === 'video') {
     const problem = smartCutProblem(clock);
-    if (problem) throw new HttpError(400, 'Precise cut not possible', problem);
-    if (!deps.ffmpegPath()) throw new HttpError(503, 'No ffmpeg', 'a precise cut re-encodes the first pictures and needs ffmpeg: set FFMPEG_PATH or the ffmpeg path in Settings, or export without precise=true');
+    if (problem) throw new Problem('invalid', 'Precise cut not possible', problem);
+    if (!deps.ffmpegPath()) throw new Problem('unavailable', 'No ffmpeg', 'a precise cut re-encodes the first pictures and needs ffmpeg: set FFMPEG_PATH or the ffmpeg path in Settings, or export without precise=true');
   }
 
   // Room for 30 fps video and AAC at 48 kHz (~80 samples a second) up front: growing it copies everything.
@@ -525,8 +525,8 @@ const fileOffset = (chunk: BodyChunk) => ('offset' in chunk.source ? chunk.sourc
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
-function nothingRecorded(stream: string, fromMs: number, toMs: number, why?: string): HttpError {
-  return new HttpError(404, 'Nothing recorded', `${stream} has no recording between ${iso(fromMs)} and ${iso(toMs)}${why ? ` (${why})` : ''}`);
+function nothingRecorded(stream: string, fromMs: number, toMs: number, why?: string): Problem {
+  return new Problem('not-found', 'Nothing recorded', `${stream} has no recording between ${iso(fromMs)} and ${iso(toMs)}${why ? ` (${why})` : ''}`);
 }
 
 /** live/cam1 from 2026-11-21 09:00:00 UTC for 60 s → live_cam1-20261121T090000Z-60s.mp4 */
@@ -577,12 +577,12 @@ async function readSpan(file: string, offset: number, length: number): Promise<U
 
 async function loadInit(deps: Mp4ExportDeps, initId: number): Promise<{ tracks: Track[]; defaults: ReadonlyMap<number, TrackSampleDefaults> }> {
   const file = deps.index.initFile(initId);
-  if (!file) throw new HttpError(404, 'Nothing recorded', 'the recording’s init segment is not in the index');
+  if (!file) throw new Problem('not-found', 'Nothing recorded', 'the recording’s init segment is not in the index');
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path.join(deps.root, file));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new HttpError(404, 'Nothing recorded', `the recording’s init segment ${file} is no longer on disk`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Problem('not-found', 'Nothing recorded', `the recording’s init segment ${file} is no longer on disk`);
     throw error;
   }
   const { tracks, sampleDefaults } = readInitSegment(bytes);

@@ -4,7 +4,7 @@
 // track's avcC next to the original ones, so one sample description serves the whole
 // track: players that handle only one (browsers, most hardware decoders) play it, and
 // the decoder switches back to the original parameter sets at the next IDR.
-import { HttpError } from '../api/http-error.js';
+import { Problem } from '../contract/problem.js';
 import { buildAvcC, forEachNal, h264PpsId, parseAvcC, parseH264Sps } from '../media/codecs/index.js';
 import type { VideoTrack } from '../media/frame.js';
 import { readFragmentFrames, readInitSegment } from '../formats/fmp4/index.js';
@@ -64,7 +64,7 @@ function freeParameterSetId(avc: ReturnType<typeof parseAvcC>): number | null {
 /** Re-encodes the GOP's pictures from `skip` on. Throws HttpError 400 for a stream it cannot match, Error when ffmpeg fails. */
 export async function smartCut(input: SmartCutInput): Promise<SmartCutResult> {
   const problem = smartCutProblem(input.track);
-  if (problem) throw new HttpError(400, 'Precise cut not possible', problem);
+  if (problem) throw new Problem('invalid', 'Precise cut not possible', problem);
   const avc = parseAvcC(input.track.config);
   const sps = parseH264Sps(avc.sps[0]!);
   const id = freeParameterSetId(avc)!;

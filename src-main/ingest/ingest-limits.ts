@@ -1,7 +1,7 @@
 // Bounds on what publishers can make the studio hold: connections, memory and time.
 // Shared by the RTMP and SRT listeners so both count and report the same way.
 import type { Logger } from 'pino';
-import type { Settings } from '../api/contract.js';
+import type { Settings } from '../contract/studio-api.js';
 import { defaultSettings } from '../config/defaults.js';
 
 export interface IngestLimits {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { useStudio } from '../test-support/studio-instance.js';
 import { ffmpeg, liveEncoders, startFfmpeg, testSourceArgs } from '../test-support/ffmpeg-tools.js';
 import { RtspRelay } from '../test-support/rtsp-relay.js';
-import type { StreamInfo } from '../api/contract.js';
+import type { StreamInfo } from '../contract/studio-api.js';
 
 const studio = useStudio();
 

@@ -1,4 +1,4 @@
-import type { PublishUrls, Settings } from '../api/contract.js';
+import type { PublishUrls, Settings } from '../contract/studio-api.js';
 import type { BoundAddress } from '../net/listen.js';
 
 const hostPart = (h: string) => (h.includes(':') ? `[${h}]` : h);

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Frame, Track, VideoTrack } from '../media/index.js';
-import type { IngestProtocol, StreamState } from '../api/contract.js';
+import type { IngestProtocol, StreamState } from '../contract/studio-api.js';
 import type { FrameSink, SinkAttachment } from './frame-sink.js';
 import { StreamStats, type ErrorCounts } from './stream-stats.js';
 

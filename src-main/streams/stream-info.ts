@@ -1,5 +1,5 @@
-import type { StreamConfig, StreamConfigView, StreamInfo } from '../api/contract.js';
-import { maskCredentials } from './mask-credentials.js';
+import type { StreamConfig, StreamConfigView, StreamInfo } from '../contract/studio-api.js';
+import { maskCredentials } from '../contract/mask-credentials.js';
 import type { StreamHub } from './stream-hub.js';
 
 export function streamWarnings(info: Pick<StreamInfo, 'keyframeInterval' | 'state'>, segmentTargetSeconds: number): string[] {

@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
-import type { IngestProtocol, StreamConfig, StreamConfigCreate, StreamConfigPatch, StreamInfo } from '../api/contract.js';
+import type { IngestProtocol, StreamConfig, StreamConfigCreate, StreamConfigPatch, StreamInfo } from '../contract/studio-api.js';
 import type { StudioEvents } from '../events/studio-events.js';
-import { sameSecret } from '../api/auth/admin-token.js';
+import { sameSecret } from '../net/same-secret.js';
 import { StreamHub, type SourceSession } from './stream-hub.js';
 import { describeStream } from './stream-info.js';
-import { streamNameCaseConflict, streamNameProblem } from './stream-name.js';
+import { streamNameCaseConflict, streamNameProblem } from '../contract/stream-name.js';
 import type { StreamStore } from './stream-store.js';
-import { maskCredentials } from './mask-credentials.js';
+import { maskCredentials } from '../contract/mask-credentials.js';
 import { isThisMachine } from '../net/this-machine.js';
 
 export interface PublishRequest {

@@ -1,4 +1,4 @@
-import type { StreamConfig, StreamConfigCreate, StreamConfigPatch } from '../api/contract.js';
+import type { StreamConfig, StreamConfigCreate, StreamConfigPatch } from '../contract/studio-api.js';
 import type { StudioDatabase } from '../db/index.js';
 
 interface StreamRow {

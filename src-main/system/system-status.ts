@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
-import type { DiskUsage, SystemStatus } from '../api/contract.js';
+import type { DiskUsage, SystemStatus } from '../contract/studio-api.js';
 
 export async function diskUsage(dir: string): Promise<DiskUsage> {
   const stat = await fs.statfs(dir);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach } from 'vitest';
 import { createStudio, type Studio, type StudioUrls } from '../studio.js';
-import type { Settings, StreamInfo, StudioEvent } from '../api/contract.js';
+import type { Settings, StreamInfo, StudioEvent } from '../contract/studio-api.js';
 import { makeTempDir } from './temp-dir.js';
 
 export interface TestStudio {

@@ -1,5 +1,5 @@
 import fs from 'node:fs/promises';
-import type { EncoderStatus } from '../api/contract.js';
+import type { EncoderStatus } from '../contract/studio-api.js';
 import type { ProcessRegistry } from './process-registry.js';
 
 export interface EncoderCandidate {

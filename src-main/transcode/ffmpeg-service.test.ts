@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { FfmpegStatus } from '../api/contract.js';
+import type { FfmpegStatus } from '../contract/studio-api.js';
 import { openDatabase, type StudioDatabase } from '../db/index.js';
 import { FfmpegService } from './ffmpeg-service.js';
 import { ProcessRegistry } from './process-registry.js';

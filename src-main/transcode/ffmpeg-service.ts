@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import type { EncoderStatus, FfmpegStatus } from '../api/contract.js';
+import type { EncoderStatus, FfmpegStatus } from '../contract/studio-api.js';
 import type { StudioDatabase } from '../db/index.js';
 import { ffmpegCandidates, locateFfmpeg, type LocateResult } from './ffmpeg-locator.js';
 import { probeEncoders } from './encoder-probe.js';

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import type { SessionInfo } from '../contract.js';
-import { sendError } from '../http-error.js';
+import type { SessionInfo } from '../../contract/studio-api.js';
+import { sendError } from '../../http/problem-reply.js';
 import type { HostGuard } from './host-guard.js';
-import { sameSecret } from './admin-token.js';
+import { sameSecret } from '../../net/same-secret.js';
 import type { SessionStore } from './session-store.js';
 
 /**

@@ -22,10 +22,3 @@ export async function loadAdminToken(dataDir: string, given: string | null): Pro
   await writeFileAtomic(file, `${token}\n`, 0o600);
   return { token, file };
 }
-
-/** Constant-time comparison, so a token cannot be guessed one character at a time. */
-export function sameSecret(a: string, b: string): boolean {
-  const x = crypto.createHash('sha256').update(a).digest();
-  const y = crypto.createHash('sha256').update(b).digest();
-  return crypto.timingSafeEqual(x, y);
-}

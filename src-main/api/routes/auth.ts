@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { ErrorBody, LoginBody, SessionInfo } from '../contract.js';
+import { ErrorBody, LoginBody, SessionInfo } from '../../contract/studio-api.js';
 import type { AccessControl } from '../auth/access-control.js';
-import { sendError } from '../http-error.js';
+import { sendError } from '../../http/problem-reply.js';
 
 export function authRoutes(access: AccessControl) {
   return async (app: FastifyInstance) => {

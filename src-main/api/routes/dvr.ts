@@ -1,13 +1,13 @@
 import { Type } from 'typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DvrLock, DvrLockRequest, DvrRetentionStatus, ErrorBody } from '../contract.js';
-import { HttpError } from '../http-error.js';
+import { DvrLock, DvrLockRequest, DvrRetentionStatus, ErrorBody } from '../../contract/studio-api.js';
+import { Problem } from '../../contract/problem.js';
 import { gapToleranceMs, type DvrIndex, type RecordedRange } from '../../dvr/dvr-index.js';
 import type { DvrService } from '../../dvr/dvr-service.js';
-import { streamNameProblem } from '../../streams/stream-name.js';
+import { streamNameProblem } from '../../contract/stream-name.js';
 import { Busy } from '../../delivery/busy.js';
-import { sendBusy } from '../../delivery/http/client-gone.js';
-import type { Listing, ListingBuilds, Pause } from '../../delivery/http/listing-builds.js';
+import { sendBusy } from '../../http/client-gone.js';
+import type { Listing, ListingBuilds, Pause } from '../../http/listing-builds.js';
 
 export interface DvrRouteDeps {
   index: DvrIndex;
@@ -24,27 +24,27 @@ const maxWindowSeconds = 400 * 24 * 3600;
 export function utcSeconds(value: string | undefined, field: string, options: { allowNow?: boolean; fallback?: number } = {}): number {
   if (value === undefined || value === '') {
     if (options.fallback !== undefined) return options.fallback;
-    throw new HttpError(400, 'Invalid time', `${field} is required (UTC seconds)`);
+    throw new Problem('invalid', 'Invalid time', `${field} is required (UTC seconds)`);
   }
   if (value === 'now' && options.allowNow) return Date.now() / 1000;
-  if (!/^\d+(\.\d+)?$/.test(value)) throw new HttpError(400, 'Invalid time', `${field} must be UTC seconds${options.allowNow ? ' or "now"' : ''}, not "${value}"`);
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new Problem('invalid', 'Invalid time', `${field} must be UTC seconds${options.allowNow ? ' or "now"' : ''}, not "${value}"`);
   const seconds = Number(value);
-  if (seconds > Date.now() / 1000 + 365 * 24 * 3600) throw new HttpError(400, 'Invalid time', `${field} is more than a year in the future`);
+  if (seconds > Date.now() / 1000 + 365 * 24 * 3600) throw new Problem('invalid', 'Invalid time', `${field} is more than a year in the future`);
   return seconds;
 }
 
 function window(query: { from?: string; to?: string }): { fromMs: number; toMs: number } {
   const from = utcSeconds(query.from, 'from', { fallback: 0 });
   const to = utcSeconds(query.to, 'to', { allowNow: true, fallback: Date.now() / 1000 });
-  if (from > to) throw new HttpError(400, 'Invalid range', `from (${from}) is after to (${to})`);
+  if (from > to) throw new Problem('invalid', 'Invalid range', `from (${from}) is after to (${to})`);
   return { fromMs: Math.round(from * 1000), toMs: Math.round(to * 1000) };
 }
 
 export function dvrRoutes(deps: DvrRouteDeps) {
   const known = (name: string) => {
     const problem = streamNameProblem(name);
-    if (problem) throw new HttpError(400, 'Invalid stream name', problem);
-    if (!deps.streamKnown(name)) throw new HttpError(404, 'Unknown stream', `no stream named ${name}`);
+    if (problem) throw new Problem('invalid', 'Invalid stream name', problem);
+    if (!deps.streamKnown(name)) throw new Problem('not-found', 'Unknown stream', `no stream named ${name}`);
     return name;
   };
   const NameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 400 }) });
@@ -143,9 +143,9 @@ export function dvrRoutes(deps: DvrRouteDeps) {
         const name = known(request.params.name);
         const { fromMs, toMs } = window(request.query);
         const step = request.query.step === undefined ? 60 : Number(request.query.step);
-        if (!Number.isFinite(step) || step < 1) throw new HttpError(400, 'Invalid step', `step must be a number of seconds ≥ 1, not "${request.query.step}"`);
-        if ((toMs - fromMs) / 1000 / step > 100_000) throw new HttpError(400, 'Too many steps', 'ask for at most 100 000 steps: widen step or narrow the window');
-        if ((toMs - fromMs) / 1000 > maxWindowSeconds) throw new HttpError(400, 'Window too wide', 'ask for at most 400 days at once');
+        if (!Number.isFinite(step) || step < 1) throw new Problem('invalid', 'Invalid step', `step must be a number of seconds ≥ 1, not "${request.query.step}"`);
+        if ((toMs - fromMs) / 1000 / step > 100_000) throw new Problem('invalid', 'Too many steps', 'ask for at most 100 000 steps: widen step or narrow the window');
+        if ((toMs - fromMs) / 1000 > maxWindowSeconds) throw new Problem('invalid', 'Window too wide', 'ask for at most 400 days at once');
         return deps.index.summary(name, fromMs, toMs, step * 1000).map((b) => ({ from: b.fromMs / 1000, coverage: b.coverage, bytes: b.bytes }));
       },
     );
@@ -194,7 +194,7 @@ async function slicedRanges(index: DvrIndex, name: string, fromMs: number, toMs:
  */
 export function recordingStatusHandler(deps: DvrRouteDeps, o: RecordingStatusOptions) {
   return async (name: string, request: FastifyRequest, reply: FastifyReply) => {
-    if (!deps.streamKnown(name)) throw new HttpError(404, 'Unknown stream', `no stream named ${name}`);
+    if (!deps.streamKnown(name)) throw new Problem('not-found', 'Unknown stream', `no stream named ${name}`);
     const query = request.query as { from?: string; to?: string; request?: string };
     const asked = window(query);
     const hours = o.maxHours();

@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
 import fsp from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
-import { ErrorBody } from '../contract.js';
-import { ExportJob, ExportRequest } from '../export-contract.js';
-import { HttpError } from '../http-error.js';
+import { ErrorBody } from '../../contract/studio-api.js';
+import { ExportJob, ExportRequest } from '../../contract/export-api.js';
+import { Problem } from '../../contract/problem.js';
 import type { ExportJobs } from '../../export/export-jobs.js';
-import { sendFile } from '../../delivery/http/send-file.js';
+import { sendFile } from '../../http/send-file.js';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 
@@ -19,7 +19,7 @@ export function attachment(fileName: string): string {
 export function exportsRoutes(deps: { jobs: ExportJobs }) {
   const find = (id: string) => {
     const job = deps.jobs.get(id);
-    if (!job) throw new HttpError(404, 'Unknown export', `no export job ${id} (finished jobs are kept until 50 newer ones finish)`);
+    if (!job) throw new Problem('not-found', 'Unknown export', `no export job ${id} (finished jobs are kept until 50 newer ones finish)`);
     return job;
   };
 
@@ -68,8 +68,8 @@ export function exportsRoutes(deps: { jobs: ExportJobs }) {
       async (request, reply) => {
         const job = find(request.params.id);
         const file = deps.jobs.file(job.id);
-        if (!file) throw new HttpError(409, 'Not finished', job.state === 'failed' ? `the export failed: ${job.error}` : `the export is ${job.state}; its file is there once it is done`);
-        if (!(await fsp.stat(file.path).catch(() => null))) throw new HttpError(404, 'File gone', `${file.path} was moved or deleted`);
+        if (!file) throw new Problem('conflict', 'Not finished', job.state === 'failed' ? `the export failed: ${job.error}` : `the export is ${job.state}; its file is there once it is done`);
+        if (!(await fsp.stat(file.path).catch(() => null))) throw new Problem('not-found', 'File gone', `${file.path} was moved or deleted`);
         reply.header('content-disposition', attachment(file.fileName));
         return sendFile(request, reply, file.path, { type: 'video/mp4', cacheControl: 'private, no-cache' });
       },

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
-import { Health } from '../contract.js';
+import { Health } from '../../contract/studio-api.js';
 
 export function healthRoutes(deps: { version: string; uptime: () => number }) {
   return async (app: FastifyInstance) => {

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { SettingsView } from '../contract.js';
+import type { SettingsView } from '../../contract/studio-api.js';
 import { createAccessControl, installAccessControl } from '../auth/access-control.js';
 import { HostGuard } from '../auth/host-guard.js';
 import { SessionStore } from '../auth/session-store.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { ErrorBody } from '../contract.js';
-import { LanInfo } from '../public-contract.js';
+import { ErrorBody } from '../../contract/studio-api.js';
+import { LanInfo } from '../../contract/public-api.js';
 
 export interface LanRouteDeps {
   /** The studio's URLs now: `http` on the bound address, `lan` one per network address when bound to all. */

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
-import { ErrorBody, PlaybackStatsBody, ViewerSession } from '../contract.js';
-import { HttpError } from '../http-error.js';
+import { ErrorBody, PlaybackStatsBody, ViewerSession } from '../../contract/studio-api.js';
+import { Problem } from '../../contract/problem.js';
 import type { PlaybackStats } from '../../delivery/playback-stats.js';
 import type { ViewerSessions } from '../../delivery/viewers/viewer-sessions.js';
 
@@ -31,7 +31,7 @@ export function playbackRoutes(deps: { sessions: ViewerSessions; stats: Playback
         },
       },
       async (request, reply) => {
-        if (!deps.sessions.end(request.params.id)) throw new HttpError(404, 'Unknown session', `no viewer session ${request.params.id} (it may have expired)`);
+        if (!deps.sessions.end(request.params.id)) throw new Problem('not-found', 'Unknown session', `no viewer session ${request.params.id} (it may have expired)`);
         return reply.code(204).send();
       },
     );

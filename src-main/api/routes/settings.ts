@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ErrorBody, SettingsPatch, SettingsView } from '../contract.js';
+import { ErrorBody, SettingsPatch, SettingsView } from '../../contract/studio-api.js';
 
 export interface SettingsController {
   view(): SettingsView;

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { useStudio } from '../../test-support/studio-instance.js';
 import { until } from '../../test-support/wait.js';
-import type { StreamInfo } from '../contract.js';
+import type { StreamInfo } from '../../contract/studio-api.js';
 
 const studio = useStudio({ host: '127.0.0.1' });
 

@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
-import { ErrorBody, StreamConfigCreate, StreamConfigPatch, StreamInfo, type PublishUrls } from '../contract.js';
-import { HttpError } from '../http-error.js';
+import { ErrorBody, StreamConfigCreate, StreamConfigPatch, StreamInfo, type PublishUrls } from '../../contract/studio-api.js';
+import { Problem } from '../../contract/problem.js';
 import type { StreamRegistry } from '../../streams/stream-registry.js';
-import { streamNameProblem } from '../../streams/stream-name.js';
+import { streamNameProblem } from '../../contract/stream-name.js';
 
 const NameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 400 }) });
 type NameParams = { name: string };
@@ -11,7 +11,7 @@ type NameParams = { name: string };
 // Names contain "/", so clients URL-encode them (live%2Fcam1); the router hands them over decoded.
 function checkedName(name: string): string {
   const problem = streamNameProblem(name);
-  if (problem) throw new HttpError(400, 'Invalid stream name', problem);
+  if (problem) throw new Problem('invalid', 'Invalid stream name', problem);
   return name;
 }
 
@@ -29,12 +29,12 @@ export function streamsRoutes(deps: StreamsRouteDeps) {
     for (const source of sources ?? []) {
       if (source.url.includes(':***@')) continue; // a masked URL sent back unchanged keeps the stored one
       const problem = deps.sourceProblem(source.url);
-      if (problem) throw new HttpError(400, 'Invalid source', problem);
+      if (problem) throw new Problem('invalid', 'Invalid source', problem);
     }
   };
   const found = (name: string) => {
     const info = registry.info(checkedName(name));
-    if (!info) throw new HttpError(404, 'Unknown stream', `no stream named ${name}`);
+    if (!info) throw new Problem('not-found', 'Unknown stream', `no stream named ${name}`);
     return info;
   };
   return async (app: FastifyInstance) => {
@@ -49,8 +49,8 @@ export function streamsRoutes(deps: StreamsRouteDeps) {
         checkedName(request.body.name);
         checkedSources(request.body.sources);
         const created = registry.create(request.body);
-        if (created === 'exists') throw new HttpError(409, 'Stream exists', `a stream named ${request.body.name} is already configured; change it instead`);
-        if ('conflict' in created) throw new HttpError(409, 'Name taken in another case', created.conflict);
+        if (created === 'exists') throw new Problem('conflict', 'Stream exists', `a stream named ${request.body.name} is already configured; change it instead`);
+        if ('conflict' in created) throw new Problem('conflict', 'Name taken in another case', created.conflict);
         return reply.code(201).send(found(created.name));
       },
     );
@@ -78,7 +78,7 @@ export function streamsRoutes(deps: StreamsRouteDeps) {
         const updated = await registry.update(name, request.body);
         if (updated) return found(name);
         const created = registry.create({ name, ...request.body });
-        if (typeof created === 'object' && 'conflict' in created) throw new HttpError(409, 'Name taken in another case', created.conflict);
+        if (typeof created === 'object' && 'conflict' in created) throw new Problem('conflict', 'Name taken in another case', created.conflict);
         return reply.code(201).send(found(name));
       },
     );
@@ -88,8 +88,8 @@ export function streamsRoutes(deps: StreamsRouteDeps) {
       { config: { access: 'admin' }, schema: { tags: ['streams'], summary: 'Remove a configured stream (its publisher or puller is stopped); refused while a play token protects its recordings', params: NameParams, response: { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody } } },
       async (request, reply) => {
         const removed = await registry.remove(checkedName(request.params.name));
-        if (removed === 'unknown') throw new HttpError(404, 'Unknown stream', `${request.params.name} is not a configured stream`);
-        if (removed !== 'removed') throw new HttpError(409, 'Protected recordings', removed.conflict);
+        if (removed === 'unknown') throw new Problem('not-found', 'Unknown stream', `${request.params.name} is not a configured stream`);
+        if (removed !== 'removed') throw new Problem('conflict', 'Protected recordings', removed.conflict);
         return reply.code(204).send();
       },
     );

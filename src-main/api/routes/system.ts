@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ErrorBody, FfmpegStatus, SystemInfo } from '../contract.js';
+import { ErrorBody, FfmpegStatus, SystemInfo } from '../../contract/studio-api.js';
 import type { SystemMonitor } from '../../system/system-status.js';
 import type { FfmpegService } from '../../transcode/index.js';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import type { AccessControl } from '../auth/access-control.js';
-import { sendError } from '../http-error.js';
+import { sendError } from '../../http/problem-reply.js';
 
 // The studio page loads only its own scripts; styles may be inline (React style props).
 export const uiContentSecurityPolicy = [

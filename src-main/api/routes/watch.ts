@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { StreamInfo } from '../contract.js';
-import { PublicStreamList, type PublicStream } from '../public-contract.js';
+import type { StreamInfo } from '../../contract/studio-api.js';
+import { PublicStreamList, type PublicStream } from '../../contract/public-api.js';
 
 export interface WatchRouteDeps {
   list: () => StreamInfo[];

@@ -3,7 +3,7 @@
 // frames a decoder needs to show the picture at a time exactly.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { HttpError } from '../../api/http-error.js';
+import { Problem } from '../../contract/problem.js';
 import type { DvrIndex, SegmentRecord } from '../../dvr/dvr-index.js';
 import { Fmp4ParseError, readFragmentFrames, readInitSegment, type InitSegmentInfo } from '../../formats/fmp4/index.js';
 import type { Frame, VideoTrack } from '../../media/index.js';
@@ -39,7 +39,7 @@ export interface ExactPicture {
 const isoSecond = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 /** 404 for a time with no recording: the reason names the time. */
-export const nothingRecordedAt = (name: string, ms: number) => new HttpError(404, 'Nothing recorded', `nothing recorded at ${isoSecond(ms)} for ${name}`);
+export const nothingRecordedAt = (name: string, ms: number) => new Problem('not-found', 'Nothing recorded', `nothing recorded at ${isoSecond(ms)} for ${name}`);
 
 /** Reads segments of the archive back as video (inits are kept, a handful at a time). */
 export class ArchivePictures {
@@ -111,7 +111,7 @@ export class ArchivePictures {
     const segment = this.covering(stream, tMs);
     if (!segment) throw nothingRecordedAt(stream, tMs);
     const video = await this.load(segment);
-    if (!video) throw new HttpError(404, 'No picture', `${stream} has no video at ${isoSecond(tMs)}`);
+    if (!video) throw new Problem('not-found', 'No picture', `${stream} has no video at ${isoSecond(tMs)}`);
     let best: KeyframeAt | null = null;
     video.frames.forEach((f, index) => {
       const at = video.utcMs[index]!;
@@ -124,7 +124,7 @@ export class ArchivePictures {
       const index = nextVideo?.frames.findIndex((f) => f.keyframe) ?? -1;
       if (nextVideo && index >= 0) best = { video: nextVideo, index, utcMs: nextVideo.utcMs[index]! };
     }
-    if (!best) throw new HttpError(404, 'No picture', `${stream} has no keyframe near ${isoSecond(tMs)}`);
+    if (!best) throw new Problem('not-found', 'No picture', `${stream} has no keyframe near ${isoSecond(tMs)}`);
     return best;
   }
 
@@ -137,7 +137,7 @@ export class ArchivePictures {
     const segment = this.covering(stream, tMs);
     if (!segment) throw nothingRecordedAt(stream, tMs);
     const video = await this.load(segment);
-    if (!video) throw new HttpError(404, 'No picture', `${stream} has no video at ${isoSecond(tMs)}`);
+    if (!video) throw new Problem('not-found', 'No picture', `${stream} has no video at ${isoSecond(tMs)}`);
     return exactPictureIn(video, tMs) ?? keyframeAsPicture(await this.keyframeNear(stream, tMs));
   }
 
@@ -154,9 +154,9 @@ export class ArchivePictures {
   }
 }
 
-function unreadable(segment: SegmentRecord, error: unknown): HttpError {
+function unreadable(segment: SegmentRecord, error: unknown): Problem {
   const why = error instanceof Fmp4ParseError ? error.message : (error as Error).message;
-  return new HttpError(404, 'Unreadable recording', `the recording at ${isoSecond(segment.startMs)} (${segment.file}) cannot be read: ${why}`);
+  return new Problem('not-found', 'Unreadable recording', `the recording at ${isoSecond(segment.startMs)} (${segment.file}) cannot be read: ${why}`);
 }
 
 /** The picture shown at `tMs` within one segment's video, or null when no keyframe precedes it there. */

@@ -1,6 +1,6 @@
 // A sprite sheet for timeline hover: N keyframe thumbnails at even times across a range
 // in one JPEG grid, and the map that says where each time's tile is (null for a gap).
-import { HttpError } from '../../api/http-error.js';
+import { Problem, isProblem } from '../../contract/problem.js';
 import type { DvrIndex } from '../../dvr/dvr-index.js';
 import type { Frame, VideoTrack } from '../../media/index.js';
 import { noRecording } from '../archive-range.js';
@@ -83,12 +83,12 @@ export async function makeSprite(
       found = { tile: i, timeMs, key, initId: k.video.segment.initId, track: k.video.track, frame, utcMs: k.utcMs };
       if (!unique.has(key)) unique.set(key, found);
     } catch (error) {
-      if (!(error instanceof HttpError) || error.statusCode !== 404) throw error;
+      if (!isProblem(error, 'not-found')) throw error;
     }
     picked.push(found);
   }
   const first = picked.find((p) => p !== null);
-  if (!first) throw new HttpError(404, 'No picture', `${stream} has no video between ${new Date(range.fromMs).toISOString()} and ${new Date(range.toMs).toISOString()}`);
+  if (!first) throw new Problem('not-found', 'No picture', `${stream} has no video between ${new Date(range.fromMs).toISOString()} and ${new Date(range.toMs).toISOString()}`);
   const width = Math.max(16, Math.round(tileWidth / 2) * 2);
   const height = Math.max(8, Math.round((width * first.track.height) / Math.max(1, first.track.width) / 2) * 2);
 

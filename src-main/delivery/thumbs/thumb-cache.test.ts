@@ -5,7 +5,7 @@ import { ThumbCache } from './thumb-cache.js';
 import { WorkQueue } from './work-queue.js';
 import { exactPictureIn, type SegmentVideo } from './archive-pictures.js';
 import type { Frame, VideoTrack } from '../../media/index.js';
-import { pathTimeMs } from './thumb-routes.js';
+import { pathTimeMs } from '../../api/routes/thumbs.js';
 import { spriteGrid } from './sprite-sheet.js';
 
 const dir = useTempDir();

@@ -4,7 +4,7 @@
 // their turn among the studio's media jobs (mediaJobsMax), and a picture whose every
 // requester left is dropped (its ffmpeg killed). Pictures of times that are settled (a
 // minute in the past) are kept in the on-disk cache.
-import { HttpError } from '../../api/http-error.js';
+import { Problem } from '../../contract/problem.js';
 import type { DvrIndex } from '../../dvr/dvr-index.js';
 import type { ProcessRegistry } from '../../transcode/index.js';
 import { ArchivePictures } from './archive-pictures.js';
@@ -54,7 +54,7 @@ export class ThumbService {
 
   private ffmpeg(): string {
     const ffmpeg = this.deps.ffmpegPath();
-    if (!ffmpeg) throw new HttpError(503, 'No ffmpeg', 'thumbnails need ffmpeg: set FFMPEG_PATH or the ffmpeg path in Settings');
+    if (!ffmpeg) throw new Problem('unavailable', 'No ffmpeg', 'thumbnails need ffmpeg: set FFMPEG_PATH or the ffmpeg path in Settings');
     return ffmpeg;
   }
 

@@ -2,7 +2,7 @@
 // twice shares one run, a full queue refuses (the caller says "busy"), a run whose
 // every requester left is dropped from the queue or aborted, and closing it aborts
 // what runs and refuses what waits.
-import { HttpError } from '../../api/http-error.js';
+import { Problem } from '../../contract/problem.js';
 import { SharedWork } from '../shared-work.js';
 import { Slots } from '../slots.js';
 
@@ -27,9 +27,9 @@ export class WorkQueue {
   run<T>(key: string, work: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal): Promise<T> {
     const existing = this.inFlight.get(key) as SharedWork<T> | undefined;
     if (existing && !existing.abandoned) return existing.follow(signal);
-    if (this.controller.signal.aborted) return Promise.reject(new HttpError(503, 'Stopping', 'the studio is stopping'));
+    if (this.controller.signal.aborted) return Promise.reject(new Problem('unavailable', 'Stopping', 'the studio is stopping'));
     if (this.slots.waiting >= this.o.maxWaiting) {
-      return Promise.reject(new HttpError(503, 'Busy', `too many ${this.o.what} are being made right now; try again in a few seconds`));
+      return Promise.reject(new Problem('unavailable', 'Busy', `too many ${this.o.what} are being made right now; try again in a few seconds`));
     }
     const shared = new SharedWork<T>(async (own) => {
       const stop = AbortSignal.any([own, this.controller.signal]);
@@ -51,7 +51,7 @@ export class WorkQueue {
   }
 
   close(): void {
-    this.controller.abort(new HttpError(503, 'Stopping', 'the studio is stopping'));
+    this.controller.abort(new Problem('unavailable', 'Stopping', 'the studio is stopping'));
   }
 
   private settled(key: string, shared: SharedWork<unknown>): void {

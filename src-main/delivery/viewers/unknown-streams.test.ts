@@ -1,7 +1,7 @@
 // Requests for streams that do not exist, against the real studio: nothing may be
 // allocated for a name that does not exist (viewer sessions, live windows, caches).
 import { describe, expect, it } from 'vitest';
-import type { ViewerSession } from '../../api/contract.js';
+import type { ViewerSession } from '../../contract/studio-api.js';
 import { useStudio } from '../../test-support/studio-instance.js';
 import { deltaMb, heapAfterGc, inParallel, rawClient, watchHealth } from '../testing/hostile-clients.js';
 

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { PlaybackProtocol } from '../../api/routes/stream-files.js';
+import type { PlaybackProtocol } from '../../contract/studio-api.js';
 
 export interface ViewerSessionView {
   id: string;

@@ -2,7 +2,7 @@
 // the studio's tracks, so archived segments can be remuxed (MPEG-TS export, exports).
 import type { AudioTrack, Track, VideoTrack } from '../../media/frame.js';
 import { CodecParseError, parseAudioSpecificConfig, parseAvcC, parseH264Sps, parseHevcSps, parseHvcC } from '../../media/codecs/index.js';
-import { parseAv1Config } from '../../media/av1-config.js';
+import { parseAv1Config } from '../../media/codecs/av1-config.js';
 import { FieldReader, readBoxHeader, readChildren, type BoxHeader } from './box-reader.js';
 import { Fmp4ParseError } from './errors.js';
 import { fourCC, fourCCName } from './four-cc.js';

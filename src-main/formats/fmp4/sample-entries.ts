@@ -3,7 +3,7 @@
 // with the codec parsers, never re-derived.
 import type { AudioTrack, Track, VideoTrack } from '../../media/frame.js';
 import { parseAudioSpecificConfig, parseAvcC, parseHvcC } from '../../media/codecs/index.js';
-import { parseAv1Config } from '../../media/av1-config.js';
+import { parseAv1Config } from '../../media/codecs/av1-config.js';
 import type { BoxWriter } from './box-writer.js';
 import { Fmp4WriteError } from './errors.js';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import type { Logger } from 'pino';
-import type { StreamConfig } from '../../api/contract.js';
+import type { StreamConfig } from '../../contract/studio-api.js';
 import type { StudioEvents } from '../../events/studio-events.js';
 import { TsDemuxer } from '../../formats/mpegts/index.js';
 import type { StreamHub, SourceSession } from '../../streams/stream-hub.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { maskCredentials } from '../../streams/mask-credentials.js';
+import { maskCredentials } from '../../contract/mask-credentials.js';
 
 export { maskCredentials };
 

@@ -1,7 +1,7 @@
 import type { AudioTrack, Frame, Track, VideoTrack } from '../../media/index.js';
 import { parseAudioSpecificConfig, parseAvcC, parseH264Sps, parseHevcSps, parseHvcC, forEachNal, toLengthPrefixed } from '../../media/codecs/index.js';
 import { FlvFormatError, FlvUnsupportedError, parseFlvAudio, parseFlvVideo } from '../../formats/flv/flv-media.js';
-import { parseAv1Config } from '../../media/av1-config.js';
+import { parseAv1Config } from '../../media/codecs/av1-config.js';
 import type { SourceSession } from '../../streams/stream-hub.js';
 
 /** RTMP timestamps are 32-bit milliseconds; a long session wraps them (after 49.7 days) and some encoders start near the top. */

@@ -8,7 +8,7 @@ import { ffmpeg, ffprobeStreams, fps, liveEncoders, startFfmpeg, testSourceArgs 
 import { RtmpTestClient } from '../../test-support/rtmp-client.js';
 import { readFlvTags } from '../../test-support/flv-file.js';
 import { encodeAmf0 } from '../../formats/amf/amf0.js';
-import type { StreamInfo } from '../../api/contract.js';
+import type { StreamInfo } from '../../contract/studio-api.js';
 
 const studio = useStudio();
 

@@ -1,4 +1,4 @@
-import type { ErrorBody } from '../../../src-main/api/contract';
+import type { ErrorBody } from '../../../src-main/contract/studio-api';
 
 /**
  * A failed API call. Carries the server's `{error, detail}` body so the UI can show

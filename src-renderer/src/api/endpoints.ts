@@ -14,9 +14,9 @@ import type {
   StreamInfo,
   SystemInfo,
   ViewerSession,
-} from '../../../src-main/api/contract';
-import type { ExportJob, ExportRequest } from '../../../src-main/api/export-contract';
-import type { LanInfo, PublicStream } from '../../../src-main/api/public-contract';
+} from '../../../src-main/contract/studio-api';
+import type { ExportJob, ExportRequest } from '../../../src-main/contract/export-api';
+import type { LanInfo, PublicStream } from '../../../src-main/contract/public-api';
 import type { CoverageBucket } from '../lib/timeline/coverage';
 import { streamApiPath, streamFileUrl } from '../lib/stream-name';
 import { request } from './http';

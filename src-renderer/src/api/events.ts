@@ -1,4 +1,4 @@
-import type { StudioEvent } from '../../../src-main/api/contract';
+import type { StudioEvent } from '../../../src-main/contract/studio-api';
 import { reconnectDelay } from './backoff';
 
 export type SocketState = 'connecting' | 'open' | 'closed';

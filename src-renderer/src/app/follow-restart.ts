@@ -1,6 +1,6 @@
 // After a settings change restarts the HTTP listener on another address, this page's
 // origin is dead: the UI must move to the new one.
-import type { SettingsView } from '../../../src-main/api/contract';
+import type { SettingsView } from '../../../src-main/contract/studio-api';
 
 let moving = false;
 

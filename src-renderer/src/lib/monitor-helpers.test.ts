@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PublishUrls } from '../../../src-main/api/contract';
+import type { PublishUrls } from '../../../src-main/contract/studio-api';
 import { gridColumnCount, moveInGrid } from './grid-nav';
 import { ffmpegTestCommand, listensBeyondLoopback, localizePublishUrls, prefixApp, rtmpPublishBase, withPublishKey } from './publish-url';
 import { sparklineGeometry } from './sparkline';

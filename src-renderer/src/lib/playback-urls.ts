@@ -1,6 +1,6 @@
 // The URLs a viewer plays a stream by, as the Monitor hands them out: absolute,
 // on this machine's address or the studio's LAN address, with the play token when locked.
-import type { LanInfo } from '../../../src-main/api/public-contract';
+import type { LanInfo } from '../../../src-main/contract/public-api';
 import { streamFileUrl } from './stream-name';
 
 export interface PlaybackUrls {

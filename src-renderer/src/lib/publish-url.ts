@@ -1,4 +1,4 @@
-import type { PublishUrls } from '../../../src-main/api/contract';
+import type { PublishUrls } from '../../../src-main/contract/studio-api';
 
 const isWildcard = (host: string) => host === '0.0.0.0' || host === '::' || host === '[::]';
 const isLoopback = (host: string) => host === 'localhost' || host === '127.0.0.1' || host === '::1' || host === '[::1]';

@@ -1,6 +1,6 @@
 // The Monitor's line about archive files retention could not delete: short on screen,
 // the paths and reasons in the tooltip, worded so it reads as a chore, not an alarm.
-import type { DvrRetentionStatus } from '../../../src-main/api/contract';
+import type { DvrRetentionStatus } from '../../../src-main/contract/studio-api';
 import { plural } from './format';
 
 /** Paths listed in the tooltip before "and N more". */

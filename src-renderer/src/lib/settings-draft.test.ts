@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Settings } from '../../../src-main/api/contract';
+import type { Settings } from '../../../src-main/contract/studio-api';
 import { buildPatch, changedKeys, fieldOfDetail, parseHostList, rebaseDraft, toDraft, withoutBodyPrefix } from './settings-draft';
 
 const saved: Settings = {

@@ -1,7 +1,7 @@
 // The settings form edits text, the API takes typed values: this module converts
 // between the two and works out what actually changed, so a save sends only those
 // keys (a pinned or untouched setting is never rewritten by accident).
-import type { LogLevel, SettingKey, Settings, SettingsPatch } from '../../../src-main/api/contract';
+import type { LogLevel, SettingKey, Settings, SettingsPatch } from '../../../src-main/contract/studio-api';
 
 type LanPublish = Settings['lanPublish'];
 

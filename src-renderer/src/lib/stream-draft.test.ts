@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StreamConfigView } from '../../../src-main/api/contract';
+import type { StreamConfigView } from '../../../src-main/contract/studio-api';
 import { buildCreate, buildStreamPatch, draftFromConfig, emptyDraft, isDraftDirty, nextPriority, sourceRow } from './stream-draft';
 
 const config: StreamConfigView = {

@@ -2,7 +2,7 @@
 // turns one into the other, checks what can be checked here, and works out which
 // fields changed so a save sends only those (the password is write-only: it is sent
 // only when the user typed a new one or asked to remove it).
-import type { StreamConfigView, StreamConfigCreate, StreamConfigPatch, StreamSource } from '../../../src-main/api/contract';
+import type { StreamConfigView, StreamConfigCreate, StreamConfigPatch, StreamSource } from '../../../src-main/contract/studio-api';
 import { playTokenProblem } from './play-token';
 import { sourceUrlProblem, streamNameProblem } from './stream-name';
 

@@ -1,5 +1,5 @@
 // The words a toast uses for each stream event. Pure, so the wording is tested.
-import type { IngestProtocol, StudioEventMap } from '../../../src-main/api/contract';
+import type { IngestProtocol, StudioEventMap } from '../../../src-main/contract/studio-api';
 import { protocolLabel } from './stream-format';
 import { maskCredentials } from './stream-name';
 

@@ -1,6 +1,6 @@
 // How the Monitor words a stream's figures: short, fixed units, three significant
 // digits, so a grid of tiles reads as columns and nothing jitters as it updates.
-import type { IngestProtocol, StreamInfo, StreamState } from '../../../src-main/api/contract';
+import type { IngestProtocol, StreamInfo, StreamState } from '../../../src-main/contract/studio-api';
 
 type VideoInfo = NonNullable<StreamInfo['video']>;
 type AudioInfo = NonNullable<StreamInfo['audio']>;

@@ -1,7 +1,7 @@
 // Stream names and source URLs, checked as the server checks them so a form can
 // say what is wrong before it is sent. The server stays the judge: its 400 message
 // is shown whenever it refuses something this let through.
-import type { streamNamePattern } from '../../../src-main/api/contract';
+import type { streamNamePattern } from '../../../src-main/contract/studio-api';
 
 /**
  * The contract's pattern. The renderer may import only types from the server, so

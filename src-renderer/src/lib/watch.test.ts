@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PublicStream } from '../../../src-main/api/public-contract';
+import type { PublicStream } from '../../../src-main/contract/public-api';
 import { generatePlayToken, playTokenProblem } from './play-token';
 import { describeUserAgent } from './user-agent';
 import { archiveLabel, embedUrl, mediaLabel, posterUrl, sortForWatching, streamFromHash, watchHash } from './watch';

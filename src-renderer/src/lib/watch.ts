@@ -1,6 +1,6 @@
 // The watch page's wording and URLs: which streams come first, what a card says,
 // and how the player is addressed.
-import type { PublicStream } from '../../../src-main/api/public-contract';
+import type { PublicStream } from '../../../src-main/contract/public-api';
 import { streamFileUrl } from './stream-name';
 import { resolutionLabel, videoCodecName, audioCodecName } from './stream-format';
 

@@ -1,4 +1,4 @@
-import type { SessionInfo } from '../../../src-main/api/contract';
+import type { SessionInfo } from '../../../src-main/contract/studio-api';
 import { ApiError, errorMessage } from '../api/api-error';
 import { api } from '../api/endpoints';
 import { sectionFromHash } from '../app/sections';

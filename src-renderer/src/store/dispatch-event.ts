@@ -1,5 +1,5 @@
 // Routes each server event into the slice that owns it.
-import type { StudioEvent } from '../../../src-main/api/contract';
+import type { StudioEvent } from '../../../src-main/contract/studio-api';
 import { streamEventToast } from '../lib/stream-events';
 import { useStudio } from './index';
 

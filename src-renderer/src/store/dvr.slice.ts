@@ -1,7 +1,7 @@
 // The DVR section's lasting state: which streams are on the timeline, the In/Out
 // marks, locks per stream. What moves every frame (the view, the playhead, hover)
 // lives in the section's controller, outside the store, so it never re-renders React.
-import type { DvrRetentionStatus } from '../../../src-main/api/contract';
+import type { DvrRetentionStatus } from '../../../src-main/contract/studio-api';
 import { errorMessage } from '../api/api-error';
 import { api } from '../api/endpoints';
 import { mergeSpans, noMarks, type Marks, type TimeRange } from '../lib/timeline/marks';

@@ -1,7 +1,7 @@
 // Saved exports (jobs on the studio) this window started or sees running: their
 // progress comes as export_progress / export_finished events, with a poll while the
 // event socket is down.
-import type { ExportJob, ExportRequest } from '../../../src-main/api/export-contract';
+import type { ExportJob, ExportRequest } from '../../../src-main/contract/export-api';
 import { errorMessage } from '../api/api-error';
 import { api } from '../api/endpoints';
 import type { SliceCreator } from './types';

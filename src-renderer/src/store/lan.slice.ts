@@ -1,4 +1,4 @@
-import type { LanInfo } from '../../../src-main/api/public-contract';
+import type { LanInfo } from '../../../src-main/contract/public-api';
 import { ApiError, errorMessage } from '../api/api-error';
 import { api } from '../api/endpoints';
 import { movedHttpUrl } from '../app/follow-restart';

@@ -1,4 +1,4 @@
-import type { SettingsView } from '../../../src-main/api/contract';
+import type { SettingsView } from '../../../src-main/contract/studio-api';
 import { ApiError, errorMessage } from '../api/api-error';
 import { api } from '../api/endpoints';
 import { movedHttpUrl, moveTo } from '../app/follow-restart';

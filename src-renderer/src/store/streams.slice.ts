@@ -1,4 +1,4 @@
-import type { StreamConfigCreate, StreamConfigPatch, StreamInfo } from '../../../src-main/api/contract';
+import type { StreamConfigCreate, StreamConfigPatch, StreamInfo } from '../../../src-main/contract/studio-api';
 import { errorMessage } from '../api/api-error';
 import { api } from '../api/endpoints';
 import type { SliceCreator } from './types';

@@ -1,4 +1,4 @@
-import type { FfmpegStatus, SystemStatus } from '../../../src-main/api/contract';
+import type { FfmpegStatus, SystemStatus } from '../../../src-main/contract/studio-api';
 import { errorMessage } from '../api/api-error';
 import { api } from '../api/endpoints';
 import type { SliceCreator } from './types';

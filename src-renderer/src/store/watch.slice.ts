@@ -1,4 +1,4 @@
-import type { PublicStream } from '../../../src-main/api/public-contract';
+import type { PublicStream } from '../../../src-main/contract/public-api';
 import { errorMessage } from '../api/api-error';
 import { api } from '../api/endpoints';
 import type { SliceCreator } from './types';

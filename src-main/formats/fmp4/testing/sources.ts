@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { Frame, Track, VideoTrack } from '../../../media/frame.js';
-import { parseAv1Config } from '../../../media/av1-config.js';
+import { parseAv1Config } from '../../../media/codecs/av1-config.js';
 import { ffmpeg, ffprobe, hexDumpToBytes } from '../../../media/codecs/testing/media-fixtures.js';
 import { TsDemuxer } from '../../mpegts/index.js';
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { PublicStream } from '../../../../src-main/api/public-contract';
+import type { PublicStream } from '../../../../src-main/contract/public-api';
 import { api } from '../../api/endpoints';
 import { formatDateTime, formatSpan } from '../../lib/timeline/clock';
 import { useStudio } from '../../store';

@@ -1,4 +1,4 @@
-import type { ExportJob } from '../../../../src-main/api/export-contract';
+import type { ExportJob } from '../../../../src-main/contract/export-api';
 import { errorMessage } from '../../api/api-error';
 import { exportFileUrl } from '../../api/endpoints';
 import { formatBytes } from '../../lib/format';

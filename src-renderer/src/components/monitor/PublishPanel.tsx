@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { PublishUrls, StreamConfigView } from '../../../../src-main/api/contract';
+import type { PublishUrls, StreamConfigView } from '../../../../src-main/contract/studio-api';
 import { errorMessage } from '../../api/api-error';
 import { api } from '../../api/endpoints';
 import { ffmpegTestCommand, listensBeyondLoopback, localizePublishUrls, withPasswordPlaceholder, withPublishKey } from '../../lib/publish-url';

@@ -1,4 +1,4 @@
-import type { StreamInfo } from '../../../../src-main/api/contract';
+import type { StreamInfo } from '../../../../src-main/contract/studio-api';
 
 /** REC while the archive records the stream; a red warning with the reason when it cannot. */
 export function RecBadge({ dvr }: { dvr: StreamInfo['dvr'] }) {

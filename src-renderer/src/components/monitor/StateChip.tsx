@@ -1,4 +1,4 @@
-import type { StreamState } from '../../../../src-main/api/contract';
+import type { StreamState } from '../../../../src-main/contract/studio-api';
 import { stateTone } from '../../lib/stream-format';
 
 /** The stream's state as a coloured chip: green live, amber reconnecting, red failed, grey idle. */

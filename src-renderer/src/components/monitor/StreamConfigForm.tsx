@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { StreamConfigView } from '../../../../src-main/api/contract';
+import type { StreamConfigView } from '../../../../src-main/contract/studio-api';
 import { ApiError, errorMessage } from '../../api/api-error';
 import { withoutBodyPrefix } from '../../lib/settings-draft';
 import { buildStreamPatch, draftFromConfig, isDraftDirty, noErrors, type DraftErrors, type StreamDraft } from '../../lib/stream-draft';

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import type { StreamInfo } from '../../../../src-main/api/contract';
+import type { StreamInfo } from '../../../../src-main/contract/studio-api';
 import { formatBytes, formatUptime } from '../../lib/format';
 import { displayAddress } from '../../lib/stream-events';
 import {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ViewerSession } from '../../../../src-main/api/contract';
+import type { ViewerSession } from '../../../../src-main/contract/studio-api';
 import { errorMessage } from '../../api/api-error';
 import { api } from '../../api/endpoints';
 import { formatBytes, formatUptime } from '../../lib/format';

@@ -1,4 +1,4 @@
-import type { EncoderStatus } from '../../../../src-main/api/contract';
+import type { EncoderStatus } from '../../../../src-main/contract/studio-api';
 
 const codecNames: Record<EncoderStatus['codec'], string> = { h264: 'H.264', hevc: 'HEVC', av1: 'AV1' };
 

@@ -1,4 +1,4 @@
-import type { FfmpegStatus } from '../../../../src-main/api/contract';
+import type { FfmpegStatus } from '../../../../src-main/contract/studio-api';
 import { formatTimestamp, plural } from '../../lib/format';
 import { useStudio } from '../../store';
 import { isProbing } from '../../store/system.slice';

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { SettingKey } from '../../../../src-main/api/contract';
+import type { SettingKey } from '../../../../src-main/contract/studio-api';
 import { useStudio } from '../../store';
 import { settingLabels, sourceLabels } from './setting-meta';
 

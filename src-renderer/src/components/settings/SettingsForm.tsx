@@ -1,6 +1,6 @@
 import type { FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { SettingKey } from '../../../../src-main/api/contract';
+import type { SettingKey } from '../../../../src-main/contract/studio-api';
 import { isChanged, logLevels, type SettingsDraft } from '../../lib/settings-draft';
 import { platform } from '../../platform';
 import { useStudio } from '../../store';

@@ -1,5 +1,5 @@
 // Labels and help for each setting, next to the form that shows them.
-import type { SettingKey, SettingSource } from '../../../../src-main/api/contract';
+import type { SettingKey, SettingSource } from '../../../../src-main/contract/studio-api';
 
 export const settingLabels: Record<SettingKey, string> = {
   host: 'Listen address',

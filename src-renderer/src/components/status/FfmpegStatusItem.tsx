@@ -1,4 +1,4 @@
-import type { FfmpegStatus } from '../../../../src-main/api/contract';
+import type { FfmpegStatus } from '../../../../src-main/contract/studio-api';
 import { plural, shortFfmpegVersion } from '../../lib/format';
 import { useStudio } from '../../store';
 import { isProbing } from '../../store/system.slice';

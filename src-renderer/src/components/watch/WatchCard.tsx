@@ -1,5 +1,5 @@
 import type { MouseEvent } from 'react';
-import type { PublicStream } from '../../../../src-main/api/public-contract';
+import type { PublicStream } from '../../../../src-main/contract/public-api';
 import { archiveLabel, mediaLabel, watchHash } from '../../lib/watch';
 import { LockIcon, PlayIcon } from '../icons';
 import { WatchPoster } from './WatchPoster';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { PublicStream } from '../../../../src-main/api/public-contract';
+import type { PublicStream } from '../../../../src-main/contract/public-api';
 import { archiveLabel, embedUrl, mediaLabel } from '../../lib/watch';
 import { useStudio } from '../../store';
 import { ArrowLeftIcon, ExternalIcon, LockIcon } from '../icons';

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sendError } from '../../api/http-error.js';
-import type { StreamFileRoute } from '../../api/routes/stream-files.js';
-import { Busy } from '../busy.js';
+import { sendError } from './problem-reply.js';
+import type { StreamFileRoute } from './stream-files.js';
+import { Busy } from '../delivery/busy.js';
 
 /** Why work done for a request stopped: its client closed the connection before the answer was complete. */
 export class ClientGone extends Error {

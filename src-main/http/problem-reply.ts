@@ -1,17 +1,17 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
-import type { ErrorBody } from './contract.js';
+import type { ErrorBody } from '../contract/studio-api.js';
+import { Problem, type ProblemKind } from '../contract/problem.js';
 
-/** An error meant for the client: its status and the two lines of the error body. */
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly error: string,
-    readonly detail: string,
-  ) {
-    super(`${error}: ${detail}`);
-  }
-}
+/** The one place a Problem's kind becomes an HTTP status. */
+export const statusOf: Readonly<Record<ProblemKind, number>> = {
+  invalid: 400,
+  'not-found': 404,
+  conflict: 409,
+  'too-large': 413,
+  unsupported: 415,
+  unavailable: 503,
+};
 
 export function sendError(reply: FastifyReply, statusCode: number, error: string, detail: string): FastifyReply {
   const body: ErrorBody = { error, detail };
@@ -44,10 +44,10 @@ export function describeValidation(context: string | undefined, issue: Validatio
   return `${where || 'request'}: ${issue.message ?? 'is not valid'}`;
 }
 
-/** One JSON error shape for everything: validation, parsing, our own HttpErrors and the unexpected. */
+/** One JSON error shape for everything: validation, parsing, the Problems code below throws and the unexpected. */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError & { validationContext?: string; validation?: ValidationIssue[] }, request, reply) => {
-    if (err instanceof HttpError) return sendError(reply, err.statusCode, err.error, err.detail);
+    if (err instanceof Problem) return sendError(reply, statusOf[err.kind], err.title, err.detail);
     if (err.validation) {
       // An unknown field shows up twice (as "schema is false" and as additionalProperties); the latter reads better.
       const issue = err.validation.find((v) => v.keyword === 'additionalProperties') ?? err.validation[0];

@@ -1,14 +1,14 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { HttpError } from '../../api/http-error.js';
-import type { StreamFileRoute } from '../../api/routes/stream-files.js';
+import { Problem } from '../../contract/problem.js';
+import type { StreamFileRoute } from '../../http/stream-files.js';
 import type { DvrIndex } from '../../dvr/dvr-index.js';
 import { TsMuxError, TsMuxer } from '../../formats/mpegts/index.js';
 import type { StreamHub } from '../../streams/stream-hub.js';
-import { archiveRange, recordedSegments, requireKnownStream } from '../archive-range.js';
-import { archiveTs } from './archive-ts-stream.js';
-import { defaultLiveTsOptions, LiveTsStream } from './live-ts-sink.js';
+import { archiveRange, recordedSegments, requireKnownStream } from '../../delivery/archive-range.js';
+import { archiveTs } from '../../delivery/mpegts/archive-ts-stream.js';
+import { defaultLiveTsOptions, LiveTsStream } from '../../delivery/mpegts/live-ts-sink.js';
 
 export interface MpegtsDeps {
   hub: (name: string) => StreamHub | null;
@@ -50,7 +50,7 @@ async function live(deps: MpegtsDeps, name: string, request: FastifyRequest, rep
   if (!hub) requireKnownStream(deps.streamKnown, name);
   // A stream between publisher reconnects (or a puller retrying) is worth waiting for; an ended one is not.
   if (!hub || hub.state === 'idle' || hub.state === 'failed') {
-    throw new HttpError(404, 'Not live', `${name} is not receiving anything now${hub?.reason ? ` (${hub.reason})` : ''}; its recording plays as archive-FROM-DURATION.ts`);
+    throw new Problem('not-found', 'Not live', `${name} is not receiving anything now${hub?.reason ? ` (${hub.reason})` : ''}; its recording plays as archive-FROM-DURATION.ts`);
   }
   if (hub.tracks) refuseUnsupported(hub.tracks, name);
   reply.headers({ ...commonHeaders, 'cache-control': 'no-cache' });
@@ -82,10 +82,10 @@ async function archive(deps: MpegtsDeps, name: string, fromText: string, duratio
   try {
     first = await chunks.next();
   } catch (error) {
-    if (error instanceof TsMuxError) throw new HttpError(415, 'Not available as MPEG-TS', error.message);
+    if (error instanceof TsMuxError) throw new Problem('unsupported', 'Not available as MPEG-TS', error.message);
     throw error;
   }
-  if (first.done) throw new HttpError(404, 'Nothing recorded', `the recording of ${name} in that range is no longer on disk`);
+  if (first.done) throw new Problem('not-found', 'Nothing recorded', `the recording of ${name} in that range is no longer on disk`);
   const body = Readable.from(continueWith(first.value, chunks), { objectMode: false });
   reply.raw.once('close', () => body.destroy());
   return reply.headers(headers).send(body);
@@ -105,7 +105,7 @@ function refuseUnsupported(tracks: NonNullable<StreamHub['tracks']>, name: strin
   try {
     new TsMuxer(tracks);
   } catch (error) {
-    if (error instanceof TsMuxError) throw new HttpError(415, 'Not available as MPEG-TS', `${name}: ${error.message}`);
+    if (error instanceof TsMuxError) throw new Problem('unsupported', 'Not available as MPEG-TS', `${name}: ${error.message}`);
     throw error;
   }
 }

@@ -1,14 +1,14 @@
 import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError } from '../../api/http-error.js';
-import type { StreamFileRoute } from '../../api/routes/stream-files.js';
+import { Problem } from '../../contract/problem.js';
+import type { StreamFileRoute } from '../../http/stream-files.js';
 import type { DvrIndex, PlaylistSegment } from '../../dvr/dvr-index.js';
-import { archiveRange, maxRangeSeconds, noRecording, requireKnownStream, urlSeconds } from '../archive-range.js';
-import { sendFile } from '../http/send-file.js';
-import { answeringBusy } from '../http/client-gone.js';
-import { ListingBuilds, type Pause } from '../http/listing-builds.js';
-import { sendPlaylist } from '../http/send-playlist.js';
-import { buildMediaPlaylist, MediaPlaylistWriter, type PlaylistKind } from './media-playlist.js';
+import { archiveRange, maxRangeSeconds, noRecording, requireKnownStream, urlSeconds } from '../../delivery/archive-range.js';
+import { sendFile } from '../../http/send-file.js';
+import { answeringBusy } from '../../http/client-gone.js';
+import { ListingBuilds, type Pause } from '../../http/listing-builds.js';
+import { sendPlaylist } from '../../http/send-playlist.js';
+import { buildMediaPlaylist, MediaPlaylistWriter, type PlaylistKind } from '../../delivery/hls/media-playlist.js';
 
 export interface HlsDeps {
   index: DvrIndex;
@@ -35,7 +35,7 @@ const render = (kind: PlaylistKind, segments: readonly PlaylistSegment[], query:
   buildMediaPlaylist({ kind, segments, segmentUri: { prefix: 's-', suffix: `.m4s${query}` }, initUri: (id) => `i-${id}.mp4${query}` });
 
 function playlist(request: FastifyRequest, reply: FastifyReply, kind: Exclude<PlaylistKind, 'vod'>, segments: readonly PlaylistSegment[], query: string, what: string): Promise<FastifyReply> {
-  if (segments.length === 0) throw new HttpError(404, 'Nothing recorded', `${what}: no recording there`);
+  if (segments.length === 0) throw new Problem('not-found', 'Nothing recorded', `${what}: no recording there`);
   return sendPlaylist(request, reply, { bytes: render(kind, segments, query) }, 'no-cache');
 }
 
@@ -64,7 +64,7 @@ async function slicedPlaylist(deps: HlsDeps, name: string, kind: PlaylistKind, r
 /** A listing that holds no segment is a 404 (thrown inside the build, so requests sharing it share the answer). */
 async function rendered(deps: HlsDeps, name: string, kind: PlaylistKind, range: { fromMs: number; toMs: number }, query: string, pause: Pause, what: string): Promise<Buffer> {
   const bytes = await slicedPlaylist(deps, name, kind, range, query, pause);
-  if (!bytes) throw new HttpError(404, 'Nothing recorded', `${what}: no recording there`);
+  if (!bytes) throw new Problem('not-found', 'Nothing recorded', `${what}: no recording there`);
   return bytes;
 }
 
@@ -139,7 +139,7 @@ export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
         known(deps, name);
         const from = seconds(m![1]!, 'FROM');
         const now = Date.now();
-        if (from > now / 1000) throw new HttpError(400, 'Invalid range', 'FROM is in the future');
+        if (from > now / 1000) throw new Problem('invalid', 'Invalid range', 'FROM is in the future');
         const hours = maxHours();
         const oldest = now - hours * 3_600_000;
         if (from * 1000 >= oldest) {
@@ -163,7 +163,7 @@ export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
       handle: async (name, m, request, reply, { query }) => {
         known(deps, name);
         const asked = seconds(m![1]!, 'SECONDS');
-        if (asked < 1) throw new HttpError(400, 'Invalid range', 'SECONDS must be at least 1');
+        if (asked < 1) throw new Problem('invalid', 'Invalid range', 'SECONDS must be at least 1');
         const hours = maxHours();
         const window = Math.min(asked, hours * 3600);
         const body = await listings.get(`rewind\0${name}\0${window}\0${query}`, nowTtlMs, (pause) => {
@@ -181,7 +181,7 @@ export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
       handle: async (name, m, request, reply, { query }) => {
         known(deps, name);
         const delay = seconds(m![1]!, 'SECONDS');
-        if (delay > maxRangeSeconds * 31) throw new HttpError(400, 'Invalid delay', 'SECONDS reaches further back than a month');
+        if (delay > maxRangeSeconds * 31) throw new Problem('invalid', 'Invalid delay', 'SECONDS reaches further back than a month');
         return playlist(request, reply, 'live', windowEndingAt(deps, name, Date.now() - delay * 1000), query, `${name} ${delay} s ago (beyond the archive?)`);
       },
     },
@@ -192,10 +192,10 @@ export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
       handle: async (name, m, request, reply, { query, viewer }) => {
         known(deps, name);
         const from = seconds(m![1]!, 'FROM');
-        if (from > Date.now() / 1000) throw new HttpError(400, 'Invalid time', 'FROM is in the future');
+        if (from > Date.now() / 1000) throw new Problem('invalid', 'Invalid time', 'FROM is in the future');
         const first = deps.index.span(name)?.firstMs ?? null;
         if (first === null || from * 1000 < first - 60_000) {
-          throw new HttpError(404, 'Beyond the archive', first === null ? `${name} has no recording` : `${name}'s archive starts at ${new Date(first).toISOString()}`);
+          throw new Problem('not-found', 'Beyond the archive', first === null ? `${name} has no recording` : `${name}'s archive starts at ${new Date(first).toISOString()}`);
         }
         const starts = viewer!.timeshiftStarts;
         if (!starts.has(from)) {
@@ -210,7 +210,7 @@ export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
       playback: 'hls',
       handle: async (name, m, request, reply) => {
         const segment = deps.index.segmentAt(name, Number(m![1]));
-        if (!segment) throw new HttpError(404, 'Not found', 'no such segment (deleted by retention?)');
+        if (!segment) throw new Problem('not-found', 'Not found', 'no such segment (deleted by retention?)');
         return sendArchiveFile(deps, request, reply, segment.file, 'video/iso.segment');
       },
     },
@@ -220,7 +220,7 @@ export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
       handle: async (name, m, request, reply) => {
         const file = deps.index.initFile(Number(m![1]));
         // An init id from another stream is not this stream's to serve.
-        if (!file || !file.startsWith(`${name}/init/`)) throw new HttpError(404, 'Not found', 'no such init segment');
+        if (!file || !file.startsWith(`${name}/init/`)) throw new Problem('not-found', 'Not found', 'no such init segment');
         return sendArchiveFile(deps, request, reply, file, 'video/mp4');
       },
     },

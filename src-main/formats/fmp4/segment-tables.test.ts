@@ -1,12 +1,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fmp4ParseError } from '../formats/fmp4/errors.js';
-import { readFragmentFrames, readInitSegment } from '../formats/fmp4/index.js';
-import { makeTempDir } from '../test-support/temp-dir.js';
+import { Fmp4ParseError } from './errors.js';
+import { readFragmentFrames, readInitSegment } from './index.js';
+import { makeTempDir } from '../../test-support/temp-dir.js';
 import { parseSegmentTables, readSegmentTables, SampleStore, type SegmentFile } from './segment-tables.js';
-import { encodeSource, openArchive, record, type Archive } from './testing/archive-fixture.js';
-import { seeded } from './testing/mp4-checks.js';
+import { encodeSource, openArchive, record, type Archive } from '../../export/testing/archive-fixture.js';
+import { seeded } from '../../export/testing/mp4-checks.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

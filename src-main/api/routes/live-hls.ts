@@ -1,13 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { HttpError } from '../../api/http-error.js';
-import type { StreamFileRoute } from '../../api/routes/stream-files.js';
-import { requireKnownStream } from '../archive-range.js';
-import { sendBytes } from '../http/send-bytes.js';
-import { sendPlaylist, type PlaylistBody } from '../http/send-playlist.js';
-import type { PlaybackStats } from '../playback-stats.js';
-import type { LivePackager } from './live-packager.js';
-import { buildLivePlaylist } from './live-playlist.js';
-import type { LiveWindow } from './live-window.js';
+import { Problem } from '../../contract/problem.js';
+import type { StreamFileRoute } from '../../http/stream-files.js';
+import { requireKnownStream } from '../../delivery/archive-range.js';
+import { sendBytes } from '../../http/send-bytes.js';
+import { sendPlaylist, type PlaylistBody } from '../../http/send-playlist.js';
+import type { PlaybackStats } from '../../delivery/playback-stats.js';
+import type { LivePackager } from '../../delivery/live/live-packager.js';
+import { buildLivePlaylist } from '../../delivery/live/live-playlist.js';
+import type { LiveWindow } from '../../delivery/live/live-window.js';
 
 export interface LiveRoutesDeps {
   packager: LivePackager;
@@ -20,7 +20,7 @@ const mediaCache = 'public, max-age=60';
 
 function count(value: unknown, field: string): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) throw new HttpError(400, 'Invalid request', `${field} must be a whole number`);
+  if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) throw new Problem('invalid', 'Invalid request', `${field} must be a whole number`);
   return Number(value);
 }
 
@@ -37,7 +37,7 @@ function reached(window: LiveWindow, msn: number, part: number | undefined): boo
 function liveWindowOf(deps: LiveRoutesDeps, name: string): LiveWindow {
   requireKnownStream(deps.streamKnown, name);
   const window = deps.packager.window(name);
-  if (!window) throw new HttpError(404, 'Not live', `${name} is not live now; its archive plays from index-FROM-DURATION.m3u8 or rewind-SECONDS.m3u8`);
+  if (!window) throw new Problem('not-found', 'Not live', `${name} is not live now; its archive plays from index-FROM-DURATION.m3u8 or rewind-SECONDS.m3u8`);
   return window;
 }
 
@@ -65,20 +65,20 @@ export function liveRoutes(deps: LiveRoutesDeps): StreamFileRoute[] {
         const q = request.query as { _HLS_msn?: unknown; _HLS_part?: unknown };
         const msn = count(q._HLS_msn, '_HLS_msn');
         const part = count(q._HLS_part, '_HLS_part');
-        if (part !== undefined && msn === undefined) throw new HttpError(400, 'Invalid request', '_HLS_part needs _HLS_msn');
+        if (part !== undefined && msn === undefined) throw new Problem('invalid', 'Invalid request', '_HLS_part needs _HLS_msn');
         const window = liveWindowOf(deps, name);
         if (msn !== undefined) {
           const last = window.open?.msn ?? window.newestCompleteMsn;
           // The specification: a request more than two segments ahead of the playlist is a client error.
-          if (last !== null && msn > last + 2) throw new HttpError(400, 'Invalid request', `_HLS_msn ${msn} is more than two segments past the live edge (${last})`);
+          if (last !== null && msn > last + 2) throw new Problem('invalid', 'Invalid request', `_HLS_msn ${msn} is more than two segments past the live edge (${last})`);
           const waited = !reached(window, msn, part);
           if (!(await window.waitFor(() => reached(window, msn, part), waitMs(window)))) {
-            throw new HttpError(503, 'Not yet', `${name} did not reach segment ${msn}${part === undefined ? '' : ` part ${part}`} in time; is the source still sending?`);
+            throw new Problem('unavailable', 'Not yet', `${name} did not reach segment ${msn}${part === undefined ? '' : ` part ${part}`} in time; is the source still sending?`);
           }
           if (waited) deps.stats.blockingReloadAnswered(performance.now() - window.newestPart!.readyAt);
         } else if (!(await window.waitFor(() => window.newestCompleteMsn !== null, waitMs(window)))) {
           // A viewer arriving first starts the window: the first segment completes at the next keyframe.
-          throw new HttpError(503, 'Starting', window.problem ?? `${name} has not sent a keyframe yet`);
+          throw new Problem('unavailable', 'Starting', window.problem ?? `${name} has not sent a keyframe yet`);
         }
         return sendPlaylist(request, reply, playlistOf(window, context.query), 'no-cache');
       },
@@ -96,7 +96,7 @@ export function liveRoutes(deps: LiveRoutesDeps): StreamFileRoute[] {
         const hinted = open !== undefined && open !== null && open.msn === msn && index === open.parts.length;
         if (window && !partOf() && hinted) await window.waitFor(() => partOf() !== undefined || window.segment(msn)?.complete === true, packager.partTargetMs * 3 + 1000);
         const part = partOf();
-        if (!part) throw new HttpError(404, 'Not found', `part ${index} of segment ${msn} is not in the live window`);
+        if (!part) throw new Problem('not-found', 'Not found', `part ${index} of segment ${msn} is not in the live window`);
         return sendBytes(request, reply, [part.bytes], { type: 'video/iso.segment', cacheControl: mediaCache });
       },
     },
@@ -109,7 +109,7 @@ export function liveRoutes(deps: LiveRoutesDeps): StreamFileRoute[] {
         const segment = () => window?.segment(msn);
         if (window && segment() && !segment()!.complete) await window.waitFor(() => segment()?.complete !== false, waitMs(window));
         const found = segment();
-        if (!found?.complete) throw new HttpError(404, 'Not found', `segment ${msn} is not in the live window`);
+        if (!found?.complete) throw new Problem('not-found', 'Not found', `segment ${msn} is not in the live window`);
         return sendBytes(request, reply, found.parts.map((p) => p.bytes), { type: 'video/iso.segment', cacheControl: mediaCache });
       },
     },
@@ -118,7 +118,7 @@ export function liveRoutes(deps: LiveRoutesDeps): StreamFileRoute[] {
       playback: 'hls',
       handle: async (name, m, request, reply) => {
         const init = packager.existing(name)?.init(Number(m![1]));
-        if (!init) throw new HttpError(404, 'Not found', 'no such init segment in the live window');
+        if (!init) throw new Problem('not-found', 'Not found', 'no such init segment in the live window');
         return sendBytes(request, reply, [init.bytes], { type: 'video/mp4', cacheControl: 'public, max-age=3600' });
       },
     },

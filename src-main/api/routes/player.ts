@@ -2,8 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
-import { HttpError } from '../../api/http-error.js';
-import type { StreamFileRoute } from '../../api/routes/stream-files.js';
+import { Problem } from '../../contract/problem.js';
+import type { StreamFileRoute } from '../../http/stream-files.js';
 import type { DvrIndex } from '../../dvr/dvr-index.js';
 
 // The player page runs only the studio's own scripts, and may be framed by any page.
@@ -40,14 +40,14 @@ export function embedRoute(deps: { index: DvrIndex; streamKnown: (name: string) 
   return {
     file: 'embed.html',
     handle: async (name, _m, request, reply, { query }) => {
-      if (!deps.streamKnown(name)) throw new HttpError(404, 'Unknown stream', `no stream named ${name}`);
+      if (!deps.streamKnown(name)) throw new Problem('not-found', 'Unknown stream', `no stream named ${name}`);
       const q = request.query as EmbedQuery;
       let src = 'index.m3u8';
       if (q.from !== undefined) {
         const from = Number(q.from);
         const to = q.to === undefined || q.to === 'now' ? null : Number(q.to);
         if (!Number.isSafeInteger(from) || from < 0 || (to !== null && (!Number.isSafeInteger(to) || to <= from))) {
-          throw new HttpError(400, 'Invalid range', 'from and to are whole UTC seconds, with to after from');
+          throw new Problem('invalid', 'Invalid range', 'from and to are whole UTC seconds, with to after from');
         }
         src = to === null ? `index-${from}-now.m3u8` : `index-${from}-${to - from}.m3u8`;
       } else if (q.dvr === 'true' || q.dvr === '1') {

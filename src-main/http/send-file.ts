@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { promisify } from 'node:util';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError } from '../../api/http-error.js';
+import { Problem } from '../contract/problem.js';
 import { parseRange } from './send-bytes.js';
 
 export interface SendFileOptions {
@@ -30,7 +30,7 @@ export async function sendFile(request: FastifyRequest, reply: FastifyReply, fil
     fd = await open(file, 'r');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw code === 'ENOENT' ? new HttpError(404, 'Not found', 'the file is not on disk (deleted by retention?)') : err;
+    throw code === 'ENOENT' ? new Problem('not-found', 'Not found', 'the file is not on disk (deleted by retention?)') : err;
   }
   // A plain descriptor and fs.ReadStream: FileHandle's promise-based reads cost noticeably more per request.
   const release = () => fs.close(fd, () => undefined);

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sendError, sendNotFound } from '../http-error.js';
-import { streamNameProblem } from '../../streams/stream-name.js';
-import { sameSecret } from '../auth/admin-token.js';
-import type { ViewerSession, ViewerSessions } from '../../delivery/viewers/viewer-sessions.js';
-
-export type PlaybackProtocol = 'hls' | 'mpegts';
+import { sendError, sendNotFound } from './problem-reply.js';
+import { streamNameProblem } from '../contract/stream-name.js';
+import { sameSecret } from '../net/same-secret.js';
+import type { PlaybackProtocol } from '../contract/studio-api.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ViewerSession } from '../delivery/viewers/viewer-sessions.js';
 
 /** What the dispatcher learned about a request before handing it over. */
 export interface StreamFileContext {
@@ -32,12 +32,20 @@ interface StreamFileRouteBase {
  */
 export type StreamFileRoute = StreamFileRouteBase & ({ file: string | RegExp; suffix?: never } | { suffix: RegExp; file?: never });
 
+/**
+ * Counts a playback request in a viewer session: the session, null when an admin ended
+ * this viewer's session a moment ago, or 'unknown-stream' (delivery/viewers/viewer-sessions.ts).
+ */
+export interface ViewerAdmission {
+  admit(stream: string, protocol: PlaybackProtocol, req: IncomingMessage, res: ServerResponse): ViewerSession | null | 'unknown-stream';
+}
+
 export interface PlaybackAccess {
   /** The stream's play token, or null when playback is open. */
   playToken(name: string): string | null;
   /** Whether the request is the studio's own admin (token or session): it needs no play token. */
   isAdmin(request: FastifyRequest): boolean;
-  sessions: ViewerSessions;
+  sessions: ViewerAdmission;
 }
 
 /**

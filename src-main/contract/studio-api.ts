@@ -3,7 +3,8 @@
 // Node APIs: TypeBox schemas here validate requests on the server and give both
 // sides the same static types.
 import { Type, type Static } from 'typebox';
-import type { ExportJob } from './export-contract.js';
+import { streamNameMaxLength, streamNamePattern } from './stream-name.js';
+import type { ExportJob } from './export-api.js';
 
 export const LogLevel = Type.Union(
   [
@@ -199,8 +200,8 @@ export type SessionInfo = Static<typeof SessionInfo>;
 // ---- Streams -------------------------------------------------------------
 
 /** live/cam1: letters, digits, _ - . in parts joined by /. */
-export const streamNamePattern = '^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$';
-export const StreamName = Type.String({ minLength: 1, maxLength: 200, pattern: streamNamePattern });
+export { streamNamePattern };
+export const StreamName = Type.String({ minLength: 1, maxLength: streamNameMaxLength, pattern: streamNamePattern });
 
 export const StreamState = Type.Union([
   Type.Literal('publishing'),
@@ -350,10 +351,14 @@ export const StreamInfo = Type.Object({
 });
 export type StreamInfo = Static<typeof StreamInfo>;
 
+/** How a viewer plays: HLS (live, LL-HLS, DVR) or MPEG-TS over HTTP. */
+export const PlaybackProtocol = Type.Union([Type.Literal('hls'), Type.Literal('mpegts')]);
+export type PlaybackProtocol = Static<typeof PlaybackProtocol>;
+
 export const ViewerSession = Type.Object({
   id: Type.String(),
   stream: Type.String(),
-  protocol: Type.Union([Type.Literal('hls'), Type.Literal('mpegts')]),
+  protocol: PlaybackProtocol,
   ip: Type.String(),
   userAgent: Type.String(),
   startedAt: Type.String({ description: 'ISO 8601' }),

@@ -1,14 +1,14 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { HttpError } from '../api/http-error.js';
-import type { StreamFileRoute } from '../api/routes/stream-files.js';
-import { requireKnownStream } from '../delivery/archive-range.js';
-import { answeringBusy, clientGone } from '../delivery/http/client-gone.js';
-import { parseRange } from '../delivery/http/send-bytes.js';
-import type { MediaJobs } from '../delivery/media-jobs.js';
-import { SharedWork } from '../delivery/shared-work.js';
-import { planMp4Export, type Mp4ExportDeps, type Mp4ExportPlan } from './mp4-export.js';
+import { Problem } from '../../contract/problem.js';
+import type { StreamFileRoute } from '../../http/stream-files.js';
+import { requireKnownStream } from '../../delivery/archive-range.js';
+import { answeringBusy, clientGone } from '../../http/client-gone.js';
+import { parseRange } from '../../http/send-bytes.js';
+import type { MediaJobs } from '../../delivery/media-jobs.js';
+import { SharedWork } from '../../delivery/shared-work.js';
+import { planMp4Export, type Mp4ExportDeps, type Mp4ExportPlan } from '../../export/mp4-export.js';
 
 export interface Mp4ExportRouteDeps extends Mp4ExportDeps {
   streamKnown: (name: string) => boolean;
@@ -41,7 +41,7 @@ export function mp4ExportRoutes(deps: Mp4ExportRouteDeps): StreamFileRoute[] {
 }
 
 function wholeSeconds(text: string, field: string): number {
-  if (!/^-?\d{1,12}$/.test(text)) throw new HttpError(400, 'Invalid time', `${field} must be whole UTC seconds, not "${text}"`);
+  if (!/^-?\d{1,12}$/.test(text)) throw new Problem('invalid', 'Invalid time', `${field} must be whole UTC seconds, not "${text}"`);
   return Number(text);
 }
 
@@ -51,11 +51,11 @@ async function exportMp4(deps: Mp4ExportRouteDeps, plans: PlanCache, name: strin
   requireKnownStream(deps.streamKnown, name);
   const from = wholeSeconds(fromText, 'FROM');
   const duration = wholeSeconds(durationText, 'DURATION');
-  if (from < 0) throw new HttpError(400, 'Invalid time', 'FROM must be UTC seconds, not negative');
-  if (duration <= 0) throw new HttpError(400, 'Invalid range', 'DURATION must be at least 1 second');
-  if (from > Date.now() / 1000) throw new HttpError(400, 'Invalid range', 'FROM is in the future');
+  if (from < 0) throw new Problem('invalid', 'Invalid time', 'FROM must be UTC seconds, not negative');
+  if (duration <= 0) throw new Problem('invalid', 'Invalid range', 'DURATION must be at least 1 second');
+  if (from > Date.now() / 1000) throw new Problem('invalid', 'Invalid range', 'FROM is in the future');
   const maxSeconds = deps.maxSeconds();
-  if (duration > maxSeconds) throw new HttpError(400, 'Range too long', `DURATION is over the export limit of ${maxSeconds} s (setting exportMaxSeconds); export shorter ranges`);
+  if (duration > maxSeconds) throw new Problem('invalid', 'Range too long', `DURATION is over the export limit of ${maxSeconds} s (setting exportMaxSeconds); export shorter ranges`);
   const query = request.query as { precise?: unknown; inline?: unknown };
   const precise = truthy(query.precise);
   const fromMs = from * 1000;

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { TsDemuxer } from '../../formats/mpegts/index.js';
-import { sendError } from '../../api/http-error.js';
+import { sendError } from '../../http/problem-reply.js';
 import type { SourceSession } from '../../streams/stream-hub.js';
-import { publishSecret, type PublishGate } from '../publish-gate.js';
-import { IngestLimitError, defaultIngestLimits, type IngestLimits } from '../ingest-limits.js';
+import { publishSecret, type PublishGate } from '../../ingest/publish-gate.js';
+import { IngestLimitError, defaultIngestLimits, type IngestLimits } from '../../ingest/ingest-limits.js';
 
 // A refused publisher gets its answer, then this long before its connection is cut, whatever it still sends.
 const refusedGraceMs = 1000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AudioTrack } from '../media/frame.js';
+import type { AudioTrack } from '../../media/frame.js';
 import { buildProgressiveHeader, sampleEntryBox, type Mp4TrackInput } from './progressive-mp4.js';
 
 const audio: AudioTrack = { kind: 'audio', id: 0, codec: 'aac', timescale: 48_000, config: Uint8Array.of(0x11, 0x90), sampleRate: 48_000, channels: 2, profile: 'LC' };

@@ -2,10 +2,10 @@
 // and the mdat's header. The payload that follows is the caller's: chunks whose sizes
 // and order were fixed before this is built, so the header can be sent first and the
 // samples copied after it as they lie on disk (14496-12; "faststart" layout).
-import type { Track } from '../media/frame.js';
-import { BoxWriter, writeBoxes } from '../formats/fmp4/box-writer.js';
-import { Fmp4WriteError } from '../formats/fmp4/errors.js';
-import { describeSampleEntry, stsd } from '../formats/fmp4/sample-entries.js';
+import type { Track } from '../../media/frame.js';
+import { BoxWriter, writeBoxes } from '../fmp4/box-writer.js';
+import { Fmp4WriteError } from '../fmp4/errors.js';
+import { describeSampleEntry, stsd } from '../fmp4/sample-entries.js';
 
 /** One edit (14496-12 8.6.6): `duration` in the movie timescale; `mediaTime` in the track's, -1 for an empty edit. */
 export interface Edit {

@@ -1,4 +1,8 @@
-import { streamNamePattern } from '../api/contract.js';
+// Free of imports (no TypeBox): the renderer checks names with these same lines.
+
+/** Parts of letters, digits, _ - . joined by single slashes: live/cam1. */
+export const streamNamePattern = '^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$';
+export const streamNameMaxLength = 200;
 
 const pattern = new RegExp(streamNamePattern);
 
@@ -26,7 +30,7 @@ function partProblem(name: string, part: string): string | null {
 /** Why a stream name is not acceptable, or null. Names become folders and URL paths, hence the strict rule. */
 export function streamNameProblem(name: string): string | null {
   if (name.length === 0) return 'the stream name is empty';
-  if (name.length > 200) return 'the stream name is longer than 200 characters';
+  if (name.length > streamNameMaxLength) return `the stream name is longer than ${streamNameMaxLength} characters`;
   if (!pattern.test(name)) return `"${name}" is not a valid stream name: use letters, digits, _ - . and / between parts (e.g. live/cam1)`;
   for (const part of name.split('/')) {
     const problem = partProblem(name, part);

@@ -1,5 +1,5 @@
-import { Busy } from '../busy.js';
-import { Slots } from '../slots.js';
+import { Busy } from '../delivery/busy.js';
+import { Slots } from '../delivery/slots.js';
 import type { PlaylistBody } from './send-playlist.js';
 
 export interface ListingBuildsOptions {

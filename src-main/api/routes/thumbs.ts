@@ -1,11 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError, sendError } from '../../api/http-error.js';
-import type { StreamFileRoute } from '../../api/routes/stream-files.js';
-import { archiveRange, requireKnownStream } from '../archive-range.js';
-import { answeringBusy, clientGone } from '../http/client-gone.js';
-import { sendBytes } from '../http/send-bytes.js';
-import { maxSpriteTiles, type SpriteMap } from './sprite-sheet.js';
-import { isSettled, type ThumbService } from './thumb-service.js';
+import { sendError } from '../../http/problem-reply.js';
+import { Problem } from '../../contract/problem.js';
+import type { StreamFileRoute } from '../../http/stream-files.js';
+import { archiveRange, requireKnownStream } from '../../delivery/archive-range.js';
+import { answeringBusy, clientGone } from '../../http/client-gone.js';
+import { sendBytes } from '../../http/send-bytes.js';
+import { maxSpriteTiles, type SpriteMap } from '../../delivery/thumbs/sprite-sheet.js';
+import { isSettled, type ThumbService } from '../../delivery/thumbs/thumb-service.js';
 
 export interface ThumbRouteDeps {
   thumbs: ThumbService;
@@ -21,7 +22,7 @@ function queryInt(request: FastifyRequest, field: string, fallback: number, min:
   const value = (request.query as Record<string, unknown>)[field];
   if (value === undefined || value === '') return fallback;
   const n = typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw new HttpError(400, `Invalid ${field}`, `${field} must be a whole number from ${min} to ${max}, not "${String(value)}"`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Problem('invalid', `Invalid ${field}`, `${field} must be a whole number from ${min} to ${max}, not "${String(value)}"`);
   return n;
 }
 
@@ -32,9 +33,9 @@ export function pathTimeMs(parts: readonly string[]): number {
   const back = new Date(ms);
   const text = `${parts[0]}/${parts[1]}/${parts[2]} ${parts[3]}:${parts[4]}:${parts[5]}`;
   if (y < 1970 || back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || back.getUTCHours() !== h || back.getUTCMinutes() !== mi || back.getUTCSeconds() !== s) {
-    throw new HttpError(400, 'Invalid time', `${text} is not a UTC date and time (YYYY/MM/DD/HH/MM/SS)`);
+    throw new Problem('invalid', 'Invalid time', `${text} is not a UTC date and time (YYYY/MM/DD/HH/MM/SS)`);
   }
-  if (ms > Date.now()) throw new HttpError(400, 'Invalid time', `${text} UTC is in the future`);
+  if (ms > Date.now()) throw new Problem('invalid', 'Invalid time', `${text} UTC is in the future`);
   return ms;
 }
 

@@ -1,7 +1,7 @@
 // AV1: the av1C record (AV1 Codec ISO Media File Format Binding, 2.3) and the
 // fields of the sequence header OBU (AV1 spec 5.5) up to the maximum frame size.
-import { BitReader } from './codecs/bit-reader.js';
-import { CodecParseError } from './codecs/codec-error.js';
+import { BitReader } from './bit-reader.js';
+import { CodecParseError } from './codec-error.js';
 
 export interface Av1ConfigInfo {
   profile: string;

@@ -1,7 +1,7 @@
-import type { StreamInfo } from '../api/contract.js';
-import { HttpError } from '../api/http-error.js';
-import type { StreamFileRoute } from '../api/routes/stream-files.js';
-import type { DvrIndex } from '../dvr/dvr-index.js';
+import type { StreamInfo } from '../../contract/studio-api.js';
+import { Problem } from '../../contract/problem.js';
+import type { StreamFileRoute } from '../../http/stream-files.js';
+import type { DvrIndex } from '../../dvr/dvr-index.js';
 
 export interface MediaInfoTrack {
   track_id: number;
@@ -65,7 +65,7 @@ export function mediaInfoRoute(deps: { info: (name: string) => StreamInfo | null
       const info = deps.info(name);
       const span = deps.index.span(name);
       const archive = span ? { from: Math.floor(span.firstMs / 1000), to: Math.ceil(span.lastEndMs / 1000) } : null;
-      if (!info && !archive) throw new HttpError(404, 'Unknown stream', `no stream named ${name}`);
+      if (!info && !archive) throw new Problem('not-found', 'Unknown stream', `no stream named ${name}`);
       const live = info !== null && (info.state === 'publishing' || info.state === 'pulling') && (info.video !== null || info.audio !== null);
       const recorded = deps.index.newestTracksJson(name);
       const body: MediaInfo = {

@@ -5,11 +5,11 @@
 // segment), each segment's tracks pointing at their rows.
 import fs from 'node:fs';
 import { promisify } from 'node:util';
-import { readBoxHeader, readChildren, type BoxHeader } from '../formats/fmp4/box-reader.js';
-import { FragmentBox, MAX_FRAGMENT_SAMPLES, readTfdt, readTfhd, readTrunLayout, type TrafHeader } from '../formats/fmp4/fragment-boxes.js';
-import { Fmp4ParseError } from '../formats/fmp4/errors.js';
-import { IS_NON_SYNC_SAMPLE } from '../formats/fmp4/fragment-flags.js';
-import type { TrackSampleDefaults } from '../formats/fmp4/init-reader.js';
+import { readBoxHeader, readChildren, type BoxHeader } from './box-reader.js';
+import { FragmentBox, MAX_FRAGMENT_SAMPLES, readTfdt, readTfhd, readTrunLayout, type TrafHeader } from './fragment-boxes.js';
+import { Fmp4ParseError } from './errors.js';
+import { IS_NON_SYNC_SAMPLE } from './fragment-flags.js';
+import type { TrackSampleDefaults } from './init-reader.js';
 
 
 

@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Track } from '../../media/index.js';
-import { installErrorHandlers } from '../../api/http-error.js';
+import { installErrorHandlers } from '../../http/problem-reply.js';
 import type { DvrIndex } from '../../dvr/dvr-index.js';
 import { TsDemuxer } from '../../formats/mpegts/index.js';
 import { lavfiInputs } from '../../media/codecs/testing/media-fixtures.js';
@@ -17,8 +17,8 @@ import { useStudio } from '../../test-support/studio-instance.js';
 import { startFfmpeg, testSourceArgs } from '../../test-support/ffmpeg-tools.js';
 import { makeTempDir } from '../../test-support/temp-dir.js';
 import { until } from '../../test-support/wait.js';
-import { LiveTsStream } from './live-ts-sink.js';
-import { mpegtsRoutes } from './mpegts-routes.js';
+import { LiveTsStream } from '../../delivery/mpegts/live-ts-sink.js';
+import { mpegtsRoutes } from './mpegts.js';
 
 const exec = promisify(execFile);
 const silent = pino({ level: 'silent' });
