@@ -1,22 +1,22 @@
 import crypto from 'node:crypto';
-import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Settings } from './contract/studio-api.js';
 import { buildServer } from './api/server.js';
 import { HttpListener, httpLimitsFrom } from './api/http-listener.js';
-import type { BoundAddress } from './net/listen.js';
-import { SettingsApplier, type SettingsReactor } from './api/settings-controller.js';
 import { createAccessControl } from './api/auth/access-control.js';
 import { loadAdminToken } from './api/auth/admin-token.js';
 import { SessionStore } from './api/auth/session-store.js';
 import { HostGuard } from './api/auth/host-guard.js';
+import { SettingsApplier } from './config/settings-applier.js';
 import { ConfigService } from './config/config-service.js';
 import { ensureWritableDataDir } from './config/data-dir-check.js';
 import { lockDataDir } from './config/data-dir-lock.js';
+import { dataSubdir } from './config/data-dir.js';
 import { openDatabase, type StudioDatabase } from './db/index.js';
 import { StudioEvents } from './events/studio-events.js';
 import { createStudioLogger, type StudioLogger } from './log/logger.js';
+import { isWildcard, urlsFor, type StudioUrls } from './net/studio-urls.js';
 import { SystemMonitor } from './system/system-status.js';
 import { FfmpegService, ProcessRegistry } from './transcode/index.js';
 import { appRoot, studioVersion } from './version.js';
@@ -26,36 +26,24 @@ import { RtmpServer } from './ingest/rtmp/rtmp-server.js';
 import { SrtServer } from './ingest/srt/srt-server.js';
 import { IngestMemory, ingestLimitsFrom } from './ingest/ingest-limits.js';
 import { ffmpegSourceRunner, resolveSourceUrl, SourceUrlError } from './ingest/pull/index.js';
-import { mpegtsHttpIngest } from './api/routes/mpegts-ingest.js';
-import { PreviewService } from './delivery/preview-service.js';
-import { streamsRoutes } from './api/routes/streams.js';
-import { streamFilesRoutes } from './http/stream-files.js';
-import { sendError } from './http/problem-reply.js';
 import { publishUrlsFor } from './ingest/publish-urls.js';
 import { DvrIndex } from './dvr/dvr-index.js';
 import { DvrService } from './dvr/dvr-service.js';
-import { dvrRoutes, recordingStatusHandler } from './api/routes/dvr.js';
 import { reconcileArchive } from './dvr/reconcile.js';
-import { hlsRoutes } from './api/routes/dvr-hls.js';
-import { mpegtsRoutes } from './api/routes/mpegts.js';
-import { mp4ExportRoutes } from './api/routes/mp4-files.js';
-import { embedRoute, playerAssetRoutes } from './api/routes/player.js';
 import { Retention } from './dvr/retention.js';
+import { RetentionSchedule } from './dvr/retention-schedule.js';
+import { PreviewService } from './delivery/preview-service.js';
 import { LivePackager } from './delivery/live/live-packager.js';
-import { liveRoutes } from './api/routes/live-hls.js';
 import { PlaybackStats } from './delivery/playback-stats.js';
 import { ViewerSessions } from './delivery/viewers/viewer-sessions.js';
 import { MediaJobs } from './delivery/media-jobs.js';
-import { ListingBuilds } from './http/listing-builds.js';
-import { mediaInfoRoute } from './api/routes/media-info.js';
-import { playbackRoutes } from './api/routes/playback.js';
-import { watchRoutes } from './api/routes/watch.js';
-import { lanRoutes } from './api/routes/lan.js';
 import { ThumbService } from './delivery/thumbs/thumb-service.js';
-import { thumbRoutes } from './api/routes/thumbs.js';
+import { ListingBuilds } from './http/listing-builds.js';
+import { streamKnownIn } from './api/routes/index.js';
 import { checkExportRequest, ExportJobs } from './export/export-jobs.js';
 import { planMp4Export } from './export/mp4-export.js';
-import { exportsRoutes } from './api/routes/exports.js';
+
+export type { StudioUrls } from './net/studio-urls.js';
 
 export interface StudioOptions {
   dataDir: string;
@@ -71,15 +59,6 @@ export interface StudioOptions {
   onHttpMoved?: (url: string) => void;
 }
 
-export interface StudioUrls {
-  http: string;
-  /** Opens the UI signed in (sets the session cookie, then drops the token from the address bar). */
-  login: string;
-  lan: string[];
-  rtmp: string;
-  srt: string;
-}
-
 export interface Studio {
   readonly dataDir: string;
   readonly token: string;
@@ -93,32 +72,6 @@ export interface Studio {
 
 /** LL-HLS part length: three parts behind live keep hls.js about 1.5 s from the edge. */
 const llHlsPartTargetMs = 500;
-
-const wildcard = (host: string) => host === '0.0.0.0' || host === '::';
-
-/** The media folder: the setting when given (relative to the data dir), else <data-dir>/media. */
-export const mediaDir = (dataDir: string, setting: string) => path.resolve(dataDir, setting || 'media');
-
-const hostPart = (h: string) => (h.includes(':') ? `[${h}]` : h);
-const localHost = (bindHost: string) => (wildcard(bindHost) ? '127.0.0.1' : bindHost);
-
-export function urlsFor(address: BoundAddress, bindHost: string, token: string, rtmp: BoundAddress | null, srt: BoundAddress | null = null): StudioUrls {
-  const local = localHost(bindHost);
-  const http = `http://${hostPart(local)}:${address.port}/`;
-  const lan = wildcard(bindHost)
-    ? Object.values(os.networkInterfaces())
-        .flatMap((list) => list ?? [])
-        .filter((i) => !i.internal && i.family === 'IPv4')
-        .map((i) => `http://${i.address}:${address.port}/`)
-    : [];
-  return {
-    http,
-    login: `${http}?token=${encodeURIComponent(token)}`,
-    lan,
-    rtmp: rtmp ? `rtmp://${hostPart(local)}:${rtmp.port}/live` : '',
-    srt: srt ? `srt://${hostPart(local)}:${srt.port}` : '',
-  };
-}
 
 /** The composition root: builds every part of the studio and wires them together. Nothing else reaches across. */
 export async function createStudio(options: StudioOptions): Promise<Studio> {
@@ -155,40 +108,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     const access = createAccessControl(token, new SessionStore(db, token));
 
     let listener: HttpListener | null = null;
-    const reactors: SettingsReactor[] = [
-      {
-        keys: ['host', 'httpPort'],
-        async apply(settings) {
-          const address = await listener!.listen(settings.host, settings.httpPort);
-          const url = urlsFor(address, settings.host, token, null).http;
-          options.onHttpMoved?.(url);
-          return { listener: 'http', url };
-        },
-      },
-      {
-        keys: ['host', 'rtmpPort'],
-        async apply(settings) {
-          const address = await rtmp.listen(settings.host, settings.rtmpPort);
-          return { listener: 'rtmp', url: `rtmp://${hostPart(localHost(settings.host))}:${address.port}/live` };
-        },
-      },
-      {
-        keys: ['host', 'srtPort'],
-        async apply(settings) {
-          const address = await srt.listen(settings.host, settings.srtPort);
-          return { listener: 'srt', url: `srt://${hostPart(localHost(settings.host))}:${address.port}` };
-        },
-      },
-      { keys: ['host', 'allowedHosts'], apply: async () => hosts.invalidate() },
-      { keys: ['dvrDepth', 'dvrMaxSize', 'dvrMinFreeMB'], apply: async () => void retention.run().catch((err: unknown) => log.error({ err }, 'dvr retention failed')) },
-      { keys: ['logLevel'], apply: async (settings) => studioLogger.setLevel(settings.logLevel) },
-      {
-        keys: ['ffmpegPath'],
-        async apply() {
-          ffmpeg.refresh().catch((err: unknown) => log.error({ err }, 'ffmpeg detection failed'));
-        },
-      },
-    ];
+    const mediaDir = () => dataSubdir(dataDir, config.get('mediaDir'), 'media');
     const ffmpegPath = () => {
       const status = ffmpeg.status();
       return status.available ? status.path : null;
@@ -207,6 +127,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         return { depth: own?.dvrDepth ?? '', maxSize: own?.dvrMaxSize ?? '' };
       },
     });
+    const retentionSchedule = new RetentionSchedule(retention, log.child({ module: 'dvr' }));
     const dvr = new DvrService({
       index: dvrIndex,
       events,
@@ -217,7 +138,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       diskOk: () => retention.recordingAllowed,
     });
     // Sessions only for streams that exist: a made-up name allocates nothing.
-    const viewers = new ViewerSessions({ streamKnown: (name): boolean => dvrRoutesDeps.streamKnown(name) });
+    const viewers = new ViewerSessions({ streamKnown: (name): boolean => streamKnown(name) });
     // Export plans and thumbnail ffmpeg runs at once (mediaJobsMax), with a bounded line behind them.
     const mediaJobs = new MediaJobs({ max: () => config.get('mediaJobsMax'), warn: (line) => log.warn(line) });
     const playbackStats = new PlaybackStats({ stats: () => ({ ...mediaJobs.stats(), processes: children.size }), resetPeaks: () => mediaJobs.resetPeaks() });
@@ -236,7 +157,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       publishPrefix: () => config.get('publishPrefix'),
       archivedNames: () => dvrIndex.archivedStreamNames(),
       lanPublish: () => ({ policy: config.get('lanPublish'), key: config.get('publishKey') }),
-      runner: ffmpegSourceRunner({ processes: children, events, log: log.child({ module: 'pull' }), ffmpegPath, mediaDir: () => mediaDir(dataDir, config.get('mediaDir')) }),
+      runner: ffmpegSourceRunner({ processes: children, events, log: log.child({ module: 'pull' }), ffmpegPath, mediaDir }),
     });
     // Read per connection, so a settings change applies to the next publisher; one memory pool for all of them.
     const ingestLimits = () => ingestLimitsFrom(config.settings);
@@ -258,26 +179,19 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     const previews = new PreviewService({ processes: children, ffmpegPath, hub: (name) => registry.hub(name) });
     // On the LAN, the name a client used to reach the studio is the one its encoder can reach too.
     const publishUrls = (name: string, clientHost: string) =>
-      publishUrlsFor(name, config.settings, { http: listener?.address ?? null, rtmp: rtmp.address, srt: srt.address }, wildcard(config.get('host')) ? clientHost : undefined);
+      publishUrlsFor(name, config.settings, { http: listener?.address ?? null, rtmp: rtmp.address, srt: srt.address }, isWildcard(config.get('host')) ? clientHost : undefined);
     const sourceProblem = (url: string) => {
       try {
-        resolveSourceUrl(url, mediaDir(dataDir, config.get('mediaDir')));
+        resolveSourceUrl(url, mediaDir());
         return null;
       } catch (err) {
         return err instanceof SourceUrlError ? err.message : String(err);
       }
     };
-    const dvrRoutesDeps = {
-      index: dvrIndex,
-      dvr,
-      streamKnown: (name: string) => registry.has(name) || dvrIndex.hasRecording(name),
-      retentionStatus: () => retention.status(),
-    };
-    const recordingStatus = recordingStatusHandler(dvrRoutesDeps, { maxHours: playlistMaxHours, listings });
+    const streamKnown = streamKnownIn({ registry, index: dvrIndex });
     const thumbs = new ThumbService({ index: dvrIndex, root: dvrRoot, cacheDir: path.join(dataDir, 'cache', 'thumbs'), processes: children, ffmpegPath, jobs: mediaJobs });
     const exportMaxSeconds = () => config.get('exportMaxSeconds');
-    // The exports folder: the setting when given (relative to the data dir), else <data-dir>/exports.
-    const exportsDir = () => path.resolve(dataDir, config.get('exportsDir') || 'exports');
+    const exportsDir = () => dataSubdir(dataDir, config.get('exportsDir'), 'exports');
     const exportLog = log.child({ module: 'export' });
     const exportJobs = new ExportJobs({
       // Saved exports wait for their turn among the media jobs (their own queue is bounded already).
@@ -292,9 +206,21 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         const id = dvrIndex.hold(stream, fromMs, toMs, owner);
         return () => dvrIndex.releaseHold(id);
       },
-      check: (request) => checkExportRequest({ streamKnown: dvrRoutesDeps.streamKnown, index: dvrIndex, maxSeconds: exportMaxSeconds }, request),
+      check: (request) => checkExportRequest({ streamKnown, index: dvrIndex, maxSeconds: exportMaxSeconds }, request),
     });
-    const settings = new SettingsApplier(config, reactors, log);
+    const settings = new SettingsApplier(
+      config,
+      [
+        { keys: ['host', 'httpPort'], apply: (next, previous) => listener!.settingsReactor(options.onHttpMoved).apply(next, previous) },
+        rtmp.settingsReactor(),
+        srt.settingsReactor(),
+        hosts.settingsReactor(),
+        retentionSchedule.settingsReactor(),
+        studioLogger.settingsReactor(),
+        ffmpeg.settingsReactor(),
+      ],
+      log,
+    );
     config.on('change', () => events.publish('settings_changed', settings.view()));
 
     const app = await buildServer({
@@ -307,47 +233,36 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       ffmpeg,
       settings,
       rendererDir: options.rendererDir ?? path.join(appRoot, 'dist', 'renderer'),
-      features: [
-        streamsRoutes({ registry, publishUrls, sourceProblem }),
-        dvrRoutes(dvrRoutesDeps),
-        exportsRoutes({ jobs: exportJobs }),
-        watchRoutes({
-          list: () => registry.list(),
-          archive: (name) => {
-            const span = dvrIndex.span(name);
-            return { firstMs: span?.firstMs ?? null, lastMs: span?.lastEndMs ?? null };
-          },
-        }),
-        lanRoutes({
-          host: () => config.get('host'),
-          urls: () => (listener?.address ? urlsFor(listener.address, config.get('host'), token, null) : { lan: [] }),
-        }),
-        playbackRoutes({ sessions: viewers, stats: playbackStats }),
-        playerAssetRoutes(path.join(appRoot, 'resources')),
-        mpegtsHttpIngest({ gate: registry, log: log.child({ module: 'mpegts-http' }), limits: ingestLimits }),
-        streamFilesRoutes([
-          ...liveRoutes({ packager: livePackager, stats: playbackStats, streamKnown: dvrRoutesDeps.streamKnown }),
-          ...hlsRoutes({ index: dvrIndex, root: dvrRoot, streamKnown: dvrRoutesDeps.streamKnown, maxHours: playlistMaxHours, listings }),
-          ...mpegtsRoutes({ hub: (name) => registry.hub(name) ?? null, index: dvrIndex, root: dvrRoot, streamKnown: dvrRoutesDeps.streamKnown, log: log.child({ module: 'mpegts' }) }),
-          ...mp4ExportRoutes({ index: dvrIndex, root: dvrRoot, ffmpegPath, processes: children, streamKnown: dvrRoutesDeps.streamKnown, maxSeconds: () => config.get('exportMaxSeconds'), log: log.child({ module: 'mp4-export' }), jobs: mediaJobs }),
-          embedRoute({ index: dvrIndex, streamKnown: dvrRoutesDeps.streamKnown }),
-          mediaInfoRoute({ info: (name) => registry.info(name), index: dvrIndex }),
-          ...thumbRoutes({ thumbs, streamKnown: dvrRoutesDeps.streamKnown }),
-          { file: 'recording_status.json', handle: (name, _m, request, reply) => recordingStatus(name, request, reply) },
-          { file: 'preview.jpg', handle: async (name, _m, _request, reply) => {
-            if (!registry.info(name)) return sendError(reply, 404, 'Unknown stream', `no stream named ${name}`);
-            if (!ffmpegPath()) return sendError(reply, 503, 'No ffmpeg', 'previews need ffmpeg: set FFMPEG_PATH or the ffmpeg path in Settings');
-            const jpeg = await previews.jpeg(name);
-            if (!jpeg) return sendError(reply, 404, 'No picture yet', `${name} has not sent a video keyframe`);
-            return reply.type('image/jpeg').header('cache-control', 'no-cache').send(jpeg);
-          } },
-        ], { playToken: (name) => streamStore.playToken(name), isAdmin: (request) => access.session(request).authenticated, sessions: viewers }),
-      ],
+      resourcesDir: path.join(appRoot, 'resources'),
+      processes: children,
+      registry,
+      streamStore,
+      index: dvrIndex,
+      dvr,
+      retention,
+      dvrRoot,
+      exportJobs,
+      viewers,
+      playbackStats,
+      livePackager,
+      thumbs,
+      previews,
+      mediaJobs,
+      listings,
+      ingestLimits,
+      ffmpegPath,
+      playlistMaxHours,
+      exportMaxSeconds,
+      publishUrls,
+      sourceProblem,
+      lan: {
+        host: () => config.get('host'),
+        urls: () => (listener?.address ? urlsFor(listener.address, config.get('host'), token, null) : { lan: [] }),
+      },
     });
     await app.ready();
     listener = new HttpListener(app, () => httpLimitsFrom(config.settings));
     const httpListener = listener;
-    let statusTimer: NodeJS.Timeout | null = null;
     let stopping: Promise<void> | null = null;
     let serving = false;
 
@@ -375,20 +290,9 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         await srt.listen(s.host, s.srtPort);
         serving = true;
         registry.start();
+        monitor.start(events, log);
         ffmpeg.refresh().catch((err: unknown) => log.error({ err }, 'ffmpeg detection failed'));
-        await retention.run().catch((err: unknown) => log.error({ err }, 'dvr retention failed at start-up; it runs again in 5 s'));
-        let tick = 0;
-        statusTimer = setInterval(() => {
-          if (events.hasSubscribers) events.publish('streams', registry.list());
-          // Retention and the free-space guard every 5 s: a fast stream fills 5 s of disk at most before recording stops.
-          if (tick % 5 === 0) retention.run().catch((err: unknown) => log.error({ err }, 'dvr retention failed'));
-          if (tick++ % 2 !== 0) return;
-          monitor.status().then(
-            (status) => events.publish('system_status', status),
-            (err: unknown) => log.warn({ err }, 'system status failed'),
-          );
-        }, 1000);
-        statusTimer.unref();
+        await retentionSchedule.start();
         return studio.urls();
       },
       urls() {
@@ -398,9 +302,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       },
       stop() {
         stopping ??= (async () => {
-          if (statusTimer) clearInterval(statusTimer);
-          // A pass still running reports to the log and the database: both must outlive it.
-          await retention.settled();
+          monitor.stop();
+          await retentionSchedule.stop();
           await rtmp.close();
           await srt.close();
           await registry.close();

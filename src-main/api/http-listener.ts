@@ -5,6 +5,8 @@ import { LimitWarning } from '../delivery/busy.js';
 import { defaultSettings } from '../config/defaults.js';
 import type { Settings } from '../contract/studio-api.js';
 import { listenOn, moveListener, type BoundAddress } from '../net/listen.js';
+import { httpUrl } from '../net/studio-urls.js';
+import type { SettingsReactor } from '../config/settings-applier.js';
 
 /** The HTTP limits, read at every connection: a settings change applies to the next one. */
 export interface HttpLimits {
@@ -71,6 +73,18 @@ export class HttpListener {
   }
 
   /** Binds a new server; the old one (if any) is closed only once the new one listens. */
+  /** Moves to the host and port the settings name; `moved` hears the new address (the desktop shell follows it). */
+  settingsReactor(moved?: (url: string) => void): SettingsReactor {
+    return {
+      keys: ['host', 'httpPort'],
+      apply: async (settings) => {
+        const url = httpUrl(settings.host, await this.listen(settings.host, settings.httpPort));
+        moved?.(url);
+        return { listener: 'http', url };
+      },
+    };
+  }
+
   async listen(host: string, port: number): Promise<BoundAddress> {
     await moveListener(
       {

@@ -4,32 +4,13 @@ import fastifyWebsocket from '@fastify/websocket';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import type { Logger } from 'pino';
 import { frameworkErrorHandler, installErrorHandlers, sendNotFound } from '../http/problem-reply.js';
-import { installAccessControl, requireDeclaredAccess, type AccessControl, type RouteTableEntry } from './auth/access-control.js';
+import { installAccessControl, requireDeclaredAccess, type RouteTableEntry } from './auth/access-control.js';
 import type { HostGuard } from './auth/host-guard.js';
-import { healthRoutes } from './routes/health.js';
-import { systemRoutes } from './routes/system.js';
-import { settingsRoutes, type SettingsController } from './routes/settings.js';
-import { authRoutes } from './routes/auth.js';
-import { eventsRoutes } from './routes/events.js';
-import { uiRoutes } from './routes/ui.js';
-import type { StudioEvents } from '../events/studio-events.js';
-import type { SystemMonitor } from '../system/system-status.js';
-import type { FfmpegService } from '../transcode/index.js';
+import { registerRoutes, type StudioRouteDeps } from './routes/index.js';
 
-export interface ServerDeps {
-  log: Logger;
-  version: string;
-  access: AccessControl;
+export interface ServerDeps extends StudioRouteDeps {
   hosts: HostGuard;
-  events: StudioEvents;
-  monitor: SystemMonitor;
-  ffmpeg: FfmpegService;
-  settings: SettingsController;
-  rendererDir: string;
-  /** Feature routes from the composition root (streams, ingest over HTTP, per-stream files). */
-  features: ((app: FastifyInstance) => Promise<void>)[];
 }
 
 declare module 'fastify' {
@@ -72,12 +53,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   // Unknown API paths are a plain 404, signed in or not (the UI's catch-all must not take them).
   app.all('/api/*', { config: { access: 'public' }, schema: { hide: true } }, sendNotFound);
 
-  await app.register(healthRoutes({ version: deps.version, uptime: () => deps.monitor.uptimeSeconds() }));
-  await app.register(authRoutes(deps.access));
-  await app.register(systemRoutes({ monitor: deps.monitor, ffmpeg: deps.ffmpeg }));
-  await app.register(settingsRoutes(deps.settings));
-  await app.register(eventsRoutes({ events: deps.events, hello: () => ({ version: deps.version }) }));
-  await app.register(uiRoutes({ rendererDir: deps.rendererDir, access: deps.access }));
-  for (const feature of deps.features) await app.register(feature);
+  await registerRoutes(app, deps);
   return app;
 }

@@ -18,3 +18,6 @@ export function defaultDataDir(
   if (platform === 'darwin') return path.posix.join(home, 'Library', 'Application Support', appFolderName);
   return path.posix.join(env.XDG_CONFIG_HOME || path.posix.join(home, '.config'), appFolderName);
 }
+
+/** A folder setting: the setting when given (relative to the data dir), else <data-dir>/<fallback>. */
+export const dataSubdir = (dataDir: string, setting: string, fallback: string) => path.resolve(dataDir, setting || fallback);

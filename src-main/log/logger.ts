@@ -3,11 +3,15 @@ import { pino, type Logger, type LevelWithSilent } from 'pino';
 import PinoPretty from 'pino-pretty';
 import pinoRoll from 'pino-roll';
 
+import type { SettingsReactor } from '../config/settings-applier.js';
+
 export type { Logger } from 'pino';
 
 export interface StudioLogger {
   log: Logger;
   setLevel(level: LevelWithSilent): void;
+  /** Follows the logLevel setting. */
+  settingsReactor(): SettingsReactor;
   /** Flushes and closes the log file. */
   close(): Promise<void>;
 }
@@ -39,6 +43,7 @@ export async function createStudioLogger(options: {
     setLevel(level) {
       log.level = level;
     },
+    settingsReactor: () => ({ keys: ['logLevel'], apply: async (settings) => void (log.level = settings.logLevel) }),
     close: () =>
       new Promise<void>((resolve) => {
         if (!file) return resolve();

@@ -46,6 +46,7 @@ const dynamicIdleMs = 5 * 60_000;
  * publish, starts the pullers of configured sources, and reports changes as events.
  */
 export class StreamRegistry {
+  private statusTimer: NodeJS.Timeout | null = null;
   private readonly hubs = new Map<string, StreamHub>();
   private readonly idleSince = new Map<string, number>();
   private readonly runners = new Map<string, { stop(): Promise<void> }>();
@@ -78,9 +79,13 @@ export class StreamRegistry {
     this.sweep.unref();
   }
 
-  /** Starts the sources of every configured stream. */
+  /** Starts the sources of every configured stream, and the once-a-second 'streams' event the Monitor draws from. */
   start(): void {
     for (const config of this.deps.store.list()) this.startSources(config);
+    this.statusTimer = setInterval(() => {
+      if (this.deps.events.hasSubscribers) this.deps.events.publish('streams', this.list());
+    }, 1000);
+    this.statusTimer.unref();
   }
 
   hub(name: string): StreamHub | undefined {
@@ -167,6 +172,7 @@ export class StreamRegistry {
 
   async close(): Promise<void> {
     clearInterval(this.sweep);
+    if (this.statusTimer) clearInterval(this.statusTimer);
     await Promise.all([...this.runners.keys()].map((name) => this.stopSources(name)));
     for (const hub of this.hubs.values()) {
       hub.source?.kick('the studio is stopping');

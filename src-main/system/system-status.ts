@@ -1,6 +1,8 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
+import type { Logger } from 'pino';
 import type { DiskUsage, SystemStatus } from '../contract/studio-api.js';
+import type { StudioEvents } from '../events/studio-events.js';
 
 export async function diskUsage(dir: string): Promise<DiskUsage> {
   const stat = await fs.statfs(dir);
@@ -12,11 +14,28 @@ export class SystemMonitor {
   private readonly startedAt = Date.now();
   private lastCpu = process.cpuUsage();
   private lastAt = performance.now();
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly version: string,
     private readonly dataDir: string,
   ) {}
+
+  /** Sends 'system_status' every two seconds (CPU is measured between sends). */
+  start(events: StudioEvents, log: Logger): void {
+    this.timer = setInterval(() => {
+      this.status().then(
+        (status) => events.publish('system_status', status),
+        (err: unknown) => log.warn({ err }, 'system status failed'),
+      );
+    }, 2000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
 
   uptimeSeconds(): number {
     return (Date.now() - this.startedAt) / 1000;

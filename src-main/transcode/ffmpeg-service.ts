@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { EncoderStatus, FfmpegStatus } from '../contract/studio-api.js';
+import type { SettingsReactor } from '../config/settings-applier.js';
 import type { StudioDatabase } from '../db/index.js';
 import { ffmpegCandidates, locateFfmpeg, type LocateResult } from './ffmpeg-locator.js';
 import { probeEncoders } from './encoder-probe.js';
@@ -56,6 +57,14 @@ export class FfmpegService extends EventEmitter<FfmpegServiceEvents> {
       probedAt: this.probedAt === null ? null : new Date(this.probedAt).toISOString(),
       probing: this.pending !== null,
       skipped: located.skipped,
+    };
+  }
+
+  /** A new ffmpeg path: look again (in the background; the status event tells the outcome). */
+  settingsReactor(): SettingsReactor {
+    return {
+      keys: ['ffmpegPath'],
+      apply: async () => void this.refresh().catch((err: unknown) => this.deps.log.error({ err }, 'ffmpeg detection failed')),
     };
   }
 

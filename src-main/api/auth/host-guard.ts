@@ -1,4 +1,5 @@
 import os from 'node:os';
+import type { SettingsReactor } from '../../config/settings-applier.js';
 
 const wildcardHosts = new Set(['0.0.0.0', '::', '[::]']);
 
@@ -35,6 +36,11 @@ export class HostGuard {
 
   invalidate(): void {
     this.cached = null;
+  }
+
+  /** The allowed names change with the bind address and the allowed-hosts list. */
+  settingsReactor(): SettingsReactor {
+    return { keys: ['host', 'allowedHosts'], apply: async () => this.invalidate() };
   }
 
   allows(hostHeader: string | undefined): boolean {

@@ -8,6 +8,7 @@ import { streamNameProblem } from '../../contract/stream-name.js';
 import { Busy } from '../../delivery/busy.js';
 import { sendBusy } from '../../http/client-gone.js';
 import type { Listing, ListingBuilds, Pause } from '../../http/listing-builds.js';
+import type { StreamFileRoute } from '../../http/stream-files.js';
 
 export interface DvrRouteDeps {
   index: DvrIndex;
@@ -192,38 +193,40 @@ async function slicedRanges(index: DvrIndex, name: string, fromMs: number, toMs:
  * turn with the playlists (a few ms of work per turn of the event loop) and shared
  * for a second.
  */
-export function recordingStatusHandler(deps: DvrRouteDeps, o: RecordingStatusOptions) {
-  return async (name: string, request: FastifyRequest, reply: FastifyReply) => {
-    if (!deps.streamKnown(name)) throw new Problem('not-found', 'Unknown stream', `no stream named ${name}`);
-    const query = request.query as { from?: string; to?: string; request?: string };
-    const asked = window(query);
-    const hours = o.maxHours();
-    const toMs = asked.toMs;
-    const fromMs = Math.max(asked.fromMs, toMs - hours * 3_600_000);
-    const wanted = new Set((query.request ?? 'ranges').split(','));
-    const withRanges = wanted.has('ranges');
-    const withLocks = wanted.has('locks');
-    const build = async (pause: Pause) => {
-      const entry: Record<string, unknown> = { stream: name };
-      const ranges = await slicedRanges(deps.index, name, fromMs, toMs, pause);
-      const listed = ranges.slice(-maxStatusRanges);
-      if (withRanges) entry.ranges = listed.map((r) => ({ from: Math.floor(r.fromMs / 1000), duration: Math.round(r.durationMs / 1000) }));
-      if (withLocks) entry.locks = deps.index.locks(name, fromMs, toMs).map((l) => ({ from: Math.floor(l.fromMs / 1000), duration: Math.round((l.toMs - l.fromMs) / 1000) }));
-      // An empty array means nothing is recorded (or locked) in the window, as Flussonic answers.
-      const empty = ranges.length === 0 && !(Array.isArray(entry.locks) && entry.locks.length > 0);
-      const note = withRanges && listed.length < ranges.length ? `ranges=${maxStatusRanges} newest of ${ranges.length}` : undefined;
-      return { bytes: Buffer.from(JSON.stringify(empty ? [] : [entry])), note };
-    };
-    let status: Listing;
-    try {
-      // `to=now` moves every millisecond: whole seconds let repeated polls share one answer.
-      status = await o.listings.get(`status\0${name}\0${Math.floor(fromMs / 1000)}\0${Math.floor(toMs / 1000)}\0${withRanges}\0${withLocks}`, statusTtlMs, build);
-    } catch (error) {
-      if (error instanceof Busy) return sendBusy(reply, error);
-      throw error;
-    }
-    const clamped = [...(fromMs > asked.fromMs ? [`from=${Math.floor(fromMs / 1000)}; playlistMaxHours=${hours}`] : []), ...(status.note ? [status.note] : [])];
-    if (clamped.length > 0) reply.header('x-framehouse-clamped', clamped.join('; ')).header('access-control-expose-headers', 'x-framehouse-clamped');
-    return reply.type('application/json; charset=utf-8').header('cache-control', 'no-cache').send(status.bytes);
+export function recordingStatusRoute(deps: DvrRouteDeps, o: RecordingStatusOptions): StreamFileRoute {
+  return { file: 'recording_status.json', handle: (name, _match, request, reply) => recordingStatus(deps, o, name, request, reply) };
+}
+
+async function recordingStatus(deps: DvrRouteDeps, o: RecordingStatusOptions, name: string, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  if (!deps.streamKnown(name)) throw new Problem('not-found', 'Unknown stream', `no stream named ${name}`);
+  const query = request.query as { from?: string; to?: string; request?: string };
+  const asked = window(query);
+  const hours = o.maxHours();
+  const toMs = asked.toMs;
+  const fromMs = Math.max(asked.fromMs, toMs - hours * 3_600_000);
+  const wanted = new Set((query.request ?? 'ranges').split(','));
+  const withRanges = wanted.has('ranges');
+  const withLocks = wanted.has('locks');
+  const build = async (pause: Pause) => {
+    const entry: Record<string, unknown> = { stream: name };
+    const ranges = await slicedRanges(deps.index, name, fromMs, toMs, pause);
+    const listed = ranges.slice(-maxStatusRanges);
+    if (withRanges) entry.ranges = listed.map((r) => ({ from: Math.floor(r.fromMs / 1000), duration: Math.round(r.durationMs / 1000) }));
+    if (withLocks) entry.locks = deps.index.locks(name, fromMs, toMs).map((l) => ({ from: Math.floor(l.fromMs / 1000), duration: Math.round((l.toMs - l.fromMs) / 1000) }));
+    // An empty array means nothing is recorded (or locked) in the window, as Flussonic answers.
+    const empty = ranges.length === 0 && !(Array.isArray(entry.locks) && entry.locks.length > 0);
+    const note = withRanges && listed.length < ranges.length ? `ranges=${maxStatusRanges} newest of ${ranges.length}` : undefined;
+    return { bytes: Buffer.from(JSON.stringify(empty ? [] : [entry])), note };
   };
+  let status: Listing;
+  try {
+    // `to=now` moves every millisecond: whole seconds let repeated polls share one answer.
+    status = await o.listings.get(`status\0${name}\0${Math.floor(fromMs / 1000)}\0${Math.floor(toMs / 1000)}\0${withRanges}\0${withLocks}`, statusTtlMs, build);
+  } catch (error) {
+    if (error instanceof Busy) return sendBusy(reply, error);
+    throw error;
+  }
+  const clamped = [...(fromMs > asked.fromMs ? [`from=${Math.floor(fromMs / 1000)}; playlistMaxHours=${hours}`] : []), ...(status.note ? [status.note] : [])];
+  if (clamped.length > 0) reply.header('x-framehouse-clamped', clamped.join('; ')).header('access-control-expose-headers', 'x-framehouse-clamped');
+  return reply.type('application/json; charset=utf-8').header('cache-control', 'no-cache').send(status.bytes);
 }

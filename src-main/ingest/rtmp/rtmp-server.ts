@@ -1,6 +1,8 @@
 import net from 'node:net';
 import type { Logger } from 'pino';
 import { listenOn, moveListener, type BoundAddress } from '../../net/listen.js';
+import { rtmpUrl } from '../../net/studio-urls.js';
+import type { SettingsReactor } from '../../config/settings-applier.js';
 import type { PublishGate } from '../publish-gate.js';
 import { ConnectionCounter, IngestMemory, LimitWarnings, defaultIngestLimits, peerAddress, type IngestLimits } from '../ingest-limits.js';
 import { RtmpConnection } from './rtmp-connection.js';
@@ -37,6 +39,14 @@ export class RtmpServer {
   }
 
   /** Binds (again); the previous listener closes only once the new one listens. Publishers already connected stay. */
+  /** Moves to the host and port the settings name. */
+  settingsReactor(): SettingsReactor {
+    return {
+      keys: ['host', 'rtmpPort'],
+      apply: async (settings) => ({ listener: 'rtmp', url: rtmpUrl(settings.host, await this.listen(settings.host, settings.rtmpPort)) }),
+    };
+  }
+
   async listen(host: string, port: number): Promise<BoundAddress> {
     await moveListener(
       {

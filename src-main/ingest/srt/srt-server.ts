@@ -3,6 +3,8 @@ import dgram from 'node:dgram';
 import net from 'node:net';
 import type { Logger } from 'pino';
 import { ListenError, describeListenError, moveListener, type BoundAddress } from '../../net/listen.js';
+import { srtUrl } from '../../net/studio-urls.js';
+import type { SettingsReactor } from '../../config/settings-applier.js';
 import { TsDemuxer } from '../../formats/mpegts/index.js';
 import type { SourceSession } from '../../streams/stream-hub.js';
 import type { PublishGate } from '../publish-gate.js';
@@ -109,6 +111,14 @@ export class SrtServer {
     if (!this.socket) return null;
     const a = this.socket.address();
     return { host: a.address, port: a.port };
+  }
+
+  /** Moves to the host and port the settings name. */
+  settingsReactor(): SettingsReactor {
+    return {
+      keys: ['host', 'srtPort'],
+      apply: async (settings) => ({ listener: 'srt', url: srtUrl(settings.host, await this.listen(settings.host, settings.srtPort)) }),
+    };
   }
 
   async listen(host: string, port: number): Promise<BoundAddress> {

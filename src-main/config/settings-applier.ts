@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Settings, SettingKey, SettingsPatch, SettingsView } from '../contract/studio-api.js';
-import type { ConfigService } from '../config/config-service.js';
+import type { ConfigService } from './config-service.js';
 import { Problem } from '../contract/problem.js';
 import { ListenError } from '../net/listen.js';
 

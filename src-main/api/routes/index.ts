@@ -1,0 +1,140 @@
+// Every route of the studio, registered in one place: one Fastify plugin per area, and
+// the per-stream files (/NAME/FILE) handed to the one dispatcher that checks play tokens
+// and counts viewers. A route plugin gets only the parts it needs.
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { StreamInfo } from '../../contract/studio-api.js';
+import type { AccessControl } from '../auth/access-control.js';
+import type { StudioEvents } from '../../events/studio-events.js';
+import type { SystemMonitor } from '../../system/system-status.js';
+import type { FfmpegService, ProcessRegistry } from '../../transcode/index.js';
+import type { SettingsApplier } from '../../config/settings-applier.js';
+import type { StreamRegistry } from '../../streams/stream-registry.js';
+import type { StreamStore } from '../../streams/stream-store.js';
+import type { DvrIndex } from '../../dvr/dvr-index.js';
+import type { DvrService } from '../../dvr/dvr-service.js';
+import type { Retention } from '../../dvr/retention.js';
+import type { ExportJobs } from '../../export/export-jobs.js';
+import type { ViewerSessions } from '../../delivery/viewers/viewer-sessions.js';
+import type { PlaybackStats } from '../../delivery/playback-stats.js';
+import type { LivePackager } from '../../delivery/live/live-packager.js';
+import type { ThumbService } from '../../delivery/thumbs/thumb-service.js';
+import type { PreviewService } from '../../delivery/preview-service.js';
+import type { MediaJobs } from '../../delivery/media-jobs.js';
+import type { IngestLimits } from '../../ingest/ingest-limits.js';
+import type { ListingBuilds } from '../../http/listing-builds.js';
+import { streamFilesRoutes } from '../../http/stream-files.js';
+import { healthRoutes } from './health.js';
+import { authRoutes } from './auth.js';
+import { systemRoutes } from './system.js';
+import { settingsRoutes } from './settings.js';
+import { eventsRoutes } from './events.js';
+import { uiRoutes } from './ui.js';
+import { streamsRoutes, type StreamsRouteDeps } from './streams.js';
+import { dvrRoutes, recordingStatusRoute, type DvrRouteDeps } from './dvr.js';
+import { exportsRoutes } from './exports.js';
+import { watchRoutes } from './watch.js';
+import { lanRoutes, type LanRouteDeps } from './lan.js';
+import { playbackRoutes } from './playback.js';
+import { embedRoute, playerAssetRoutes } from './player.js';
+import { mpegtsHttpIngest } from './mpegts-ingest.js';
+import { liveRoutes } from './live-hls.js';
+import { hlsRoutes } from './dvr-hls.js';
+import { mpegtsRoutes } from './mpegts.js';
+import { mp4ExportRoutes } from './mp4-files.js';
+import { mediaInfoRoute } from './media-info.js';
+import { thumbRoutes } from './thumbs.js';
+import { previewRoute } from './preview.js';
+
+/** The parts of the studio the routes serve, as the composition root built them. */
+export interface StudioRouteDeps {
+  log: Logger;
+  version: string;
+  access: AccessControl;
+  events: StudioEvents;
+  monitor: SystemMonitor;
+  ffmpeg: FfmpegService;
+  settings: SettingsApplier;
+  rendererDir: string;
+  /** The folder holding resources/player (the embeddable player's assets). */
+  resourcesDir: string;
+  processes: ProcessRegistry;
+  registry: StreamRegistry;
+  streamStore: StreamStore;
+  index: DvrIndex;
+  dvr: DvrService;
+  retention: Retention;
+  dvrRoot: string;
+  exportJobs: ExportJobs;
+  viewers: ViewerSessions;
+  playbackStats: PlaybackStats;
+  livePackager: LivePackager;
+  thumbs: ThumbService;
+  previews: PreviewService;
+  mediaJobs: MediaJobs;
+  listings: ListingBuilds;
+  ingestLimits: () => IngestLimits;
+  ffmpegPath: () => string | null;
+  playlistMaxHours: () => number;
+  exportMaxSeconds: () => number;
+  publishUrls: StreamsRouteDeps['publishUrls'];
+  sourceProblem: StreamsRouteDeps['sourceProblem'];
+  lan: LanRouteDeps;
+}
+
+/** A stream is known when it is configured, live, or has recordings. */
+export const streamKnownIn = (d: Pick<StudioRouteDeps, 'registry' | 'index'>) => (name: string) => d.registry.has(name) || d.index.hasRecording(name);
+
+export async function registerRoutes(app: FastifyInstance, d: StudioRouteDeps): Promise<void> {
+  const streamKnown = streamKnownIn(d);
+  const dvr: DvrRouteDeps = { index: d.index, dvr: d.dvr, streamKnown, retentionStatus: () => d.retention.status() };
+  const info = (name: string): StreamInfo | null => d.registry.info(name);
+
+  await app.register(healthRoutes({ version: d.version, uptime: () => d.monitor.uptimeSeconds() }));
+  await app.register(authRoutes(d.access));
+  await app.register(systemRoutes({ monitor: d.monitor, ffmpeg: d.ffmpeg }));
+  await app.register(settingsRoutes(d.settings));
+  await app.register(eventsRoutes({ events: d.events, hello: () => ({ version: d.version }) }));
+  await app.register(uiRoutes({ rendererDir: d.rendererDir, access: d.access }));
+  await app.register(streamsRoutes({ registry: d.registry, publishUrls: d.publishUrls, sourceProblem: d.sourceProblem }));
+  await app.register(dvrRoutes(dvr));
+  await app.register(exportsRoutes({ jobs: d.exportJobs }));
+  await app.register(
+    watchRoutes({
+      list: () => d.registry.list(),
+      archive: (name) => {
+        const span = d.index.span(name);
+        return { firstMs: span?.firstMs ?? null, lastMs: span?.lastEndMs ?? null };
+      },
+    }),
+  );
+  await app.register(lanRoutes(d.lan));
+  await app.register(playbackRoutes({ sessions: d.viewers, stats: d.playbackStats }));
+  await app.register(playerAssetRoutes(d.resourcesDir));
+  await app.register(mpegtsHttpIngest({ gate: d.registry, log: d.log.child({ module: 'mpegts-http' }), limits: d.ingestLimits }));
+  await app.register(
+    streamFilesRoutes(
+      [
+        ...liveRoutes({ packager: d.livePackager, stats: d.playbackStats, streamKnown }),
+        ...hlsRoutes({ index: d.index, root: d.dvrRoot, streamKnown, maxHours: d.playlistMaxHours, listings: d.listings }),
+        ...mpegtsRoutes({ hub: (name) => d.registry.hub(name) ?? null, index: d.index, root: d.dvrRoot, streamKnown, log: d.log.child({ module: 'mpegts' }) }),
+        ...mp4ExportRoutes({
+          index: d.index,
+          root: d.dvrRoot,
+          ffmpegPath: d.ffmpegPath,
+          processes: d.processes,
+          streamKnown,
+          maxSeconds: d.exportMaxSeconds,
+          log: d.log.child({ module: 'mp4-export' }),
+          jobs: d.mediaJobs,
+        }),
+        embedRoute({ index: d.index, streamKnown }),
+        mediaInfoRoute({ info, index: d.index }),
+        ...thumbRoutes({ thumbs: d.thumbs, streamKnown }),
+        recordingStatusRoute(dvr, { maxHours: d.playlistMaxHours, listings: d.listings }),
+        previewRoute({ info, ffmpegPath: d.ffmpegPath, jpeg: (name) => d.previews.jpeg(name) }),
+      ],
+      { playToken: (name) => d.streamStore.playToken(name), isAdmin: (request) => d.access.session(request).authenticated, sessions: d.viewers },
+    ),
+  );
+}
