@@ -1,6 +1,6 @@
 // Layers are enforced here, as VS Code does: only the desktop shell and the preload
 // may import Electron; only their two IPC wrappers touch ipcMain/ipcRenderer; the
-// renderer takes nothing from the server but types.
+// renderer takes nothing from the server but types and the contract's import-free rules.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -49,9 +49,22 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       'no-restricted-imports': ['error', { paths: [electronBan] }],
+      // From the server, the renderer takes types only, except the contract's few
+      // import-free rule files, whose values it bundles as they are. The API schemas
+      // (studio-api, export-api, public-api) stay type-only: they pull TypeBox in.
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/src-main/**'], allowTypeImports: true, message: 'The renderer may import only types from the server (src-main/api/contract.ts).' }] },
+        {
+          patterns: [
+            {
+              // Any path into src-main/ but those three files (with or without an extension).
+              regex: '(^|/)src-main/(?!contract/(stream-name|mask-credentials|problem)(\\.[jt]s)?$)',
+              allowTypeImports: true,
+              message:
+                'The renderer may import values only from src-main/contract/stream-name, mask-credentials and problem (import-free); from the rest of src-main, types only (`import type`).',
+            },
+          ],
+        },
       ],
     },
   },

@@ -149,7 +149,7 @@ if (stale('dist/.stamp-electron', [...common, 'src-main/electron', 'src-preload/
   touch('dist/.stamp-electron');
 }
 if (fs.existsSync(path.join(root, 'src-renderer', 'vite.config.ts'))) {
-  if (stale('dist/.stamp-renderer', [...common, 'src-renderer', 'src-main/api/contract.ts', 'src-preload/contract.ts'], 'dist/renderer/index.html')) {
+  if (stale('dist/.stamp-renderer', [...common, 'src-renderer', 'src-main/contract', 'src-preload/contract.ts'], 'dist/renderer/index.html')) {
     run('renderer (vite)', 'vite', ['build', '--config', 'src-renderer/vite.config.ts', '--logLevel', 'warn']);
     touch('dist/.stamp-renderer');
   }

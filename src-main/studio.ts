@@ -29,7 +29,7 @@ import { ffmpegSourceRunner, resolveSourceUrl, SourceUrlError } from './ingest/p
 import { publishUrlsFor } from './ingest/publish-urls.js';
 import { DvrIndex } from './dvr/dvr-index.js';
 import { DvrService } from './dvr/dvr-service.js';
-import { reconcileArchive } from './dvr/reconcile.js';
+import { ArchiveStore } from './dvr/archive-store.js';
 import { Retention } from './dvr/retention.js';
 import { RetentionSchedule } from './dvr/retention-schedule.js';
 import { PreviewService } from './delivery/preview-service.js';
@@ -115,12 +115,11 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     };
     const streamStore = new StreamStore(db);
     const dvrIndex = new DvrIndex(db);
-    const dvrRoot = path.join(dataDir, 'dvr');
+    const archive = new ArchiveStore({ root: path.join(dataDir, 'dvr'), index: dvrIndex, log: log.child({ module: 'dvr' }) });
     const retention = new Retention({
-      index: dvrIndex,
+      archive,
       events,
       log: log.child({ module: 'dvr' }),
-      root: dvrRoot,
       limits: () => ({ depth: config.get('dvrDepth'), maxSize: config.get('dvrMaxSize'), minFreeBytes: config.get('dvrMinFreeMB') * 1024 * 1024 }),
       streamLimits: (name) => {
         const own = streamStore.get(name);
@@ -129,10 +128,9 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     });
     const retentionSchedule = new RetentionSchedule(retention, log.child({ module: 'dvr' }));
     const dvr = new DvrService({
-      index: dvrIndex,
+      archive,
       events,
       log: log.child({ module: 'dvr' }),
-      root: dvrRoot,
       segmentTargetMs: () => config.get('dvrSegmentSeconds') * 1000,
       configured: (name) => streamStore.get(name)?.dvr ?? true,
       diskOk: () => retention.recordingAllowed,
@@ -189,14 +187,14 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       }
     };
     const streamKnown = streamKnownIn({ registry, index: dvrIndex });
-    const thumbs = new ThumbService({ index: dvrIndex, root: dvrRoot, cacheDir: path.join(dataDir, 'cache', 'thumbs'), processes: children, ffmpegPath, jobs: mediaJobs });
+    const thumbs = new ThumbService({ archive, cacheDir: path.join(dataDir, 'cache', 'thumbs'), processes: children, ffmpegPath, jobs: mediaJobs });
     const exportMaxSeconds = () => config.get('exportMaxSeconds');
     const exportsDir = () => dataSubdir(dataDir, config.get('exportsDir'), 'exports');
     const exportLog = log.child({ module: 'export' });
     const exportJobs = new ExportJobs({
       // Saved exports wait for their turn among the media jobs (their own queue is bounded already).
       plan: (o) =>
-        mediaJobs.run('saved export plan', (signal) => planMp4Export({ index: dvrIndex, root: dvrRoot, ffmpegPath, processes: children, log: exportLog }, { ...o, signal, maxDurationMs: exportMaxSeconds() * 1000 }), { signal: o.signal, mayWait: true }),
+        mediaJobs.run('saved export plan', (signal) => planMp4Export({ archive, ffmpegPath, processes: children, log: exportLog }, { ...o, signal, maxDurationMs: exportMaxSeconds() * 1000 }), { signal: o.signal, mayWait: true }),
       exportsDir,
       events,
       log: exportLog,
@@ -240,7 +238,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       index: dvrIndex,
       dvr,
       retention,
-      dvrRoot,
+      archive,
       exportJobs,
       viewers,
       playbackStats,
@@ -278,7 +276,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         const s = config.settings;
         // Before anything records: make the index and the disk agree (a crash may have left them apart).
         // Nothing in the archive may keep the studio from starting: reconciliation skips what it cannot handle, and a failure of its own is logged.
-        const report = await reconcileArchive(dvrRoot, dvrIndex, db!, log.child({ module: 'dvr' })).catch((err: unknown) => {
+        const report = await archive.reconcile(log.child({ module: 'dvr' })).catch((err: unknown) => {
           log.error({ err }, 'dvr: archive reconciliation failed; the studio starts with the index as it was');
           return null;
         });

@@ -10,7 +10,7 @@ import { writeFileAtomic } from '../files/atomic-write.js';
 import { ffmpeg } from '../test-support/ffmpeg-tools.js';
 import { createHash } from 'node:crypto';
 import { pino } from 'pino';
-import { reconcileArchive } from '../dvr/reconcile.js';
+import { ArchiveStore } from '../dvr/archive-store.js';
 import { initFile, segmentFile } from '../dvr/archive-paths.js';
 
 const time = async <T>(fn: () => T | Promise<T>): Promise<[T, number]> => {
@@ -150,8 +150,9 @@ async function reconcileBench(dir: string): Promise<void> {
     await fs.writeFile(file, bytes);
   }
   const log = pino({ level: 'silent' });
-  const lost = await reconcileArchive(root, index, db, log);
-  const healthy = await reconcileArchive(root, index, db, log);
+  const archive = new ArchiveStore({ root, index });
+  const lost = await archive.reconcile(log);
+  const healthy = await archive.reconcile(log);
   process.stdout.write(
     `reconcile 100 000 segments: ${(lost.ms / 1000).toFixed(1)} s with an empty index (${lost.indexed} indexed), ${(healthy.ms / 1000).toFixed(2)} s with a healthy one\n`,
   );

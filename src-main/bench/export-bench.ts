@@ -5,14 +5,17 @@
 // of the segment files' bytes into one file (Node read + write, and `cat`). Each run
 // starts after `sync`, the methods take turns for a warm-up round and then --rounds rounds
 // (default 2), and the best of each is compared. Also: time to first byte of the HTTP export, over new ranges
-// (no plan reused), with the planning time alone.
+// (no plan reused), with the planning time alone; and the same on a cold page cache
+// (drop_caches before each run, root only), with the read calls it took, beside ffmpeg's
+// first byte over the same segments (--cold-runs, default 3).
 //
 // The hour is synthesized: 20 s are recorded for real (ffmpeg encodes testsrc2 1080p30 at
 // 6 Mbit/s + AAC to MPEG-TS, our demuxer reads it, the studio's SegmentRecorder writes 2 s
 // CMAF segments and indexes them), then those segment files are copied 180 times under
 // the names and index rows of the following 20 s blocks, each copy's tfdt shifted by its
-// block's start: one continuous hour of 1 800 segments, as the recorder would have written it.
-import { execFile } from 'node:child_process';
+// block's start: one continuous hour of 1 800 segments (with their sample tables), as the
+// recorder would have written it.
+import { execFile, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import http from 'node:http';
@@ -20,17 +23,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import Fastify from 'fastify';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { installErrorHandlers } from '../http/problem-reply.js';
 import { streamFilesRoutes } from '../http/stream-files.js';
 import { ViewerSessions } from '../delivery/viewers/viewer-sessions.js';
-import { segmentFile } from '../dvr/archive-paths.js';
-import type { SegmentRecord } from '../dvr/dvr-index.js';
+import { openDatabase } from '../db/index.js';
+import { ArchiveStore } from '../dvr/archive-store.js';
+import { DvrIndex, type NewSegment, type SegmentRecord } from '../dvr/dvr-index.js';
+import { encodeSampleTables } from '../dvr/sample-tables.js';
 import { FieldReader, readBoxHeader, readChildren } from '../formats/fmp4/box-reader.js';
 import { FragmentBox } from '../formats/fmp4/fragment-boxes.js';
-import { readInitSegment } from '../formats/fmp4/index.js';
+import { parseSegmentTables, SampleStore } from '../formats/fmp4/segment-tables.js';
 import { mp4ExportRoutes } from '../api/routes/mp4-files.js';
-import { planMp4Export } from '../export/mp4-export.js';
+import { planMp4Export, type Mp4ExportDeps } from '../export/mp4-export.js';
 import { demuxSource, encodeSource, openArchive, record, type Archive } from '../export/testing/archive-fixture.js';
 import { ProcessRegistry } from '../transcode/process-registry.js';
 
@@ -47,6 +52,7 @@ interface Options {
   minutes: number;
   ttfbRuns: number;
   rounds: number;
+  coldRuns: number;
   keep: boolean;
 }
 
@@ -55,7 +61,13 @@ function parseOptions(argv: string[]): Options {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  return { minutes: Number(get('--minutes') ?? 60), ttfbRuns: Number(get('--ttfb-runs') ?? 10), rounds: Number(get('--rounds') ?? 2), keep: argv.includes('--keep') };
+  return {
+    minutes: Number(get('--minutes') ?? 60),
+    ttfbRuns: Number(get('--ttfb-runs') ?? 10),
+    rounds: Number(get('--rounds') ?? 2),
+    coldRuns: Number(get('--cold-runs') ?? 3),
+    keep: argv.includes('--keep'),
+  };
 }
 
 /** The 20 s that are recorded for real: the same source the dvr bench encodes (cached in the temp dir). */
@@ -95,25 +107,32 @@ function shifted(bytes: Uint8Array, shiftByTrack: (trackId: number) => number): 
   return copy;
 }
 
-/** Replicates the real segments into `minutes` of continuous archive (files and index rows). */
+/**
+ * Replicates the real segments into `minutes` of continuous archive: files, index rows and
+ * the sample tables the recorder would have kept (read from each shifted copy's moof).
+ */
 async function replicate(archive: Archive, real: SegmentRecord[], startMs: number, minutes: number): Promise<{ segments: SegmentRecord[]; bytes: number }> {
   const cycleMs = real.reduce((n, s) => n + s.durationMs, 0);
-  const { tracks } = readInitSegment(await fs.readFile(path.join(archive.root, archive.index.initFile(real[0]!.initId)!)));
+  const { tracks, sampleDefaults } = await archive.store.readInit(real[0]!.initId);
   const timescale = new Map(tracks.map((t) => [t.id, t.timescale]));
-  const contents = await Promise.all(real.map((s) => fs.readFile(path.join(archive.root, s.file))));
+  const contents = await Promise.all(real.map((s) => fs.readFile(archive.store.segmentPath(s))));
   const cycles = Math.ceil((minutes * 60_000) / cycleMs);
-  const rows: SegmentRecord[] = [];
+  const rows: NewSegment[] = [];
   let bytes = 0;
   for (let k = 1; k < cycles; k++) {
     for (let i = 0; i < real.length; i++) {
       const s = real[i]!;
       const segStart = s.startMs + k * cycleMs;
       const hash = path.basename(s.file).split('-')[1]!.replace('.m4s', '');
-      const file = segmentFile(stream, segStart, hash);
+      const file = archive.store.segmentFile(stream, segStart, hash);
       const data = shifted(contents[i]!, (id) => Math.round((k * cycleMs * (timescale.get(id) ?? 90_000)) / 1000));
-      await fs.mkdir(path.dirname(path.join(archive.root, file)), { recursive: true });
-      await fs.writeFile(path.join(archive.root, file), data);
-      rows.push({ ...s, startMs: segStart, file, bytes: data.length, discontinuity: false });
+      const where = archive.store.segmentPath({ file });
+      await fs.mkdir(path.dirname(where), { recursive: true });
+      await fs.writeFile(where, data);
+      const tables = new SampleStore();
+      const parsed = parseSegmentTables(data, data.length, sampleDefaults, tables);
+      if (!('runs' in parsed)) throw new Error('a whole segment parses');
+      rows.push({ ...s, startMs: segStart, file, bytes: data.length, discontinuity: false, sampleTables: encodeSampleTables(tables, parsed.runs) });
       bytes += data.length;
     }
   }
@@ -156,7 +175,7 @@ export async function benchExport(argv: string[]): Promise<void> {
     const seconds = segments.reduce((n, s) => n + s.durationMs, 0) / 1000;
     out(`synthesized the hour: those ${real.length} segment files copied ${segments.length / real.length - 1} more times, each copy's tfdt shifted by its ${realSeconds.toFixed(0)} s block and written under that block's file names and index rows → ${segments.length} segments, ${(seconds / 60).toFixed(1)} min, ${(bytes / 1e9).toFixed(2)} GB, one continuous recording (${(replicateMs / 1000).toFixed(1)} s)`);
     const durationMs = Math.floor(seconds) * 1000;
-    const deps = { index: archive.index, root: archive.root, ffmpegPath: () => 'ffmpeg', processes, log };
+    const deps = { archive: archive.store, ffmpegPath: () => 'ffmpeg', processes, log };
 
     // Time to first byte over HTTP (a new range each time, so no plan is reused), and a whole download.
     const app = Fastify();
@@ -182,10 +201,17 @@ export async function benchExport(argv: string[]): Promise<void> {
     }
     const stats = (values: number[]) => `min ${Math.min(...values).toFixed(1)}, median ${median(values).toFixed(1)}, max ${Math.max(...values).toFixed(1)} ms (${values.map((v) => v.toFixed(0)).join(' ')})`;
     out(`time to first byte, GET /${stream}/archive-FROM-${rangeSeconds}.mp4 (${(length / 1e9).toFixed(2)} GB, ${segments.length} segments, warm page cache), ${o.ttfbRuns} new ranges: ${stats(ttfb)}`);
-    out(`  of which planning (index query, ${segments.length} moofs read and parsed, moov built): ${stats(planning)}; load average now ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`);
+    out(`  of which planning (one index query for ${segments.length} segments' sample tables, moov built): ${stats(planning)}; load average now ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`);
+    const tableBytes = (archive.db.prepare('SELECT coalesce(sum(length(tables)), 0) AS n FROM dvr_sample_tables').get() as { n: number }).n;
+    out(`  sample tables in SQLite: ${(tableBytes / 1e6).toFixed(2)} MB for the hour (${Math.round(tableBytes / segments.length)} bytes a segment)`);
+    const open = (): ColdDeps => {
+      const db = openDatabase(path.join(dir, 'framehouse.db'));
+      return { deps: { ...deps, archive: new ArchiveStore({ root: archive.root, index: new DvrIndex(db) }) }, close: () => db.close() };
+    };
+    await coldStart({ open, segments, fromMs: startMs, durationMs, runs: o.coldRuns, concatDir: dir });
 
     // Interleaved rounds, each run after `sync` (nothing dirty from the run before); the best of each.
-    const links = await linkSegments(archive, segments, path.join(dir, 'links'));
+    const links = await linkSegments(archive.store, segments, path.join(dir, 'links'));
     const concat = `concat:${links.names.join('|')}`;
     const outFile = path.join(dir, 'out.bin');
     const runs: Record<string, { label: string; ms: number[]; size: number }> = {};
@@ -215,7 +241,7 @@ export async function benchExport(argv: string[]): Promise<void> {
       await measure('copy', 'plain copy: each segment file read and written (Node)', async () => {
         const handle = await fs.open(outFile, 'w');
         try {
-          for (const s of segments) await handle.write(await fs.readFile(path.join(archive.root, s.file)));
+          for (const s of segments) await handle.write(await fs.readFile(archive.store.segmentPath(s)));
         } finally {
           await handle.close();
         }
@@ -242,12 +268,12 @@ export async function benchExport(argv: string[]): Promise<void> {
 }
 
 /** Hard links with short names (i.mp4, 0.m4s, …) to the init and the segments: the concat URL stays short. */
-async function linkSegments(archive: Archive, segments: readonly SegmentRecord[], dir: string): Promise<{ dir: string; names: string[] }> {
+async function linkSegments(archive: ArchiveStore, segments: readonly SegmentRecord[], dir: string): Promise<{ dir: string; names: string[] }> {
   await fs.mkdir(dir);
-  await fs.link(path.join(archive.root, archive.index.initFile(segments[0]!.initId)!), path.join(dir, 'i.mp4'));
+  await fs.link(archive.initPath(stream, segments[0]!.initId)!, path.join(dir, 'i.mp4'));
   const names = ['i.mp4'];
   for (let i = 0; i < segments.length; i++) {
-    await fs.link(path.join(archive.root, segments[i]!.file), path.join(dir, `${i}.m4s`));
+    await fs.link(archive.segmentPath(segments[i]!), path.join(dir, `${i}.m4s`));
     names.push(`${i}.m4s`);
   }
   return { dir, names };
@@ -262,4 +288,118 @@ async function curl(url: string, file: string): Promise<number> {
 /** ffmpeg run in `cwd` (the concat URL names files relative to it). */
 async function ffmpegIn(cwd: string, args: string[]): Promise<void> {
   await exec('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...args], { cwd, maxBuffer: 16 << 20 });
+}
+
+// ---- cold page cache ---------------------------------------------------------------
+
+/** Writes back and empties the page cache (needs root); false when the kernel refuses. */
+async function dropCaches(): Promise<boolean> {
+  await exec('sync');
+  return fs.writeFile('/proc/sys/vm/drop_caches', '3').then(() => true, () => false);
+}
+
+interface IoCounters {
+  /** read-type system calls (read, pread, readv) */
+  syscr: number;
+  /** bytes those calls returned */
+  rchar: number;
+  /** bytes that had to come from the disk */
+  readBytes: number;
+}
+
+/** This process's I/O counters, threads included (Linux /proc/self/io); null elsewhere. */
+async function ioCounters(): Promise<IoCounters | null> {
+  const text = await fs.readFile('/proc/self/io', 'utf8').catch(() => null);
+  if (!text) return null;
+  const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+  return { syscr: field('syscr'), rchar: field('rchar'), readBytes: field('read_bytes') };
+}
+
+const ioDelta = (a: IoCounters | null, b: IoCounters | null) =>
+  a && b ? `${b.syscr - a.syscr} read calls, ${((b.rchar - a.rchar) / 1e6).toFixed(2)} MB read, ${((b.readBytes - a.readBytes) / 1e6).toFixed(2)} MB from the disk` : 'I/O counters unavailable';
+
+/** Time to the first byte ffmpeg writes to its stdout, then it is stopped. */
+function ffmpegFirstByte(cwd: string, args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', ...args], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+    child.stdout.once('data', () => {
+      resolve(performance.now() - started);
+      child.kill('SIGKILL');
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => (code !== null && code !== 0 ? reject(new Error(`ffmpeg exited with ${code}`)) : undefined));
+  });
+}
+
+/** Export deps over a database connection of their own: its page cache as empty as the kernel's. */
+interface ColdDeps {
+  deps: Mp4ExportDeps & { log: Logger };
+  close(): void;
+}
+
+/**
+ * The figure a user meets after a reboot or a day of other work: a one-hour export asked of
+ * an archive that is not in the page cache. Each run empties the cache first (planning
+ * alone, then a fresh server's time to first byte for the whole range), with the process's
+ * read calls counted; ffmpeg concat-copy of the same segments is the peer, equally cold.
+ */
+async function coldStart(o: { open: () => ColdDeps; segments: readonly SegmentRecord[]; fromMs: number; durationMs: number; runs: number; concatDir: string }): Promise<void> {
+  const label = `1 h export (${o.segments.length} segments), cold page cache`;
+  if (o.runs <= 0) return;
+  if (!(await dropCaches())) {
+    out(`${label}: skipped, /proc/sys/vm/drop_caches refused (not root?): the figures above are warm`);
+    return;
+  }
+  const planMs: number[] = [];
+  const ttfbMs: number[] = [];
+  const ffmpegFragMs: number[] = [];
+  const ffmpegFaststartMs: number[] = [];
+  let planIo = '';
+  let httpIo = '';
+  const linking = o.open();
+  const links = await linkSegments(linking.deps.archive, o.segments, path.join(o.concatDir, 'cold-links'));
+  linking.close();
+  const concat = `concat:${links.names.join('|')}`;
+  const outFile = path.join(o.concatDir, 'cold-out.mp4');
+  for (let run = 0; run < o.runs; run++) {
+    await dropCaches();
+    const planning = o.open();
+    const before = await ioCounters();
+    const [plan, ms] = await time(() => planMp4Export(planning.deps, { stream, fromMs: o.fromMs, durationMs: o.durationMs, precise: false }));
+    planIo = ioDelta(before, await ioCounters());
+    await plan.dispose();
+    planning.close();
+    planMs.push(ms);
+
+    // A new server each time: no plan is reused.
+    const serving = o.open();
+    const app = Fastify();
+    installErrorHandlers(app);
+    const sessions = new ViewerSessions();
+    await app.register(streamFilesRoutes(mp4ExportRoutes({ ...serving.deps, streamKnown: () => true, maxSeconds: () => 86_400 }), { playToken: () => null, isAdmin: () => false, sessions }));
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    await dropCaches();
+    const httpBefore = await ioCounters();
+    const first = await firstByte(`${base}/${stream}/archive-${o.fromMs / 1000}-${o.durationMs / 1000}.mp4`);
+    httpIo = ioDelta(httpBefore, await ioCounters());
+    if (first.status !== 200) throw new Error(`export answered ${first.status}`);
+    ttfbMs.push(first.ms);
+    await app.close();
+    sessions.close();
+    serving.close();
+
+    await dropCaches();
+    ffmpegFragMs.push(await ffmpegFirstByte(links.dir, ['-i', concat, '-map', '0', '-c', 'copy', '-movflags', 'frag_keyframe+empty_moov', '-f', 'mp4', 'pipe:1']));
+    await dropCaches();
+    const [, faststart] = await time(() => ffmpegIn(links.dir, ['-i', concat, '-map', '0', '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', outFile]));
+    await fs.rm(outFile, { force: true });
+    ffmpegFaststartMs.push(faststart);
+  }
+  const list = (values: number[]) => `median ${median(values).toFixed(0)} ms (${values.map((v) => v.toFixed(0)).join(', ')})`;
+  out(`${label}, ${o.runs} runs, each after sync + drop_caches:`);
+  out(`  ours, planning alone (planMp4Export)                   ${list(planMs)}; ${planIo}`);
+  out(`  ours, time to first byte over HTTP (fresh server)     ${list(ttfbMs)}; ${httpIo}`);
+  out(`  ffmpeg concat -c copy → fragmented MP4 on a pipe, first byte  ${list(ffmpegFragMs)}`);
+  out(`  ffmpeg concat -c copy +faststart (moov first, as ours): whole file, its first byte  ${list(ffmpegFaststartMs)}`);
 }

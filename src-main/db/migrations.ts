@@ -125,4 +125,21 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 9,
+    name: 'segment sample tables',
+    sql: `
+      -- Each segment's sample tables (per track: decode time; per sample: duration, size,
+      -- offset in the file, composition offset, keyframe flag), packed by dvr/sample-tables.ts:
+      -- an export plans a range from these rows without opening a segment file. Written with
+      -- the segment; segments recorded before this table are read once and filled in.
+      -- A rowid table: the BLOBs (a few KB) would crowd a WITHOUT ROWID b-tree.
+      CREATE TABLE dvr_sample_tables (
+        stream   TEXT NOT NULL,
+        start_ms INTEGER NOT NULL,  -- the dvr_segments row's key
+        tables   BLOB NOT NULL,
+        PRIMARY KEY (stream, start_ms)
+      ) STRICT;
+    `,
+  },
 ];

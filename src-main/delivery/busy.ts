@@ -1,13 +1,15 @@
+import { Problem } from '../contract/problem.js';
+
 /**
  * A bounded queue is full: the client should come back shortly. A fact, not an HTTP
- * answer; the routes turn it into a 503 with Retry-After (delivery/http/send-busy.ts).
+ * answer; the HTTP layer turns it into a 503 with Retry-After (http/client-gone.ts).
  */
-export class Busy extends Error {
+export class Busy extends Problem {
   constructor(
     message: string,
     readonly retryAfterSeconds = 2,
   ) {
-    super(message);
+    super('unavailable', 'Busy', message);
     this.name = 'Busy';
   }
 }

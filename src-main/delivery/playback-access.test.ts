@@ -3,7 +3,7 @@ import type { PlaybackStatsBody, ViewerSession } from '../contract/studio-api.js
 import { useStudio } from '../test-support/studio-instance.js';
 import { startFfmpeg, testSourceArgs } from '../test-support/ffmpeg-tools.js';
 import { until } from '../test-support/wait.js';
-import type { MediaInfo } from '../api/routes/media-info.js';
+import type { MediaInfo } from '../contract/stream-files.js';
 
 const studio = useStudio();
 

@@ -16,6 +16,16 @@ export interface SegmentRecord {
   discontinuity: boolean;
 }
 
+/** A segment as the recorder hands it over: with its packed sample tables (dvr/sample-tables.ts), or without (recovery). */
+export interface NewSegment extends SegmentRecord {
+  sampleTables?: Uint8Array | null;
+}
+
+/** A segment with its packed sample tables, null for one recorded before they were kept. */
+export interface TabledSegment extends SegmentRecord {
+  sampleTables: Uint8Array | null;
+}
+
 /** What a playlist needs of a segment, and no more: a day of them is read in a few milliseconds. */
 export type PlaylistSegment = Pick<SegmentRecord, 'seq' | 'dseq' | 'startMs' | 'durationMs' | 'initId' | 'discontinuity'>;
 
@@ -90,6 +100,9 @@ export class DvrIndex {
   private readonly overlappingForPlaylist;
   private readonly overlappingForArchivePlaylist;
   private readonly latest;
+  private readonly putTables;
+  private readonly dropTables;
+  private readonly overlappingWithTables;
 
   constructor(private readonly db: StudioDatabase) {
     // Holds live in a TEMP table: it belongs to this connection and is gone with the
@@ -108,6 +121,12 @@ export class DvrIndex {
        ON CONFLICT (stream, minute) DO UPDATE SET covered_ms = covered_ms + excluded.covered_ms, bytes = bytes + excluded.bytes`,
     );
     this.subtractMinute = db.prepare('UPDATE dvr_minutes SET covered_ms = max(0, covered_ms - ?), bytes = max(0, bytes - ?) WHERE stream = ? AND minute = ?');
+    this.putTables = db.prepare('INSERT OR REPLACE INTO dvr_sample_tables (stream, start_ms, tables) VALUES (?, ?, ?)');
+    this.dropTables = db.prepare('DELETE FROM dvr_sample_tables WHERE stream = ? AND start_ms = ?');
+    this.overlappingWithTables = db.prepare(
+      `SELECT s.*, t.tables FROM dvr_segments s LEFT JOIN dvr_sample_tables t ON t.stream = s.stream AND t.start_ms = s.start_ms
+       WHERE s.stream = ? AND s.start_ms >= ? AND s.start_ms < ? AND s.start_ms + s.duration_ms > ? ORDER BY s.start_ms`,
+    );
     this.latest = db.prepare('SELECT seq, dseq FROM dvr_segments WHERE stream = ? ORDER BY start_ms DESC LIMIT 1');
     this.overlapping = db.prepare(
       `SELECT * FROM dvr_segments WHERE stream = ? AND start_ms >= ? AND start_ms < ? AND start_ms + duration_ms > ? ORDER BY start_ms`,
@@ -156,18 +175,20 @@ export class DvrIndex {
     return row?.t ?? null;
   }
 
-  add(segment: SegmentRecord): void {
+  add(segment: NewSegment): void {
     this.addMany([segment]);
   }
 
-  /** Several segments in one transaction (recovery indexes thousands at once). */
-  addMany(segments: readonly SegmentRecord[]): void {
+  /** Several segments in one transaction (recovery indexes thousands at once). A segment that replaces another takes its tables' place too. */
+  addMany(segments: readonly NewSegment[]): void {
     this.db.transaction(() => {
-      for (const segment of segments) {
+      for (const { sampleTables, ...segment } of segments) {
         const last = this.latest.get(segment.stream) as { seq: number; dseq: number } | undefined;
         const seq = (last?.seq ?? 0) + 1;
         const dseq = (last?.dseq ?? 0) + (segment.discontinuity ? 1 : 0);
         this.insertSegment.run({ ...segment, seq, dseq, firstKeyframe: +segment.firstKeyframe, discontinuity: +segment.discontinuity });
+        if (sampleTables) this.putTables.run(segment.stream, segment.startMs, sampleTables);
+        else this.dropTables.run(segment.stream, segment.startMs);
         for (const share of minuteShares(segment.startMs, segment.durationMs, segment.bytes)) this.addMinute.run(segment.stream, share.minute, share.ms, share.bytes);
       }
     })();
@@ -177,6 +198,7 @@ export class DvrIndex {
     this.db.transaction(() => {
       for (const s of segments) {
         if (this.deleteSegment.run(s.stream, s.startMs).changes === 0) continue;
+        this.dropTables.run(s.stream, s.startMs);
         for (const share of minuteShares(s.startMs, s.durationMs, s.bytes)) this.subtractMinute.run(share.ms, share.bytes, s.stream, share.minute);
       }
     })();
@@ -185,6 +207,33 @@ export class DvrIndex {
   /** Segments overlapping [fromMs, toMs), oldest first. */
   segments(stream: string, fromMs: number, toMs: number): SegmentRecord[] {
     return (this.overlapping.all(stream, fromMs - maxSegmentMs, toMs, fromMs) as SegmentRow[]).map(fromRow);
+  }
+
+  /** segments(), each with its packed sample tables: what an export plans from, in one query. */
+  segmentsWithTables(stream: string, fromMs: number, toMs: number): TabledSegment[] {
+    return (this.overlappingWithTables.all(stream, fromMs - maxSegmentMs, toMs, fromMs) as (SegmentRow & { tables: Uint8Array | null })[]).map((r) => ({ ...fromRow(r), sampleTables: r.tables }));
+  }
+
+  /** Keeps tables read back from segment files, for segments still indexed under that file (retention may have been quicker). */
+  fillSampleTables(rows: readonly { segment: SegmentRecord; sampleTables: Uint8Array }[]): void {
+    const indexed = this.db.prepare('SELECT 1 FROM dvr_segments WHERE stream = ? AND start_ms = ? AND file = ?');
+    this.db.transaction(() => {
+      for (const { segment, sampleTables } of rows) {
+        if (indexed.get(segment.stream, segment.startMs, segment.file)) this.putTables.run(segment.stream, segment.startMs, sampleTables);
+      }
+    })();
+  }
+
+  /** Every indexed segment, for reconciling the index with the disk. */
+  allSegments(): SegmentRecord[] {
+    const rows = this.db.prepare('SELECT stream, start_ms, duration_ms, bytes, file, init_id, first_keyframe, discontinuity FROM dvr_segments').raw().all() as [string, number, number, number, string, number, number, number][];
+    return rows.map(([stream, startMs, durationMs, bytes, file, initId, firstKeyframe, discontinuity]) => ({ stream, startMs, durationMs, bytes, file, initId, firstKeyframe: firstKeyframe === 1, discontinuity: discontinuity === 1 }));
+  }
+
+  /** The init a segment file names (by the first 24 hex digits of its hash), with its track descriptions. */
+  initByHashPrefix(stream: string, hashPrefix: string): { id: number; tracksJson: string } | null {
+    const row = this.db.prepare('SELECT id, tracks_json FROM dvr_inits WHERE stream = ? AND substr(hash, 1, 24) = ?').get(stream, hashPrefix) as { id: number; tracks_json: string } | undefined;
+    return row ? { id: row.id, tracksJson: row.tracks_json } : null;
   }
 
   /**

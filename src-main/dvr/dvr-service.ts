@@ -2,15 +2,13 @@ import type { Logger } from 'pino';
 import type { StudioEvents } from '../events/studio-events.js';
 import type { StreamHub } from '../streams/stream-hub.js';
 import type { SinkAttachment } from '../streams/frame-sink.js';
-import type { DvrIndex } from './dvr-index.js';
+import type { ArchiveStore } from './archive-store.js';
 import { SegmentRecorder } from './segment-recorder.js';
 
 export interface DvrServiceDeps {
-  index: DvrIndex;
+  archive: ArchiveStore;
   events: StudioEvents;
   log: Logger;
-  /** <data-dir>/dvr */
-  root: string;
   segmentTargetMs: () => number;
   /** Whether this stream records (its setting; the runtime switch is on top). */
   configured: (stream: string) => boolean;
@@ -79,8 +77,7 @@ export class DvrService {
       let lastEventAt = 0;
       const recorder = new SegmentRecorder({
         stream,
-        root: this.deps.root,
-        index: this.deps.index,
+        archive: this.deps.archive,
         log: this.deps.log,
         targetMs: this.deps.segmentTargetMs,
         allowed: this.deps.diskOk,

@@ -10,8 +10,8 @@ import type { Frame, Track } from '../media/index.js';
 import { createStudio } from '../studio.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 import { initFile, segmentFile } from './archive-paths.js';
+import { ArchiveStore } from './archive-store.js';
 import { DvrIndex } from './dvr-index.js';
-import { reconcileArchive } from './reconcile.js';
 
 const tempDir = useTempDir();
 
@@ -80,7 +80,7 @@ describe('archive reconciliation over hostile leftovers', () => {
     index.add({ stream: 'live/cam', startMs: t0 + 14_000, durationMs: 2000, bytes: 10, file: folderRow, initId: 1, firstKeyframe: true, discontinuity: false });
 
     const { log, lines } = capturingLog();
-    const report = await reconcileArchive(root, index, db, log);
+    const report = await new ArchiveStore({ root, index }).reconcile(log);
 
     expect(report).toMatchObject({ indexed: 2, deletedPartials: 1, removedRows: 1 });
     expect(index.segments('live/cam', 0, t0 + 60_000).map((s) => s.file)).toEqual([good]);

@@ -2,7 +2,6 @@ import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import type { StudioDatabase } from '../db/index.js';
 import { readFragmentSummary } from '../formats/fmp4/index.js';
 import { parseSegmentFile, partialSuffix } from './archive-paths.js';
 import type { DvrIndex, SegmentRecord } from './dvr-index.js';
@@ -16,11 +15,6 @@ export interface ReconcileReport {
   /** Entries left alone because they are not what their name says or cannot be touched (each logged). */
   skipped: number;
   ms: number;
-}
-
-interface InitRow {
-  id: number;
-  tracks_json: string;
 }
 
 /** A segment is a few MB; a file far larger under a segment's name is not one, and is not read into memory. */
@@ -83,7 +77,7 @@ async function listArchive(root: string, log: Logger, skip: (relative: string, r
  * skipped: nothing in the archive stops the studio from starting. Nothing is moved
  * or deleted but our own .partial files, so a skipped item is where the user left it.
  */
-export async function reconcileArchive(root: string, index: DvrIndex, db: StudioDatabase, log: Logger): Promise<ReconcileReport> {
+export async function reconcileArchive(root: string, index: DvrIndex, log: Logger): Promise<ReconcileReport> {
   const started = performance.now();
   const report: ReconcileReport = { indexed: 0, finishedPartials: 0, deletedPartials: 0, removedRows: 0, unreadable: 0, skipped: 0, ms: 0 };
   const skip = (relative: string, reason: string) => {
@@ -97,16 +91,12 @@ export async function reconcileArchive(root: string, index: DvrIndex, db: Studio
   const unknownPrefixes = listing.unreadableDirs.map((d) => (d === '' ? '' : `${d}/`));
   const unseen = (file: string) => !onDisk.has(file) && !unknownPrefixes.some((p) => file.startsWith(p));
 
-  const rows = db.prepare('SELECT stream, start_ms, duration_ms, bytes, file, init_id, first_keyframe, discontinuity FROM dvr_segments').raw().all() as [string, number, number, number, string, number, number, number][];
-  const indexed = new Set(rows.map((r) => r[4]));
-  const gone: SegmentRecord[] = [];
-  for (const [stream, startMs, durationMs, bytes, file, initId, firstKeyframe, discontinuity] of rows) {
-    if (unseen(file)) gone.push({ stream, startMs, durationMs, bytes, file, initId, firstKeyframe: firstKeyframe === 1, discontinuity: discontinuity === 1 });
-  }
+  const rows = index.allSegments();
+  const indexed = new Set(rows.map((r) => r.file));
+  const gone = rows.filter((r) => unseen(r.file));
   index.remove(gone);
   report.removedRows = gone.length;
 
-  const initFor = db.prepare('SELECT id, tracks_json FROM dvr_inits WHERE stream = ? AND substr(hash, 1, 24) = ?');
   const pending: SegmentRecord[] = [];
   const flush = () => {
     index.addMany(pending);
@@ -124,12 +114,12 @@ export async function reconcileArchive(root: string, index: DvrIndex, db: Studio
   const indexSegment = async (relative: string): Promise<boolean> => {
     const parts = parseSegmentFile(relative);
     if (!parts) return false;
-    const init = initFor.get(parts.stream, parts.initHash) as InitRow | undefined;
+    const init = index.initByHashPrefix(parts.stream, parts.initHash);
     if (!init) return false;
     const bytes = await readSegmentBytes(relative);
     if (!bytes) return false;
     const summary = readFragmentSummary(bytes);
-    const tracks = JSON.parse(init.tracks_json) as { id: number; kind: string; timescale: number }[];
+    const tracks = JSON.parse(init.tracksJson) as { id: number; kind: string; timescale: number }[];
     const clock = tracks.find((t) => t.kind === 'video') ?? tracks[0];
     const clockFragment = summary.tracks.find((t) => t.trackId === (clock?.id ?? 0) + 1) ?? summary.tracks[0];
     if (!clock || !clockFragment) return false;

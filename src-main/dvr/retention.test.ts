@@ -7,6 +7,7 @@ import { StudioEvents } from '../events/studio-events.js';
 import { diskUsage } from '../system/system-status.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 import type { StudioEvent } from '../contract/studio-api.js';
+import { ArchiveStore } from './archive-store.js';
 import { DvrIndex } from './dvr-index.js';
 import { Retention, type RetentionLimits } from './retention.js';
 import { parseDepth, parseSize } from './retention-limits.js';
@@ -24,10 +25,9 @@ async function archive(limits: RetentionLimits, streamLimits: Record<string, { d
   events.subscribe((e) => seen.push(e));
   const current = { ...limits };
   const retention = new Retention({
-    index,
+    archive: new ArchiveStore({ root, index }),
     events,
     log: pino({ level: 'silent' }),
-    root,
     limits: () => current,
     streamLimits: (s) => streamLimits[s] ?? { depth: '', maxSize: '' },
     ...(clock ? { clock } : {}),

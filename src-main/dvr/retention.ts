@@ -1,10 +1,8 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Logger } from 'pino';
 import type { DvrRetentionStatus, DvrStuckFile } from '../contract/studio-api.js';
 import type { StudioEvents } from '../events/studio-events.js';
-import { diskUsage } from '../system/system-status.js';
-import type { DvrIndex, SegmentRecord } from './dvr-index.js';
+import type { ArchiveStore } from './archive-store.js';
+import type { SegmentRecord } from './dvr-index.js';
 import { parseDepth, parseSize } from './retention-limits.js';
 
 export interface RetentionLimits {
@@ -14,10 +12,9 @@ export interface RetentionLimits {
 }
 
 export interface RetentionDeps {
-  index: DvrIndex;
+  archive: ArchiveStore;
   events: StudioEvents;
   log: Logger;
-  root: string;
   /** The global limits (settings). */
   limits: () => RetentionLimits;
   /** A stream's own limits, '' where it follows the global ones. */
@@ -102,12 +99,12 @@ export class Retention {
 
   /** null when the pass went through, else why it stopped early. */
   private async pass(now: number): Promise<string | null> {
-    const { index, limits } = this.deps;
+    const { archive, limits } = this.deps;
+    const { index } = archive;
     const global = limits();
     let disk: { freeBytes: number; totalBytes: number };
     try {
-      await fs.mkdir(this.deps.root, { recursive: true });
-      disk = await diskUsage(this.deps.root);
+      disk = await archive.diskUsage();
     } catch (err) {
       this.deps.log.warn({ err }, 'dvr: cannot read free disk space');
       return `cannot read free disk space: ${errorText(err)}`;
@@ -124,7 +121,7 @@ export class Retention {
     if (totalLimit !== null) await this.trimTo(totalLimit, wanted, undefined, `archive over ${global.maxSize}`);
     this.forgetUnwanted(wanted);
 
-    const free = (await diskUsage(this.deps.root)).freeBytes;
+    const free = (await archive.diskUsage()).freeBytes;
     const low = free < global.minFreeBytes;
     if (low && !this.diskLow) {
       const message = 'Not enough available disk space';
@@ -145,7 +142,7 @@ export class Retention {
    */
   private candidates(wanted: Set<string>, options: { stream?: string; beforeMs?: number }): SegmentRecord[] {
     const now = this.clock;
-    const rows = this.deps.index.deletable(batch + this.stuck.size, options);
+    const rows = this.deps.archive.index.deletable(batch + this.stuck.size, options);
     for (const s of rows) wanted.add(s.file);
     return rows.filter((s) => !this.isHeld(s.file, now)).slice(0, batch);
   }
@@ -155,7 +152,7 @@ export class Retention {
   }
 
   private async trimTo(limit: number, wanted: Set<string>, stream: string | undefined, reason: string): Promise<void> {
-    let excess = this.deps.index.totals(stream).bytes - limit;
+    let excess = this.deps.archive.index.totals(stream).bytes - limit;
     await this.deleteWhile(
       () => {
         const take: SegmentRecord[] = [];
@@ -187,7 +184,7 @@ export class Retention {
       previousFirst = segments[0]!.file;
       const gone: SegmentRecord[] = [];
       for (const s of segments) if (await this.deleteFile(s)) gone.push(s);
-      this.deps.index.remove(gone);
+      this.deps.archive.index.remove(gone);
       for (const s of gone) {
         onDeleted?.(s);
         const d = deleted.get(s.stream) ?? { segments: 0, bytes: 0 };
@@ -204,17 +201,14 @@ export class Retention {
 
   /** True when the file is gone (or already was); false when it is stuck, recorded as such. */
   private async deleteFile(s: SegmentRecord): Promise<boolean> {
-    const where = path.join(this.deps.root, s.file);
+    const where = this.deps.archive.segmentPath(s);
     const previous = this.stuck.get(s.file);
     this.tried.add(s.file);
     try {
-      // unlink, not rm: a folder where a segment should be is not ours to empty.
-      await fs.unlink(where);
+      await this.deps.archive.deleteSegmentFile(s);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        this.noteStuck(s, where, errorText(err), previous);
-        return false;
-      }
+      this.noteStuck(s, where, errorText(err), previous);
+      return false;
     }
     if (previous) {
       this.stuck.delete(s.file);

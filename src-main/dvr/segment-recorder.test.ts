@@ -6,6 +6,7 @@ import { openDatabase } from '../db/index.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 import type { Frame, Track } from '../media/index.js';
 import { buildAvcC } from '../media/codecs/index.js';
+import { ArchiveStore } from './archive-store.js';
 import { DvrIndex, type SegmentRecord } from './dvr-index.js';
 import { SegmentRecorder } from './segment-recorder.js';
 
@@ -27,8 +28,7 @@ async function recorder() {
   const segments: SegmentRecord[] = [];
   const rec = new SegmentRecorder({
     stream: 'cams/t',
-    root: path.join(tempDir(), 'dvr'),
-    index,
+    archive: new ArchiveStore({ root: path.join(tempDir(), 'dvr'), index }),
     log: pino({ level: 'silent' }),
     targetMs: () => 2000,
     allowed: () => true,

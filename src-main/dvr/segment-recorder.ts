@@ -1,19 +1,16 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Frame, Track } from '../media/index.js';
 import { buildInitSegment, buildMediaSegment, lastDurationsBefore } from '../formats/fmp4/index.js';
 import type { FrameSink } from '../streams/frame-sink.js';
-import { writeFileAtomic } from '../files/atomic-write.js';
 import { UtcAnchor } from '../streams/utc-anchor.js';
-import { initFile, partialSuffix, segmentFile } from './archive-paths.js';
-import type { DvrIndex, SegmentRecord } from './dvr-index.js';
+import type { ArchiveStore } from './archive-store.js';
+import type { SegmentRecord } from './dvr-index.js';
+import { writtenSampleTables } from './sample-tables.js';
 
 export interface RecorderOptions {
   stream: string;
-  root: string;
-  index: DvrIndex;
+  archive: ArchiveStore;
   log: Logger;
   /** Target segment length; a segment is cut at the first keyframe after it, never inside a GOP. */
   targetMs: () => number;
@@ -41,7 +38,8 @@ interface Session {
 /**
  * Records one stream: a sink on its hub that cuts CMAF segments on keyframes and
  * writes each as a temporary file that is synced and renamed when complete, so
- * a crash loses at most the segment being written. The index row comes last.
+ * a crash loses at most the segment being written. The index row, with the
+ * segment's sample tables, comes last.
  */
 export class SegmentRecorder implements FrameSink {
   readonly label = 'dvr';
@@ -77,8 +75,7 @@ export class SegmentRecorder implements FrameSink {
       return;
     }
     const hash = crypto.createHash('sha256').update(init).digest('hex');
-    const file = initFile(this.o.stream, hash);
-    const initId = this.o.index.initId(this.o.stream, hash, file, JSON.stringify(tracks.map(({ config: _config, ...rest }) => rest)));
+    const { id: initId, file } = this.o.archive.addInit(this.o.stream, hash, tracks);
     const session: Session = { tracks, initId, initHash: hash, init: { bytes: init, file, written: false }, clockTrack, clock: new UtcAnchor(clockTrack.timescale), sequence: 1, pendingDiscontinuity: true };
     this.session = session;
     this.enqueue(init.length, () => this.ensureInit(session));
@@ -136,8 +133,11 @@ export class SegmentRecorder implements FrameSink {
     const lastDurations = lastDurationsBefore(samples, next);
     const endDts = next ? next.dts : clockSamples.at(-1)!.dts + (lastDurations.get(clock.id) ?? typicalDuration(clockSamples, clock));
     let bytes: Uint8Array;
+    let sampleTables: Uint8Array;
     try {
-      bytes = buildMediaSegment({ sequenceNumber: session.sequence++, tracks: session.tracks, samples, lastDurations }).bytes;
+      const written = buildMediaSegment({ sequenceNumber: session.sequence++, tracks: session.tracks, samples, lastDurations });
+      bytes = written.bytes;
+      sampleTables = writtenSampleTables(session.tracks, samples, written);
     } catch (err) {
       // Timestamps the format cannot hold (a source's clock jumped backwards): skip this segment, mark the gap.
       session.pendingDiscontinuity = true;
@@ -151,7 +151,7 @@ export class SegmentRecorder implements FrameSink {
       startMs,
       durationMs,
       bytes: bytes.length,
-      file: segmentFile(this.o.stream, startMs, session.initHash),
+      file: this.o.archive.segmentFile(this.o.stream, startMs, session.initHash),
       initId: session.initId,
       firstKeyframe: clockSamples[0]!.keyframe,
       discontinuity: session.pendingDiscontinuity,
@@ -166,15 +166,14 @@ export class SegmentRecorder implements FrameSink {
     this.enqueue(bytes.length, async () => {
       // A segment is useless without its init: if writing that failed before, it is retried first.
       await this.ensureInit(session);
-      await writeDurably(path.join(this.o.root, record.file), bytes);
-      this.o.index.add(record);
+      await this.o.archive.writeSegment(record, bytes, sampleTables);
       this.o.onSegment(record);
     });
   }
 
   private async ensureInit(session: Session): Promise<void> {
     if (session.init.written) return;
-    await writeOnce(path.join(this.o.root, session.init.file), session.init.bytes);
+    await this.o.archive.writeInit(session.init.file, session.init.bytes);
     session.init.written = true;
   }
 
@@ -203,17 +202,6 @@ export class SegmentRecorder implements FrameSink {
 function typicalDuration(samples: readonly Frame[], track: Track): number {
   if (samples.length >= 2) return samples.at(-1)!.dts - samples.at(-2)!.dts;
   return track.kind === 'audio' ? Math.round((1024 * track.timescale) / track.sampleRate) : Math.round(track.timescale / 30);
-}
-
-/** The segment is either complete on disk or absent; an interrupted write leaves a recognisable .partial file. */
-async function writeDurably(file: string, bytes: Uint8Array): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  await writeFileAtomic(file, bytes, 0o644, `${file}${partialSuffix}`);
-}
-
-async function writeOnce(file: string, bytes: Uint8Array): Promise<void> {
-  if (await fs.access(file).then(() => true, () => false)) return;
-  await writeDurably(file, bytes);
 }
 
 function describeDiskError(err: unknown): string {

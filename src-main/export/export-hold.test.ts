@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../contract/studio-api.js';
 import { openDatabase, type StudioDatabase } from '../db/index.js';
 import { segmentFile } from '../dvr/archive-paths.js';
+import { ArchiveStore } from '../dvr/archive-store.js';
 import { DvrIndex } from '../dvr/dvr-index.js';
 import { Retention } from '../dvr/retention.js';
 import { StudioEvents } from '../events/studio-events.js';
@@ -62,7 +63,7 @@ async function setup() {
     await fs.writeFile(path.join(root, file), Buffer.alloc(100));
     index.add({ stream: 'cams/a', startMs, durationMs: minute, bytes: 100, file, initId, firstKeyframe: true, discontinuity: false });
   }
-  const retention = new Retention({ index, events, log, root, limits: () => ({ depth: '1h', maxSize: '', minFreeBytes: 0 }), streamLimits: () => ({ depth: '', maxSize: '' }) });
+  const retention = new Retention({ archive: new ArchiveStore({ root, index }), events, log, limits: () => ({ depth: '1h', maxSize: '', minFreeBytes: 0 }), streamLimits: () => ({ depth: '', maxSize: '' }) });
   let release: (how: 'write' | 'fail') => void = () => undefined;
   const jobs = new ExportJobs({
     plan: async () => gatedPlan(new Promise((resolve) => (release = resolve))),

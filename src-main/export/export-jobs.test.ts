@@ -176,11 +176,11 @@ describe('export jobs', () => {
   });
 
   it('takes only absolute, existing, writable folders from the desktop app', async () => {
-    await expect(checkChosenFolder('relative/folder')).rejects.toMatchObject({ statusCode: 400, detail: /absolute folder/ });
-    await expect(checkChosenFolder(path.join(dir(), 'missing'))).rejects.toMatchObject({ statusCode: 400, detail: /does not exist/ });
+    await expect(checkChosenFolder('relative/folder')).rejects.toMatchObject({ kind: 'invalid', detail: /absolute folder/ });
+    await expect(checkChosenFolder(path.join(dir(), 'missing'))).rejects.toMatchObject({ kind: 'invalid', detail: /does not exist/ });
     await fsp.writeFile(path.join(dir(), 'file.txt'), '');
-    await expect(checkChosenFolder(path.join(dir(), 'file.txt'))).rejects.toMatchObject({ statusCode: 400, detail: /is not a folder/ });
-    if (fs.existsSync('/proc/self')) await expect(checkChosenFolder('/proc')).rejects.toMatchObject({ statusCode: 400, detail: /cannot write to \/proc/ });
+    await expect(checkChosenFolder(path.join(dir(), 'file.txt'))).rejects.toMatchObject({ kind: 'invalid', detail: /is not a folder/ });
+    if (fs.existsSync('/proc/self')) await expect(checkChosenFolder('/proc')).rejects.toMatchObject({ kind: 'invalid', detail: /cannot write to \/proc/ });
     expect(await checkChosenFolder(dir())).toBe(dir());
     expect(await files(dir())).toEqual(['file.txt']); // the write probe is gone
   });

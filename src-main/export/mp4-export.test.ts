@@ -47,7 +47,7 @@ beforeAll(async () => {
   const small = await encodeSource(path.join(dir, 'small.ts'), sourceArgs(4, '160x120'));
   archive = await openArchive(path.join(dir, 'studio'));
   processes = new ProcessRegistry(pino({ level: 'silent' }));
-  deps = { index: archive.index, root: archive.root, ffmpegPath: () => 'ffmpeg', processes };
+  deps = { archive: archive.store, ffmpegPath: () => 'ffmpeg', processes };
   // The same pictures on the 90 kHz clock of MPEG-TS ingest and on RTMP's 1 ms clock.
   await record(archive, 'live/ts', source, t0);
   await record(archive, 'live/rtmp', inMilliseconds(source), t0);

@@ -1,27 +1,24 @@
 // Lossless MP4 export of an archive range: a standard progressive MP4 (moov first) whose
 // samples are the recorded ones, copied from the segment files untouched. Every sample's
-// size is known from the segments' moofs, so the moov is built before a payload byte is
-// read, the file's size is known up front, and any byte range of it can be served.
+// size is in the archive's sample tables (SQLite), so the moov is built before a segment
+// file is opened, the file's size is known up front, and any byte range of it can be served.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { Problem } from '../contract/problem.js';
-import { gapToleranceMs, type DvrIndex } from '../dvr/dvr-index.js';
-import { readInitSegment, type TrackSampleDefaults } from '../formats/fmp4/index.js';
+import type { ArchiveStore } from '../dvr/archive-store.js';
+import { gapToleranceMs } from '../dvr/dvr-index.js';
 import type { Track, VideoTrack } from '../media/frame.js';
 import type { ProcessRegistry } from '../transcode/process-registry.js';
 import { checkParts, writeBody, type BodyPart } from './export-body.js';
 import { buildProgressiveHeader, sampleEntryBox, type ChunkRef, type Edit, type Mp4TrackInput } from '../formats/mp4/progressive-mp4.js';
-import { readSegmentTables, SampleStore, type TrackRun } from '../formats/fmp4/segment-tables.js';
+import { SampleStore, type TrackRun } from '../formats/fmp4/segment-tables.js';
 import { smartCut, smartCutProblem } from './smart-cut.js';
 
 export interface Mp4ExportDeps {
-  index: DvrIndex;
-  /** <data-dir>/dvr: segment and init files are relative to it. */
-  root: string;
+  archive: ArchiveStore;
   ffmpegPath: () => string | null;
   processes: ProcessRegistry;
   log?: Logger;
@@ -35,7 +32,7 @@ export interface Mp4ExportOptions {
   precise: boolean;
   /** Longer ranges are refused (400); none when absent. */
   maxDurationMs?: number;
-  /** Cancels planning (the segment reads and a precise cut's ffmpeg). */
+  /** Cancels planning (reading old segments' tables and a precise cut's ffmpeg). */
   signal?: AbortSignal;
 }
 
@@ -168,7 +165,7 @@ interface BodyChunk {
 // ---- planning ------------------------------------------------------------------
 
 export async function planMp4Export(deps: Mp4ExportDeps, o: Mp4ExportOptions): Promise<Mp4ExportPlan> {
-  const { index, root } = deps;
+  const { archive } = deps;
   const { stream, fromMs, durationMs } = o;
   if (!Number.isFinite(fromMs) || !Number.isFinite(durationMs)) throw new Problem('invalid', 'Invalid range', 'FROM and DURATION must be numbers');
   if (durationMs <= 0) throw new Problem('invalid', 'Invalid range', 'DURATION must be at least 1 second');
@@ -176,12 +173,12 @@ export async function planMp4Export(deps: Mp4ExportDeps, o: Mp4ExportOptions): P
     throw new Problem('invalid', 'Range too long', `DURATION is over the export limit of ${Math.round(o.maxDurationMs / 1000)} s (setting exportMaxSeconds); export shorter ranges`);
   }
   const toMs = fromMs + durationMs;
-  const span = index.span(stream);
+  const span = archive.index.span(stream);
   if (!span) throw new Problem('not-found', 'Nothing recorded', `${stream} has no recording`);
   if (toMs <= span.firstMs || fromMs >= span.lastEndMs) {
     throw new Problem('invalid', 'Outside the archive', `the range ${iso(fromMs)} to ${iso(toMs)} is outside the archive of ${stream}, which holds ${iso(span.firstMs)} to ${iso(span.lastEndMs)}`);
   }
-  let segments = index.segments(stream, fromMs, toMs);
+  let segments = archive.segmentsWithTables(stream, fromMs, toMs);
   if (segments.length === 0) throw nothingRecorded(stream, fromMs, toMs);
 
   // One codec configuration per file: the export ends where another begins.
@@ -191,7 +188,7 @@ export async function planMp4Export(deps: Mp4ExportDeps, o: Mp4ExportOptions): P
     endsEarly = { atMs: segments[change]!.startMs, reason: 'the codec configuration (codec or picture size) changes here; export the rest as its own range' };
     segments = segments.slice(0, change);
   }
-  const init = await loadInit(deps, segments[0]!.initId);
+  const init = await loadInit(archive, segments[0]!.initId);
   const clock = init.tracks.find((t) => t.kind === 'video') ?? init.tracks[0]!;
   if (o.precise && clock.kind === 'video') {
     const problem = smartCutProblem(clock);
@@ -201,14 +198,7 @@ export async function planMp4Export(deps: Mp4ExportDeps, o: Mp4ExportOptions): P
 
   // Room for 30 fps video and AAC at 48 kHz (~80 samples a second) up front: growing it copies everything.
   const store = new SampleStore(Math.ceil((segments.reduce((n, s) => n + s.durationMs, 0) / 1000) * 80));
-  // Segment files are relative (posix) paths under the archive root, checked when indexed.
-  const rootPrefix = `${path.resolve(root)}${path.sep}`;
-  const tables = await readSegmentTables(
-    segments.map((s) => ({ path: `${rootPrefix}${s.file}`, size: s.bytes })),
-    init.defaults,
-    store,
-    o.signal,
-  );
+  const tables = await archive.sampleTables(segments, store, o.signal);
   const outs = new Map<number, OutTrack>(init.tracks.map((track) => [track.id, { track, list: new SampleList(), firstDts: null, lastDts: 0, lastDuration: 0 }]));
   const clockOut = outs.get(clock.id)!;
   const body: BodyChunk[] = [];
@@ -237,7 +227,7 @@ export async function planMp4Export(deps: Mp4ExportDeps, o: Mp4ExportOptions): P
       skipped = true;
       continue;
     }
-    const file = `${rootPrefix}${segment.file}`;
+    const file = archive.segmentPath(segment);
     const keyPts = clockRun.baseDecodeTime + compositionOffsets[clockRun.start]!;
     /** Media seconds of a UTC time, by this segment's anchor: its first picture is shown at segment.startMs. */
     const mediaSeconds = (utcMs: number) => keyPts / tsC + (utcMs - segment.startMs) / 1000;
@@ -558,7 +548,6 @@ function presentationEnd(out: OutTrack): number {
   return end;
 }
 
-const readFile = promisify(fs.readFile);
 const open = promisify(fs.open);
 const read = promisify(fs.read);
 const close = promisify(fs.close);
@@ -575,17 +564,8 @@ async function readSpan(file: string, offset: number, length: number): Promise<U
   }
 }
 
-async function loadInit(deps: Mp4ExportDeps, initId: number): Promise<{ tracks: Track[]; defaults: ReadonlyMap<number, TrackSampleDefaults> }> {
-  const file = deps.index.initFile(initId);
-  if (!file) throw new Problem('not-found', 'Nothing recorded', 'the recording’s init segment is not in the index');
-  let bytes: Uint8Array;
-  try {
-    bytes = await readFile(path.join(deps.root, file));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Problem('not-found', 'Nothing recorded', `the recording’s init segment ${file} is no longer on disk`);
-    throw error;
-  }
-  const { tracks, sampleDefaults } = readInitSegment(bytes);
-  // Copies: a precise cut changes the video track's config for this export only.
-  return { tracks: tracks.map((t) => ({ ...t })), defaults: sampleDefaults };
+/** The init's tracks, copied: a precise cut changes the video track's config for this export only. */
+async function loadInit(archive: ArchiveStore, initId: number): Promise<{ tracks: Track[] }> {
+  const { tracks } = await archive.readInit(initId);
+  return { tracks: tracks.map((t) => ({ ...t })) };
 }

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sendError } from './problem-reply.js';
+import { sendError, statusOf } from './problem-reply.js';
 import type { StreamFileRoute } from './stream-files.js';
 import { Busy } from '../delivery/busy.js';
 
@@ -29,7 +29,7 @@ export function clientGone(reply: FastifyReply): AbortSignal {
 /** 503 with Retry-After: the queue is full, which is the server's state and not the client's fault. */
 export function sendBusy(reply: FastifyReply, busy: Busy): FastifyReply {
   reply.header('retry-after', String(busy.retryAfterSeconds)).header('access-control-allow-origin', '*');
-  return sendError(reply, 503, 'Busy', busy.message);
+  return sendError(reply, statusOf[busy.kind], busy.title, busy.detail);
 }
 
 /**

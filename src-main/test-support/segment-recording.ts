@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pino } from 'pino';
 import { openDatabase } from '../db/index.js';
+import { ArchiveStore } from '../dvr/archive-store.js';
 import { DvrIndex, type SegmentRecord } from '../dvr/dvr-index.js';
 import { SegmentRecorder } from '../dvr/segment-recorder.js';
 import type { Frame, Track } from '../media/index.js';
@@ -47,8 +48,7 @@ export async function recordWithSegmentRecorder(dir: string, tracks: readonly Tr
   try {
     const recorder = new SegmentRecorder({
       stream,
-      root,
-      index: new DvrIndex(db),
+      archive: new ArchiveStore({ root, index: new DvrIndex(db) }),
       log: pino({ level: 'silent' }),
       targetMs: () => targetMs,
       allowed: () => true,

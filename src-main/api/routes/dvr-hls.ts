@@ -1,7 +1,7 @@
-import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Problem } from '../../contract/problem.js';
 import type { StreamFileRoute } from '../../http/stream-files.js';
+import type { ArchiveStore } from '../../dvr/archive-store.js';
 import type { DvrIndex, PlaylistSegment } from '../../dvr/dvr-index.js';
 import { archiveRange, maxRangeSeconds, noRecording, requireKnownStream, urlSeconds } from '../../delivery/archive-range.js';
 import { sendFile } from '../../http/send-file.js';
@@ -12,8 +12,7 @@ import { buildMediaPlaylist, MediaPlaylistWriter, type PlaylistKind } from '../.
 
 export interface HlsDeps {
   index: DvrIndex;
-  /** <data-dir>/dvr */
-  root: string;
+  archive: ArchiveStore;
   streamKnown: (name: string) => boolean;
   /** The playlistMaxHours setting (24 when absent). */
   maxHours?: () => number;
@@ -89,9 +88,9 @@ function windowEndingAt(deps: HlsDeps, name: string, edgeMs: number) {
  */
 const timeshiftLeadMs = 8000;
 
-/** A segment or init never changes once written: cached for good. The file comes from the index, never from the URL. */
-function sendArchiveFile(deps: HlsDeps, request: FastifyRequest, reply: FastifyReply, file: string, type: string): Promise<FastifyReply> {
-  return sendFile(request, reply, path.join(deps.root, file), { type, cacheControl: 'public, max-age=31536000, immutable' });
+/** A segment or init never changes once written: cached for good. The file comes from the archive store, never from the URL. */
+function sendArchiveFile(request: FastifyRequest, reply: FastifyReply, file: string, type: string): Promise<FastifyReply> {
+  return sendFile(request, reply, file, { type, cacheControl: 'public, max-age=31536000, immutable' });
 }
 
 /**
@@ -209,19 +208,19 @@ export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
       file: /^s-(\d{10,16})\.m4s$/,
       playback: 'hls',
       handle: async (name, m, request, reply) => {
-        const segment = deps.index.segmentAt(name, Number(m![1]));
+        const segment = deps.archive.segmentAt(name, Number(m![1]));
         if (!segment) throw new Problem('not-found', 'Not found', 'no such segment (deleted by retention?)');
-        return sendArchiveFile(deps, request, reply, segment.file, 'video/iso.segment');
+        return sendArchiveFile(request, reply, deps.archive.segmentPath(segment), 'video/iso.segment');
       },
     },
     {
       file: /^i-(\d+)\.mp4$/,
       playback: 'hls',
       handle: async (name, m, request, reply) => {
-        const file = deps.index.initFile(Number(m![1]));
         // An init id from another stream is not this stream's to serve.
-        if (!file || !file.startsWith(`${name}/init/`)) throw new Problem('not-found', 'Not found', 'no such init segment');
-        return sendArchiveFile(deps, request, reply, file, 'video/mp4');
+        const file = deps.archive.initPath(name, Number(m![1]));
+        if (!file) throw new Problem('not-found', 'Not found', 'no such init segment');
+        return sendArchiveFile(request, reply, file, 'video/mp4');
       },
     },
   ]);

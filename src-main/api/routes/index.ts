@@ -11,6 +11,7 @@ import type { FfmpegService, ProcessRegistry } from '../../transcode/index.js';
 import type { SettingsApplier } from '../../config/settings-applier.js';
 import type { StreamRegistry } from '../../streams/stream-registry.js';
 import type { StreamStore } from '../../streams/stream-store.js';
+import type { ArchiveStore } from '../../dvr/archive-store.js';
 import type { DvrIndex } from '../../dvr/dvr-index.js';
 import type { DvrService } from '../../dvr/dvr-service.js';
 import type { Retention } from '../../dvr/retention.js';
@@ -64,7 +65,7 @@ export interface StudioRouteDeps {
   index: DvrIndex;
   dvr: DvrService;
   retention: Retention;
-  dvrRoot: string;
+  archive: ArchiveStore;
   exportJobs: ExportJobs;
   viewers: ViewerSessions;
   playbackStats: PlaybackStats;
@@ -116,11 +117,10 @@ export async function registerRoutes(app: FastifyInstance, d: StudioRouteDeps): 
     streamFilesRoutes(
       [
         ...liveRoutes({ packager: d.livePackager, stats: d.playbackStats, streamKnown }),
-        ...hlsRoutes({ index: d.index, root: d.dvrRoot, streamKnown, maxHours: d.playlistMaxHours, listings: d.listings }),
-        ...mpegtsRoutes({ hub: (name) => d.registry.hub(name) ?? null, index: d.index, root: d.dvrRoot, streamKnown, log: d.log.child({ module: 'mpegts' }) }),
+        ...hlsRoutes({ index: d.index, archive: d.archive, streamKnown, maxHours: d.playlistMaxHours, listings: d.listings }),
+        ...mpegtsRoutes({ hub: (name) => d.registry.hub(name) ?? null, index: d.index, archive: d.archive, streamKnown, log: d.log.child({ module: 'mpegts' }) }),
         ...mp4ExportRoutes({
-          index: d.index,
-          root: d.dvrRoot,
+          archive: d.archive,
           ffmpegPath: d.ffmpegPath,
           processes: d.processes,
           streamKnown,

@@ -1,31 +1,8 @@
 import type { StreamInfo } from '../../contract/studio-api.js';
+import type { MediaInfo, MediaInfoTrack } from '../../contract/stream-files.js';
 import { Problem } from '../../contract/problem.js';
 import type { StreamFileRoute } from '../../http/stream-files.js';
 import type { DvrIndex } from '../../dvr/dvr-index.js';
-
-export interface MediaInfoTrack {
-  track_id: number;
-  content: 'video' | 'audio';
-  codec: string;
-  profile?: string;
-  level?: string;
-  width?: number;
-  height?: number;
-  fps?: number;
-  sample_rate?: number;
-  channels?: number;
-}
-
-export interface MediaInfo {
-  stream: string;
-  title: string;
-  live: boolean;
-  tracks: MediaInfoTrack[];
-  /** Input bitrate over the last 10 s, kbit/s (0 when not live). */
-  bitrate: number;
-  /** The recorded range in UTC seconds, or null without a recording. */
-  archive: { from: number; to: number } | null;
-}
 
 interface ArchivedTrack {
   id: number;

@@ -47,7 +47,7 @@ beforeAll(async () => {
   app = Fastify();
   installErrorHandlers(app);
   const known = new Set(['live/cam', 'live/secret', 'live/gap', 'live/empty']);
-  const routes = mp4ExportRoutes({ index: archive.index, root: archive.root, ffmpegPath: () => 'ffmpeg', processes, streamKnown: (n) => known.has(n), maxSeconds: () => 3600, log: pino({ level: 'silent' }) });
+  const routes = mp4ExportRoutes({ archive: archive.store, ffmpegPath: () => 'ffmpeg', processes, streamKnown: (n) => known.has(n), maxSeconds: () => 3600, log: pino({ level: 'silent' }) });
   await app.register(streamFilesRoutes(routes, { playToken: (name) => (name === 'live/secret' ? 'open-sesame' : null), isAdmin: () => false, sessions }));
   base = await app.listen({ host: '127.0.0.1', port: 0 });
 }, 60_000);

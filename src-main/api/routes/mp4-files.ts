@@ -60,8 +60,8 @@ async function exportMp4(deps: Mp4ExportRouteDeps, plans: PlanCache, name: strin
   const precise = truthy(query.precise);
   const fromMs = from * 1000;
   const durationMs = duration * 1000;
-  // Planning reads every moof of the range (and a precise cut runs ffmpeg): it takes its
-  // turn among the studio's media jobs, and stops when every request waiting for it has gone.
+  // Planning is one query over the stored sample tables, but a precise cut runs ffmpeg: it
+  // takes its turn among the studio's media jobs, and stops when every request waiting for it has gone.
   const plan = await plans.get(
     `${name}\n${fromMs}\n${durationMs}\n${precise}`,
     fromMs + durationMs,

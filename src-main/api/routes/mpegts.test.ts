@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Track } from '../../media/index.js';
 import { installErrorHandlers } from '../../http/problem-reply.js';
+import type { ArchiveStore } from '../../dvr/archive-store.js';
 import type { DvrIndex } from '../../dvr/dvr-index.js';
 import { TsDemuxer } from '../../formats/mpegts/index.js';
 import { lavfiInputs } from '../../media/codecs/testing/media-fixtures.js';
@@ -190,7 +191,7 @@ describe('live MPEG-TS viewers on a hub', () => {
     const hub = new StreamHub('cam', silent, () => undefined);
     const app = Fastify();
     installErrorHandlers(app);
-    const [live] = mpegtsRoutes({ hub: () => hub, index: {} as DvrIndex, root: '/nonexistent', streamKnown: () => true, log: silent, idleMs });
+    const [live] = mpegtsRoutes({ hub: () => hub, index: {} as DvrIndex, archive: {} as ArchiveStore, streamKnown: () => true, log: silent, idleMs });
     const handle = live!.handle as (name: string, match: RegExpExecArray | null, request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply>;
     app.get('/cam/mpegts', (request, reply) => handle('cam', null, request, reply));
     const url = await app.listen({ host: '127.0.0.1', port: 0 });

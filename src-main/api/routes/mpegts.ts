@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { Problem } from '../../contract/problem.js';
 import type { StreamFileRoute } from '../../http/stream-files.js';
+import type { ArchiveStore } from '../../dvr/archive-store.js';
 import type { DvrIndex } from '../../dvr/dvr-index.js';
 import { TsMuxError, TsMuxer } from '../../formats/mpegts/index.js';
 import type { StreamHub } from '../../streams/stream-hub.js';
@@ -13,8 +14,7 @@ import { defaultLiveTsOptions, LiveTsStream } from '../../delivery/mpegts/live-t
 export interface MpegtsDeps {
   hub: (name: string) => StreamHub | null;
   index: DvrIndex;
-  /** <data-dir>/dvr */
-  root: string;
+  archive: ArchiveStore;
   streamKnown: (name: string) => boolean;
   log: Logger;
   /** Live: end the response when nothing came for this long (default 30 s). */
@@ -76,7 +76,7 @@ async function archive(deps: MpegtsDeps, name: string, fromText: string, duratio
     'content-disposition': `inline; filename="${name.replaceAll('/', '_')}-${fromText}-${durationText}.ts"`,
   };
   if (request.method === 'HEAD') return reply.headers(headers).send();
-  const chunks = archiveTs({ root: deps.root, initFile: (id) => deps.index.initFile(id), segments, range, log: deps.log });
+  const chunks = archiveTs({ archive: deps.archive, segments, range, log: deps.log });
   // The first chunk before the headers: a range whose files are gone, or whose codecs TS cannot carry, is still an HTTP error.
   let first: IteratorResult<Uint8Array, void>;
   try {

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { useStudio } from '../../test-support/studio-instance.js';
 import { ffprobeStreams, startFfmpeg, testSourceArgs } from '../../test-support/ffmpeg-tools.js';
 import { until } from '../../test-support/wait.js';
-import type { SpriteMap } from '../../delivery/thumbs/sprite-sheet.js';
+import type { SpriteMap } from '../../contract/stream-files.js';
 
 const studio = useStudio();
 

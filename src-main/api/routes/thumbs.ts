@@ -5,7 +5,8 @@ import type { StreamFileRoute } from '../../http/stream-files.js';
 import { archiveRange, requireKnownStream } from '../../delivery/archive-range.js';
 import { answeringBusy, clientGone } from '../../http/client-gone.js';
 import { sendBytes } from '../../http/send-bytes.js';
-import { maxSpriteTiles, type SpriteMap } from '../../delivery/thumbs/sprite-sheet.js';
+import { maxSpriteTiles } from '../../delivery/thumbs/sprite-sheet.js';
+import type { SpriteMap } from '../../contract/stream-files.js';
 import { isSettled, type ThumbService } from '../../delivery/thumbs/thumb-service.js';
 
 export interface ThumbRouteDeps {

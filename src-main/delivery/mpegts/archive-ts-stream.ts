@@ -1,17 +1,13 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Frame, Track } from '../../media/index.js';
-import { Fmp4ParseError, readFragmentFrames, readInitSegment, type TrackSampleDefaults } from '../../formats/fmp4/index.js';
+import { Fmp4ParseError, readFragmentFrames, type TrackSampleDefaults } from '../../formats/fmp4/index.js';
 import { TsMuxError, TsMuxer } from '../../formats/mpegts/index.js';
+import type { ArchiveStore } from '../../dvr/archive-store.js';
 import { gapToleranceMs, type SegmentRecord } from '../../dvr/dvr-index.js';
 
 export interface ArchiveTsInput {
-  /** <data-dir>/dvr: segment and init files are relative to it. */
-  root: string;
-  /** The init segment file of an init id (relative to root), or null when the index has none. */
-  initFile: (initId: number) => string | null;
-  /** The recorded segments of the range, oldest first (DvrIndex.segments). */
+  archive: Pick<ArchiveStore, 'readInit' | 'readSegment'>;
+  /** The recorded segments of the range, oldest first (ArchiveStore.segments). */
   segments: readonly SegmentRecord[];
   range: { fromMs: number; toMs: number };
   log: Logger;
@@ -65,12 +61,17 @@ export async function* archiveTs(input: ArchiveTsInput): AsyncGenerator<Uint8Arr
         continue;
       }
     }
-    let frames: Frame[];
+    let frames: Frame[] | null = null;
+    let unusableWhy = 'its file is gone';
     try {
-      frames = readFragmentFrames(await fs.readFile(path.join(input.root, segment.file)), init.defaults);
+      const bytes = await input.archive.readSegment(segment);
+      if (bytes) frames = readFragmentFrames(bytes, init.defaults);
     } catch (error) {
-      if (!(error instanceof Fmp4ParseError) && (error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      log.warn(`archive as MPEG-TS: segment ${segment.file} skipped: ${(error as Error).message}`);
+      if (!(error instanceof Fmp4ParseError)) throw error;
+      unusableWhy = error.message;
+    }
+    if (!frames) {
+      log.warn(`archive as MPEG-TS: segment ${segment.file} skipped: ${unusableWhy}`);
       gap = true;
       continue;
     }
@@ -139,9 +140,7 @@ export async function* archiveTs(input: ArchiveTsInput): AsyncGenerator<Uint8Arr
 }
 
 async function loadInit(input: ArchiveTsInput, initId: number): Promise<LoadedInit> {
-  const file = input.initFile(initId);
-  if (!file) throw new Error('not in the index');
-  const { tracks, sampleDefaults } = readInitSegment(await fs.readFile(path.join(input.root, file)));
+  const { tracks, sampleDefaults } = await input.archive.readInit(initId);
   return { id: initId, tracks, defaults: sampleDefaults };
 }
 

@@ -1,11 +1,10 @@
 // The pictures of the archive: which segment covers a second, its video frames read
 // back with the UTC time each one is shown at, the keyframe nearest a time and the
 // frames a decoder needs to show the picture at a time exactly.
-import fs from 'node:fs/promises';
-import path from 'node:path';
-import { Problem } from '../../contract/problem.js';
-import type { DvrIndex, SegmentRecord } from '../../dvr/dvr-index.js';
-import { Fmp4ParseError, readFragmentFrames, readInitSegment, type InitSegmentInfo } from '../../formats/fmp4/index.js';
+import { isProblem, Problem } from '../../contract/problem.js';
+import type { ArchiveStore } from '../../dvr/archive-store.js';
+import type { SegmentRecord } from '../../dvr/dvr-index.js';
+import { Fmp4ParseError, readFragmentFrames, type InitSegmentInfo } from '../../formats/fmp4/index.js';
 import type { Frame, VideoTrack } from '../../media/index.js';
 
 /** One segment's video track and frames, in decode order, with the UTC time each is shown at. */
@@ -41,24 +40,22 @@ const isoSecond = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z
 /** 404 for a time with no recording: the reason names the time. */
 export const nothingRecordedAt = (name: string, ms: number) => new Problem('not-found', 'Nothing recorded', `nothing recorded at ${isoSecond(ms)} for ${name}`);
 
-/** Reads segments of the archive back as video (inits are kept, a handful at a time). */
+/** Reads segments of the archive back as video. */
 export class ArchivePictures {
-  private readonly inits = new Map<number, Promise<InitSegmentInfo>>();
   private readonly recent = new Map<string, Promise<SegmentVideo | null>>();
 
-  constructor(private readonly deps: { index: DvrIndex; root: string }) {}
+  constructor(private readonly deps: { archive: ArchiveStore }) {}
 
   /** The segment whose span holds `tMs` (start ≤ t < end), or null. */
   covering(stream: string, tMs: number): SegmentRecord | null {
-    const segments = this.deps.index.segments(stream, tMs, tMs + 1);
-    return segments.findLast((s) => s.startMs <= tMs && tMs < s.startMs + s.durationMs) ?? null;
+    return this.deps.archive.covering(stream, tMs);
   }
 
   /** The segment after `segment` when it starts no later than `untilMs`, else null. */
   next(segment: SegmentRecord, untilMs: number): SegmentRecord | null {
     const end = segment.startMs + segment.durationMs;
     if (untilMs < end) return null;
-    return this.deps.index.segments(segment.stream, end, untilMs + 1).find((s) => s.startMs > segment.startMs) ?? null;
+    return this.deps.archive.segments(segment.stream, end, untilMs + 1).find((s) => s.startMs > segment.startMs) ?? null;
   }
 
   /**
@@ -80,14 +77,16 @@ export class ArchivePictures {
 
   private async read(segment: SegmentRecord): Promise<SegmentVideo | null> {
     let init: InitSegmentInfo;
-    let bytes: Uint8Array;
+    let bytes: Uint8Array | null;
     try {
-      init = await this.init(segment.initId);
-      bytes = await fs.readFile(path.join(this.deps.root, segment.file));
+      init = await this.deps.archive.readInit(segment.initId);
+      bytes = await this.deps.archive.readSegment(segment);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      // Gone from the index or the disk (retention) is no picture; anything else says why.
+      if (isProblem(error, 'not-found')) return null;
       throw unreadable(segment, error);
     }
+    if (!bytes) return null;
     const track = init.tracks.find((t): t is VideoTrack => t.kind === 'video');
     if (!track) return null;
     let all: Frame[];
@@ -139,18 +138,6 @@ export class ArchivePictures {
     const video = await this.load(segment);
     if (!video) throw new Problem('not-found', 'No picture', `${stream} has no video at ${isoSecond(tMs)}`);
     return exactPictureIn(video, tMs) ?? keyframeAsPicture(await this.keyframeNear(stream, tMs));
-  }
-
-  private init(id: number): Promise<InitSegmentInfo> {
-    let init = this.inits.get(id);
-    if (!init) {
-      const file = this.deps.index.initFile(id);
-      init = file ? fs.readFile(path.join(this.deps.root, file)).then((bytes) => readInitSegment(bytes)) : Promise.reject(Object.assign(new Error(`init ${id} is not in the index`), { code: 'ENOENT' }));
-      if (this.inits.size >= 16) this.inits.delete(this.inits.keys().next().value!);
-      this.inits.set(id, init);
-      init.catch(() => this.inits.delete(id));
-    }
-    return init;
   }
 }
 

@@ -1,40 +1,13 @@
 // A sprite sheet for timeline hover: N keyframe thumbnails at even times across a range
 // in one JPEG grid, and the map that says where each time's tile is (null for a gap).
 import { Problem, isProblem } from '../../contract/problem.js';
-import type { DvrIndex } from '../../dvr/dvr-index.js';
+import type { SpriteLayout } from '../../contract/stream-files.js';
+import type { ArchiveStore } from '../../dvr/archive-store.js';
 import type { Frame, VideoTrack } from '../../media/index.js';
 import { noRecording } from '../archive-range.js';
 import type { ArchivePictures } from './archive-pictures.js';
 import { keyframeClip } from './frame-clip.js';
 import { clipTilesRgb, rgbJpeg, type RenderContext } from './thumb-render.js';
-
-export interface SpriteTile {
-  /** The tile's time: FROM + i × DURATION / N, UTC seconds. */
-  time: number;
-  /** When the keyframe shown was on screen, UTC seconds (the one nearest `time`). */
-  keyframe: number;
-  /** Top-left corner of the tile in the sprite, pixels. */
-  x: number;
-  y: number;
-}
-
-export interface SpriteLayout {
-  from: number;
-  duration: number;
-  /** Seconds between two tiles' times. */
-  interval: number;
-  tileWidth: number;
-  tileHeight: number;
-  columns: number;
-  rows: number;
-  /** One per tile in time order; null where nothing is recorded (a gap, drawn dark). */
-  tiles: (SpriteTile | null)[];
-}
-
-/** The JSON of /NAME/sprite-FROM-DURATION.json: the layout plus the image's URL. */
-export interface SpriteMap extends SpriteLayout {
-  url: string;
-}
 
 export const maxSpriteTiles = 400;
 const maxColumns = 10;
@@ -61,13 +34,13 @@ export function spriteGrid(tiles: number): { columns: number; rows: number } {
 }
 
 export async function makeSprite(
-  deps: { index: DvrIndex; pictures: ArchivePictures; render: RenderContext },
+  deps: { archive: Pick<ArchiveStore, 'segments'>; pictures: ArchivePictures; render: RenderContext },
   stream: string,
   range: { fromMs: number; toMs: number },
   tiles: number,
   tileWidth: number,
 ): Promise<{ jpeg: Buffer; layout: SpriteLayout }> {
-  if (deps.index.segments(stream, range.fromMs, range.toMs).length === 0) throw noRecording(stream, range);
+  if (deps.archive.segments(stream, range.fromMs, range.toMs).length === 0) throw noRecording(stream, range);
   const stepMs = (range.toMs - range.fromMs) / tiles;
   const picked: (Picked | null)[] = [];
   // Tiles close together share keyframes: each keyframe is decoded once.

@@ -47,7 +47,7 @@ describe('work queue', () => {
     const a2 = q.run('a', async () => 'other');
     const b = q.run('b', async () => (order.push('b'), 'B'));
     const c = q.run('c', async () => 'C');
-    await expect(q.run('d', async () => 'D')).rejects.toMatchObject({ statusCode: 503, detail: /too many sprites/ });
+    await expect(q.run('d', async () => 'D')).rejects.toMatchObject({ kind: 'unavailable', detail: /too many sprites/ });
     expect(order).toEqual(['a']);
     release();
     expect(await Promise.all([a, a2, b, c])).toEqual(['A', 'A', 'B', 'C']);
@@ -56,8 +56,8 @@ describe('work queue', () => {
     const waiting = q.run('f', async () => 'F');
     q.close();
     await expect(never).rejects.toThrow('aborted');
-    await expect(waiting).rejects.toMatchObject({ statusCode: 503 });
-    await expect(q.run('g', async () => 'G')).rejects.toMatchObject({ statusCode: 503 });
+    await expect(waiting).rejects.toMatchObject({ kind: 'unavailable' });
+    await expect(q.run('g', async () => 'G')).rejects.toMatchObject({ kind: 'unavailable' });
   });
 });
 

@@ -5,11 +5,12 @@
 // requester left is dropped (its ffmpeg killed). Pictures of times that are settled (a
 // minute in the past) are kept in the on-disk cache.
 import { Problem } from '../../contract/problem.js';
-import type { DvrIndex } from '../../dvr/dvr-index.js';
+import type { ArchiveStore } from '../../dvr/archive-store.js';
 import type { ProcessRegistry } from '../../transcode/index.js';
 import { ArchivePictures } from './archive-pictures.js';
 import { gopClip, keyframeClip } from './frame-clip.js';
-import { makeSprite, type SpriteLayout } from './sprite-sheet.js';
+import { makeSprite } from './sprite-sheet.js';
+import type { SpriteLayout } from '../../contract/stream-files.js';
 import { ThumbCache } from './thumb-cache.js';
 import { clipPictureJpeg } from './thumb-render.js';
 import { noRecording } from '../archive-range.js';
@@ -17,9 +18,7 @@ import { WorkQueue } from './work-queue.js';
 import type { MediaJobs } from '../media-jobs.js';
 
 export interface ThumbServiceDeps {
-  index: DvrIndex;
-  /** <data-dir>/dvr */
-  root: string;
+  archive: ArchiveStore;
   /** <data-dir>/cache/thumbs */
   cacheDir: string;
   cacheMaxBytes?: number;
@@ -48,7 +47,7 @@ export class ThumbService {
   private readonly recentSprites = new Map<string, { sprite: Sprite; until: number }>();
 
   constructor(private readonly deps: ThumbServiceDeps) {
-    this.pictures = new ArchivePictures({ index: deps.index, root: deps.root });
+    this.pictures = new ArchivePictures({ archive: deps.archive });
     this.cache = new ThumbCache(deps.cacheDir, deps.cacheMaxBytes);
   }
 
@@ -108,11 +107,11 @@ export class ThumbService {
       const [jpeg, json] = await Promise.all([this.cache.get(key, 'jpg'), this.cache.get(key, 'json')]);
       if (jpeg && json) return { jpeg, layout: JSON.parse(json.toString('utf8')) as SpriteLayout };
     }
-    if (this.deps.index.segments(stream, range.fromMs, range.toMs).length === 0) throw noRecording(stream, range);
+    if (this.deps.archive.segments(stream, range.fromMs, range.toMs).length === 0) throw noRecording(stream, range);
     const ffmpeg = this.ffmpeg();
     const making = this.background.run(key, async (runSignal) => {
       const sprite = await this.job('sprite', runSignal, (jobSignal) =>
-        makeSprite({ index: this.deps.index, pictures: this.pictures, render: { ffmpeg, processes: this.deps.processes, low: true, signal: jobSignal } }, stream, range, tiles, tileWidth),
+        makeSprite({ archive: this.deps.archive, pictures: this.pictures, render: { ffmpeg, processes: this.deps.processes, low: true, signal: jobSignal } }, stream, range, tiles, tileWidth),
       );
       if (settled) {
         await this.cache.put(key, 'json', Buffer.from(JSON.stringify(sprite.layout)));

@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pino } from 'pino';
 import { openDatabase, type StudioDatabase } from '../../db/index.js';
+import { ArchiveStore } from '../../dvr/archive-store.js';
 import { DvrIndex } from '../../dvr/dvr-index.js';
 import { SegmentRecorder } from '../../dvr/segment-recorder.js';
 import { TsDemuxer } from '../../formats/mpegts/index.js';
@@ -46,8 +47,9 @@ export function inMilliseconds(source: EncodedSource): EncodedSource {
 
 export interface Archive {
   db: StudioDatabase;
+  store: ArchiveStore;
   index: DvrIndex;
-  /** <dir>/dvr */
+  /** <dir>/dvr: tests look at the files behind the store's back. */
   root: string;
   close(): void;
 }
@@ -55,7 +57,9 @@ export interface Archive {
 export async function openArchive(dir: string): Promise<Archive> {
   await fs.mkdir(dir, { recursive: true });
   const db = openDatabase(path.join(dir, 'framehouse.db'));
-  return { db, index: new DvrIndex(db), root: path.join(dir, 'dvr'), close: () => db.close() };
+  const index = new DvrIndex(db);
+  const root = path.join(dir, 'dvr');
+  return { db, store: new ArchiveStore({ root, index }), index, root, close: () => db.close() };
 }
 
 /**
@@ -65,8 +69,7 @@ export async function openArchive(dir: string): Promise<Archive> {
 export async function record(archive: Archive, stream: string, source: Pick<EncodedSource, 'tracks' | 'frames'>, startMs: number, segmentMs = 2000): Promise<void> {
   const recorder = new SegmentRecorder({
     stream,
-    root: archive.root,
-    index: archive.index,
+    archive: archive.store,
     log: pino({ level: 'silent' }),
     targetMs: () => segmentMs,
     allowed: () => true,

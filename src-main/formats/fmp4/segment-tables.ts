@@ -2,16 +2,13 @@
 // duration, size, flags, composition offset and where its bytes lie in the file. An
 // export plans an hour (1 800 segments) from these few KB per segment without reading
 // a payload byte. Samples of all segments go into one column store (no allocation per
-// segment), each segment's tracks pointing at their rows.
-import fs from 'node:fs';
-import { promisify } from 'node:util';
+// segment), each segment's tracks pointing at their rows. Bytes in, tables out: where
+// the bytes come from (a file head, a segment just built) is the caller's business.
 import { readBoxHeader, readChildren, type BoxHeader } from './box-reader.js';
 import { FragmentBox, MAX_FRAGMENT_SAMPLES, readTfdt, readTfhd, readTrunLayout, type TrafHeader } from './fragment-boxes.js';
 import { Fmp4ParseError } from './errors.js';
 import { IS_NON_SYNC_SAMPLE } from './fragment-flags.js';
 import type { TrackSampleDefaults } from './init-reader.js';
-
-
 
 /** Rows of samples, growing as segments are read. */
 export class SampleStore {
@@ -204,120 +201,4 @@ function readTrun(view: DataView, box: BoxHeader, header: TrafHeader, runStart: 
   run.duration += duration;
   if (!Number.isSafeInteger(run.baseDecodeTime + run.duration)) throw new Fmp4ParseError('decode times beyond 2^53');
   return at;
-}
-
-const open = promisify(fs.open);
-const read = promisify(fs.read);
-const close = promisify(fs.close);
-
-/** First read of a segment: the styp and the moof of a 2 s segment of a busy stream (about 700 samples). */
-const headBytes = 12 << 10;
-/**
- * While the page cache answers head reads in less than this on average, segments are read
- * synchronously (an SSD's random read is ~0.1 ms; a disk that seeks takes several ms).
- */
-const warmReadMs = 1;
-/** Segments read synchronously between two turns of the event loop. */
-const syncSlice = 64;
-/** Reads in flight once the disk is involved. */
-const asyncConcurrency = 16;
-
-export interface SegmentFile {
-  path: string;
-  size: number;
-}
-
-/**
- * The tables of every segment, in order (an Error for a segment that is gone or does not
- * parse). Reads only each file's head. While the files are in the page cache they are
- * read synchronously in slices of a few dozen (a thread-pool round trip per open, read
- * and close costs several times the read itself: an hour is ~15 ms this way instead of
- * ~60 ms), yielding to the event loop between slices; as soon as a read has to wait for
- * the disk, the rest are read asynchronously, several at a time.
- */
-export async function readSegmentTables(
-  files: readonly SegmentFile[],
-  defaults: ReadonlyMap<number, TrackSampleDefaults>,
-  store: SampleStore,
-  signal?: AbortSignal,
-  /** Tests: read everything the way a cold cache is read. */
-  asynchronously = false,
-): Promise<(SegmentTables | Error)[]> {
-  const out: (SegmentTables | Error)[] = new Array(files.length);
-  let buffer = Buffer.allocUnsafe(headBytes);
-  let i = 0;
-  let warm = !asynchronously;
-  while (i < files.length && warm) {
-    if (signal?.aborted) throw cancelled(signal);
-    const end = Math.min(files.length, i + (i === 0 ? 4 : syncSlice));
-    const started = performance.now();
-    const first = i;
-    for (; i < end; i++) {
-      const file = files[i]!;
-      try {
-        const fd = fs.openSync(file.path, 'r');
-        try {
-          for (let length = Math.min(file.size, headBytes); ; ) {
-            if (buffer.length < length) buffer = Buffer.allocUnsafe(length);
-            if (fs.readSync(fd, buffer, 0, length, 0) < length) throw new Fmp4ParseError(`the file holds fewer bytes than the index says (${file.size})`);
-            const parsed = parseSegmentTables(buffer.subarray(0, length), file.size, defaults, store);
-            if ('runs' in parsed) {
-              out[i] = parsed;
-              break;
-            }
-            if (parsed.needBytes <= length) throw new Fmp4ParseError('the segment head could not be read');
-            length = parsed.needBytes;
-          }
-        } finally {
-          fs.closeSync(fd);
-        }
-      } catch (error) {
-        out[i] = usable(error);
-      }
-    }
-    if ((performance.now() - started) / (i - first) > warmReadMs) warm = false;
-    if (i < files.length) await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  let next = i;
-  const worker = async () => {
-    let own = Buffer.allocUnsafe(headBytes);
-    for (;;) {
-      const k = next++;
-      if (k >= files.length) return;
-      if (signal?.aborted) throw cancelled(signal);
-      const file = files[k]!;
-      try {
-        const fd = await open(file.path, 'r');
-        try {
-          for (let length = Math.min(file.size, headBytes); ; ) {
-            if (own.length < length) own = Buffer.allocUnsafe(length);
-            const { bytesRead } = await read(fd, own, 0, length, 0);
-            if (bytesRead < length) throw new Fmp4ParseError(`the file holds fewer bytes than the index says (${file.size})`);
-            const parsed = parseSegmentTables(own.subarray(0, length), file.size, defaults, store);
-            if ('runs' in parsed) {
-              out[k] = parsed;
-              break;
-            }
-            if (parsed.needBytes <= length) throw new Fmp4ParseError('the segment head could not be read');
-            length = parsed.needBytes;
-          }
-        } finally {
-          await close(fd);
-        }
-      } catch (error) {
-        out[k] = usable(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(asyncConcurrency, files.length - next) }, worker));
-  return out;
-}
-
-const cancelled = (signal: AbortSignal): Error => (signal.reason instanceof Error ? signal.reason : Object.assign(new Error('the export was cancelled'), { name: 'AbortError' }));
-
-/** A segment that is gone (retention) or does not parse is skipped; anything else (EACCES, EIO) is the export's error. */
-function usable(error: unknown): Error {
-  if (error instanceof Fmp4ParseError) return error;
-  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return error as Error;
-  throw error;
 }

@@ -17,35 +17,13 @@ import type {
 } from '../../../src-main/contract/studio-api';
 import type { ExportJob, ExportRequest } from '../../../src-main/contract/export-api';
 import type { LanInfo, PublicStream } from '../../../src-main/contract/public-api';
+import type { MediaInfo, SpriteMap } from '../../../src-main/contract/stream-files';
 import type { CoverageBucket } from '../lib/timeline/coverage';
 import { streamApiPath, streamFileUrl } from '../lib/stream-name';
 import { request } from './http';
 
 /** GET /NAME/recording_status.json (Flussonic's shape): UTC seconds; `[]` when nothing is recorded or locked. */
 export type RecordingStatus = { stream: string; ranges?: { from: number; duration: number }[]; locks?: { from: number; duration: number }[] }[];
-
-/** GET /NAME/media_info.json: what the DVR needs of it (tracks for the frame rate, the recorded extent). */
-export interface MediaInfo {
-  stream: string;
-  live: boolean;
-  tracks: { content: 'video' | 'audio'; width?: number; height?: number; fps?: number }[];
-  /** UTC seconds; null without a recording. */
-  archive: { from: number; to: number } | null;
-}
-
-/** GET /NAME/sprite-FROM-DURATION.json?tiles=N: where each time's thumbnail sits in the sprite image. */
-export interface SpriteMap {
-  url: string;
-  from: number;
-  duration: number;
-  interval: number;
-  tileWidth: number;
-  tileHeight: number;
-  columns: number;
-  rows: number;
-  /** In time order; null where nothing is recorded. */
-  tiles: ({ time: number; keyframe: number; x: number; y: number } | null)[];
-}
 
 const withSignal = (signal?: AbortSignal) => (signal ? { signal } : {});
 

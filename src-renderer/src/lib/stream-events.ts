@@ -1,7 +1,7 @@
 // The words a toast uses for each stream event. Pure, so the wording is tested.
 import type { IngestProtocol, StudioEventMap } from '../../../src-main/contract/studio-api';
 import { protocolLabel } from './stream-format';
-import { maskCredentials } from './stream-name';
+import { maskCredentials } from '../../../src-main/contract/mask-credentials';
 
 export type StreamToastTone = 'quiet' | 'info' | 'warning' | 'danger';
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { maskCredentials, sourceUrlProblem, STREAM_NAME_PATTERN, streamApiPath, streamFileUrl, streamNameProblem } from './stream-name';
+import { maskCredentials } from '../../../src-main/contract/mask-credentials';
+import { streamNameProblem as contractNameProblem } from '../../../src-main/contract/stream-name';
+import { sourceUrlProblem, streamApiPath, streamFileUrl, streamNameProblem } from './stream-name';
 
 describe('streamNameProblem', () => {
   it.each(['live/cam1', 'cam1', 'a/b/c', 'studio_A/cam-2.hd', 'X', 'live/console', 'live/com10', 'live/partial', 'live/x.partials', 'live/tmp'])('accepts %s', (name) => {
@@ -29,8 +31,17 @@ describe('streamNameProblem', () => {
     expect(streamNameProblem(name)).toContain(words);
   });
 
-  it('is the contract pattern', () => {
-    expect(STREAM_NAME_PATTERN).toBe('^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*$');
+  it('words an empty name as a prompt, and every other refusal as the contract does, as a sentence', () => {
+    expect(streamNameProblem('')).toBe('Enter a stream name, e.g. live/cam2');
+    expect(contractNameProblem('')).toBe('the stream name is empty');
+    expect(streamNameProblem('a'.repeat(201))).toBe('The stream name is longer than 200 characters');
+    expect(streamNameProblem('live cam')).toBe('"live cam" is not a valid stream name: use letters, digits, _ - . and / between parts (e.g. live/cam1)');
+    for (const name of ['live/cam1', 'live/', 'live/CON', 'live/x.partial', 'live/cam.', './x', 'a'.repeat(200), 'a'.repeat(201)]) {
+      const own = streamNameProblem(name);
+      const contract = contractNameProblem(name);
+      expect(own === null, name).toBe(contract === null);
+      if (own !== null && contract !== null) expect(own.toLowerCase()).toBe(contract.toLowerCase());
+    }
   });
 });
 

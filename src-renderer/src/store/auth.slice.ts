@@ -1,44 +1,10 @@
-import type { SessionInfo } from '../../../src-main/contract/studio-api';
 import { ApiError, errorMessage } from '../api/api-error';
 import { api } from '../api/endpoints';
 import { sectionFromHash } from '../app/sections';
+import type { AuthSlice } from './auth.state';
 import type { SliceCreator } from './types';
 
-/**
- * checking: asking the server who we are; signed-out: show the watch page (or the
- * login screen when asked for); signed-in: show the studio; unreachable: the server
- * did not answer at all.
- */
-export type AuthStatus = 'checking' | 'signed-out' | 'signed-in' | 'unreachable';
-
 export const INVALID_TOKEN = 'That token is not valid';
-
-export interface AuthSlice {
-  authStatus: AuthStatus;
-  authVia: SessionInfo['via'];
-  loginError: string | null;
-  loggingIn: boolean;
-  unreachableReason: string | null;
-  /**
-   * Signed out, the browser shows the public watch page; this is true while the
-   * login screen is asked for instead (the Sign in link, a lost session, a bad token
-   * in the URL, or a bookmarked studio section such as #/settings).
-   */
-  loginOpen: boolean;
-  openLogin(open: boolean): void;
-  checkSession(): Promise<void>;
-  /** Exchanges the admin token for a session cookie; true when signed in. */
-  login(token: string): Promise<boolean>;
-  logout(): Promise<void>;
-  /** Any request answered 401: the cookie expired or the token was rotated. */
-  sessionLost(): void;
-  /**
-   * While signed in: ends the session if the server no longer knows it, and stays
-   * quiet when the server is simply away (the event socket keeps retrying).
-   */
-  verifySession(): Promise<void>;
-  setLoginError(message: string | null): void;
-}
 
 export const createAuthSlice: SliceCreator<AuthSlice> = (set, get) => ({
   authStatus: 'checking',

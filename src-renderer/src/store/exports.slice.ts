@@ -1,25 +1,11 @@
 // Saved exports (jobs on the studio) this window started or sees running: their
 // progress comes as export_progress / export_finished events, with a poll while the
 // event socket is down.
-import type { ExportJob, ExportRequest } from '../../../src-main/contract/export-api';
+import type { ExportJob } from '../../../src-main/contract/export-api';
 import { errorMessage } from '../api/api-error';
 import { api } from '../api/endpoints';
+import type { ExportsSlice } from './exports.state';
 import type { SliceCreator } from './types';
-
-export interface ExportsSlice {
-  exportJobs: Record<string, ExportJob>;
-  /** Ids in the order they were started, newest last; only these show in the DVR's tray. */
-  exportOrder: string[];
-  exportsError: string | null;
-  startExport(body: ExportRequest): Promise<ExportJob>;
-  cancelExport(id: string): Promise<void>;
-  /** A job from an event or a list: newer progress wins over older. */
-  applyExportJob(job: ExportJob): void;
-  /** Takes a finished job out of the tray (the file stays). */
-  dismissExport(id: string): void;
-  /** GET /api/exports: catches up on jobs this window follows (after a reconnect, or while the socket is down). */
-  refreshExports(): Promise<void>;
-}
 
 const finished = (job: ExportJob) => job.state === 'done' || job.state === 'failed' || job.state === 'canceled';
 

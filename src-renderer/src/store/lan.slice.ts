@@ -1,24 +1,13 @@
-import type { LanInfo } from '../../../src-main/contract/public-api';
 import { ApiError, errorMessage } from '../api/api-error';
 import { api } from '../api/endpoints';
 import { movedHttpUrl } from '../app/follow-restart';
 import { withoutBodyPrefix } from '../lib/settings-draft';
+import type { LanSlice } from './lan.state';
 import type { SliceCreator } from './types';
 
 /** Every interface, or this machine only: the two ends of the LAN switch. */
 export const LAN_HOST = '0.0.0.0';
 export const LOCAL_HOST = '127.0.0.1';
-
-export interface LanSlice {
-  lan: LanInfo | null;
-  lanError: string | null;
-  /** A switch of the host setting is on its way. */
-  lanSwitching: boolean;
-  lanSwitchError: string | null;
-  loadLan(): Promise<void>;
-  /** Saves the host setting (0.0.0.0 or 127.0.0.1); the listeners move without a restart. */
-  setLanAccess(on: boolean): Promise<void>;
-}
 
 export const createLanSlice: SliceCreator<LanSlice> = (set, get) => ({
   lan: null,

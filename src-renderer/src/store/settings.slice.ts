@@ -2,38 +2,9 @@ import type { SettingsView } from '../../../src-main/contract/studio-api';
 import { ApiError, errorMessage } from '../api/api-error';
 import { api } from '../api/endpoints';
 import { movedHttpUrl, moveTo } from '../app/follow-restart';
-import {
-  buildPatch,
-  changedKeys,
-  fieldOfDetail,
-  rebaseDraft,
-  toDraft,
-  type FieldError,
-  type SettingsDraft,
-  withoutBodyPrefix,
-} from '../lib/settings-draft';
+import { buildPatch, changedKeys, fieldOfDetail, rebaseDraft, toDraft, withoutBodyPrefix } from '../lib/settings-draft';
+import type { SettingsSlice } from './settings.state';
 import type { SliceCreator, StudioState } from './types';
-
-export interface SavedNote {
-  id: number;
-  text: string;
-}
-
-export interface SettingsSlice {
-  settingsView: SettingsView | null;
-  draft: SettingsDraft | null;
-  settingsLoadError: string | null;
-  saving: boolean;
-  saveError: FieldError | null;
-  /** The transient "Saved" confirmation. */
-  savedNote: SavedNote | null;
-  loadSettings(): Promise<void>;
-  editSetting<K extends keyof SettingsDraft>(key: K, value: SettingsDraft[K]): void;
-  revertSettings(): void;
-  saveSettings(): Promise<void>;
-  /** A fresh view from the server, from our own save or from a settings_changed event. */
-  applySettingsView(view: SettingsView): void;
-}
 
 let nextSavedId = 1;
 

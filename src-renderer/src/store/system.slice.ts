@@ -1,20 +1,8 @@
-import type { FfmpegStatus, SystemStatus } from '../../../src-main/contract/studio-api';
+import type { FfmpegStatus } from '../../../src-main/contract/studio-api';
 import { errorMessage } from '../api/api-error';
 import { api } from '../api/endpoints';
+import type { SystemSlice } from './system.state';
 import type { SliceCreator } from './types';
-
-export interface SystemSlice {
-  system: SystemStatus | null;
-  ffmpeg: FfmpegStatus | null;
-  systemError: string | null;
-  /** This window asked for a re-probe and is waiting for the answer. */
-  probeRequested: boolean;
-  probeError: string | null;
-  loadSystem(): Promise<void>;
-  reprobeEncoders(): Promise<void>;
-  applySystemStatus(status: SystemStatus): void;
-  applyFfmpegStatus(status: FfmpegStatus): void;
-}
 
 export const createSystemSlice: SliceCreator<SystemSlice> = (set, get) => ({
   system: null,

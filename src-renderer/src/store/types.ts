@@ -1,17 +1,18 @@
 // The combined store's shape. Slices import this type (type-only) to reach each other
-// through get(), so there is no runtime cycle between slice files.
+// through get(); it is made of each slice's shape (*.state.ts), never of the slice
+// files themselves, so no import runs in a circle, not even a type-only one.
 import type { StateCreator } from 'zustand';
-import type { AuthSlice } from './auth.slice';
-import type { ConnectionSlice } from './connection.slice';
-import type { DvrSlice } from './dvr.slice';
-import type { ExportsSlice } from './exports.slice';
-import type { LanSlice } from './lan.slice';
-import type { SettingsSlice } from './settings.slice';
-import type { StreamsSlice } from './streams.slice';
-import type { SystemSlice } from './system.slice';
-import type { ToastsSlice } from './toasts.slice';
-import type { UiSlice } from './ui.slice';
-import type { WatchSlice } from './watch.slice';
+import type { AuthSlice } from './auth.state';
+import type { ConnectionSlice } from './connection.state';
+import type { DvrSlice } from './dvr.state';
+import type { ExportsSlice } from './exports.state';
+import type { LanSlice } from './lan.state';
+import type { SettingsSlice } from './settings.state';
+import type { StreamsSlice } from './streams.state';
+import type { SystemSlice } from './system.state';
+import type { ToastsSlice } from './toasts.state';
+import type { UiSlice } from './ui.state';
+import type { WatchSlice } from './watch.state';
 
 export type StudioState = AuthSlice &
   ConnectionSlice &

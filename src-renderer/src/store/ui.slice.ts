@@ -1,24 +1,6 @@
-import { sectionFromHash, writeSectionHash, type SectionId } from '../app/sections';
+import { sectionFromHash, writeSectionHash } from '../app/sections';
+import type { UiSlice } from './ui.state';
 import type { SliceCreator } from './types';
-
-export type NoticeTone = 'info' | 'success' | 'warning' | 'danger';
-
-export interface Notice {
-  id: number;
-  tone: NoticeTone;
-  text: string;
-}
-
-export interface UiSlice {
-  section: SectionId;
-  shortcutsOpen: boolean;
-  notice: Notice | null;
-  setSection(section: SectionId): void;
-  setShortcutsOpen(open: boolean): void;
-  /** Shows a banner; it clears itself after `ms` unless 0. */
-  showNotice(tone: NoticeTone, text: string, ms?: number): void;
-  dismissNotice(): void;
-}
 
 let nextNoticeId = 1;
 

@@ -1,6 +1,6 @@
-import type { PublicStream } from '../../../src-main/contract/public-api';
 import { errorMessage } from '../api/api-error';
 import { api } from '../api/endpoints';
+import type { WatchSlice } from './watch.state';
 import type { SliceCreator } from './types';
 
 const TOKENS_KEY = 'framehouse.playTokens';
@@ -22,17 +22,6 @@ function writeTokens(tokens: Record<string, string>): void {
   } catch {
     // Private mode or storage off: the token lasts for this page only.
   }
-}
-
-export interface WatchSlice {
-  /** The public list of streams; null until it first arrived. */
-  publicStreams: PublicStream[] | null;
-  publicStreamsError: string | null;
-  /** Play tokens by stream name. */
-  playTokens: Record<string, string>;
-  loadPublicStreams(signal?: AbortSignal): Promise<void>;
-  /** Remembers (or with null forgets) the token for a locked stream. */
-  setPlayToken(name: string, token: string | null): void;
 }
 
 export const createWatchSlice: SliceCreator<WatchSlice> = (set, get) => ({

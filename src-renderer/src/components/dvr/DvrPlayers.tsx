@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { formatClock } from '../../lib/timeline/clock';
 import { useStudio } from '../../store';
-import type { DvrController, DvrSnapshot, LaneInfo } from './dvr-controller';
+import type { DvrController, DvrSnapshot, LaneInfo } from '../../engine/dvr/dvr-controller';
 
 /** One camera's picture, its own frame time in the corner, and what it is waiting for. */
 function PlayerTile({ controller, stream, active, multi, snapshot }: { controller: DvrController; stream: string; active: boolean; multi: boolean; snapshot: DvrSnapshot }) {

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { parseDateTime, toDatetimeLocal } from '../../lib/timeline/clock';
 import { CalendarIcon } from '../icons';
-import type { DvrController } from './dvr-controller';
+import type { DvrController } from '../../engine/dvr/dvr-controller';
 import { StreamPicker } from './StreamPicker';
 
 const JUMP_ID = 'dvr-jump';

@@ -5,7 +5,7 @@ import { coverageOf, markedRange } from '../../lib/timeline/marks';
 import { shuttleLabel } from '../../lib/timeline/shuttle';
 import { useStudio } from '../../store';
 import { ExportIcon, FrameBackIcon, FrameForwardIcon, LockIcon, MutedIcon, PauseIcon, PlayIcon, UnlockIcon, VolumeIcon } from '../icons';
-import type { DvrController, DvrSnapshot } from './dvr-controller';
+import type { DvrController, DvrSnapshot } from '../../engine/dvr/dvr-controller';
 
 /** The wall clock of the frame on screen, large; updated every animation frame without React. */
 function Clock({ controller, live }: { controller: DvrController; live: boolean }) {

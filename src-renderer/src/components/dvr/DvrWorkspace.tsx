@@ -6,7 +6,9 @@ import { dvrAction } from '../../lib/timeline/keymap';
 import { markedRange } from '../../lib/timeline/marks';
 import { useStudio } from '../../store';
 import { modalOpen } from '../common/Modal';
-import { DvrController, type DvrPlace, type LaneInfo } from './dvr-controller';
+import { ArchivePlayer } from '../../engine/dvr/archive-player';
+import { DvrController, type DvrEnvironment, type DvrPlace, type LaneInfo } from '../../engine/dvr/dvr-controller';
+import { laneFps, nominalRate } from '../../engine/dvr/lane-rate';
 import { DvrPlayers } from './DvrPlayers';
 import { DvrToolbar, focusJump } from './DvrToolbar';
 import { DvrTransport } from './DvrTransport';
@@ -14,20 +16,12 @@ import { ExportDialog } from './ExportDialog';
 import { ExportTray } from './ExportTray';
 import { Timeline } from './Timeline';
 
-const usable = (fps: number | null | undefined): fps is number => typeof fps === 'number' && fps >= 1 && fps <= 240;
-
-/** The common rate nearest a measured one (29.7 → 30), so a jittery measurement does not move the frame grid. */
-function nominalRate(measured: number): number {
-  const rates = [23.976, 24, 25, 29.97, 30, 48, 50, 59.94, 60, 120];
-  return rates.reduce((best, r) => (Math.abs(r - measured) < Math.abs(best - measured) ? r : best), 30);
-}
-
-/** A usable frame rate: declared by the source, else the archive's, else measured (to a common rate), else 30. */
-function laneFps(declared: number | null, archived: number | undefined, measured: number | null): number {
-  if (usable(declared)) return declared;
-  if (usable(archived)) return archived;
-  return usable(measured) ? nominalRate(measured) : 30;
-}
+/** The controller's ties to the app: the studio's store, hls.js players, the summary API. */
+const dvrEnvironment: DvrEnvironment = {
+  studio: useStudio,
+  createPlayer: (stream, video, token, changed) => new ArchivePlayer(stream, video, token, changed),
+  fetchSummary: api.dvrSummary,
+};
 
 /** The view and playhead when the section was left, for the same streams: coming back finds them as they were. */
 let lastPlace: { streams: string; place: DvrPlace } | null = null;
@@ -36,7 +30,7 @@ let lastPlace: { streams: string; place: DvrPlace } | null = null;
 export function DvrWorkspace() {
   const [controller] = useState(() => {
     const streams = useStudio.getState().dvrStreams.join('\n');
-    return new DvrController(lastPlace?.streams === streams ? lastPlace.place : null);
+    return new DvrController(dvrEnvironment, lastPlace?.streams === streams ? lastPlace.place : null);
   });
   const active = useStudio((s) => s.dvrActive);
   const loadLocks = useStudio((s) => s.loadDvrLocks);

@@ -9,7 +9,7 @@ import { platform } from '../../platform';
 import { useStudio } from '../../store';
 import { Modal } from '../common/Modal';
 import { DownloadIcon, FolderIcon } from '../icons';
-import type { DvrController } from './dvr-controller';
+import type { DvrController } from '../../engine/dvr/dvr-controller';
 import { ExportJobRow } from './ExportJobRow';
 
 /**

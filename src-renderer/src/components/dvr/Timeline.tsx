@@ -1,14 +1,15 @@
 import { useEffect, useRef } from 'react';
-import { tokenParam } from '../../api/endpoints';
-import { formatClock, utcPathTime } from '../../lib/timeline/clock';
+import { api } from '../../api/endpoints';
+import { formatClock } from '../../lib/timeline/clock';
 import { dayLabel } from '../../lib/timeline/ticks';
 import { coverageAt } from '../../lib/timeline/coverage';
 import { timeToX, xToTime } from '../../lib/timeline/time-scale';
-import { streamFileUrl } from '../../lib/stream-name';
 import { useStudio } from '../../store';
-import { SpriteCache } from './sprite-cache';
-import type { DvrController } from './dvr-controller';
-import { drawTimeline, laneAt, readPalette, RULER_H, timelineHeight, type Palette, type TimelineScene } from './timeline-draw';
+import type { DvrController } from '../../engine/dvr/dvr-controller';
+import { hoverPictureUrl } from '../../engine/dvr/hover-picture';
+import { preloadImage, SpriteCache } from '../../engine/dvr/sprite-cache';
+import { drawTimeline, readPalette, type Palette, type TimelineScene } from '../../engine/dvr/timeline-draw';
+import { laneAt, RULER_H, timelineHeight } from '../../engine/dvr/timeline-layout';
 
 /** Pixels a press may move and still count as a click (not a pan). */
 const CLICK_SLOP = 3;
@@ -284,13 +285,6 @@ export function Timeline({ controller, laneCount }: { controller: DvrController;
   );
 }
 
-/** Thumbnail steps by zoom: a few per hundred pixels, whole seconds at least. */
-function thumbStep(spp: number): number {
-  const wanted = spp * 12;
-  for (const s of [1, 2, 5, 10, 30, 60, 300, 900, 1800, 3600, 7200, 21600, 86400]) if (s >= wanted) return s;
-  return 86400;
-}
-
 const THUMB_W = 176;
 
 /**
@@ -318,7 +312,7 @@ class HoverThumb {
     this.note = card.querySelector('.timeline-thumb-note')!;
     this.time = card.querySelector('.timeline-thumb-time')!;
     // A sheet that arrives while the pointer rests shows without waiting for it to move.
-    this.sprites = new SpriteCache(() => {
+    this.sprites = new SpriteCache({ fetchMap: api.sprite, preload: preloadImage }, () => {
       if (this.last && !this.card.hidden) this.show(...this.last);
     });
   }
@@ -336,9 +330,7 @@ class HoverThumb {
       this.wanted = '';
       return;
     }
-    const step = thumbStep(spp);
-    const at = Math.floor(t / step) * step;
-    const url = `${streamFileUrl(stream, `${utcPathTime(at)}.jpg`)}?w=320${tokenParam(token)}`;
+    const url = hoverPictureUrl(stream, token, t, spp);
     const tile = this.sprites.tileAt(stream, token, t, spp * width);
     if (tile && tile !== 'gap') {
       const scale = (THUMB_W - 8) / tile.width;

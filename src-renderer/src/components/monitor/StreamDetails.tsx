@@ -15,7 +15,7 @@ import {
   resolutionLabel,
   videoCodecLabel,
 } from '../../lib/stream-format';
-import { maskCredentials } from '../../lib/stream-name';
+import { maskCredentials } from '../../../../src-main/contract/mask-credentials';
 import { useStudio } from '../../store';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 import { AlertIcon, CloseIcon, TrashIcon } from '../icons';

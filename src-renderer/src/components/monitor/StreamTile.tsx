@@ -13,7 +13,7 @@ import {
   resolutionLabel,
   videoCodecLabel,
 } from '../../lib/stream-format';
-import { maskCredentials } from '../../lib/stream-name';
+import { maskCredentials } from '../../../../src-main/contract/mask-credentials';
 import { useStudio } from '../../store';
 import { AlertIcon, EyeIcon, LockIcon } from '../icons';
 import { Sparkline } from './Sparkline';

@@ -1,7 +1,6 @@
 // The recorded-coverage tiles the timeline draws, fetched from the summary API at the
 // step the zoom needs, cached by (stream, step, tile). Tiles reaching into the last
 // minute are fetched again every few seconds while in view: the recording grows there.
-import { api } from '../../api/endpoints';
 import { fallbackSteps, summaryStep, tileId, tileIsLive, tilesCovering, type CoverageBucket, type TileKey } from '../../lib/timeline/coverage';
 import { viewEnd, type TimeView } from '../../lib/timeline/time-scale';
 
@@ -10,19 +9,27 @@ interface Tile {
   fetchedAt: number;
 }
 
-const MAX_TILES = 800;
-const LIVE_REFRESH_MS = 4000;
-const MAX_IN_FLIGHT = 4;
+/** GET /api/streams/NAME/dvr/summary: the recorded share per `step` seconds over [from, to] (UTC seconds). */
+export type SummaryFetch = (stream: string, from: number, to: number, step: number) => Promise<CoverageBucket[]>;
+
+export const MAX_TILES = 800;
+export const LIVE_REFRESH_MS = 4000;
+export const MAX_IN_FLIGHT = 4;
+/** A tile whose request failed is not asked for again for this long. */
+export const RETRY_AFTER_MS = 5000;
 
 export class CoverageStore {
   private readonly tiles = new Map<string, Tile>();
   private readonly inFlight = new Set<string>();
   private readonly failedAt = new Map<string, number>();
   private queue: { stream: string; tile: TileKey }[] = [];
+  private readonly fetchSummary: SummaryFetch;
   private readonly loaded: () => void;
   error: string | null = null;
 
-  constructor(loaded: () => void) {
+  /** `loaded` is called whenever a tile arrives or fails (time to redraw). */
+  constructor(fetchSummary: SummaryFetch, loaded: () => void) {
+    this.fetchSummary = fetchSummary;
     this.loaded = loaded;
   }
 
@@ -41,7 +48,7 @@ export class CoverageStore {
         const id = tileId(stream, tile);
         const have = this.tiles.get(id);
         const failed = this.failedAt.get(id);
-        if (failed !== undefined && Date.now() - failed < 5000) continue;
+        if (failed !== undefined && Date.now() - failed < RETRY_AFTER_MS) continue;
         if (have && !(tileIsLive(tile, now) && Date.now() - have.fetchedAt > LIVE_REFRESH_MS)) continue;
         if (!this.inFlight.has(id)) wanted.push({ stream, tile });
       }
@@ -92,8 +99,7 @@ export class CoverageStore {
       if (this.inFlight.has(id)) continue;
       this.inFlight.add(id);
       const to = Math.min(tile.to, Math.ceil(Date.now() / 1000));
-      api
-        .dvrSummary(stream, tile.from, to, tile.step)
+      this.fetchSummary(stream, tile.from, to, tile.step)
         .then((buckets) => {
           this.tiles.delete(id);
           this.tiles.set(id, { buckets, fetchedAt: Date.now() });

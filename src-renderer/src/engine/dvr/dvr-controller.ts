@@ -2,6 +2,8 @@
 // hover, the players of every lane and their sync, the coverage tiles, and one
 // animation loop that redraws the timeline and the clocks. React reads only a small
 // snapshot that changes on discrete events (play state, rate, live, lane status).
+// What it reaches outside itself (the store, the players, the summary API, the
+// animation frames) arrives as a DvrEnvironment, so tests can run it in Node.
 import type { DvrAction } from '../../lib/timeline/keymap';
 import { dragMark, markIn, markOut, markedRange, type Marks } from '../../lib/timeline/marks';
 import { shuttle } from '../../lib/timeline/shuttle';
@@ -21,9 +23,45 @@ import {
   type TimeView,
   type ZoomLimits,
 } from '../../lib/timeline/time-scale';
-import { useStudio } from '../../store';
-import { ArchivePlayer, type PlayerView } from './archive-player';
-import { CoverageStore } from './coverage-store';
+import type { DvrSlice } from '../../store/dvr.state';
+import type { PlayerView } from './archive-player';
+import { CoverageStore, type SummaryFetch } from './coverage-store';
+import { animationFrames, type FrameScheduler } from './frames';
+
+/** The DVR part of the studio's store that the controller reads and writes. */
+export type DvrStudioState = Pick<DvrSlice, 'dvrChanged' | 'dvrMarks' | 'dvrLocks' | 'setDvrMarks' | 'setDvrActive'>;
+
+/** A store holding it (the studio's zustand store is one). */
+export interface DvrStudio {
+  getState(): DvrStudioState;
+  subscribe(listener: (state: DvrStudioState, previous: DvrStudioState) => void): () => void;
+}
+
+/** One lane's player, as the controller drives it (ArchivePlayer in the app). */
+export interface LanePlayer {
+  readonly video: { muted: boolean };
+  fps: number;
+  readonly view: PlayerView;
+  /** The picture is not yet where it was sent. */
+  readonly settling: boolean;
+  readonly isLive: boolean;
+  seek(t: number): void;
+  setRate(rate: number): void;
+  stepFrames(frames: number): void;
+  goLive(): void;
+  /** Wall time of the frame on screen; null while there is none. */
+  wallTime(): number | null;
+  destroy(): void;
+}
+
+export interface DvrEnvironment {
+  studio: DvrStudio;
+  /** A player for a lane's <video>; `changed` is called when its status changes. */
+  createPlayer(stream: string, video: HTMLVideoElement, token: string | null, changed: () => void): LanePlayer;
+  fetchSummary: SummaryFetch;
+  /** The browser's animation frames by default. */
+  frames?: FrameScheduler;
+}
 
 export interface LaneInfo {
   stream: string;
@@ -58,7 +96,10 @@ export interface DvrPlace {
 }
 
 const nowSeconds = () => Date.now() / 1000;
-const SYNC_TOLERANCE = 0.35;
+/** A follower lane further than this (seconds) from the active one is sent to its time again. */
+export const SYNC_TOLERANCE = 0.35;
+/** Followers are checked at most this often (ms). */
+export const SYNC_INTERVAL_MS = 500;
 
 export class DvrController {
   view: TimeView = { start: nowSeconds() - 3600, spp: 3, width: 1200 };
@@ -73,7 +114,9 @@ export class DvrController {
   extents: Record<string, { from: number; to: number } | null> = {};
   readonly coverage: CoverageStore;
 
-  private readonly players = new Map<string, ArchivePlayer>();
+  private readonly players = new Map<string, LanePlayer>();
+  private readonly env: DvrEnvironment;
+  private readonly frames: FrameScheduler;
   private rate = 0;
   private live = false;
   private muted = false;
@@ -89,8 +132,10 @@ export class DvrController {
   private unsubscribeStore: (() => void) | null = null;
   private viewPlaced = false;
 
-  constructor(restore?: DvrPlace | null) {
-    this.coverage = new CoverageStore(() => this.invalidate());
+  constructor(env: DvrEnvironment, restore?: DvrPlace | null) {
+    this.env = env;
+    this.frames = env.frames ?? animationFrames;
+    this.coverage = new CoverageStore(env.fetchSummary, () => this.invalidate());
     if (restore) {
       this.view = restore.view;
       this.playhead = restore.playhead;
@@ -110,7 +155,7 @@ export class DvrController {
       this.requestCoverage();
       this.invalidate();
     }, 1000);
-    this.unsubscribeStore = useStudio.subscribe((state, previous) => {
+    this.unsubscribeStore = this.env.studio.subscribe((state, previous) => {
       if (state.dvrChanged && state.dvrChanged !== previous.dvrChanged) {
         this.coverage.invalidate(state.dvrChanged.stream);
         this.requestCoverage(0);
@@ -124,7 +169,7 @@ export class DvrController {
     this.ticker = null;
     if (this.coverageTimer) clearTimeout(this.coverageTimer);
     this.coverageTimer = null;
-    cancelAnimationFrame(this.raf);
+    if (this.raf) this.frames.cancel(this.raf);
     this.raf = 0;
     if (this.nowTimer) clearTimeout(this.nowTimer);
     this.nowTimer = null;
@@ -186,7 +231,7 @@ export class DvrController {
   /** A lane's <video> mounted: it gets a player, at the playhead (or live, if the others are). */
   attachPlayer(stream: string, video: HTMLVideoElement): () => void {
     const lane = this.lanes.find((l) => l.stream === stream);
-    const player = new ArchivePlayer(stream, video, lane?.token ?? null, () => this.emit());
+    const player = this.env.createPlayer(stream, video, lane?.token ?? null, () => this.emit());
     player.fps = lane?.fps ?? 30;
     video.muted = this.muted || stream !== this.active;
     this.players.set(stream, player);
@@ -211,7 +256,7 @@ export class DvrController {
     return stream === this.active || this.lanes.length === 1 ? this.playhead : shown;
   }
 
-  private primary(): ArchivePlayer | undefined {
+  private primary(): LanePlayer | undefined {
     return (this.active ? this.players.get(this.active) : undefined) ?? this.players.values().next().value;
   }
 
@@ -441,19 +486,19 @@ export class DvrController {
   markIn(): void {
     const t = this.markTime();
     if (t === null) return;
-    const state = useStudio.getState();
+    const state = this.env.studio.getState();
     state.setDvrMarks(markIn(state.dvrMarks, t));
   }
 
   markOut(): void {
     const t = this.markTime();
     if (t === null) return;
-    const state = useStudio.getState();
+    const state = this.env.studio.getState();
     state.setDvrMarks(markOut(state.dvrMarks, t));
   }
 
   dragMark(which: 'in' | 'out', t: number): void {
-    const state = useStudio.getState();
+    const state = this.env.studio.getState();
     state.setDvrMarks(dragMark(state.dvrMarks, which, t));
   }
 
@@ -467,7 +512,7 @@ export class DvrController {
   // ---- the keyboard ----
 
   dispatch(action: DvrAction, ui: { openExport(): void; focusJump(): void }): void {
-    const state = useStudio.getState();
+    const state = this.env.studio.getState();
     switch (action.type) {
       case 'play-pause':
         return this.playPause();
@@ -515,7 +560,7 @@ export class DvrController {
 
   invalidate(): void {
     if (this.raf) return;
-    this.raf = requestAnimationFrame(this.frame);
+    this.raf = this.frames.request(this.frame);
   }
 
   private readonly frame = (): void => {
@@ -552,9 +597,9 @@ export class DvrController {
   private nowTimer: ReturnType<typeof setTimeout> | null = null;
 
   /** Other lanes follow the active one's clock; a lane more than a few frames off is sent there again. */
-  private syncFollowers(primary: ArchivePlayer | undefined): void {
+  private syncFollowers(primary: LanePlayer | undefined): void {
     const now = performance.now();
-    if (!primary || now - this.lastSync < 500) return;
+    if (!primary || now - this.lastSync < SYNC_INTERVAL_MS) return;
     this.lastSync = now;
     const t = primary.wallTime();
     if (t === null) return;

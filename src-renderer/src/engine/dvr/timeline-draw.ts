@@ -1,37 +1,28 @@
 // Paints the timeline: the local-time ruler, one lane per stream with its recorded
 // spans (shaded by coverage) and locks (hatched), the In/Out range, hover, the "now"
 // line and the playhead. Pure drawing over the state it is given; called once per
-// animation frame when something changed.
-import { coverageRuns, type CoverageBucket } from '../../lib/timeline/coverage';
+// animation frame when something changed. Where things go is timeline-layout.ts
+// (pure, tested); this file only paints it.
 import type { Marks, TimeRange } from '../../lib/timeline/marks';
 import { buildTicks, dayLabel } from '../../lib/timeline/ticks';
 import { formatClock } from '../../lib/timeline/clock';
 import { timeToX, type TimeView } from '../../lib/timeline/time-scale';
-
-export const RULER_H = 28;
-export const LANE_GAP = 4;
-export const BOTTOM_PAD = 8;
-
-/** Lanes are taller when there are few: one camera gets a comfortable strip, four stay compact. */
-export function laneHeight(lanes: number): number {
-  return lanes <= 1 ? 52 : lanes === 2 ? 40 : 32;
-}
-
-export function timelineHeight(lanes: number): number {
-  const n = Math.max(1, lanes);
-  return RULER_H + n * (laneHeight(n) + LANE_GAP) + BOTTOM_PAD;
-}
-
-export function laneTop(index: number, lanes: number): number {
-  return RULER_H + LANE_GAP + index * (laneHeight(lanes) + LANE_GAP);
-}
-
-/** The lane under y, or null over the ruler (the gaps between lanes count as the lane above). */
-export function laneAt(y: number, lanes: number): number | null {
-  if (y < RULER_H) return null;
-  const i = Math.floor((y - RULER_H - LANE_GAP / 2) / (laneHeight(lanes) + LANE_GAP));
-  return Math.max(0, Math.min(lanes - 1, i));
-}
+import {
+  RULER_H,
+  barInset,
+  centredLabelLeft,
+  coverageAlpha,
+  coverageBars,
+  crisp,
+  laneHeight,
+  laneTop,
+  markBand,
+  rateTrace,
+  spanX,
+  tickLabelPlaces,
+  tickVisible,
+  type CoverageLevel,
+} from './timeline-layout';
 
 export interface Palette {
   ruler: string;
@@ -73,7 +64,7 @@ export function readPalette(element: Element): Palette {
 export interface LaneDraw {
   stream: string;
   active: boolean;
-  coverage: { step: number; buckets: CoverageBucket[] }[];
+  coverage: CoverageLevel[];
   locks: readonly TimeRange[];
 }
 
@@ -126,42 +117,21 @@ function hatch(ctx: CanvasRenderingContext2D, colour: string, dpr: number): Canv
   return pattern;
 }
 
-/**
- * The data rate inside the recorded bar, as a faint line: busy scenes (motion, detail)
- * stand out from still ones, which helps find the moment. Drawn only where a step is
- * a few pixels wide, so it never turns into noise.
- */
-function drawRate(ctx: CanvasRenderingContext2D, view: TimeView, levels: LaneDraw['coverage'], top: number, height: number, now: number): void {
-  let max = 0;
-  for (const level of levels) {
-    if (level.step / view.spp < 3) return;
-    for (const b of level.buckets) if (b.coverage > 0.05) max = Math.max(max, b.bytes / (level.step * b.coverage));
-  }
-  if (max <= 0 || height < 8) return;
+/** The data rate inside the recorded bar, as a faint line (see rateTrace). */
+function drawRate(ctx: CanvasRenderingContext2D, view: TimeView, levels: readonly CoverageLevel[], top: number, height: number, now: number): void {
+  const lines = rateTrace(view, levels, top, height, now);
+  if (lines.length === 0) return;
   ctx.strokeStyle = 'rgba(255, 255, 255, 0.45)';
   ctx.lineWidth = 1;
   ctx.beginPath();
-  for (const level of levels) {
-    let open = false;
-    for (const b of level.buckets) {
-      const x0 = timeToX(view, b.from);
-      const x1 = timeToX(view, Math.min(b.from + level.step, now));
-      if (b.coverage <= 0.05 || x1 < -4 || x0 > view.width + 4 || x1 <= x0) {
-        open = false;
-        continue;
-      }
-      const y = top + height - (b.bytes / (level.step * b.coverage) / max) * height;
-      if (!open) ctx.moveTo(x0, y);
-      else ctx.lineTo(x0, y);
-      ctx.lineTo(x1, y);
-      open = true;
-    }
+  for (const line of lines) {
+    line.forEach((point, i) => {
+      if (i === 0) ctx.moveTo(point.x, point.y);
+      else ctx.lineTo(point.x, point.y);
+    });
   }
   ctx.stroke();
 }
-
-/** Snaps a 1-px line to the device pixel grid. */
-const crisp = (x: number, dpr: number) => (Math.round(x * dpr) + 0.5) / dpr;
 
 export function drawTimeline(ctx: CanvasRenderingContext2D, scene: TimelineScene, p: Palette): void {
   const { view, height, dpr } = scene;
@@ -173,7 +143,7 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, scene: TimelineScene
   const nowX = timeToX(view, scene.now);
   const laneCount = scene.lanes.length;
   const laneH = laneHeight(laneCount);
-  const barInset = laneH >= 48 ? 10 : 7;
+  const inset = barInset(laneH);
   scene.lanes.forEach((lane, i) => {
     const top = laneTop(i, laneCount);
     ctx.fillStyle = lane.active ? p.laneActive : p.lane;
@@ -181,10 +151,10 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, scene: TimelineScene
     // Locks: hatched bands behind the recording, solid edges above and below.
     const pattern = hatch(ctx, p.warning, dpr);
     for (const lock of lane.locks) {
-      const x0 = Math.max(-2, timeToX(view, lock.from));
-      const x1 = Math.min(width + 2, timeToX(view, lock.to));
-      if (x1 <= x0) continue;
-      const w = Math.max(2, x1 - x0);
+      const span = spanX(view, lock.from, lock.to);
+      if (!span) continue;
+      const { x0 } = span;
+      const w = Math.max(2, span.x1 - x0);
       if (pattern) {
         ctx.fillStyle = pattern;
         ctx.fillRect(x0, top, w, laneH);
@@ -194,19 +164,13 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, scene: TimelineScene
       ctx.fillRect(x0, top + laneH - 2, w, 2);
     }
     // Coverage: recorded spans, more opaque the more of each step is recorded.
-    for (const level of lane.coverage) {
-      for (const run of coverageRuns(level.buckets, level.step)) {
-        const x0 = Math.max(-2, timeToX(view, run.from));
-        const x1 = Math.min(width + 2, timeToX(view, Math.min(run.to, scene.now)));
-        if (x1 <= x0) continue;
-        ctx.globalAlpha = (lane.active ? 0.5 : 0.34) + 0.45 * run.coverage;
-        ctx.fillStyle = p.accent;
-        // At least a hairline, so a second recorded in a month still shows.
-        ctx.fillRect(x0, top + barInset, Math.max(1, x1 - x0), laneH - 2 * barInset);
-      }
+    for (const bar of coverageBars(view, lane.coverage, scene.now)) {
+      ctx.globalAlpha = coverageAlpha(lane.active, bar.coverage);
+      ctx.fillStyle = p.accent;
+      ctx.fillRect(bar.x, top + inset, bar.width, laneH - 2 * inset);
     }
     ctx.globalAlpha = 1;
-    drawRate(ctx, view, lane.coverage, top + barInset + 2, laneH - 2 * barInset - 4, scene.now);
+    drawRate(ctx, view, lane.coverage, top + inset + 2, laneH - 2 * inset - 4, scene.now);
   });
 
   // The future: nothing can be recorded there yet.
@@ -230,9 +194,9 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, scene: TimelineScene
 
   const ticks = buildTicks(view, scene.fps);
   ctx.font = FONT_MONO;
-  let lastLabelEnd = dayW + 6;
-  for (const tick of ticks) {
-    if (tick.x < -60 || tick.x > width + 60) continue;
+  const labelAt = tickLabelPlaces(ticks, width, dayW + 6, (text) => ctx.measureText(text).width);
+  ticks.forEach((tick, i) => {
+    if (!tickVisible(tick, width)) return;
     const x = crisp(tick.x, dpr);
     if (tick.major) {
       ctx.fillStyle = tick.boundary ? p.textMuted : p.textFaint;
@@ -240,10 +204,10 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, scene: TimelineScene
       // A faint grid line through the lanes at every major tick; stronger at midnight.
       ctx.fillStyle = tick.boundary ? 'rgba(255,255,255,0.09)' : 'rgba(255,255,255,0.035)';
       ctx.fillRect(x - 0.5, RULER_H, 1, height - RULER_H);
-      if (tick.label && tick.x + 4 > lastLabelEnd) {
+      const labelX = labelAt[i];
+      if (tick.label && labelX !== null && labelX !== undefined) {
         ctx.fillStyle = tick.boundary ? p.text : p.textMuted;
-        ctx.fillText(tick.label, tick.x + 4, 6);
-        lastLabelEnd = tick.x + 4 + ctx.measureText(tick.label).width + 8;
+        ctx.fillText(tick.label, labelX, 6);
       }
     } else {
       ctx.fillStyle = p.textFaint;
@@ -251,7 +215,7 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, scene: TimelineScene
       ctx.fillRect(x - 0.5, RULER_H - 5, 1, 5);
       ctx.globalAlpha = 1;
     }
-  }
+  });
 
   ctx.font = FONT;
   ctx.fillStyle = p.ruler;
@@ -266,15 +230,12 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, scene: TimelineScene
   if (marks.in !== null || marks.out !== null) {
     const xi = marks.in === null ? null : timeToX(view, marks.in);
     const xo = marks.out === null ? null : timeToX(view, marks.out);
-    if (xi !== null && xo !== null) {
-      const a = Math.max(-2, xi);
-      const b = Math.min(width + 2, xo);
-      if (b > a) {
-        ctx.fillStyle = 'rgba(106, 161, 255, 0.13)';
-        ctx.fillRect(a, RULER_H, b - a, height - RULER_H);
-        ctx.fillStyle = 'rgba(106, 161, 255, 0.55)';
-        ctx.fillRect(a, RULER_H - 3, b - a, 3);
-      }
+    const band = markBand(view, marks);
+    if (band) {
+      ctx.fillStyle = 'rgba(106, 161, 255, 0.13)';
+      ctx.fillRect(band.x0, RULER_H, band.x1 - band.x0, height - RULER_H);
+      ctx.fillStyle = 'rgba(106, 161, 255, 0.55)';
+      ctx.fillRect(band.x0, RULER_H - 3, band.x1 - band.x0, 3);
     }
     for (const [which, x] of [
       ['in', xi],
@@ -370,7 +331,7 @@ export function drawTimeline(ctx: CanvasRenderingContext2D, scene: TimelineScene
     ctx.font = FONT_MONO;
     const label = formatClock(scene.hover.t, view.spp < 0.05);
     const w = ctx.measureText(label).width + 14;
-    const x = Math.max(0, Math.min(width - w, scene.hover.x - w / 2));
+    const x = centredLabelLeft(scene.hover.x, w, width);
     // Wide and opaque enough to cover the tick labels under it.
     ctx.fillStyle = p.ruler;
     ctx.fillRect(x - 6, 0, w + 12, RULER_H - 9);

@@ -2,14 +2,33 @@
 // of the archive (/NAME/sprite-FROM-DURATION.json and .jpg), so sweeping the pointer
 // over the timeline shows a picture at once; the exact picture for the hovered second
 // replaces it when it arrives.
-import { api, type SpriteMap } from '../../api/endpoints';
+import type { SpriteMap } from '../../../../src-main/contract/stream-files';
 import { ApiError } from '../../api/api-error';
 import { spriteWindow } from '../../lib/timeline/coverage';
 
 export const SPRITE_TILES = 80;
 /** Windows reaching into the last minute are asked again after this long: recording goes on there. */
-const LIVE_REFRESH_MS = 30_000;
-const MAX_ENTRIES = 24;
+export const LIVE_REFRESH_MS = 30_000;
+export const MAX_ENTRIES = 24;
+/** A sheet still being made (503) is asked for again after this long, this many times. */
+export const RETRY_MS = 2000;
+export const MAX_RETRIES = 4;
+
+/** Where sheets come from: the map (/NAME/sprite-FROM-DURATION.json?tiles=N) and the image it names. */
+export interface SpriteSource {
+  fetchMap(stream: string, from: number, duration: number, tiles: number, token: string | null): Promise<SpriteMap>;
+  /** Settles once the image is in the browser's cache, or failed to load (either way the map is usable). */
+  preload(url: string): Promise<void>;
+}
+
+/** The browser's way to warm the cache with an image. */
+export function preloadImage(url: string): Promise<void> {
+  return new Promise((resolve) => {
+    const img = new Image();
+    img.onload = img.onerror = () => resolve();
+    img.src = url;
+  });
+}
 
 export interface SpriteTile {
   url: string;
@@ -34,8 +53,11 @@ interface Entry {
 export class SpriteCache {
   private readonly entries = new Map<string, Entry>();
   private readonly ready: () => void;
+  private readonly source: SpriteSource;
 
-  constructor(ready: () => void) {
+  /** `ready` is called when a sheet arrived (a resting pointer can show it). */
+  constructor(source: SpriteSource, ready: () => void) {
+    this.source = source;
     this.ready = ready;
   }
 
@@ -71,21 +93,19 @@ export class SpriteCache {
     const live = window.from + window.duration > Date.now() / 1000 - 60;
     this.entries.set(key, { state: 'loading', map: previous?.map ?? null, at: Date.now(), live });
     this.trim();
-    api
-      .sprite(stream, window.from, window.duration, SPRITE_TILES, token)
+    this.source
+      .fetchMap(stream, window.from, window.duration, SPRITE_TILES, token)
       .then((map) => {
         // Fetch the sheet too before saying it is ready, so its first use draws at once.
-        const img = new Image();
-        img.onload = img.onerror = () => {
+        void this.source.preload(map.url).then(() => {
           this.entries.set(key, { state: 'ready', map, at: Date.now(), live });
           this.ready();
-        };
-        img.src = map.url;
+        });
       })
       .catch((err: unknown) => {
         // 503: still being made; the server says to ask again in a couple of seconds.
-        if (err instanceof ApiError && err.status === 503 && attempt < 4) {
-          setTimeout(() => this.load(key, stream, token, window, attempt + 1), 2000);
+        if (err instanceof ApiError && err.status === 503 && attempt < MAX_RETRIES) {
+          setTimeout(() => this.load(key, stream, token, window, attempt + 1), RETRY_MS);
           return;
         }
         this.entries.set(key, { state: 'failed', map: previous?.map ?? null, at: Date.now(), live: false });

@@ -2,11 +2,12 @@
 // asked for (an hour, or up to now), or on the live playlist. Time in and out is the
 // wall clock (UTC seconds); the segments' PROGRAM-DATE-TIME maps it to media time.
 // The light build: fMP4/CMAF, LL-HLS and program date times are all the DVR needs (no subtitles, DRM, alt audio).
-import Hls, { type ErrorData } from 'hls.js/light';
+import Hls, { type ErrorData, type HlsConfig } from 'hls.js/light';
 import { tokenParam } from '../../api/endpoints';
 import { frameStepTarget, frameWallTime, mediaToWall, wallToMedia, type TimedFragment } from '../../lib/timeline/fragments';
 import { sameWindow, windowEnd, windowFor, windowHolds, windowPlaylist, type PlaybackWindow } from '../../lib/timeline/playback-window';
 import { streamFileUrl } from '../../lib/stream-name';
+import { animationFrames, type FrameScheduler } from './frames';
 
 export type PlayerStatus = 'idle' | 'loading' | 'ready' | 'no-recording' | 'error';
 
@@ -17,16 +18,74 @@ export interface PlayerView {
 }
 
 /** How long a scrub rests before a playlist of another hour is loaded. */
-const WINDOW_SWITCH_DELAY_MS = 150;
+export const WINDOW_SWITCH_DELAY_MS = 150;
+/** A playlist that could not be fetched (not a 403 or a missing recording) is asked for again after this long. */
+export const RETRY_DELAY_MS = 2000;
 
 const nowSeconds = () => Date.now() / 1000;
+
+/** The part of hls.js the player drives. */
+export type HlsPlayer = Pick<Hls, 'on' | 'loadSource' | 'attachMedia' | 'startLoad' | 'destroy' | 'recoverMediaError' | 'latestLevelDetails'>;
+export type HlsFactory = (config: Partial<HlsConfig>) => HlsPlayer;
+
+export interface ArchivePlayerOptions {
+  /** hls.js by default. */
+  createHls?: HlsFactory;
+  /** Reverse play steps the picture once a frame; the browser's frames by default. */
+  frames?: FrameScheduler;
+}
+
+/** The playlist URL of a window of one stream's archive (or its live playlist), with the play token when it has one. */
+export function playlistUrl(stream: string, window: PlaybackWindow, token: string | null): string {
+  return `${streamFileUrl(stream, windowPlaylist(window))}${tokenParam(token, true)}`;
+}
+
+/** hls.js settings for the archive (one frame at a time when scrubbing) or for live (low latency). */
+export function hlsConfig(live: boolean): Partial<HlsConfig> {
+  return {
+    autoStartLoad: false,
+    enableWorker: true,
+    lowLatencyMode: live,
+    liveSyncDurationCount: 2,
+    maxLiveSyncPlaybackRate: live ? 1.5 : 1,
+    backBufferLength: 30,
+    maxBufferLength: 10,
+    maxMaxBufferLength: 30,
+    // Scrubbing asks for one frame at a time: fetch the segment it needs, not the ABR's guess of a test.
+    testBandwidth: false,
+    startFragPrefetch: true,
+  };
+}
+
+/** What a fatal hls.js error means for the player: recover the media pipeline, or show a status (and maybe try again). */
+export type ErrorOutcome = { recover: true } | { recover: false; status: 'no-recording' | 'error'; message: string; retry: boolean };
+
+/** A fatal error's outcome; `loading` is true while the playlist has not arrived yet. */
+export function errorOutcome(data: Pick<ErrorData, 'type' | 'details' | 'response' | 'networkDetails'>, loading: boolean): ErrorOutcome {
+  const code = data.response?.code ?? 0;
+  if (data.type === Hls.ErrorTypes.MEDIA_ERROR) return { recover: true };
+  if (data.type === Hls.ErrorTypes.NETWORK_ERROR && code === 404 && loading) {
+    // The server's words, e.g. "live/cam1 has no recording between … and …".
+    return { recover: false, status: 'no-recording', message: serverDetail(data) ?? 'Nothing recorded around this time', retry: false };
+  }
+  if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
+    const forbidden = code === 403;
+    return {
+      recover: false,
+      status: 'error',
+      message: forbidden ? (serverDetail(data) ?? 'Play token needed') : 'Cannot reach the archive; trying again…',
+      retry: !forbidden,
+    };
+  }
+  return { recover: false, status: 'error', message: `This recording cannot be played here: ${data.details}`, retry: false };
+}
 
 export class ArchivePlayer {
   readonly stream: string;
   readonly video: HTMLVideoElement;
   private readonly token: string | null;
   private readonly changed: () => void;
-  private hls: Hls | null = null;
+  private hls: HlsPlayer | null = null;
   private window: PlaybackWindow | null = null;
   /** Wall time to show once the window's segments are known (or the next window is loaded). */
   private target: number | null = null;
@@ -40,14 +99,18 @@ export class ArchivePlayer {
   private reverseFrame = 0;
   private reverseLast = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly createHls: HlsFactory;
+  private readonly frames: FrameScheduler;
   fps = 30;
   view: PlayerView = { status: 'idle', message: null, live: false };
 
-  constructor(stream: string, video: HTMLVideoElement, token: string | null, changed: () => void) {
+  constructor(stream: string, video: HTMLVideoElement, token: string | null, changed: () => void, options: ArchivePlayerOptions = {}) {
     this.stream = stream;
     this.video = video;
     this.token = token;
     this.changed = changed;
+    this.createHls = options.createHls ?? ((config) => new Hls(config));
+    this.frames = options.frames ?? animationFrames;
     video.addEventListener('seeked', this.onSeeked);
     video.addEventListener('ended', this.onEnded);
     video.addEventListener('playing', this.onPlaying);
@@ -175,7 +238,7 @@ export class ArchivePlayer {
   private startReverse(): void {
     this.reverseLast = performance.now();
     const tick = (now: number) => {
-      this.reverseFrame = requestAnimationFrame(tick);
+      this.reverseFrame = this.frames.request(tick);
       if (this.video.seeking || this.view.status !== 'ready') return;
       const dt = (now - this.reverseLast) / 1000;
       this.reverseLast = now;
@@ -192,11 +255,11 @@ export class ArchivePlayer {
       }
       this.video.currentTime = next;
     };
-    this.reverseFrame = requestAnimationFrame(tick);
+    this.reverseFrame = this.frames.request(tick);
   }
 
   private stopReverse(): void {
-    if (this.reverseFrame) cancelAnimationFrame(this.reverseFrame);
+    if (this.reverseFrame) this.frames.cancel(this.reverseFrame);
     this.reverseFrame = 0;
   }
 
@@ -266,19 +329,7 @@ export class ArchivePlayer {
     this.target = wall;
     const live = window.kind === 'live';
     this.setView({ status: 'loading', message: null, live });
-    const hls = new Hls({
-      autoStartLoad: false,
-      enableWorker: true,
-      lowLatencyMode: live,
-      liveSyncDurationCount: 2,
-      maxLiveSyncPlaybackRate: live ? 1.5 : 1,
-      backBufferLength: 30,
-      maxBufferLength: 10,
-      maxMaxBufferLength: 30,
-      // Scrubbing asks for one frame at a time: fetch the segment it needs, not the ABR's guess of a test.
-      testBandwidth: false,
-      startFragPrefetch: true,
-    });
+    const hls = this.createHls(hlsConfig(live));
     this.hls = hls;
     let started = false;
     const dirty = () => {
@@ -299,37 +350,29 @@ export class ArchivePlayer {
     hls.on(Hls.Events.LEVEL_PTS_UPDATED, dirty);
     hls.on(Hls.Events.FRAG_PARSED, dirty);
     hls.on(Hls.Events.ERROR, (_event, data) => this.onError(hls, data));
-    hls.loadSource(`${streamFileUrl(this.stream, windowPlaylist(window))}${tokenParam(this.token, true)}`);
+    hls.loadSource(playlistUrl(this.stream, window, this.token));
     hls.attachMedia(this.video);
   }
 
-  private onError(hls: Hls, data: ErrorData): void {
+  private onError(hls: HlsPlayer, data: ErrorData): void {
     if (this.hls !== hls || !data.fatal) return;
-    const code = data.response?.code ?? 0;
-    if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
+    const outcome = errorOutcome(data, this.view.status === 'loading');
+    if (outcome.recover) {
       hls.recoverMediaError();
       return;
     }
-    if (data.type === Hls.ErrorTypes.NETWORK_ERROR && code === 404 && this.view.status === 'loading') {
-      // The server's words, e.g. "live/cam1 has no recording between … and …".
-      this.setView({ status: 'no-recording', message: serverDetail(data) ?? 'Nothing recorded around this time' });
-      return;
+    this.setView({ status: outcome.status, message: outcome.message });
+    const window = this.window;
+    if (outcome.retry && window) {
+      this.retryTimer = setTimeout(() => {
+        if (this.hls === hls) this.load(window, this.target ?? this.wallTime());
+      }, RETRY_DELAY_MS);
     }
-    if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
-      this.setView({ status: 'error', message: code === 403 ? (serverDetail(data) ?? 'Play token needed') : 'Cannot reach the archive; trying again…' });
-      const window = this.window;
-      if (window && code !== 403) {
-        this.retryTimer = setTimeout(() => {
-          if (this.hls === hls) this.load(window, this.target ?? this.wallTime());
-        }, 2000);
-      }
-      return;
-    }
-    this.setView({ status: 'error', message: `This recording cannot be played here: ${data.details}` });
   }
 }
 
-function serverDetail(data: ErrorData): string | null {
+/** The `detail` of the server's JSON error body, when the failed response carried one. */
+export function serverDetail(data: Pick<ErrorData, 'response' | 'networkDetails'>): string | null {
   const text = data.response?.text ?? (typeof data.response?.data === 'string' ? data.response.data : null);
   const xhr = data.networkDetails as { responseText?: unknown } | null | undefined;
   const body = text ?? (typeof xhr?.responseText === 'string' ? xhr.responseText : null);
