@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StreamInfo } from '../contract/studio-api.js';
 import { defaultSettings } from '../config/defaults.js';
 import { useStudio } from '../test-support/studio-instance.js';
-import { ffmpeg, liveEncoders, startFfmpeg, testSourceArgs } from '../test-support/ffmpeg-tools.js';
+import { ffmpeg, ffprobeJson, liveEncoders, startFfmpeg, testSourceArgs } from '../test-support/ffmpeg-tools.js';
 import { until } from '../test-support/wait.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 import { startStudioProcess } from '../test-support/studio-process.js';
@@ -15,7 +13,6 @@ import { buildTimeoutMs, ensureBuilt } from '../test-support/built.js';
 import { RtmpTestClient } from '../test-support/rtmp-client.js';
 import { readFlvTags, type FlvTag } from '../test-support/flv-file.js';
 
-const exec = promisify(execFile);
 const studio = useStudio();
 const tempDir = useTempDir();
 
@@ -37,13 +34,16 @@ function segmentsOf(dataDir: string, stream: string): { rows: Row[]; inits: Map<
   }
 }
 
+/** ffprobe's packet count of each stream; with `strict`, throws on any error ffprobe prints. */
+async function packetCounts(file: string, strict = false): Promise<{ codec_type: string; nb_read_packets: string }[]> {
+  return (await ffprobeJson<{ streams: { codec_type: string; nb_read_packets: string }[] }>(['-count_packets', '-show_entries', 'stream=codec_type,nb_read_packets', file], { strict })).streams;
+}
+
 /** Packets per stream type when init + segment are read by ffprobe; throws on any error. */
 async function probeSegment(dataDir: string, init: string, segment: string, scratch: string): Promise<{ video: number; audio: number }> {
   const joined = path.join(scratch, `probe-${path.basename(segment)}.mp4`);
   await fs.writeFile(joined, Buffer.concat([await fs.readFile(path.join(dataDir, 'dvr', init)), await fs.readFile(path.join(dataDir, 'dvr', segment))]));
-  const { stdout, stderr } = await exec('ffprobe', ['-v', 'error', '-count_packets', '-show_entries', 'stream=codec_type,nb_read_packets', '-of', 'json', joined]);
-  expect(stderr).toBe('');
-  const streams = (JSON.parse(stdout) as { streams: { codec_type: string; nb_read_packets: string }[] }).streams;
+  const streams = await packetCounts(joined, true);
   await fs.rm(joined);
   return {
     video: Number(streams.find((s) => s.codec_type === 'video')?.nb_read_packets ?? 0),
@@ -52,8 +52,7 @@ async function probeSegment(dataDir: string, init: string, segment: string, scra
 }
 
 async function sourcePackets(file: string): Promise<{ video: number; audio: number }> {
-  const { stdout } = await exec('ffprobe', ['-v', 'error', '-count_packets', '-show_entries', 'stream=codec_type,nb_read_packets', '-of', 'json', file]);
-  const streams = (JSON.parse(stdout) as { streams: { codec_type: string; nb_read_packets: string }[] }).streams;
+  const streams = await packetCounts(file);
   return { video: Number(streams.find((s) => s.codec_type === 'video')!.nb_read_packets), audio: Number(streams.find((s) => s.codec_type === 'audio')!.nb_read_packets) };
 }
 

@@ -9,7 +9,8 @@ import { makeTempDir } from '../test-support/temp-dir.js';
 import { ProcessRegistry } from '../transcode/process-registry.js';
 import { planMp4Export, type Mp4ExportDeps, type Mp4ExportPlan } from './mp4-export.js';
 import { encodeSource, inMilliseconds, openArchive, record, type Archive, type EncodedSource } from './testing/archive-fixture.js';
-import { decodeErrors, frameHashes, grayFrames, meanDifference, packets, probe, seeded, topLevelBoxes } from './testing/mp4-checks.js';
+import { frameHashes, grayFrames, meanDifference, packets, probe, seeded, topLevelBoxes } from './testing/mp4-checks.js';
+import { decodeErrors } from '../test-support/ffmpeg-tools.js';
 
 // testsrc draws a frame counter, so every picture differs from its neighbours; 25 fps, 1 s GOPs,
 // two B-frames (composition offsets), AAC at 48 kHz. Recorded in 2 s segments from t0.

@@ -1,11 +1,8 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { useStudio } from '../../test-support/studio-instance.js';
-import { startFfmpeg, testSourceArgs } from '../../test-support/ffmpeg-tools.js';
+import { ffprobeJson, startFfmpeg, testSourceArgs } from '../../test-support/ffmpeg-tools.js';
 import { until } from '../../test-support/wait.js';
 
-const exec = promisify(execFile);
 const studio = useStudio();
 
 describe('HLS from the archive', () => {
@@ -36,9 +33,7 @@ describe('HLS from the archive', () => {
     expect(vod.trimEnd().endsWith('#EXT-X-ENDLIST')).toBe(true);
     const extinf = [...vod.matchAll(/#EXTINF:([\d.]+),/g)].reduce((n, m) => n + Number(m[1]), 0);
     expect(Math.abs(extinf - duration)).toBeLessThanOrEqual(2); // within one segment (cut on 1 s keyframes, 2 s target)
-    const { stdout, stderr } = await exec('ffprobe', ['-v', 'error', '-show_entries', 'format=duration:stream=codec_name,width', '-of', 'json', vodUrl]);
-    expect(stderr).toBe('');
-    const probed = JSON.parse(stdout) as { streams: { codec_name: string; width?: number }[]; format: { duration: string } };
+    const probed = await ffprobeJson<{ streams: { codec_name: string; width?: number }[]; format: { duration: string } }>(['-show_entries', 'format=duration:stream=codec_name,width', vodUrl], { strict: true });
     expect(probed.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
     expect(Math.abs(Number(probed.format.duration) - extinf)).toBeLessThan(0.5);
 
@@ -62,8 +57,8 @@ describe('HLS from the archive', () => {
     expect(await absolute.text()).toMatch(/^s-\d+\.m4s$/m);
     // Every archive playlist shape is one ffprobe reads.
     for (const file of [`index-${range.from}-now.m3u8`, 'rewind-3600.m3u8', `archive-${from}-${duration}.m3u8`, `timeshift_abs-${range.from}.m3u8`]) {
-      const probe = await exec('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', new URL(`/live/hls/${file}`, base).href]);
-      expect([...new Set(probe.stdout.split('\n').filter(Boolean))].sort(), file).toEqual(['aac', 'h264']);
+      const { streams } = await ffprobeJson<{ streams: { codec_name: string }[] }>(['-show_entries', 'stream=codec_name', new URL(`/live/hls/${file}`, base).href]);
+      expect([...new Set(streams.map((s) => s.codec_name))].sort(), file).toEqual(['aac', 'h264']);
     }
   }, 45_000);
 

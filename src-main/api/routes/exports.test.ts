@@ -1,18 +1,15 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StudioEvent } from '../../contract/studio-api.js';
 import type { ExportJob } from '../../contract/export-api.js';
 import { useStudio } from '../../test-support/studio-instance.js';
-import { startFfmpeg, testSourceArgs } from '../../test-support/ffmpeg-tools.js';
+import { ffprobeJson, startFfmpeg, testSourceArgs } from '../../test-support/ffmpeg-tools.js';
 import { until } from '../../test-support/wait.js';
 import { attachment } from './exports.js';
 
-const exec = promisify(execFile);
 const studio = useStudio();
 
 let publishers: ReturnType<typeof startFfmpeg>[] = [];
@@ -77,8 +74,7 @@ describe('saved exports', () => {
     expect(progress.length).toBeGreaterThanOrEqual(1);
     expect(progress.every((e) => e.type === 'export_progress' && e.data.progress <= 1)).toBe(true);
 
-    const { stdout } = await exec('ffprobe', ['-v', 'error', '-show_entries', 'format=duration:stream=codec_name', '-of', 'json', done.file!]);
-    const probed = JSON.parse(stdout) as { streams: { codec_name: string }[]; format: { duration: string } };
+    const probed = await ffprobeJson<{ streams: { codec_name: string }[]; format: { duration: string } }>(['-show_entries', 'format=duration:stream=codec_name', done.file!]);
     expect(probed.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
     expect(Number(probed.format.duration)).toBeGreaterThan(4);
     expect(fs.readdirSync(path.join(studio().dir, 'exports'))).toEqual([done.fileName]);

@@ -1,11 +1,8 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { useStudio } from '../../test-support/studio-instance.js';
-import { startFfmpeg, testSourceArgs } from '../../test-support/ffmpeg-tools.js';
+import { ffprobeJson, startFfmpeg, testSourceArgs } from '../../test-support/ffmpeg-tools.js';
 import { until } from '../../test-support/wait.js';
 
-const exec = promisify(execFile);
 const studio = useStudio();
 
 const hintOf = (text: string) => {
@@ -62,8 +59,8 @@ describe('low-latency HLS from the live window', () => {
       expect(Buffer.concat(parts)).toEqual(segment);
 
       // ffprobe (no LL support) reads the same playlist as plain HLS.
-      const { stdout } = await exec('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width', '-of', 'json', url('index.m3u8').href]);
-      expect((JSON.parse(stdout) as { streams: { codec_name: string }[] }).streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
+      const { streams } = await ffprobeJson<{ streams: { codec_name: string }[] }>(['-show_entries', 'stream=codec_name,width', url('index.m3u8').href]);
+      expect(streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
 
       // Client errors of the blocking reload, as the specification lists them.
       expect((await fetch(url(`index.m3u8?_HLS_msn=${msn + 10}`))).status).toBe(400);

@@ -8,14 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installErrorHandlers } from '../../http/problem-reply.js';
 import { streamFilesRoutes } from '../../http/stream-files.js';
 import { ViewerSessions } from '../../delivery/viewers/viewer-sessions.js';
-import { startFfmpeg, testSourceArgs } from '../../test-support/ffmpeg-tools.js';
+import { decodeErrors, startFfmpeg, testSourceArgs } from '../../test-support/ffmpeg-tools.js';
 import { useStudio } from '../../test-support/studio-instance.js';
 import { makeTempDir } from '../../test-support/temp-dir.js';
 import { until } from '../../test-support/wait.js';
 import { ProcessRegistry } from '../../transcode/process-registry.js';
 import { mp4ExportRoutes } from './mp4-files.js';
 import { encodeSource, openArchive, record, type Archive, type EncodedSource } from '../../export/testing/archive-fixture.js';
-import { decodeErrors, frameHashes, grayFrames, probe, topLevelBoxes } from '../../export/testing/mp4-checks.js';
+import { frameHashes, grayFrames, probe, topLevelBoxes } from '../../export/testing/mp4-checks.js';
 
 const t0 = Date.UTC(2026, 2, 1, 10);
 const t0s = t0 / 1000;

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { Problem } from '../../contract/problem.js';
 import type { StreamFileRoute } from '../../http/stream-files.js';
-import { requireKnownStream } from '../../delivery/archive-range.js';
+import { requireKnownStream, urlSeconds } from '../../delivery/archive-range.js';
 import { answeringBusy, clientGone } from '../../http/client-gone.js';
 import { parseRange } from '../../http/send-bytes.js';
 import type { MediaJobs } from '../../delivery/media-jobs.js';
@@ -40,9 +40,10 @@ export function mp4ExportRoutes(deps: Mp4ExportRouteDeps): StreamFileRoute[] {
   ]);
 }
 
+/** The archive's one URL-seconds rule, plus a plainer word for a negative FROM (this route's pattern admits the sign). */
 function wholeSeconds(text: string, field: string): number {
-  if (!/^-?\d{1,12}$/.test(text)) throw new Problem('invalid', 'Invalid time', `${field} must be whole UTC seconds, not "${text}"`);
-  return Number(text);
+  if (text.startsWith('-') && /^-\d{1,12}$/.test(text)) return -urlSeconds(text.slice(1), field);
+  return urlSeconds(text, field);
 }
 
 const truthy = (value: unknown) => value === '1' || value === 'true' || value === '';

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,17 +9,15 @@ import { installErrorHandlers } from '../../http/problem-reply.js';
 import type { ArchiveStore } from '../../dvr/archive-store.js';
 import type { DvrIndex } from '../../dvr/dvr-index.js';
 import { TsDemuxer } from '../../formats/mpegts/index.js';
-import { lavfiInputs } from '../../media/codecs/testing/media-fixtures.js';
 import { tsSource } from '../../formats/fmp4/testing/sources.js';
 import { StreamHub, type SourceSession } from '../../streams/stream-hub.js';
 import { useStudio } from '../../test-support/studio-instance.js';
-import { startFfmpeg, testSourceArgs } from '../../test-support/ffmpeg-tools.js';
+import { decodeErrors, ffprobeJson, lavfiInputs, startFfmpeg, testSourceArgs } from '../../test-support/ffmpeg-tools.js';
 import { makeTempDir } from '../../test-support/temp-dir.js';
 import { until } from '../../test-support/wait.js';
 import { LiveTsStream } from '../../delivery/mpegts/live-ts-sink.js';
 import { mpegtsRoutes } from './mpegts.js';
 
-const exec = promisify(execFile);
 const silent = pino({ level: 'silent' });
 
 interface ProbedTs {
@@ -30,10 +26,8 @@ interface ProbedTs {
   format?: { duration: string };
 }
 
-async function ffprobeJson(input: string, entries: string[]): Promise<{ probed: ProbedTs; stderr: string }> {
-  const { stdout, stderr } = await exec('ffprobe', ['-v', 'error', ...entries, '-of', 'json', input], { maxBuffer: 64 << 20, timeout: 15_000 });
-  return { probed: JSON.parse(stdout) as ProbedTs, stderr };
-}
+/** ffprobe's answer; throws on any error it prints. */
+const probeTs = (input: string, entries: string[]) => ffprobeJson<ProbedTs>([...entries, input], { strict: true, timeout: 15_000 });
 
 describe('MPEG-TS over HTTP in the studio', () => {
   const studio = useStudio();
@@ -44,8 +38,7 @@ describe('MPEG-TS over HTTP in the studio', () => {
     await until('the stream has tracks', async () => (await studio().stream('live/ts'))?.audio, 15_000);
     const liveUrl = new URL('/live/ts/mpegts', base).href;
 
-    const { probed, stderr } = await ffprobeJson(liveUrl, ['-analyzeduration', '1000000', '-probesize', '300000', '-show_entries', 'stream=codec_name,codec_type,width']);
-    expect(stderr).toBe('');
+    const probed = await probeTs(liveUrl, ['-analyzeduration', '1000000', '-probesize', '300000', '-show_entries', 'stream=codec_name,codec_type,width']);
     expect(probed.streams.map((s) => `${s.codec_type}:${s.codec_name}`).sort()).toEqual(['audio:aac', 'video:h264']);
     expect(probed.streams.find((s) => s.codec_type === 'video')!.width).toBe(640);
 
@@ -86,8 +79,7 @@ describe('MPEG-TS over HTTP in the studio', () => {
       const bytes = Buffer.from(await archive.arrayBuffer());
       expect(bytes.length % 188).toBe(0);
       await fs.writeFile(file, bytes);
-      const { probed: whole, stderr: errors } = await ffprobeJson(file, ['-show_entries', 'stream=codec_name,codec_type:format=duration:packet=stream_index,dts,pts']);
-      expect(errors).toBe('');
+      const whole = await probeTs(file, ['-show_entries', 'stream=codec_name,codec_type:format=duration:packet=stream_index,dts,pts']);
       expect(whole.streams.map((s) => `${s.codec_type}:${s.codec_name}`)).toEqual(['video:h264', 'audio:aac']);
       // From the keyframe at or before FROM (1 s GOPs) to the last frame before FROM + DURATION.
       expect(Math.abs(Number(whole.format!.duration) - duration)).toBeLessThanOrEqual(1.2);
@@ -96,8 +88,7 @@ describe('MPEG-TS over HTTP in the studio', () => {
         expect(dts.length).toBeGreaterThan(duration * 20);
         for (let k = 1; k < dts.length; k++) expect(dts[k]).toBeGreaterThan(dts[k - 1]!);
       }
-      const decode = await exec('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', '-i', file, '-f', 'null', '-']);
-      expect(decode.stderr).toBe('');
+      expect(await decodeErrors(file)).toBe('');
     } finally {
       await cleanup();
     }
@@ -121,8 +112,7 @@ describe('MPEG-TS over HTTP in the studio', () => {
     try {
       const file = path.join(dir, 'joined.ts');
       await fs.writeFile(file, bytes);
-      const { probed, stderr } = await ffprobeJson(file, ['-show_entries', 'stream=codec_name,codec_type:format=duration:packet=stream_index,dts,pts']);
-      expect(stderr).toBe('');
+      const probed = await probeTs(file, ['-show_entries', 'stream=codec_name,codec_type:format=duration:packet=stream_index,dts,pts']);
       for (const index of [0, 1]) {
         const dts = probed.packets!.filter((p) => p.stream_index === index).map((p) => p.dts);
         for (let k = 1; k < dts.length; k++) expect(dts[k]).toBeGreaterThan(dts[k - 1]!);

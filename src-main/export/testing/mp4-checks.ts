@@ -1,9 +1,7 @@
-// Test only: what an exported MP4 is checked against. ffprobe and ffmpeg are the oracles.
-import { execFile } from 'node:child_process';
+// Test only: what an exported MP4 is checked against. ffprobe and ffmpeg are the oracles
+// (run by test-support/ffmpeg-tools.ts, which also has decodeErrors).
 import fs from 'node:fs/promises';
-import { promisify } from 'node:util';
-
-const exec = promisify(execFile);
+import { ffmpeg, ffprobeJson } from '../../test-support/ffmpeg-tools.js';
 
 export interface ProbedFile {
   format: { format_name: string; duration: string };
@@ -11,8 +9,7 @@ export interface ProbedFile {
 }
 
 export async function probe(file: string): Promise<ProbedFile> {
-  const { stdout } = await exec('ffprobe', ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', file], { maxBuffer: 64 << 20 });
-  return JSON.parse(stdout) as ProbedFile;
+  return ffprobeJson<ProbedFile>(['-show_format', '-show_streams', file]);
 }
 
 /** Top-level box types in file order (ftyp, moov, mdat for a progressive MP4). */
@@ -37,16 +34,11 @@ export async function topLevelBoxes(file: string): Promise<string[]> {
   }
 }
 
-/** ffmpeg's complaints while decoding every frame ('' when there are none). */
-export async function decodeErrors(file: string): Promise<string> {
-  const { stderr } = await exec('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', '-i', file, '-f', 'null', '-'], { maxBuffer: 64 << 20 });
-  return stderr;
-}
-
 /** MD5 of each decoded video frame, in presentation order. */
 export async function frameHashes(file: string, options: string[] = [], limit?: number): Promise<string[]> {
-  const { stdout } = await exec('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', ...options, '-i', file, '-map', '0:v:0', ...(limit ? ['-frames:v', String(limit)] : []), '-f', 'framemd5', '-'], { maxBuffer: 64 << 20 });
+  const { stdout } = await ffmpeg([...options, '-i', file, '-map', '0:v:0', ...(limit ? ['-frames:v', String(limit)] : []), '-f', 'framemd5', '-']);
   return stdout
+    .toString()
     .split('\n')
     .filter((l) => l && !l.startsWith('#'))
     .map((l) => l.split(',').at(-1)!.trim());
@@ -54,10 +46,7 @@ export async function frameHashes(file: string, options: string[] = [], limit?: 
 
 /** Decoded video frames as 8-bit gray pictures (for comparing re-encoded frames with the originals). */
 export async function grayFrames(file: string, width: number, height: number, options: string[] = [], limit?: number): Promise<Uint8Array[]> {
-  const { stdout } = await exec('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', ...options, '-i', file, '-map', '0:v:0', ...(limit ? ['-frames:v', String(limit)] : []), '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], {
-    maxBuffer: 512 << 20,
-    encoding: 'buffer',
-  });
+  const { stdout } = await ffmpeg([...options, '-i', file, '-map', '0:v:0', ...(limit ? ['-frames:v', String(limit)] : []), '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
   const frame = width * height;
   const out: Uint8Array[] = [];
   for (let at = 0; at + frame <= stdout.length; at += frame) out.push(stdout.subarray(at, at + frame));
@@ -78,8 +67,7 @@ export interface ProbedPacket {
 }
 
 export async function packets(file: string): Promise<ProbedPacket[]> {
-  const { stdout } = await exec('ffprobe', ['-v', 'error', '-show_entries', 'packet=stream_index,pts,dts', '-of', 'json', file], { maxBuffer: 256 << 20 });
-  return (JSON.parse(stdout) as { packets: ProbedPacket[] }).packets;
+  return (await ffprobeJson<{ packets: ProbedPacket[] }>(['-show_entries', 'packet=stream_index,pts,dts', file])).packets;
 }
 
 export { seededRandom as seeded } from '../../media/codecs/testing/bytes.js';

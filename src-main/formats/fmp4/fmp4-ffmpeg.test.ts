@@ -5,12 +5,12 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Track } from '../../media/frame.js';
-import { lavfiInputs } from '../../media/codecs/testing/media-fixtures.js';
 import { mutate, seededRandom } from '../../media/codecs/testing/bytes.js';
 import { makeTempDir } from '../../test-support/temp-dir.js';
 import { recordWithSegmentRecorder, type Recording as RecorderOutput } from '../../test-support/segment-recording.js';
 import { buildInitSegment, buildMediaSegment, Fmp4ParseError, lastDurationsBefore, readFragmentSummary } from './index.js';
-import { av1Source, decodeErrors, decodedFrameCounts, probe, tsSource, type MediaSource, type ProbedFile } from './testing/sources.js';
+import { decodeErrors, lavfiInputs } from '../../test-support/ffmpeg-tools.js';
+import { av1Source, decodedFrameCounts, probe, tsSource, type MediaSource, type ProbedFile } from './testing/sources.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -3,7 +3,8 @@
 import fs from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from '../../media/frame.js';
-import { ffmpeg, lavfiInputs } from '../../media/codecs/testing/media-fixtures.js';
+import { ffmpeg } from '../../media/codecs/testing/media-fixtures.js';
+import { lavfiInputs } from '../../test-support/ffmpeg-tools.js';
 import { fuzzParser } from '../../media/codecs/testing/bytes.js';
 import { makeTempDir } from '../../test-support/temp-dir.js';
 import { recordWithSegmentRecorder, type Recording } from '../../test-support/segment-recording.js';

@@ -2,7 +2,8 @@
 import fs from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Track } from '../../media/frame.js';
-import { ffmpeg, lavfiInputs } from '../../media/codecs/testing/media-fixtures.js';
+import { ffmpeg } from '../../media/codecs/testing/media-fixtures.js';
+import { lavfiInputs } from '../../test-support/ffmpeg-tools.js';
 import { fuzzParser } from '../../media/codecs/testing/bytes.js';
 import { makeTempDir } from '../../test-support/temp-dir.js';
 import { buildInitSegment, Fmp4ParseError, readInitSegment, readInitTracks } from './index.js';

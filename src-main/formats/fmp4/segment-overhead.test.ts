@@ -1,6 +1,6 @@
 // The DVR's archive budget: a 2 s segment of a 2 Mbit/s stream may add at most 3% to its payload.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lavfiInputs } from '../../media/codecs/testing/media-fixtures.js';
+import { lavfiInputs } from '../../test-support/ffmpeg-tools.js';
 import { makeTempDir } from '../../test-support/temp-dir.js';
 import { recordWithSegmentRecorder, type RecordedSegment } from '../../test-support/segment-recording.js';
 import type { Track } from '../../media/index.js';

@@ -5,7 +5,8 @@ import { CodecParseError } from './codec-error.js';
 import { buildAvcC, parseAvcC, parseH264Sps } from './h264.js';
 import { H264NalType, h264NalType, splitAnnexB } from './nal.js';
 import { fromBits, fuzzParser } from './testing/bytes.js';
-import { ffmpeg, ffprobe, hexDumpToBytes, lavfiInputs, parseRate } from './testing/media-fixtures.js';
+import { ffmpeg, ffprobe, hexDumpToBytes } from './testing/media-fixtures.js';
+import { lavfiInputs, parseRate } from '../../test-support/ffmpeg-tools.js';
 
 interface Encode {
   name: string;

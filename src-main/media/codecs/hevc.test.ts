@@ -5,7 +5,8 @@ import { CodecParseError } from './codec-error.js';
 import { buildHvcC, hevcPpsId, hevcProfileName, hevcVpsId, parseHevcSps, parseHvcC } from './hevc.js';
 import { HevcNalType, hevcNalType, splitAnnexB } from './nal.js';
 import { fuzzParser } from './testing/bytes.js';
-import { ffmpeg, ffprobe, hexDumpToBytes, lavfiInputs, parseRate } from './testing/media-fixtures.js';
+import { ffmpeg, ffprobe, hexDumpToBytes } from './testing/media-fixtures.js';
+import { lavfiInputs, parseRate } from '../../test-support/ffmpeg-tools.js';
 
 interface Encode {
   name: string;

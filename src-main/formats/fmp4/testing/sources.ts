@@ -1,15 +1,12 @@
 // Test-only: real encoder output turned into the studio's Track/Frame model, and the tools
 // that read our output back. Segments are cut by the DVR's own SegmentRecorder
 // (test-support/segment-recording.ts), never by a copy of its rule. Not imported by product code.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
-import { promisify } from 'node:util';
 import type { Frame, Track, VideoTrack } from '../../../media/frame.js';
 import { parseAv1Config } from '../../../media/codecs/av1-config.js';
 import { ffmpeg, ffprobe, hexDumpToBytes } from '../../../media/codecs/testing/media-fixtures.js';
+import { ffprobeJson } from '../../../test-support/ffmpeg-tools.js';
 import { TsDemuxer } from '../../mpegts/index.js';
-
-const run = promisify(execFile);
 
 export interface MediaSource {
   tracks: readonly Track[];
@@ -83,20 +80,11 @@ export interface ProbedFile {
  * recompute each packet's key flag from the bitstream, hiding what the trun said.
  */
 export async function probe(file: string, o: { containerOnly?: boolean } = {}): Promise<ProbedFile> {
-  const args = ['-v', 'error', ...(o.containerOnly ? ['-fflags', '+nofillin+noparse'] : []), '-show_streams', '-show_packets', '-of', 'json', file];
-  const { stdout, stderr } = await run('ffprobe', args, { maxBuffer: 256 << 20 });
-  if (stderr.trim()) throw new Error(`ffprobe ${file}: ${stderr}`);
-  return JSON.parse(stdout) as ProbedFile;
-}
-
-/** Decodes every stream to nowhere: ffmpeg's error output (empty when all decoded cleanly). */
-export async function decodeErrors(file: string): Promise<string> {
-  const { stderr } = await run('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', '-i', file, '-f', 'null', '-'], { maxBuffer: 64 << 20 });
-  return stderr.trim();
+  return ffprobeJson<ProbedFile>([...(o.containerOnly ? ['-fflags', '+nofillin+noparse'] : []), '-show_streams', '-show_packets', file], { strict: true });
 }
 
 /** Frames each stream decodes to (ffprobe -count_frames), in stream order. */
 export async function decodedFrameCounts(file: string): Promise<{ kind: string; frames: number }[]> {
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-count_frames', '-show_entries', 'stream=codec_type,nb_read_frames', '-of', 'json', file], { maxBuffer: 16 << 20 });
-  return (JSON.parse(stdout) as { streams: { codec_type: string; nb_read_frames: string }[] }).streams.map((s) => ({ kind: s.codec_type, frames: Number(s.nb_read_frames) }));
+  const { streams } = await ffprobeJson<{ streams: { codec_type: string; nb_read_frames: string }[] }>(['-count_frames', '-show_entries', 'stream=codec_type,nb_read_frames', file]);
+  return streams.map((s) => ({ kind: s.codec_type, frames: Number(s.nb_read_frames) }));
 }

@@ -1,26 +1,13 @@
-// Test-only helpers: ffmpeg makes the fixtures, ffprobe is the oracle. Not imported by product code.
-import { execFile } from 'node:child_process';
+// Test-only helpers: ffmpeg makes the fixtures, ffprobe is the oracle (both run by
+// test-support/ffmpeg-tools.ts). Not imported by product code.
 import path from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
-const ffmpegPath = process.env.FFMPEG_PATH ?? 'ffmpeg';
-const ffprobePath = process.env.FFPROBE_PATH ?? 'ffprobe';
+import { ffmpeg as runFfmpeg, ffprobeJson } from '../../../test-support/ffmpeg-tools.js';
 
 /** Runs ffmpeg quietly (overwriting), writing `output` inside `dir`; returns the output's path. */
 export async function ffmpeg(dir: string, output: string, args: string[]): Promise<string> {
   const file = path.join(dir, output);
-  await run(ffmpegPath, ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', ...args, file], { maxBuffer: 64 << 20 });
+  await runFfmpeg([...args, file]);
   return file;
-}
-
-/** An ffmpeg lavfi test pattern (testsrc2) and/or sine tone, encoded with the given codec options. */
-export function lavfiInputs(opts: { size?: string; rate?: number; seconds: number; audioRate?: number; video?: boolean }): string[] {
-  const args: string[] = [];
-  if (opts.video !== false) args.push('-f', 'lavfi', '-i', `testsrc2=size=${opts.size ?? '640x360'}:rate=${opts.rate ?? 30}`);
-  if (opts.audioRate) args.push('-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=${opts.audioRate}`);
-  args.push('-t', String(opts.seconds));
-  return args;
 }
 
 export interface ProbeStream {
@@ -59,11 +46,10 @@ export interface Probe {
  * extradata; not both, as -show_data would dump every packet too) as JSON.
  */
 export async function ffprobe(file: string, opts: { packets?: boolean; extradata?: boolean } = {}): Promise<Probe> {
-  const args = ['-v', 'error', '-show_streams', '-of', 'json'];
+  const args = ['-show_streams'];
   if (opts.extradata) args.push('-show_data');
   else if (opts.packets !== false) args.push('-show_packets');
-  const { stdout } = await run(ffprobePath, [...args, file], { maxBuffer: 256 << 20 });
-  const parsed = JSON.parse(stdout) as { streams?: ProbeStream[]; packets?: ProbePacket[] };
+  const parsed = await ffprobeJson<{ streams?: ProbeStream[]; packets?: ProbePacket[] }>([...args, file]);
   return { streams: parsed.streams ?? [], packets: parsed.packets ?? [] };
 }
 
@@ -77,11 +63,4 @@ export function hexDumpToBytes(dump: string): Uint8Array {
     for (let i = 0; i + 1 < hex.length; i += 2) bytes.push(parseInt(hex.slice(i, i + 2), 16));
   }
   return Uint8Array.from(bytes);
-}
-
-/** "30000/1001" → 29.97… */
-export function parseRate(rate: string | undefined): number | null {
-  if (!rate) return null;
-  const [num, den] = rate.split('/').map(Number);
-  return num && den ? num / den : null;
 }
