@@ -6,6 +6,7 @@ import { benchDvr } from './dvr-bench.js';
 import { benchServe } from './serve-bench.js';
 import { benchExport } from './export-bench.js';
 import { benchSoak } from './soak-bench.js';
+import { benchTranscode } from './transcode-bench.js';
 
 const benchmarks: Record<string, { about: string; run: (argv: string[]) => Promise<void> }> = {
   startup: { about: 'cold start of `framehouse serve` and /api/health requests per second', run: benchStartup },
@@ -19,6 +20,10 @@ const benchmarks: Record<string, { about: string; run: (argv: string[]) => Promi
     run: benchExport,
   },
   ingest: { about: 'N real-time RTMP publishers (2 Mbit/s): CPU per stream-minute and streams held, vs node-media-server and nginx-rtmp', run: benchIngest },
+  transcode: {
+    about: '1080p30 → 720p/480p/360p libx264 ladder: the engine vs the same plain ffmpeg command vs one process per rendition; the largest ladder that holds real time',
+    run: benchTranscode,
+  },
   soak: {
     about: '20 publishers, 100 HLS/LL-HLS viewers and playlist/export storms for 10 min: RSS and event-loop lag over time, frames and segments lost',
     run: benchSoak,

@@ -3,9 +3,10 @@ import fs from 'node:fs';
 const ticksPerSecond = 100; // USER_HZ on Linux
 
 /** CPU seconds (user + system) used so far by a process and its live children (nginx workers). */
-export function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number, o: { children?: boolean } = {}): number {
   let total = 0;
-  for (const p of [pid, ...childPids(pid)]) {
+  // Listing /proc costs the measuring process CPU of its own: skip it for a process without children.
+  for (const p of o.children === false ? [pid] : [pid, ...childPids(pid)]) {
     try {
       const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

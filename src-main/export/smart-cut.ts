@@ -61,7 +61,7 @@ function freeParameterSetId(avc: ReturnType<typeof parseAvcC>): number | null {
   return null;
 }
 
-/** Re-encodes the GOP's pictures from `skip` on. Throws HttpError 400 for a stream it cannot match, Error when ffmpeg fails. */
+/** Re-encodes the GOP's pictures from `skip` on. Throws a Problem ('invalid') for a stream it cannot match, Error when ffmpeg fails. */
 export async function smartCut(input: SmartCutInput): Promise<SmartCutResult> {
   const problem = smartCutProblem(input.track);
   if (problem) throw new Problem('invalid', 'Precise cut not possible', problem);

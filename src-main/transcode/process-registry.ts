@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
 
 export interface RunOptions {
@@ -11,6 +11,10 @@ export interface RunOptions {
   keepBytes?: number;
   /** Written to the child's stdin, which is then closed. */
   stdin?: Uint8Array;
+  /** Leave stdin open for the caller to stream into (`RunningProcess.stdin`). */
+  streamStdin?: boolean;
+  /** Extra output pipes the child writes (fd 3, 4, …): one per output of a ladder. */
+  extraOutputs?: number;
 }
 
 export interface RunResult {
@@ -24,7 +28,13 @@ export interface RunResult {
 
 /** A child whose stdout the caller reads as a stream (ffmpeg remuxing into the studio). */
 export interface RunningProcess {
+  /** undefined when the spawn itself failed. */
+  readonly pid: number | undefined;
   readonly stdout: Readable;
+  /** With `streamStdin`: the child's stdin, for the caller to write and end. */
+  readonly stdin: Writable | null;
+  /** With `extraOutputs`: the child's fd 3, 4, … */
+  readonly outputs: readonly Readable[];
   /** Resolves when the process is gone; `stdout` there is empty (it was the caller's to read). */
   readonly exited: Promise<RunResult>;
   stop(): void;
@@ -65,7 +75,8 @@ export class ProcessRegistry {
     const started = performance.now();
     this.log.debug({ cmd: [file, ...args].map(shellQuote).join(' ') }, `run ${options.label}`);
     const err = new TailBuffer(options.keepBytes ?? 64 * 1024);
-    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    const extra = Array.from({ length: options.extraOutputs ?? 0 }, () => 'pipe' as const);
+    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe', ...extra], windowsHide: true });
     // SIGTERM lets ffmpeg finish its output; one stuck in a blocking read (UDP, a dead
     // camera) ignores it, so a SIGKILL follows if it has not gone within 3 s.
     let escalation: NodeJS.Timeout | null = null;
@@ -78,7 +89,9 @@ export class ProcessRegistry {
     controller.signal.addEventListener('abort', terminate, { once: true });
     // A child that exits early closes its stdin: not our error to report.
     child.stdin.on('error', () => undefined);
-    child.stdin.end(options.stdin);
+    if (!options.streamStdin) child.stdin.end(options.stdin);
+    const outputs = extra.map((_, i) => child.stdio[3 + i] as Readable);
+    for (const output of outputs) output.on('error', () => undefined);
     let timedOut = false;
     const timer = options.timeoutMs
       ? setTimeout(() => {
@@ -107,7 +120,7 @@ export class ProcessRegistry {
     });
     entry.exited = exited;
     this.running.add(entry);
-    return { stdout: child.stdout, exited, stop: () => controller.abort() };
+    return { pid: child.pid, stdout: child.stdout, stdin: options.streamStdin ? child.stdin : null, outputs, exited, stop: () => controller.abort() };
   }
 
   /** Stops every running child and waits for them to exit. */
