@@ -218,6 +218,8 @@ export const IngestProtocol = Type.Union([
   Type.Literal('mpegts-http'),
   Type.Literal('pull'),
   Type.Literal('file'),
+  /** A rendition of another stream, made by the studio's transcoder. */
+  Type.Literal('transcode'),
 ]);
 export type IngestProtocol = Static<typeof IngestProtocol>;
 

@@ -102,6 +102,7 @@ const protocolNames: Record<IngestProtocol, string> = {
   'mpegts-http': 'MPEG-TS',
   pull: 'PULL',
   file: 'FILE',
+  transcode: 'TRANSCODE',
 };
 
 export function protocolLabel(protocol: IngestProtocol | null): string | null {

@@ -1,0 +1,242 @@
+// A live stream's ABR ladder: the source hub's frames go to one ffmpeg (as MPEG-TS on
+// its stdin), which writes each rendition to its own pipe; each pipe is demuxed into a
+// hub of its own, which the live packager, viewers and the recorder read like any
+// stream. A rendition hub keeps one source session across encoder fallbacks, so its
+// timeline continues (a new encoder's parameter sets arrive as new tracks).
+import type { Logger } from 'pino';
+import type { EncoderStatus } from '../../contract/studio-api.js';
+import type { RenditionStatus, TranscodeConfig } from '../../contract/transcode-api.js';
+import { TsDemuxer } from '../../formats/mpegts/index.js';
+import type { Frame, Track, VideoTrack } from '../../media/index.js';
+import type { FrameSink } from '../../streams/frame-sink.js';
+import { StreamHub, type SourceSession } from '../../streams/stream-hub.js';
+import { ladderCost, type TranscodeCapacity } from '../../transcode/capacity.js';
+import { chooseEncoders } from '../../transcode/encoder-choice.js';
+import { ladderArgs } from '../../transcode/ladder-command.js';
+import type { ProcessRegistry } from '../../transcode/process-registry.js';
+import { planRenditions, type RenditionPlan } from '../../transcode/rendition-plan.js';
+import { TranscodeJob, type JobStatus } from '../../transcode/transcode-job.js';
+import { LiveTsStream } from '../mpegts/live-ts-sink.js';
+import { ArrivalClock } from './arrival-clock.js';
+
+export interface LiveLadderDeps {
+  processes: ProcessRegistry;
+  capacity: TranscodeCapacity;
+  log: Logger;
+  ffmpegPath: () => string | null;
+  /** The probe's answer (which encoders work here). */
+  encoders: () => readonly EncoderStatus[];
+  platform?: NodeJS.Platform;
+}
+
+interface Rendition {
+  plan: RenditionPlan;
+  hub: StreamHub;
+  session: SourceSession | null;
+  /** The attempt whose output feeds the hub, and its demuxer. */
+  attempt: number;
+  demuxer: TsDemuxer | null;
+  width: number | null;
+  /** Rendition decode time minus source decode time (90 kHz), set by the first picture of an attempt. */
+  offset: number | null;
+  latencyMs: number;
+}
+
+const fallbackFps = 30;
+
+export class LiveLadder {
+  private readonly renditions = new Map<string, Rendition>();
+  private skipped: { name: string; reason: string }[] = [];
+  private job: TranscodeJob | null = null;
+  private jobStatus: JobStatus | null = null;
+  private problemText: string | null = null;
+  private readonly watcher: FrameSink;
+  private readonly detachWatcher: () => void;
+  private closed = false;
+  private readonly clock = new ArrivalClock();
+  /** The first source picture handed to ffmpeg by the current attempt (90 kHz). */
+  private firstFedDts: number | null = null;
+  private stopping: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly source: StreamHub,
+    private readonly config: TranscodeConfig,
+    private readonly deps: LiveLadderDeps,
+  ) {
+    // A passive sink that only watches the source's sessions come and go.
+    this.watcher = {
+      label: `ladder of ${source.name}`,
+      passive: true,
+      onTracks: (tracks) => this.sourceStarted(tracks),
+      onFrame: () => true,
+      onSourceEnd: () => void this.stopJob(),
+    };
+    const attachment = source.attach(this.watcher);
+    this.detachWatcher = () => attachment.detach();
+  }
+
+  /** Why the ladder cannot run (no video, no ffmpeg, an unknown encoder), or null. */
+  get problem(): string | null {
+    return this.problemText;
+  }
+
+  /** The rendition's hub by name (`720p`), for packagers and viewers. */
+  hub(name: string): StreamHub | undefined {
+    return this.renditions.get(name)?.hub;
+  }
+
+  status(): RenditionStatus[] {
+    const job = this.jobStatus;
+    const rows: RenditionStatus[] = [...this.renditions.values()].map((r) => ({
+      name: r.plan.name,
+      width: r.width,
+      height: r.plan.height,
+      videoBitrate: r.plan.bitrate,
+      state: this.problemText ? 'failed' : !job ? 'idle' : job.state === 'stopped' ? 'idle' : job.state,
+      encoder: job?.encoder ?? null,
+      fallbackFrom: job?.fallbackFrom ?? null,
+      reason: this.problemText ?? job?.reason ?? null,
+      fps: job?.fps ?? 0,
+      speed: job?.speed ?? 0,
+      droppedFrames: job?.droppedFrames ?? 0,
+      latencyMs: r.latencyMs,
+    }));
+    for (const s of this.skipped) {
+      rows.push({ name: s.name, width: null, height: Number.parseInt(s.name, 10), videoBitrate: 0, state: 'idle', encoder: null, fallbackFrom: null, reason: s.reason, fps: 0, speed: 0, droppedFrames: 0, latencyMs: 0 });
+    }
+    return rows;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.detachWatcher();
+    await this.stopJob();
+    for (const r of this.renditions.values()) r.session?.end('the ladder was removed');
+  }
+
+  private sourceStarted(tracks: readonly Track[]): void {
+    if (this.closed) return;
+    const video = tracks.find((t): t is VideoTrack => t.kind === 'video');
+    if (!video) {
+      this.problemText = 'the source has no video to transcode';
+      return;
+    }
+    // A running job keeps going across a codec change of the source: ffmpeg follows it.
+    if (this.job) return;
+    const ffmpeg = this.deps.ffmpegPath();
+    if (!ffmpeg) {
+      this.problemText = 'ffmpeg not found: set FFMPEG_PATH or the ffmpeg path in Settings';
+      return;
+    }
+    let order: string[];
+    let plans: RenditionPlan[];
+    try {
+      const choice = chooseEncoders({ requested: this.config.encoder, codec: this.config.codec, probed: this.deps.encoders(), platform: this.deps.platform ?? process.platform });
+      order = choice.order;
+      const planned = planRenditions(this.config.renditions, { height: video.height }, choice.codec);
+      plans = planned.renditions;
+      this.skipped = planned.skipped;
+    } catch (error) {
+      this.problemText = (error as Error).message;
+      return;
+    }
+    this.problemText = null;
+    if (plans.length === 0) return;
+    for (const plan of plans) {
+      if (!this.renditions.has(plan.name)) {
+        const hub = new StreamHub(`${this.source.name}/${plan.name}`, this.deps.log.child({ stream: this.source.name, rendition: plan.name }), () => undefined);
+        this.renditions.set(plan.name, { plan, hub, session: null, attempt: 0, demuxer: null, width: null, offset: null, latencyMs: 0 });
+      }
+    }
+    const renditions = plans.map((p) => this.renditions.get(p.name)!);
+    const fps = video.declaredFps ?? fallbackFps;
+    const job = new TranscodeJob(
+      {
+        label: `ladder ${this.source.name}`,
+        ffmpegPath: ffmpeg,
+        encoders: order,
+        args: (encoder) => ladderArgs({ input: 'pipe:0', renditions: plans, encoder, gpuDecode: true }),
+        outputs: plans.length,
+        cost: ladderCost({ width: video.width, height: video.height, fps }, plans),
+        openInput: () => this.openInput(),
+        onOutput: (i, chunk, attempt) => this.output(renditions[i]!, chunk, attempt),
+      },
+      { processes: this.deps.processes, capacity: this.deps.capacity, log: this.deps.log },
+    );
+    job.on('status', (s) => (this.jobStatus = s));
+    job.on('failed', (reason) => this.deps.log.error({ stream: this.source.name }, `ladder stopped: ${reason}`));
+    this.job = job;
+    job.start();
+  }
+
+  /** Each attempt reads the source from its cached GOP on: it starts on a keyframe. */
+  private openInput() {
+    this.firstFedDts = null;
+    const feed = new LiveTsStream(this.source, { label: `ladder of ${this.source.name}`, log: this.deps.log, idleMs: 30_000, highWaterMark: 4 << 20 });
+    // Attached right after the feed, it sees the same frames from the same cached GOP on.
+    const tap: FrameSink = {
+      label: `ladder clock of ${this.source.name}`,
+      passive: true,
+      onTracks: () => undefined,
+      onFrame: (frame: Frame) => {
+        const track = this.source.tracks?.[frame.trackId];
+        if (track?.kind !== 'video') return true;
+        const dts = (frame.dts * 90_000) / track.timescale;
+        this.firstFedDts ??= dts;
+        this.clock.sent(dts, frame.arrivedAt);
+        return true;
+      },
+    };
+    const tapAttachment = this.source.attach(tap);
+    return {
+      stream: feed.output,
+      close: () => {
+        tapAttachment.detach();
+        feed.close('transcoding attempt ended');
+      },
+    };
+  }
+
+  private output(r: Rendition, chunk: Buffer, attempt: number): void {
+    if (r.attempt !== attempt) {
+      // A new attempt (an encoder fallback): a fresh demuxer, the same hub session.
+      r.demuxer?.end();
+      r.attempt = attempt;
+      r.offset = null;
+      r.demuxer = new TsDemuxer({
+        onTracks: (tracks) => {
+          r.session ??= r.hub.beginSession({ protocol: 'transcode', remoteAddress: null, sourceUrl: null, kick: () => undefined }, 'publishing');
+          r.session.setTracks(tracks);
+          const video = tracks.find((t): t is VideoTrack => t.kind === 'video');
+          r.width = video?.width ?? r.width;
+        },
+        onFrame: (frame) => {
+          if (r.session?.active) r.session.pushFrame(frame);
+          const track = r.hub.tracks?.[frame.trackId];
+          if (track?.kind === 'video') this.measureLatency(r, (frame.dts * 90_000) / track.timescale, frame.arrivedAt);
+        },
+        onError: (kind) => {
+          if (kind === 'continuity') r.session?.countError('continuity');
+        },
+      });
+    }
+    r.demuxer!.push(chunk, Date.now());
+  }
+
+  private measureLatency(r: Rendition, dts: number, arrivedAt: number): void {
+    if (r.offset === null) {
+      if (this.firstFedDts === null) return;
+      r.offset = dts - this.firstFedDts;
+    }
+    const sourceArrival = this.clock.arrivalOf(dts - r.offset);
+    if (sourceArrival !== null) r.latencyMs = Math.max(0, Math.round(arrivedAt - sourceArrival));
+  }
+
+  /** Stops the running job; every caller (source end, close) waits for the same stop. */
+  private stopJob(): Promise<void> {
+    const job = this.job;
+    this.job = null;
+    if (job) this.stopping = Promise.all([this.stopping, job.stop()]).then(() => undefined);
+    return this.stopping;
+  }
+}
