@@ -66,7 +66,8 @@ test('DVR: scrub the timeline, mark In/Out with keys, export the range and downl
     const canvas = page.getByTestId('dvr-timeline-canvas');
     await canvas.click({ position: { x: await timelineX(page, target), y: 50 } });
     await expect.poll(async () => Math.abs((await shownTime(page)) - target * 1000), { timeout: 15_000 }).toBeLessThan(600);
-    expect(Math.abs((await shownTime(page)) - before)).toBeGreaterThan(2000);
+    // The player may open on the keyframe two seconds before the target: a move of 1.5 s or more is the click's.
+    expect(Math.abs((await shownTime(page)) - before)).toBeGreaterThanOrEqual(1500);
     const clockText = await page.getByTestId('dvr-clock').locator('.clock-time').textContent();
     expect(clockText).toMatch(/^\d{2}:\d{2}:\d{2}\.\d{3}$/);
 
