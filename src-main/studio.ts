@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Settings } from './contract/studio-api.js';
@@ -18,10 +19,12 @@ import { StudioEvents } from './events/studio-events.js';
 import { createStudioLogger, type StudioLogger } from './log/logger.js';
 import { isWildcard, urlsFor, type StudioUrls } from './net/studio-urls.js';
 import { SystemMonitor } from './system/system-status.js';
-import { FfmpegService, ProcessRegistry } from './transcode/index.js';
+import { FfmpegService, ProcessRegistry, TranscodeCapacity } from './transcode/index.js';
+import { LadderService } from './delivery/ladder/ladder-service.js';
 import { appRoot, studioVersion } from './version.js';
 import { StreamStore } from './streams/stream-store.js';
 import { StreamRegistry } from './streams/stream-registry.js';
+import type { StreamHub } from './streams/stream-hub.js';
 import { RtmpServer } from './ingest/rtmp/rtmp-server.js';
 import { SrtServer } from './ingest/srt/srt-server.js';
 import { IngestMemory, ingestLimitsFrom } from './ingest/ingest-limits.js';
@@ -143,10 +146,31 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     // DVR playlists and recording statuses: built one at a time in small slices of the event loop, kept briefly.
     const listings = new ListingBuilds();
     const playlistMaxHours = () => config.get('playlistMaxHours');
-    const registry = new StreamRegistry({
+    // ABR ladders: one ffmpeg per stream that asks for one, within what the machine can encode.
+    const ladders: LadderService = new LadderService({
+      processes: children,
+      capacity: new TranscodeCapacity({ cores: os.cpus().length, softwareMppsPerCore: 50, softwareShare: 0.8, hardwareSessions: {} }),
+      log: log.child({ module: 'transcode' }),
+      ffmpegPath,
+      encoders: () => {
+        const status = ffmpeg.status();
+        return status.available ? status.encoders : [];
+      },
+      hub: (name): StreamHub | undefined => registry.hub(name),
+      config: (name) => streamStore.get(name),
+    });
+    const registry: StreamRegistry = new StreamRegistry({
       viewers: (name) => viewers.count(name),
-      onHub: (hub) => dvr.watch(hub),
-      onForget: (name) => dvr.forget(name),
+      onHub: (hub) => {
+        dvr.watch(hub);
+        ladders.sync(hub.name);
+      },
+      onForget: (name) => {
+        dvr.forget(name);
+        ladders.sync(name);
+      },
+      onConfigChange: (name) => ladders.sync(name),
+      renditions: (name) => ladders.renditions(name),
       dvrState: (name) => ({ recording: dvr.recording(name), error: dvr.error(name) }),
       segmentTargetSeconds: () => config.get('dvrSegmentSeconds'),
       store: streamStore,
@@ -304,6 +328,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
           await retentionSchedule.stop();
           await rtmp.close();
           await srt.close();
+          await ladders.close();
           await registry.close();
           livePackager.close();
           viewers.close();

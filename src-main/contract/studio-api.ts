@@ -5,6 +5,7 @@
 import { Type, type Static } from 'typebox';
 import { streamNameMaxLength, streamNamePattern } from './stream-name.js';
 import type { ExportJob } from './export-api.js';
+import { RenditionStatus, TranscodeConfig } from './transcode-api.js';
 
 export const LogLevel = Type.Union(
   [
@@ -245,6 +246,7 @@ export const StreamConfigFields = {
   playToken: Type.Union([Type.String({ minLength: 4, maxLength: 128, pattern: '^[A-Za-z0-9_.~-]+$' }), Type.Null()], {
     description: 'When set, playback URLs need ?token=THIS (wrong or missing: 403); null leaves playback open on the LAN',
   }),
+  transcode: Type.Union([TranscodeConfig, Type.Null()], { description: 'An ABR ladder made from the live source (renditions besides the source itself); null: the source alone' }),
 };
 
 export const StreamConfig = Type.Object({ name: StreamName, ...StreamConfigFields }, { additionalProperties: false });
@@ -269,6 +271,7 @@ export const StreamConfigView = Type.Object({
   dvrMaxSize: Type.String(),
   /** Shown to the admin in full: it is meant to be handed to viewers. */
   playToken: Type.Union([Type.String(), Type.Null()]),
+  transcode: Type.Union([TranscodeConfig, Type.Null()]),
 });
 export type StreamConfigView = Static<typeof StreamConfigView>;
 
@@ -350,6 +353,8 @@ export const StreamInfo = Type.Object({
   /** Whether the archive records this stream right now, and why not when it cannot. */
   dvr: Type.Object({ recording: Type.Boolean(), error: Type.Union([Type.String(), Type.Null()]) }),
   config: Type.Union([StreamConfigView, Type.Null()]),
+  /** The ABR ladder's renditions as they run (present when the stream has a ladder). */
+  renditions: Type.Optional(Type.Object({ problem: Type.Union([Type.String(), Type.Null()]), list: Type.Array(RenditionStatus) })),
 });
 export type StreamInfo = Static<typeof StreamInfo>;
 

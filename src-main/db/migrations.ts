@@ -142,4 +142,12 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 10,
+    name: 'stream transcoding ladders',
+    sql: `
+      -- A stream's ABR ladder as the API gives it (contract/transcode-api.ts TranscodeConfig), or NULL.
+      ALTER TABLE streams ADD COLUMN transcode_json TEXT;
+    `,
+  },
 ];

@@ -81,5 +81,6 @@ export function configView(config: StreamConfig): StreamConfigView {
     dvrDepth: config.dvrDepth,
     dvrMaxSize: config.dvrMaxSize,
     playToken: config.playToken,
+    transcode: config.transcode,
   };
 }

@@ -73,6 +73,10 @@ export class StreamRegistry {
       lanPublish?: () => { policy: 'key' | 'open'; key: string };
       /** Names with folders in the archive (also streams no longer configured or live). */
       archivedNames?: () => string[];
+      /** A stream's configuration was created, changed or removed (null). */
+      onConfigChange?: (name: string) => void;
+      /** The stream's ABR ladder as it runs, for the listing. */
+      renditions?: (stream: string) => StreamInfo['renditions'];
     },
   ) {
     this.sweep = setInterval(() => this.forgetIdleDynamicStreams(), 15_000);
@@ -136,6 +140,7 @@ export class StreamRegistry {
     const config = this.deps.store.create(input);
     if (!config) return 'exists';
     this.startSources(config);
+    this.deps.onConfigChange?.(config.name);
     return config;
   }
 
@@ -148,6 +153,7 @@ export class StreamRegistry {
       await this.stopSources(name);
       this.startSources(config);
     }
+    this.deps.onConfigChange?.(name);
     return config;
   }
 
@@ -167,6 +173,7 @@ export class StreamRegistry {
     hub?.source?.kick('the stream was deleted');
     hub?.close('the stream was deleted');
     this.hubs.delete(name);
+    this.deps.onConfigChange?.(name);
     return 'removed';
   }
 
@@ -267,6 +274,8 @@ export class StreamRegistry {
 
   private withViewers(info: StreamInfo): StreamInfo {
     info.viewers = this.deps.viewers?.(info.name) ?? 0;
+    const renditions = this.deps.renditions?.(info.name);
+    if (renditions) info.renditions = renditions;
     return info;
   }
 

@@ -13,6 +13,7 @@ interface StreamRow {
   dvr_depth: string;
   dvr_max_size: string;
   play_token: string | null;
+  transcode_json: string | null;
 }
 
 const fromRow = (row: StreamRow): StreamConfig => ({
@@ -27,6 +28,7 @@ const fromRow = (row: StreamRow): StreamConfig => ({
   dvrDepth: row.dvr_depth,
   dvrMaxSize: row.dvr_max_size,
   playToken: row.play_token,
+  transcode: row.transcode_json === null ? null : (JSON.parse(row.transcode_json) as StreamConfig['transcode']),
 });
 
 export const defaultStreamConfig = (name: string): StreamConfig => ({
@@ -41,7 +43,10 @@ export const defaultStreamConfig = (name: string): StreamConfig => ({
   dvrDepth: '',
   dvrMaxSize: '',
   playToken: null,
+  transcode: null,
 });
+
+const transcodeJson = (config: StreamConfig) => (config.transcode ? JSON.stringify(config.transcode) : null);
 
 /** Configured streams in SQLite. */
 export class StreamStore {
@@ -77,10 +82,10 @@ export class StreamStore {
     const now = Date.now();
     const result = this.db
       .prepare(
-        `INSERT OR IGNORE INTO streams (name, title, sources_json, publish_enabled, publish_password, takeover, loop, dvr, dvr_depth, dvr_max_size, play_token, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO streams (name, title, sources_json, publish_enabled, publish_password, takeover, loop, dvr, dvr_depth, dvr_max_size, play_token, transcode_json, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(config.name, config.title, JSON.stringify(config.sources), +config.publishEnabled, config.publishPassword, +config.takeover, +config.loop, +config.dvr, config.dvrDepth, config.dvrMaxSize, config.playToken, now, now);
+      .run(config.name, config.title, JSON.stringify(config.sources), +config.publishEnabled, config.publishPassword, +config.takeover, +config.loop, +config.dvr, config.dvrDepth, config.dvrMaxSize, config.playToken, transcodeJson(config), now, now);
     return result.changes === 1 ? config : null;
   }
 
@@ -90,10 +95,10 @@ export class StreamStore {
     const next: StreamConfig = { ...current, ...patch, name };
     this.db
       .prepare(
-        `UPDATE streams SET title = ?, sources_json = ?, publish_enabled = ?, publish_password = ?, takeover = ?, loop = ?, dvr = ?, dvr_depth = ?, dvr_max_size = ?, play_token = ?, updated_at = ?
+        `UPDATE streams SET title = ?, sources_json = ?, publish_enabled = ?, publish_password = ?, takeover = ?, loop = ?, dvr = ?, dvr_depth = ?, dvr_max_size = ?, play_token = ?, transcode_json = ?, updated_at = ?
          WHERE name = ?`,
       )
-      .run(next.title, JSON.stringify(next.sources), +next.publishEnabled, next.publishPassword, +next.takeover, +next.loop, +next.dvr, next.dvrDepth, next.dvrMaxSize, next.playToken, Date.now(), name);
+      .run(next.title, JSON.stringify(next.sources), +next.publishEnabled, next.publishPassword, +next.takeover, +next.loop, +next.dvr, next.dvrDepth, next.dvrMaxSize, next.playToken, transcodeJson(next), Date.now(), name);
     return next;
   }
 

@@ -97,7 +97,12 @@ export async function registerRoutes(app: FastifyInstance, d: StudioRouteDeps): 
   await app.register(settingsRoutes(d.settings));
   await app.register(eventsRoutes({ events: d.events, hello: () => ({ version: d.version }) }));
   await app.register(uiRoutes({ rendererDir: d.rendererDir, access: d.access }));
-  await app.register(streamsRoutes({ registry: d.registry, publishUrls: d.publishUrls, sourceProblem: d.sourceProblem }));
+  // A probe under way is waited for: a pinned encoder is checked against its answer, not a guess.
+  const encoders = async () => {
+    const status = await d.ffmpeg.current();
+    return status.available ? status.encoders : [];
+  };
+  await app.register(streamsRoutes({ registry: d.registry, publishUrls: d.publishUrls, sourceProblem: d.sourceProblem, encoders }));
   await app.register(dvrRoutes(dvr));
   await app.register(exportsRoutes({ jobs: d.exportJobs }));
   await app.register(

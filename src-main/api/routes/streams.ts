@@ -4,6 +4,9 @@ import { ErrorBody, StreamConfigCreate, StreamConfigPatch, StreamInfo, type Publ
 import { Problem } from '../../contract/problem.js';
 import type { StreamRegistry } from '../../streams/stream-registry.js';
 import { streamNameProblem } from '../../contract/stream-name.js';
+import type { EncoderStatus } from '../../contract/studio-api.js';
+import type { TranscodeConfig } from '../../contract/transcode-api.js';
+import { checkTranscodeConfig } from '../../transcode/transcode-config.js';
 
 const NameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 400 }) });
 type NameParams = { name: string };
@@ -21,6 +24,8 @@ export interface StreamsRouteDeps {
   publishUrls: (name: string, host: string) => PublishUrls;
   /** Why a source URL can never work (unsupported scheme, a file path leaving the media folder), or null. */
   sourceProblem: (url: string) => string | null;
+  /** The encoder probe's answer, to check a ladder's pinned encoder against. */
+  encoders: () => Promise<readonly EncoderStatus[]>;
 }
 
 export function streamsRoutes(deps: StreamsRouteDeps) {
@@ -31,6 +36,9 @@ export function streamsRoutes(deps: StreamsRouteDeps) {
       const problem = deps.sourceProblem(source.url);
       if (problem) throw new Problem('invalid', 'Invalid source', problem);
     }
+  };
+  const checkedTranscode = async (transcode: TranscodeConfig | null | undefined) => {
+    if (transcode) checkTranscodeConfig(transcode, await deps.encoders());
   };
   const found = (name: string) => {
     const info = registry.info(checkedName(name));
@@ -48,6 +56,7 @@ export function streamsRoutes(deps: StreamsRouteDeps) {
       async (request, reply) => {
         checkedName(request.body.name);
         checkedSources(request.body.sources);
+        await checkedTranscode(request.body.transcode);
         const created = registry.create(request.body);
         if (created === 'exists') throw new Problem('conflict', 'Stream exists', `a stream named ${request.body.name} is already configured; change it instead`);
         if ('conflict' in created) throw new Problem('conflict', 'Name taken in another case', created.conflict);
@@ -75,6 +84,7 @@ export function streamsRoutes(deps: StreamsRouteDeps) {
       async (request, reply) => {
         const name = checkedName(request.params.name);
         checkedSources(request.body.sources);
+        await checkedTranscode(request.body.transcode);
         const updated = await registry.update(name, request.body);
         if (updated) return found(name);
         const created = registry.create({ name, ...request.body });

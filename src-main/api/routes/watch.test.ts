@@ -51,6 +51,7 @@ function secretStream(overrides: Partial<StreamInfo> = {}): StreamInfo {
       dvrDepth: '',
       dvrMaxSize: '',
       playToken: 'viewer-T0ken_secret',
+      transcode: null,
     },
     ...overrides,
   };

@@ -17,6 +17,7 @@ const config: StreamConfigView = {
   dvrDepth: '',
   dvrMaxSize: '',
   playToken: null,
+  transcode: null,
 };
 
 describe('buildCreate', () => {

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import type { StreamInfo } from '../../contract/studio-api.js';
+import { startFfmpeg, testSourceArgs } from '../../test-support/ffmpeg-tools.js';
+import { useStudio } from '../../test-support/studio-instance.js';
+import { until } from '../../test-support/wait.js';
+
+const studio = useStudio({ host: '127.0.0.1' });
+
+describe('a stream with an ABR ladder (API)', () => {
+  it('refuses a pinned encoder this ffmpeg does not have, and bitrates that do not parse, saying why', async () => {
+    const post = (transcode: unknown) => studio().api('/api/streams', { method: 'POST', body: JSON.stringify({ name: 'live/abr', transcode }) });
+    const unknown = await post({ renditions: [{ height: 480, videoBitrate: '1200k' }], encoder: 'h264_magic' });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { detail: string }).detail).toMatch(/h264_magic is not an encoder this ffmpeg has \(it has: .*libx264/);
+    const tooLow = await post({ renditions: [{ height: 480, videoBitrate: '10k' }], encoder: 'auto' });
+    expect(tooLow.status).toBe(400);
+    expect(((await tooLow.json()) as { detail: string }).detail).toMatch(/between 64k and 200M/);
+    expect((await post({ renditions: [{ height: 480, videoBitrate: 'lots' }], encoder: 'auto' })).status).toBe(400);
+    expect((await post({ renditions: Array.from({ length: 9 }, (_, i) => ({ height: 200 + i, videoBitrate: '500k' })), encoder: 'auto' })).status).toBe(400);
+    // Nothing was stored by the refused requests.
+    expect(await studio().stream('live/abr')).toBeNull();
+
+    const ok = await post({ renditions: [{ height: 480, videoBitrate: '1200k' }, { height: 360, videoBitrate: '700k' }], encoder: 'auto' });
+    expect(ok.status).toBe(201);
+    expect(((await ok.json()) as StreamInfo).config!.transcode).toEqual({ renditions: [{ height: 480, videoBitrate: '1200k' }, { height: 360, videoBitrate: '700k' }], encoder: 'auto' });
+    const cleared = await studio().api('/api/streams/live%2Fabr', { method: 'PUT', body: JSON.stringify({ transcode: null }) });
+    expect(((await cleared.json()) as StreamInfo).config!.transcode).toBeNull();
+  });
+
+  it('runs the ladder for a live RTMP source and shows each rendition: a pinned GPU encoder that fails here falls back to libx264, visibly', async () => {
+    const put = await studio().api('/api/streams/live%2Fladder', {
+      method: 'PUT',
+      body: JSON.stringify({ transcode: { renditions: [{ height: 240, videoBitrate: '400k' }, { height: 180, videoBitrate: '250k' }, { height: 720, videoBitrate: '3M' }], encoder: 'h264_nvenc' } }),
+    });
+    expect(put.status).toBe(201);
+    const publisher = startFfmpeg(['-re', ...testSourceArgs({ size: '640x360', seconds: 30, gop: 30 }), '-f', 'flv', `rtmp://127.0.0.1:${studio().rtmpPort}/live/ladder`]);
+    try {
+      const info = await until('both renditions running', async () => {
+        const s = await studio().stream('live/ladder');
+        const running = s?.renditions?.list.filter((r) => r.state === 'running' && r.fps > 0) ?? [];
+        return running.length === 2 ? s : null;
+      }, 20_000);
+      const rows = info.renditions!.list;
+      expect(info.renditions!.problem).toBeNull();
+      for (const name of ['240p', '180p']) {
+        const row = rows.find((r) => r.name === name)!;
+        expect(row).toMatchObject({ state: 'running', encoder: 'libx264', fallbackFrom: 'h264_nvenc' });
+        expect(row.reason).toMatch(/cuda|nvenc|device|driver|library/i);
+        expect(row.speed).toBeGreaterThan(0.5);
+      }
+      expect(rows.find((r) => r.name === '240p')).toMatchObject({ width: 426, height: 240, videoBitrate: 400_000 });
+      // Taller than the 360-line source: not made, and the reason says so.
+      expect(rows.find((r) => r.name === '720p')).toMatchObject({ state: 'idle', reason: expect.stringMatching(/only upscale/) });
+      // The source stream itself is unchanged by its ladder.
+      expect(info).toMatchObject({ state: 'publishing', protocol: 'rtmp', video: { height: 360 } });
+    } finally {
+      await publisher.stop();
+    }
+    // The source ended: the ladder's ffmpeg stops with it.
+    await until('the ladder to stop', async () => {
+      const s = await studio().stream('live/ladder');
+      return s?.renditions?.list.every((r) => r.state === 'idle') ? true : null;
+    }, 10_000);
+  }, 40_000);
+});

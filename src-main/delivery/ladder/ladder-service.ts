@@ -1,0 +1,55 @@
+// Keeps one live ladder per stream whose configuration asks for one, on the stream's
+// hub: a ladder starts when the hub appears (or the configuration gains a ladder), is
+// rebuilt when the ladder changes, and stops when the stream goes.
+import type { StreamConfig, StreamInfo } from '../../contract/studio-api.js';
+import type { StreamHub } from '../../streams/stream-hub.js';
+import { LiveLadder, type LiveLadderDeps } from './live-ladder.js';
+
+export interface LadderServiceDeps extends LiveLadderDeps {
+  hub: (name: string) => StreamHub | undefined;
+  config: (name: string) => StreamConfig | null;
+}
+
+interface Entry {
+  ladder: LiveLadder;
+  hub: StreamHub;
+  configJson: string;
+}
+
+export class LadderService {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly deps: LadderServiceDeps) {}
+
+  /** Makes the stream's ladder match its hub and configuration now. */
+  sync(name: string): void {
+    const transcode = this.deps.config(name)?.transcode ?? null;
+    const wanted = transcode && transcode.renditions.length > 0 ? transcode : null;
+    const json = wanted ? JSON.stringify(wanted) : null;
+    const hub = this.deps.hub(name);
+    const current = this.entries.get(name);
+    if (current && current.configJson === json && current.hub === hub) return;
+    if (current) {
+      this.entries.delete(name);
+      void current.ladder.close();
+    }
+    if (wanted && json && hub) this.entries.set(name, { ladder: new LiveLadder(hub, wanted, this.deps), hub, configJson: json });
+  }
+
+  /** What the API shows of the stream's ladder; undefined without one. */
+  renditions(name: string): StreamInfo['renditions'] {
+    const entry = this.entries.get(name);
+    return entry ? { problem: entry.ladder.problem, list: entry.ladder.status() } : undefined;
+  }
+
+  /** The hub of rendition `rendition` (e.g. 720p) of stream `name`. */
+  rendition(name: string, rendition: string): StreamHub | undefined {
+    return this.entries.get(name)?.ladder.hub(rendition);
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.entries.values()];
+    this.entries.clear();
+    await Promise.all(all.map((e) => e.ladder.close()));
+  }
+}
