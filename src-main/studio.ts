@@ -192,7 +192,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       playbackHint: () => (listener?.address ? urlsFor(listener.address, config.get('host'), token, null).http : 'the studio page'),
     });
     const livePackager = new LivePackager({
-      hub: (name) => registry.hub(name),
+      hub: (name, rendition) => (rendition ? ladders.rendition(name, rendition) : registry.hub(name)),
       segmentTargetMs: () => config.get('dvrSegmentSeconds') * 1000,
       partTargetMs: llHlsPartTargetMs,
       log: log.child({ module: 'hls' }),
@@ -267,6 +267,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       viewers,
       playbackStats,
       livePackager,
+      ladders,
       thumbs,
       previews,
       mediaJobs,

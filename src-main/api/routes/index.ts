@@ -19,6 +19,7 @@ import type { ExportJobs } from '../../export/export-jobs.js';
 import type { ViewerSessions } from '../../delivery/viewers/viewer-sessions.js';
 import type { PlaybackStats } from '../../delivery/playback-stats.js';
 import type { LivePackager } from '../../delivery/live/live-packager.js';
+import type { LadderService } from '../../delivery/ladder/ladder-service.js';
 import type { ThumbService } from '../../delivery/thumbs/thumb-service.js';
 import type { PreviewService } from '../../delivery/preview-service.js';
 import type { MediaJobs } from '../../delivery/media-jobs.js';
@@ -70,6 +71,7 @@ export interface StudioRouteDeps {
   viewers: ViewerSessions;
   playbackStats: PlaybackStats;
   livePackager: LivePackager;
+  ladders: LadderService;
   thumbs: ThumbService;
   previews: PreviewService;
   mediaJobs: MediaJobs;
@@ -121,7 +123,7 @@ export async function registerRoutes(app: FastifyInstance, d: StudioRouteDeps): 
   await app.register(
     streamFilesRoutes(
       [
-        ...liveRoutes({ packager: d.livePackager, stats: d.playbackStats, streamKnown }),
+        ...liveRoutes({ packager: d.livePackager, stats: d.playbackStats, streamKnown, variants: (name) => d.ladders.variants(name) }),
         ...hlsRoutes({ index: d.index, archive: d.archive, streamKnown, maxHours: d.playlistMaxHours, listings: d.listings }),
         ...mpegtsRoutes({ hub: (name) => d.registry.hub(name) ?? null, index: d.index, archive: d.archive, streamKnown, log: d.log.child({ module: 'mpegts' }) }),
         ...mp4ExportRoutes({

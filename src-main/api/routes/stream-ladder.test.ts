@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamInfo } from '../../contract/studio-api.js';
-import { startFfmpeg, testSourceArgs } from '../../test-support/ffmpeg-tools.js';
+import { ffprobeJson, startFfmpeg, testSourceArgs } from '../../test-support/ffmpeg-tools.js';
 import { useStudio } from '../../test-support/studio-instance.js';
 import { until } from '../../test-support/wait.js';
 
@@ -53,6 +53,27 @@ describe('a stream with an ABR ladder (API)', () => {
       expect(rows.find((r) => r.name === '720p')).toMatchObject({ state: 'idle', reason: expect.stringMatching(/only upscale/) });
       // The source stream itself is unchanged by its ladder.
       expect(info).toMatchObject({ state: 'publishing', protocol: 'rtmp', video: { height: 360 } });
+
+      // The live playlist is now a multivariant one: the source and each running rendition.
+      const live = (file: string) => fetch(new URL(`/live/ladder/${file}`, studio().urls.http));
+      const master = await (await live('index.m3u8')).text();
+      const variants = [...master.matchAll(/#EXT-X-STREAM-INF:(.*)\n(.*)/g)].map((m) => ({ attributes: m[1]!, uri: m[2]! }));
+      expect(variants.map((v) => v.uri)).toEqual(['source.m3u8', '240p.m3u8', '180p.m3u8']);
+      expect(variants[0]!.attributes).toMatch(/RESOLUTION=640x360,CODECS="avc1\.64[0-9a-f]{4},mp4a\.40\.2"/);
+      expect(variants[1]!.attributes).toMatch(/^BANDWIDTH=588000,AVERAGE-BANDWIDTH=560000,RESOLUTION=426x240,CODECS="avc1\.64[0-9a-f]{4},mp4a\.40\.2",FRAME-RATE=30\.000$/);
+      // Each variant's playlist names its own files, which are there.
+      const media = await (await live('240p.m3u8')).text();
+      const init = /#EXT-X-MAP:URI="([^"]+)"/.exec(media)![1]!;
+      expect(init).toMatch(/^240p_l-init-\d+\.mp4$/);
+      expect((await live(init)).status).toBe(200);
+      const part = /#EXT-X-PART:DURATION=[\d.]+,URI="([^"]+)"/.exec(media)![1]!;
+      expect(part).toMatch(/^240p_l-\d+\.\d+\.m4s$/);
+      expect((await live(part)).status).toBe(200);
+      expect((await live('999p.m3u8')).status).toBe(404);
+      // ffmpeg reads the whole ladder and sees every variant's picture size.
+      const probed = await ffprobeJson<{ streams: { codec_type: string; height?: number }[] }>(['-show_entries', 'stream=codec_type,height', new URL('/live/ladder/index.m3u8', studio().urls.http).href], { timeout: 20_000 });
+      const heights = probed.streams.filter((st) => st.codec_type === 'video').map((st) => st.height).sort();
+      expect(heights).toEqual([180, 240, 360]);
     } finally {
       await publisher.stop();
     }
@@ -61,5 +82,5 @@ describe('a stream with an ABR ladder (API)', () => {
       const s = await studio().stream('live/ladder');
       return s?.renditions?.list.every((r) => r.state === 'idle') ? true : null;
     }, 10_000);
-  }, 40_000);
+  }, 60_000);
 });

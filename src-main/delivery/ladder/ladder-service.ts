@@ -47,6 +47,11 @@ export class LadderService {
     return this.entries.get(name)?.ladder.hub(rendition);
   }
 
+  /** The stream's variants for a multivariant playlist; null when it has no ladder. */
+  variants(name: string): ReturnType<LiveLadder['variants']> | null {
+    return this.entries.get(name)?.ladder.variants() ?? null;
+  }
+
   async close(): Promise<void> {
     const all = [...this.entries.values()];
     this.entries.clear();

@@ -16,6 +16,7 @@ import { ladderArgs } from '../../transcode/ladder-command.js';
 import type { ProcessRegistry } from '../../transcode/process-registry.js';
 import { planRenditions, type RenditionPlan } from '../../transcode/rendition-plan.js';
 import { TranscodeJob, type JobStatus } from '../../transcode/transcode-job.js';
+import type { Variant } from '../live/master-playlist.js';
 import { LiveTsStream } from '../mpegts/live-ts-sink.js';
 import { ArrivalClock } from './arrival-clock.js';
 
@@ -43,6 +44,8 @@ interface Rendition {
 }
 
 const fallbackFps = 30;
+/** The source's audio is copied into every rendition; its rate is not measured apart from the video's. */
+const assumedAudioBps = 160_000;
 
 export class LiveLadder {
   private readonly renditions = new Map<string, Rendition>();
@@ -57,6 +60,8 @@ export class LiveLadder {
   /** The first source picture handed to ffmpeg by the current attempt (90 kHz). */
   private firstFedDts: number | null = null;
   private stopping: Promise<void> = Promise.resolve();
+  /** Bumped when a source session ends: a job's output is taken only in its own generation. */
+  private generation = 0;
 
   constructor(
     private readonly source: StreamHub,
@@ -69,7 +74,7 @@ export class LiveLadder {
       passive: true,
       onTracks: (tracks) => this.sourceStarted(tracks),
       onFrame: () => true,
-      onSourceEnd: () => void this.stopJob(),
+      onSourceEnd: () => void this.sourceEnded(),
     };
     const attachment = source.attach(this.watcher);
     this.detachWatcher = () => attachment.detach();
@@ -105,6 +110,32 @@ export class LiveLadder {
       rows.push({ name: s.name, width: null, height: Number.parseInt(s.name, 10), videoBitrate: 0, state: 'idle', encoder: null, fallbackFrom: null, reason: s.reason, fps: 0, speed: 0, droppedFrames: 0, latencyMs: 0 });
     }
     return rows;
+  }
+
+  /**
+   * The variants a player may choose from now: the source, then each rendition that has
+   * produced its tracks; `pending` counts the renditions still starting.
+   */
+  variants(now = Date.now()): { variants: Variant[]; pending: number } {
+    const variants: Variant[] = [];
+    const tracks = this.source.tracks;
+    const video = tracks?.find((t): t is VideoTrack => t.kind === 'video');
+    if (!tracks || !video) return { variants, pending: 0 };
+    const sourceFps = video.declaredFps;
+    const rate = this.source.stats.bitrate(now);
+    // The source's peak is not known ahead: a fifth over the larger of the recent rates.
+    variants.push({ uri: 'source.m3u8', bandwidth: Math.max(rate.last1s, rate.last10s) * 1.2, averageBandwidth: rate.last10s, tracks, frameRate: sourceFps });
+    const audioBps = tracks.some((t) => t.kind === 'audio') ? assumedAudioBps : 0;
+    let pending = 0;
+    for (const r of this.renditions.values()) {
+      if (!this.job) break;
+      if (!r.hub.tracks) {
+        pending++;
+        continue;
+      }
+      variants.push({ uri: `${r.plan.name}.m3u8`, bandwidth: r.plan.maxRate + audioBps, averageBandwidth: r.plan.bitrate + audioBps, tracks: r.hub.tracks, frameRate: r.plan.fps ?? sourceFps });
+    }
+    return { variants, pending };
   }
 
   async close(): Promise<void> {
@@ -149,6 +180,7 @@ export class LiveLadder {
       }
     }
     const renditions = plans.map((p) => this.renditions.get(p.name)!);
+    const generation = this.generation;
     const fps = video.declaredFps ?? fallbackFps;
     const job = new TranscodeJob(
       {
@@ -159,7 +191,9 @@ export class LiveLadder {
         outputs: plans.length,
         cost: ladderCost({ width: video.width, height: video.height, fps }, plans),
         openInput: () => this.openInput(),
-        onOutput: (i, chunk, attempt) => this.output(renditions[i]!, chunk, attempt),
+        onOutput: (i, chunk, attempt) => {
+          if (generation === this.generation) this.output(renditions[i]!, chunk, attempt);
+        },
       },
       { processes: this.deps.processes, capacity: this.deps.capacity, log: this.deps.log },
     );
@@ -211,9 +245,15 @@ export class LiveLadder {
           r.width = video?.width ?? r.width;
         },
         onFrame: (frame) => {
-          if (r.session?.active) r.session.pushFrame(frame);
           const track = r.hub.tracks?.[frame.trackId];
-          if (track?.kind === 'video') this.measureLatency(r, (frame.dts * 90_000) / track.timescale, frame.arrivedAt);
+          if (!track) return;
+          const dts = (frame.dts * 90_000) / track.timescale;
+          if (track.kind === 'video') this.measureLatency(r, dts, frame.arrivedAt);
+          // Timed as its source frame arrived: the rendition's program date-times match the
+          // source's, so a player switching variants lands on the same moment.
+          const sourceArrival = r.offset === null ? null : this.clock.arrivalOf(dts - r.offset);
+          if (sourceArrival !== null) frame.arrivedAt = sourceArrival;
+          if (r.session?.active) r.session.pushFrame(frame);
         },
         onError: (kind) => {
           if (kind === 'continuity') r.session?.countError('continuity');
@@ -230,6 +270,19 @@ export class LiveLadder {
     }
     const sourceArrival = this.clock.arrivalOf(dts - r.offset);
     if (sourceArrival !== null) r.latencyMs = Math.max(0, Math.round(arrivedAt - sourceArrival));
+  }
+
+  /** The renditions end with their source: a viewer then hears "not live", not the last seconds again. */
+  private async sourceEnded(): Promise<void> {
+    // Output still draining from the stopped job belongs to no session.
+    this.generation++;
+    for (const r of this.renditions.values()) {
+      r.session?.end('the source ended');
+      r.session = null;
+      r.demuxer = null;
+      r.attempt = 0;
+    }
+    await this.stopJob();
   }
 
   /** Stops the running job; every caller (source end, close) waits for the same stop. */

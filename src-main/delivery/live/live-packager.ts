@@ -4,7 +4,8 @@ import type { SinkAttachment } from '../../streams/frame-sink.js';
 import { LiveWindow } from './live-window.js';
 
 export interface LivePackagerDeps {
-  hub: (name: string) => StreamHub | undefined;
+  /** The stream's hub, or the hub of one of its renditions (`720p`). */
+  hub: (name: string, rendition?: string) => StreamHub | undefined;
   segmentTargetMs: () => number;
   partTargetMs: number;
   log: Logger;
@@ -15,6 +16,8 @@ interface Entry {
   attachment: SinkAttachment;
   usedAt: number;
 }
+
+const windowKey = (name: string, rendition: string | undefined) => (rendition ? `${name}\n${rendition}` : name);
 
 /** A window nobody asked for in this long is dropped: packaging costs CPU only while someone watches. */
 const idleMs = 60_000;
@@ -39,20 +42,21 @@ export class LivePackager {
     return this.deps.partTargetMs;
   }
 
-  /** The stream's window, started if the stream is live; null when it is not. */
-  window(name: string): LiveWindow | null {
-    const hub = this.deps.hub(name);
+  /** The stream's (or its rendition's) window, started if it is live; null when it is not. */
+  window(name: string, rendition?: string): LiveWindow | null {
+    const hub = this.deps.hub(name, rendition);
+    const key = windowKey(name, rendition);
     // A source that ended is not live: a new viewer gets a clear 404, not the last seconds again.
     if (!hub || hub.state === 'idle' || hub.state === 'failed') {
-      this.drop(name);
+      this.drop(key);
       return null;
     }
-    const entry = this.entries.get(name);
+    const entry = this.entries.get(key);
     if (entry && !entry.window.closed) {
       entry.usedAt = Date.now();
       return entry.window;
     }
-    this.entries.delete(name);
+    this.entries.delete(key);
     if (!hub.tracks) return null;
     const log = this.deps.log;
     const window = new LiveWindow({
@@ -61,13 +65,13 @@ export class LivePackager {
       keepSegments,
       onError: (reason) => log.warn({ stream: name }, `live hls: ${reason}`),
     });
-    this.entries.set(name, { window, attachment: hub.attach(window), usedAt: Date.now() });
+    this.entries.set(key, { window, attachment: hub.attach(window), usedAt: Date.now() });
     return window;
   }
 
   /** The window if one runs, without starting one (segment and part requests). */
-  existing(name: string): LiveWindow | null {
-    const entry = this.entries.get(name);
+  existing(name: string, rendition?: string): LiveWindow | null {
+    const entry = this.entries.get(windowKey(name, rendition));
     if (!entry || entry.window.closed) return null;
     entry.usedAt = Date.now();
     return entry.window;

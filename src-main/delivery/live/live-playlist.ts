@@ -1,10 +1,11 @@
 import { partTargetSlackMs, type LiveSegment, type LiveWindow } from './live-window.js';
 
-export const liveUris = {
-  init: (id: number) => `l-init-${id}.mp4`,
-  segment: (msn: number) => `l-${msn}.m4s`,
-  part: (msn: number, part: number) => `l-${msn}.${part}.m4s`,
-};
+/** File names of a live window; a rendition's carry its name first (`240p_l-5.m4s`). */
+export const liveUris = (prefix = '') => ({
+  init: (id: number) => `${prefix}l-init-${id}.mp4`,
+  segment: (msn: number) => `${prefix}l-${msn}.m4s`,
+  part: (msn: number, part: number) => `${prefix}l-${msn}.${part}.m4s`,
+});
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
@@ -14,7 +15,8 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
  * the next part, and the server control that allows blocking reloads. Older clients read
  * the segments and ignore the rest. `query` (e.g. "?token=…") is added to every URI.
  */
-export function buildLivePlaylist(window: LiveWindow, partTargetMs: number, query = ''): string {
+export function buildLivePlaylist(window: LiveWindow, partTargetMs: number, query = '', prefix = ''): string {
+  const uris = liveUris(prefix);
   const target = window.targetDurationS;
   const segments = window.segments.filter((s) => s.parts.length > 0);
   const lines = [
@@ -34,20 +36,20 @@ export function buildLivePlaylist(window: LiveWindow, partTargetMs: number, quer
   let previous: LiveSegment | null = null;
   for (const segment of segments) {
     if (previous && segment.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
-    if (previous?.init !== segment.init) lines.push(`#EXT-X-MAP:URI="${liveUris.init(segment.init.id)}${query}"`);
+    if (previous?.init !== segment.init) lines.push(`#EXT-X-MAP:URI="${uris.init(segment.init.id)}${query}"`);
     lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(segment.startMs).toISOString()}`);
     if (!segment.complete || segment.startMs + segment.durationMs > partsFrom) {
       segment.parts.forEach((part, i) => {
-        lines.push(`#EXT-X-PART:DURATION=${seconds(part.durationMs)},URI="${liveUris.part(segment.msn, i)}${query}"${part.independent ? ',INDEPENDENT=YES' : ''}`);
+        lines.push(`#EXT-X-PART:DURATION=${seconds(part.durationMs)},URI="${uris.part(segment.msn, i)}${query}"${part.independent ? ',INDEPENDENT=YES' : ''}`);
       });
     }
     if (segment.complete) {
-      lines.push(`#EXTINF:${seconds(segment.durationMs)},`, `${liveUris.segment(segment.msn)}${query}`);
+      lines.push(`#EXTINF:${seconds(segment.durationMs)},`, `${uris.segment(segment.msn)}${query}`);
     }
     previous = segment;
   }
   const hint = nextPart(window);
-  if (hint) lines.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI="${liveUris.part(hint.msn, hint.part)}${query}"`);
+  if (hint) lines.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI="${uris.part(hint.msn, hint.part)}${query}"`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -24,3 +24,4 @@ export {
   type AudioSpecificConfigInfo,
   type AdtsHeader,
 } from './aac.js';
+export { codecString } from './codec-string.js';
