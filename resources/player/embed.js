@@ -6,6 +6,7 @@
   var video = root.querySelector('video');
   var clock = root.querySelector('.clock');
   var notice = root.querySelector('.notice');
+  var quality = root.querySelector('.quality');
   var src = root.getAttribute('data-src');
   var lowLatency = root.getAttribute('data-lowlatency') === '1';
   var hls = null;
@@ -30,13 +31,53 @@
         say('This stream cannot be played here: ' + data.details);
       }
     });
-    hls.on(window.Hls.Events.MANIFEST_PARSED, function () { say(''); });
+    hls.on(window.Hls.Events.MANIFEST_PARSED, function () {
+      say('');
+      showLevels();
+    });
+    // "Auto" names the variant hls.js chose; a pick by hand holds until Auto is chosen again.
+    hls.on(window.Hls.Events.LEVEL_SWITCHED, function (_event, data) {
+      if (!quality || quality.hidden) return;
+      var level = hls.levels[data.level];
+      quality.options[0].textContent = 'Auto' + (hls.autoLevelEnabled && level ? ' (' + levelName(level) + ')' : '');
+      root.setAttribute('data-level', String(data.level));
+    });
+    if (quality) {
+      quality.addEventListener('change', function () {
+        hls.currentLevel = Number(quality.value);
+      });
+    }
     hls.loadSource(src);
     hls.attachMedia(video);
   } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
     video.src = src; // Safari and iOS play HLS natively
   } else {
     say('This browser cannot play HLS.');
+  }
+
+  function levelName(level) {
+    return level.height ? level.height + 'p' : Math.round(level.bitrate / 1000) + ' kbit/s';
+  }
+
+  /** The quality menu: Auto, then each variant from the highest; hidden for a single one. */
+  function showLevels() {
+    if (!quality) return;
+    var levels = hls.levels;
+    quality.hidden = levels.length < 2;
+    quality.textContent = '';
+    var auto = document.createElement('option');
+    auto.value = '-1';
+    auto.textContent = 'Auto';
+    quality.appendChild(auto);
+    var order = levels.map(function (level, index) { return { level: level, index: index }; });
+    order.sort(function (a, b) { return b.level.bitrate - a.level.bitrate; });
+    order.forEach(function (entry) {
+      var option = document.createElement('option');
+      option.value = String(entry.index);
+      option.textContent = levelName(entry.level) + ' · ' + (entry.level.bitrate / 1e6).toFixed(1) + ' Mbit/s';
+      quality.appendChild(option);
+    });
+    quality.value = '-1';
   }
 
   setInterval(function () {

@@ -68,9 +68,12 @@ export function embedRoute(deps: { index: DvrIndex; streamKnown: (name: string) 
   .clock { position: absolute; top: 8px; right: 10px; padding: 2px 6px; background: rgb(0 0 0 / 0.55); border-radius: 3px; font-variant-numeric: tabular-nums; pointer-events: none; }
   .clock:empty { display: none; }
   .notice { position: absolute; inset: auto 0 45% 0; text-align: center; }
+  .quality { position: absolute; top: 8px; left: 10px; padding: 2px 4px; background: rgb(0 0 0 / 0.55); color: inherit; border: 1px solid rgb(255 255 255 / 0.2); border-radius: 3px; font: inherit; }
+  .quality[hidden] { display: none; }
 </style></head>
 <body><div id="player" data-src="${escapeHtml(src)}" data-lowlatency="${flag(q.lowlatency) ? '1' : '0'}">
 <video ${attrs}></video><div class="clock" aria-live="off"></div><div class="notice" hidden></div>
+<select class="quality" aria-label="Quality" title="Quality (Auto follows the connection)" hidden></select>
 </div>
 <script src="/player/hls.min.js"></script><script src="/player/embed.js"></script>
 </body></html>
