@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { adminToken, publishTestPattern, screenshot, studioUrl } from './support/studio';
+import { adminToken, loginUrl, publishTestPattern, screenshot, studioUrl } from './support/studio';
 
 interface PlayerState {
   levels: { height: number; bitrate: number }[];
@@ -55,6 +55,22 @@ test('a stream with an ABR ladder plays in hls.js, which switches down on a slow
     expect(picked.auto).toBe(false);
     await page.waitForFunction((from) => (window as unknown as { framehousePlayer: { video: HTMLVideoElement } }).framehousePlayer.video.currentTime > from + 1.5, picked.time, { timeout: 15_000 });
     await screenshot(page, 'embed-abr-picked');
+
+    // The Monitor shows each rendition: its encoder, speed and latency; the ladder is edited there too.
+    await page.goto(loginUrl());
+    await page.locator('[data-testid="stream-tile"][data-stream="live/e2e-abr"]').click();
+    const panel = page.getByTestId('stream-renditions');
+    const row240 = panel.locator('[data-testid="rendition-row"][data-rendition="240p"]');
+    await expect(row240).toHaveAttribute('data-state', 'running', { timeout: 15_000 });
+    await expect(row240).toContainText('426×240');
+    await expect(row240).toContainText('libx264');
+    await expect(row240).toContainText(/\d\.\d\d×/);
+    await panel.scrollIntoViewIfNeeded();
+    await screenshot(page, 'monitor-renditions');
+    // A bitrate that does not parse is refused before it is sent; the server's rule still holds for the rest.
+    await panel.getByLabel('Rendition 1 bitrate').fill('fast');
+    await panel.getByTestId('ladder-save').click();
+    await expect(panel.getByTestId('ladder-error')).toContainText('bitrate like 1200k');
   } finally {
     await cam.stop();
     await api('/api/streams/live%2Fe2e-abr', { method: 'DELETE' });

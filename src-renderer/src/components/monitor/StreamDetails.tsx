@@ -23,6 +23,7 @@ import { PlaybackPanel } from './PlaybackPanel';
 import { PublishPanel } from './PublishPanel';
 import { Sparkline } from './Sparkline';
 import { StateChip } from './StateChip';
+import { RenditionsPanel } from './RenditionsPanel';
 import { StreamConfigForm } from './StreamConfigForm';
 import { StreamPreview } from './StreamPreview';
 import { ViewerSessions } from './ViewerSessions';
@@ -95,6 +96,7 @@ export function StreamDetails({ name, onClose }: { name: string; onClose(): void
             </div>
           )}
           <StreamFacts info={info} />
+          <RenditionsPanel name={name} info={info} />
           <ViewerSessions name={name} viewers={info.viewers} />
           <PlaybackPanel name={name} playToken={info.config?.playToken ?? null} hasArchive={info.dvr.recording || info.config?.dvr === true} />
           <PublishPanel name={name} config={info.config} />
