@@ -3,6 +3,11 @@ import { readStartupOptions, usage, UsageError } from './config/startup-options.
 import { installFaultHandlers } from './log/process-faults.js';
 import { createStudio, type Studio, type StudioUrls } from './studio.js';
 import { studioVersion } from './version.js';
+import { pino } from 'pino';
+import { encoderReport } from './transcode/encoder-report.js';
+import { probeEncoders } from './transcode/encoder-probe.js';
+import { ffmpegCandidates, locateFfmpeg } from './transcode/ffmpeg-locator.js';
+import { ProcessRegistry } from './transcode/process-registry.js';
 
 /** The channel to a parent that started us: Electron's utilityProcess or a Node fork. */
 function parentChannel(): ((message: unknown) => void) | null {
@@ -70,9 +75,28 @@ async function serve(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** `framehouse probe-encoders [--ffmpeg-path FILE] [--encoder NAME]`: test-encodes with every encoder, prints what works. */
+async function probeEncodersCommand(argv: string[]): Promise<number> {
+  const at = argv.indexOf('--ffmpeg-path');
+  const setting = at >= 0 ? (argv[at + 1] ?? '') : (process.env.FRAMEHOUSE_FFMPEG_PATH ?? '');
+  const processes = new ProcessRegistry(pino({ level: 'silent' }));
+  const candidates = await ffmpegCandidates({ setting, env: process.env, resourcesDir: process.env.FRAMEHOUSE_RESOURCES_DIR || null });
+  const located = await locateFfmpeg(candidates, processes, process.env);
+  if (!located.found) {
+    process.stderr.write(`framehouse: ${located.reason}\n`);
+    return 1;
+  }
+  process.stdout.write(`testing each encoder with a five-frame encode…\n`);
+  const encoders = await probeEncoders(located.path, processes);
+  const pick = argv.indexOf('--encoder');
+  process.stdout.write(encoderReport(located.path, located.version, encoders, { encoder: pick >= 0 ? argv[pick + 1] : undefined }));
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'serve') return serve(rest);
+  if (command === 'probe-encoders') return probeEncodersCommand(rest);
   if (command === '--version' || command === '-v') {
     process.stdout.write(`${studioVersion}\n`);
     return 0;

@@ -52,6 +52,8 @@ export function usage(): string {
   ];
   return [
     'Usage: framehouse serve [options]',
+    '       framehouse probe-encoders [--ffmpeg-path FILE] [--encoder NAME]',
+    '         test every encoder (GPU and software), print what works and the ladder command for NAME',
     '',
     ...rows.map(([flag, text]) => `  ${flag!.padEnd(34)}${text}`),
     '',

@@ -61,5 +61,7 @@ describe('a ladder command (real ffmpeg, libx264)', () => {
     const graph = ladderArgs({ input: 'pipe:0', renditions, encoder: 'libx264', gpuDecode: false });
     expect(graph[graph.indexOf('-filter_complex') + 1]).toBe('[0:v:0]scale=-2:360:flags=bicubic,format=yuv420p[v0]');
     expect(graph.at(-1)).toBe('pipe:3');
+    // Piped frames are MPEG-TS, said so; a file (the test above) is probed.
+    expect(graph.slice(graph.indexOf('-i') - 2, graph.indexOf('-i') + 2)).toEqual(['-f', 'mpegts', '-i', 'pipe:0']);
   });
 });

@@ -44,7 +44,8 @@ export function ladderArgs(c: LadderCommand): string[] {
     '-probesize', '1M', '-analyzeduration', '1000000',
     '-copyts',
     ...pipeline.inputArgs,
-    '-f', 'mpegts', '-i', c.input,
+    // Frames the studio pipes in are MPEG-TS; a file names its own format.
+    ...(c.input.startsWith('pipe:') ? ['-f', 'mpegts'] : []), '-i', c.input,
     '-filter_complex', graph.join(';'),
   ];
   c.renditions.forEach((r, i) => {
