@@ -158,6 +158,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       },
       hub: (name): StreamHub | undefined => registry.hub(name),
       config: (name) => streamStore.get(name),
+      names: (): string[] => registry.hubNames(),
+      defaults: () => ({ ladder: config.get('transcodeLadder'), encoder: config.get('transcodeEncoder') }),
     });
     const registry: StreamRegistry = new StreamRegistry({
       viewers: (name) => viewers.count(name),
@@ -240,6 +242,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         retentionSchedule.settingsReactor(),
         studioLogger.settingsReactor(),
         ffmpeg.settingsReactor(),
+        ladders.settingsReactor(),
       ],
       log,
     );

@@ -30,4 +30,6 @@ export const defaultSettings: Readonly<Settings> = Object.freeze({
   httpHeadersTimeoutSeconds: 15,
   playlistMaxHours: 24,
   mediaJobsMax: 4,
+  transcodeLadder: '',
+  transcodeEncoder: 'auto',
 });

@@ -5,7 +5,7 @@
 import { Type, type Static } from 'typebox';
 import { streamNameMaxLength, streamNamePattern } from './stream-name.js';
 import type { ExportJob } from './export-api.js';
-import { RenditionStatus, TranscodeConfig } from './transcode-api.js';
+import { ladderSettingPattern, RenditionStatus, TranscodeConfig } from './transcode-api.js';
 
 export const LogLevel = Type.Union(
   [
@@ -104,6 +104,17 @@ export const Settings = Type.Object(
     httpHeadersTimeoutSeconds: Type.Integer({ minimum: 1, maximum: 300, description: 'A client must send its request headers (and a small body) within this time' }),
     playlistMaxHours: Type.Integer({ minimum: 1, maximum: 8760, description: 'Longest archive range one DVR playlist or recording status may cover (hours)' }),
     mediaJobsMax: Type.Integer({ minimum: 1, maximum: 64, description: 'MP4 export plans and thumbnail ffmpeg runs at once; more wait in a queue' }),
+    transcodeLadder: Type.String({
+      maxLength: 200,
+      pattern: ladderSettingPattern,
+      description: 'The ABR ladder of every stream without its own, e.g. 720p@3000k, 480p@1200k; empty: the source alone',
+    }),
+    transcodeEncoder: Type.String({
+      minLength: 1,
+      maxLength: 40,
+      pattern: '^[a-z0-9_]+$',
+      description: 'Encoder for ladders that say "auto": auto (GPU first, software fallback) or an ffmpeg encoder name to pin studio-wide',
+    }),
   },
   { additionalProperties: false },
 );

@@ -5,6 +5,22 @@ import { Type, type Static } from 'typebox';
 /** Bitrates as people write them: 1200k, 2.5M, or plain bits per second. */
 export const bitratePattern = '^\\d{1,9}(\\.\\d{1,3})?[kKmM]?$';
 
+const rung = '\\d{3,4}p@\\d{1,9}(\\.\\d{1,3})?[kKmM]?';
+/** The studio-wide ladder as one line of settings text: `720p@3000k, 480p@1200k` (empty: none). */
+export const ladderSettingPattern = `^(|${rung}(\\s*,\\s*${rung}){0,7})$`;
+
+/** `720p@3000k, 480p@1200k` → renditions; the text already matched ladderSettingPattern. */
+export function parseLadderSetting(text: string): { height: number; videoBitrate: string }[] {
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const [height, videoBitrate] = part.split('p@');
+      return { height: Number(height), videoBitrate: videoBitrate! };
+    });
+}
+
 export const VideoCodecName = Type.Union([Type.Literal('h264'), Type.Literal('hevc'), Type.Literal('av1')]);
 export type VideoCodecName = Static<typeof VideoCodecName>;
 

@@ -96,6 +96,11 @@ export class StreamRegistry {
     return this.hubs.get(name);
   }
 
+  /** Names of the streams that have a hub now (live, or fed from configured sources). */
+  hubNames(): string[] {
+    return [...this.hubs.keys()];
+  }
+
   list(now = Date.now()): StreamInfo[] {
     const configs = new Map(this.deps.store.list().map((c) => [c.name, c]));
     const names = [...new Set([...configs.keys(), ...this.hubs.keys()])].sort();

@@ -83,4 +83,30 @@ describe('a stream with an ABR ladder (API)', () => {
       return s?.renditions?.list.every((r) => r.state === 'idle') ? true : null;
     }, 10_000);
   }, 60_000);
+
+  it('gives every stream without its own ladder the studio default, and a stream opts out with an empty one', async () => {
+    const settings = await studio().api('/api/settings', { method: 'PUT', body: JSON.stringify({ transcodeLadder: '240p@400k, 160p@150k', transcodeEncoder: 'libx264' }) });
+    expect(settings.status).toBe(200);
+    expect((await studio().api('/api/settings', { method: 'PUT', body: JSON.stringify({ transcodeLadder: '240@400k' }) })).status).toBe(400);
+    await studio().api('/api/streams/live%2Fplain', { method: 'PUT', body: JSON.stringify({ transcode: { renditions: [], encoder: 'auto' } }) });
+    const laddered = startFfmpeg(['-re', ...testSourceArgs({ size: '640x360', seconds: 20, gop: 30 }), '-f', 'flv', `rtmp://127.0.0.1:${studio().rtmpPort}/live/dynamic`]);
+    const plain = startFfmpeg(['-re', ...testSourceArgs({ size: '640x360', seconds: 20, gop: 30 }), '-f', 'flv', `rtmp://127.0.0.1:${studio().rtmpPort}/live/plain`]);
+    try {
+      const info = await until('the default ladder running', async () => {
+        const s = await studio().stream('live/dynamic');
+        return s?.renditions?.list.filter((r) => r.state === 'running').length === 2 ? s : null;
+      }, 20_000);
+      expect(info.renditions!.list.map((r) => [r.name, r.encoder])).toEqual([['240p', 'libx264'], ['160p', 'libx264']]);
+      const opted = await until('the opted-out stream live', async () => {
+        const s = await studio().stream('live/plain');
+        return s?.state === 'publishing' ? s : null;
+      }, 10_000);
+      expect(opted.renditions).toBeUndefined();
+      // Clearing the default stops the ladder at once.
+      await studio().api('/api/settings', { method: 'PUT', body: JSON.stringify({ transcodeLadder: '' }) });
+      expect((await studio().stream('live/dynamic'))?.renditions).toBeUndefined();
+    } finally {
+      await Promise.all([laddered.stop(), plain.stop()]);
+    }
+  }, 40_000);
 });

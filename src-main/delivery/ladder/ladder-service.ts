@@ -1,13 +1,19 @@
 // Keeps one live ladder per stream whose configuration asks for one, on the stream's
 // hub: a ladder starts when the hub appears (or the configuration gains a ladder), is
 // rebuilt when the ladder changes, and stops when the stream goes.
+import type { SettingsReactor } from '../../config/settings-applier.js';
 import type { StreamConfig, StreamInfo } from '../../contract/studio-api.js';
+import { parseLadderSetting, type TranscodeConfig } from '../../contract/transcode-api.js';
 import type { StreamHub } from '../../streams/stream-hub.js';
 import { LiveLadder, type LiveLadderDeps } from './live-ladder.js';
 
 export interface LadderServiceDeps extends LiveLadderDeps {
   hub: (name: string) => StreamHub | undefined;
   config: (name: string) => StreamConfig | null;
+  /** Every stream with a hub now (to apply a studio-wide change to). */
+  names: () => string[];
+  /** The studio-wide ladder for streams without their own, and the encoder for ladders that say "auto". */
+  defaults: () => { ladder: string; encoder: string };
 }
 
 interface Entry {
@@ -21,10 +27,31 @@ export class LadderService {
 
   constructor(private readonly deps: LadderServiceDeps) {}
 
+  /**
+   * The ladder a stream runs: its own (an empty one opts out of the studio's), else the
+   * studio default; "auto" takes the studio-wide encoder pin.
+   */
+  effective(name: string): TranscodeConfig | null {
+    const defaults = this.deps.defaults();
+    const own = this.deps.config(name)?.transcode ?? null;
+    const ladder = own ?? (defaults.ladder ? { renditions: parseLadderSetting(defaults.ladder), encoder: 'auto' } : null);
+    if (!ladder || ladder.renditions.length === 0) return null;
+    return ladder.encoder === 'auto' && defaults.encoder !== 'auto' ? { ...ladder, encoder: defaults.encoder } : ladder;
+  }
+
+  /** A studio-wide ladder or encoder change applies to every stream at once. */
+  settingsReactor(): SettingsReactor {
+    return {
+      keys: ['transcodeLadder', 'transcodeEncoder'],
+      apply: async () => {
+        for (const name of new Set([...this.deps.names(), ...this.entries.keys()])) this.sync(name);
+      },
+    };
+  }
+
   /** Makes the stream's ladder match its hub and configuration now. */
   sync(name: string): void {
-    const transcode = this.deps.config(name)?.transcode ?? null;
-    const wanted = transcode && transcode.renditions.length > 0 ? transcode : null;
+    const wanted = this.effective(name);
     const json = wanted ? JSON.stringify(wanted) : null;
     const hub = this.deps.hub(name);
     const current = this.entries.get(name);

@@ -32,6 +32,8 @@ const saved: Settings = {
   httpHeadersTimeoutSeconds: 15,
   playlistMaxHours: 24,
   mediaJobsMax: 4,
+  transcodeLadder: '',
+  transcodeEncoder: 'auto',
 };
 
 describe('settings draft', () => {

@@ -45,6 +45,8 @@ const keyOrder: Record<SettingKey, number> = {
   httpHeadersTimeoutSeconds: 26,
   playlistMaxHours: 27,
   mediaJobsMax: 28,
+  transcodeLadder: 29,
+  transcodeEncoder: 30,
 };
 export const settingKeys = (Object.keys(keyOrder) as SettingKey[]).sort((a, b) => keyOrder[a] - keyOrder[b]);
 
@@ -108,6 +110,8 @@ export function toDraft(settings: Settings): SettingsDraft {
     httpHeadersTimeoutSeconds: String(settings.httpHeadersTimeoutSeconds),
     playlistMaxHours: String(settings.playlistMaxHours),
     mediaJobsMax: String(settings.mediaJobsMax),
+    transcodeLadder: settings.transcodeLadder,
+    transcodeEncoder: settings.transcodeEncoder,
   };
 }
 

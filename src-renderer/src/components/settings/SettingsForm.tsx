@@ -35,12 +35,13 @@ const portHelp: Record<'httpPort' | 'rtmpPort' | 'srtPort', string> = {
 };
 
 export function SettingsForm({ draft }: { draft: SettingsDraft }) {
-  const { settings, editSetting, saveSettings, pickError } = useStudio(
+  const { settings, editSetting, saveSettings, pickError, encoders } = useStudio(
     useShallow((s) => ({
       settings: s.settingsView?.settings,
       editSetting: s.editSetting,
       saveSettings: s.saveSettings,
       pickError: s.showNotice,
+      encoders: s.ffmpeg?.available ? s.ffmpeg.encoders : null,
     })),
   );
   if (!settings) return null;
@@ -163,6 +164,39 @@ export function SettingsForm({ draft }: { draft: SettingsDraft }) {
               <input {...textProps(key)} className="input input-port" type="text" inputMode="numeric" />
             </SettingField>
           ))}
+        </div>
+      </fieldset>
+
+      <fieldset className="panel">
+        <legend className="panel-title">Transcoding</legend>
+        <div className="panel-body settings-grid">
+          <div className="span-all">
+            <SettingField
+              settingKey="transcodeLadder"
+              controlId="setting-transcodeLadder"
+              dirty={dirty('transcodeLadder')}
+              help="Renditions made for every live stream that has no ladder of its own, e.g. 720p@3000k, 480p@1200k, 360p@700k. Empty: streams are offered as they come. A stream's own ladder (in the Monitor) wins."
+            >
+              <input {...textProps('transcodeLadder')} className="input input-mono" type="text" placeholder="none" />
+            </SettingField>
+          </div>
+          <SettingField
+            settingKey="transcodeEncoder"
+            controlId="setting-transcodeEncoder"
+            dirty={dirty('transcodeEncoder')}
+            help="Auto tries the GPU encoders that work here, then software. Pinning one still falls back to software if it fails, and says so."
+          >
+            <select {...textProps('transcodeEncoder')} className="input">
+              <option value="auto">Auto (GPU first)</option>
+              {(encoders ?? []).map((e) => (
+                <option key={e.name} value={e.name}>
+                  {e.name}
+                  {e.works ? '' : ' (fails here)'}
+                </option>
+              ))}
+              {encoders && draft.transcodeEncoder !== 'auto' && !encoders.some((e) => e.name === draft.transcodeEncoder) && <option value={draft.transcodeEncoder}>{draft.transcodeEncoder} (not in this ffmpeg)</option>}
+            </select>
+          </SettingField>
         </div>
       </fieldset>
 

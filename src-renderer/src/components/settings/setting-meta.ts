@@ -31,6 +31,8 @@ export const settingLabels: Record<SettingKey, string> = {
   httpHeadersTimeoutSeconds: 'Request headers timeout (s)',
   playlistMaxHours: 'Longest DVR playlist (h)',
   mediaJobsMax: 'Export plans and thumbnail jobs at once',
+  transcodeLadder: 'Default ladder',
+  transcodeEncoder: 'Encoder',
 };
 
 export const sourceLabels: Record<SettingSource, string> = {
