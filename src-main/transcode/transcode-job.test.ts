@@ -30,7 +30,7 @@ describe('a transcoding job (real ffmpeg, no GPU here)', () => {
         label: 'test ladder',
         ffmpegPath,
         encoders: ['h264_nvenc', 'libx264'],
-        args: (encoder) => ladderArgs({ input: 'pipe:0', renditions, encoder, gpuDecode: true }),
+        args: (encoder, gpuDecode) => ladderArgs({ input: 'pipe:0', renditions, encoder, gpuDecode }),
         outputs: renditions.length,
         cost: 5,
         openInput: () => {
@@ -59,6 +59,7 @@ describe('a transcoding job (real ffmpeg, no GPU here)', () => {
 
     expect(runningOnFallbackAt - started).toBeLessThan(2000);
     const status = job.status();
+    // NVENC with the GPU decoding finds no CUDA device: software decoding would not help NVENC, so libx264 next.
     expect(status).toMatchObject({ encoder: 'libx264', fallbackFrom: 'h264_nvenc', attempts: 2 });
     // ffmpeg's own words about the missing GPU, not a generic message.
     expect(status.reason).toMatch(/cuda|nvenc|device|driver|library/i);

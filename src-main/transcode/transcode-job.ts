@@ -10,6 +10,10 @@ import type { TranscodeCapacity, CapacityLease } from './capacity.js';
 import { encoderFailureReason } from './encoder-probe.js';
 import { ProgressReader, type FfmpegProgress } from './ffmpeg-progress.js';
 import type { ProcessRegistry, RunningProcess } from './process-registry.js';
+import { encoderFamily, type EncoderFamily } from './video-encode.js';
+
+/** Families whose frames can stay on the device from decode to encode. */
+const decodesOnDevice: ReadonlySet<EncoderFamily> = new Set(['nvenc', 'qsv', 'vaapi', 'videotoolbox']);
 
 export type JobState = 'queued' | 'starting' | 'running' | 'failed' | 'stopped';
 
@@ -36,8 +40,11 @@ export interface TranscodeJobSpec {
   ffmpegPath: string;
   /** Encoders to try, first to last (encoder-choice.ts). */
   encoders: readonly string[];
-  /** The full argument list for one encoder. */
-  args(encoder: string): string[];
+  /**
+   * The full argument list for one encoder. `gpuDecode` false is the second try of a GPU
+   * encoder whose device could not decode the source (a profile it lacks): software decode.
+   */
+  args(encoder: string, gpuDecode: boolean): string[];
   /** Output pipes the command writes (fd 3…). */
   outputs: number;
   /** Software cost in megapixels per second (capacity.ts). */
@@ -77,6 +84,8 @@ export class TranscodeJob extends EventEmitter<JobEvents> {
   private readonly stopController = new AbortController();
   private running: RunningProcess | null = null;
   private loop: Promise<void> | null = null;
+  /** Each encoder in order; a GPU encoder first with the GPU decoding, then with software decoding. */
+  private readonly steps: readonly { encoder: string; gpuDecode: boolean }[];
 
   constructor(
     private readonly spec: TranscodeJobSpec,
@@ -84,6 +93,10 @@ export class TranscodeJob extends EventEmitter<JobEvents> {
   ) {
     super();
     if (spec.encoders.length === 0) throw new Error(`${spec.label}: no encoder to try`);
+    this.steps = spec.encoders.flatMap((encoder) => {
+      const family = encoderFamily(encoder);
+      return family && decodesOnDevice.has(family) ? [{ encoder, gpuDecode: true }, { encoder, gpuDecode: false }] : [{ encoder, gpuDecode: false }];
+    });
   }
 
   status(): JobStatus {
@@ -114,7 +127,7 @@ export class TranscodeJob extends EventEmitter<JobEvents> {
     let index = 0;
     let lastEncoderFailures = 0;
     while (!signal.aborted) {
-      const encoder = this.spec.encoders[index]!;
+      const { encoder, gpuDecode } = this.steps[index]!;
       let lease: CapacityLease;
       try {
         lease = await this.deps.capacity.acquire(encoder, this.spec.cost, { signal, onQueued: (reason) => this.set({ state: 'queued', encoder, reason }) });
@@ -123,7 +136,7 @@ export class TranscodeJob extends EventEmitter<JobEvents> {
       }
       let outcome: AttemptOutcome;
       try {
-        outcome = await this.attempt(encoder);
+        outcome = await this.attempt(encoder, gpuDecode);
       } finally {
         lease.release();
       }
@@ -132,10 +145,13 @@ export class TranscodeJob extends EventEmitter<JobEvents> {
         this.emit('finished');
         return;
       }
-      if (index < this.spec.encoders.length - 1) {
-        const next = this.spec.encoders[index + 1]!;
-        this.deps.log.warn(`${this.spec.label}: ${encoder} failed (${outcome.reason}); continuing on ${next}`);
-        this.set({ fallbackFrom: encoder, reason: outcome.reason });
+      // No device at all: decoding in software would not help the encoder, which needs it too.
+      if (outcome.deviceMissing) while (index < this.steps.length - 1 && this.steps[index + 1]!.encoder === encoder) index++;
+      if (index < this.steps.length - 1) {
+        const next = this.steps[index + 1]!;
+        const nextName = next.encoder === encoder ? `${encoder} with software decoding` : next.encoder;
+        this.deps.log.warn(`${this.spec.label}: ${encoder}${gpuDecode ? ' (GPU decoding)' : ''} failed (${outcome.reason}); continuing on ${nextName}`);
+        this.set({ fallbackFrom: next.encoder === encoder ? `${encoder} (GPU decoding)` : encoder, reason: outcome.reason });
         index++;
         continue;
       }
@@ -152,12 +168,12 @@ export class TranscodeJob extends EventEmitter<JobEvents> {
     }
   }
 
-  private async attempt(encoder: string): Promise<AttemptOutcome> {
+  private async attempt(encoder: string, gpuDecode: boolean): Promise<AttemptOutcome> {
     const attempt = this.current.attempts + 1;
     this.set({ state: 'starting', encoder, attempts: attempt, fps: 0, speed: 0 });
     const started = Date.now();
     const input = this.spec.openInput?.();
-    const child = this.deps.processes.start(this.spec.ffmpegPath, this.spec.args(encoder), {
+    const child = this.deps.processes.start(this.spec.ffmpegPath, this.spec.args(encoder, gpuDecode), {
       label: `${this.spec.label} (${encoder})`,
       streamStdin: input !== undefined,
       extraOutputs: this.spec.outputs,
@@ -195,7 +211,7 @@ export class TranscodeJob extends EventEmitter<JobEvents> {
     const ok = exit.code === 0 && !stalled;
     this.spec.onAttemptEnd?.(attempt, ok);
     const reason = stalled ? `${encoder} produced nothing for ${stallMs / 1000} s` : exit.timedOut ? `${encoder} timed out` : encoderFailureReason(exit.stderr, encoder);
-    return { ok, reason, ranMs: Date.now() - started };
+    return { ok, reason, ranMs: Date.now() - started, deviceMissing: /^Device creation failed/m.test(exit.stderr) };
   }
 }
 
@@ -203,6 +219,8 @@ interface AttemptOutcome {
   ok: boolean;
   reason: string;
   ranMs: number;
+  /** ffmpeg could not open the GPU device at all (no driver, no card). */
+  deviceMissing: boolean;
 }
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {

@@ -187,7 +187,7 @@ export class LiveLadder {
         label: `ladder ${this.source.name}`,
         ffmpegPath: ffmpeg,
         encoders: order,
-        args: (encoder) => ladderArgs({ input: 'pipe:0', renditions: plans, encoder, gpuDecode: true }),
+        args: (encoder, gpuDecode) => ladderArgs({ input: 'pipe:0', renditions: plans, encoder, gpuDecode }),
         outputs: plans.length,
         cost: ladderCost({ width: video.width, height: video.height, fps }, plans),
         openInput: () => this.openInput(),
