@@ -159,6 +159,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       hub: (name): StreamHub | undefined => registry.hub(name),
       config: (name) => streamStore.get(name),
       names: (): string[] => registry.hubNames(),
+      recorder: { watch: (hub) => dvr.watch(hub), forget: (name) => dvr.forget(name) },
       defaults: () => ({ ladder: config.get('transcodeLadder'), encoder: config.get('transcodeEncoder') }),
     });
     const registry: StreamRegistry = new StreamRegistry({

@@ -42,6 +42,7 @@ export const TranscodeConfig = Type.Object(
     encoder: Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z0-9_]+$', description: '"auto" (hardware first, software fallback) or an ffmpeg encoder name to pin' }),
     // Live renditions travel as MPEG-TS, which ffmpeg 5.1 cannot write AV1 into.
     codec: Type.Optional(Type.Union([Type.Literal('h264'), Type.Literal('hevc')], { description: 'One codec for the whole ladder (default h264, or the pinned encoder\'s)' })),
+    record: Type.Optional(Type.Boolean({ description: 'Record the renditions into the archive too, each as a stream of its own (NAME/720p); default: the source alone is recorded' })),
   },
   { additionalProperties: false },
 );

@@ -30,7 +30,7 @@ describe('a stream with an ABR ladder (API)', () => {
   it('runs the ladder for a live RTMP source and shows each rendition: a pinned GPU encoder that fails here falls back to libx264, visibly', async () => {
     const put = await studio().api('/api/streams/live%2Fladder', {
       method: 'PUT',
-      body: JSON.stringify({ transcode: { renditions: [{ height: 240, videoBitrate: '400k' }, { height: 180, videoBitrate: '250k' }, { height: 720, videoBitrate: '3M' }], encoder: 'h264_nvenc' } }),
+      body: JSON.stringify({ transcode: { renditions: [{ height: 240, videoBitrate: '400k' }, { height: 180, videoBitrate: '250k' }, { height: 720, videoBitrate: '3M' }], encoder: 'h264_nvenc', record: true } }),
     });
     expect(put.status).toBe(201);
     const publisher = startFfmpeg(['-re', ...testSourceArgs({ size: '640x360', seconds: 30, gop: 30 }), '-f', 'flv', `rtmp://127.0.0.1:${studio().rtmpPort}/live/ladder`]);
@@ -74,6 +74,19 @@ describe('a stream with an ABR ladder (API)', () => {
       const probed = await ffprobeJson<{ streams: { codec_type: string; height?: number }[] }>(['-show_entries', 'stream=codec_type,height', new URL('/live/ladder/index.m3u8', studio().urls.http).href], { timeout: 20_000 });
       const heights = probed.streams.filter((st) => st.codec_type === 'video').map((st) => st.height).sort();
       expect(heights).toEqual([180, 240, 360]);
+
+      // Recorded renditions are archived as streams of their own: a DVR range and an MP4 of the 240p picture.
+      const range = await until('the 240p rendition recorded', async () => {
+        const status = (await (await live('240p/recording_status.json?from=0&to=now')).json()) as { ranges: { from: number; duration: number }[] }[];
+        const first = status[0]?.ranges[0];
+        return first && first.duration >= 4 ? first : null;
+      }, 20_000);
+      const archived = `/live/ladder/240p/index-${range.from}-${range.duration - 1}.m3u8`;
+      const dvr = await ffprobeJson<{ streams: { codec_type: string; height?: number }[] }>(['-show_entries', 'stream=codec_type,height', new URL(archived, studio().urls.http).href], { timeout: 20_000 });
+      expect(dvr.streams.find((st) => st.codec_type === 'video')?.height).toBe(240);
+      const mp4 = await fetch(new URL(`/live/ladder/240p/archive-${range.from}-2.mp4`, studio().urls.http));
+      expect(mp4.status).toBe(200);
+      expect((await mp4.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
     } finally {
       await publisher.stop();
     }
@@ -97,6 +110,8 @@ describe('a stream with an ABR ladder (API)', () => {
         return s?.renditions?.list.filter((r) => r.state === 'running').length === 2 ? s : null;
       }, 20_000);
       expect(info.renditions!.list.map((r) => [r.name, r.encoder])).toEqual([['240p', 'libx264'], ['160p', 'libx264']]);
+      // Not asked to record: the archive holds the source alone.
+      expect((await fetch(new URL('/live/dynamic/240p/recording_status.json?from=0&to=now', studio().urls.http))).status).toBe(404);
       const opted = await until('the opted-out stream live', async () => {
         const s = await studio().stream('live/plain');
         return s?.state === 'publishing' ? s : null;

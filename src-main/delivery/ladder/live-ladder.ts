@@ -28,6 +28,8 @@ export interface LiveLadderDeps {
   /** The probe's answer (which encoders work here). */
   encoders: () => readonly EncoderStatus[];
   platform?: NodeJS.Platform;
+  /** The archive's recorder, for ladders that record their renditions. */
+  recorder?: { watch(hub: StreamHub): void; forget(name: string): void };
 }
 
 interface Rendition {
@@ -142,7 +144,10 @@ export class LiveLadder {
     this.closed = true;
     this.detachWatcher();
     await this.stopJob();
-    for (const r of this.renditions.values()) r.session?.end('the ladder was removed');
+    for (const r of this.renditions.values()) {
+      r.session?.end('the ladder was removed');
+      if (this.config.record) this.deps.recorder?.forget(r.hub.name);
+    }
   }
 
   private sourceStarted(tracks: readonly Track[]): void {
@@ -177,6 +182,8 @@ export class LiveLadder {
       if (!this.renditions.has(plan.name)) {
         const hub = new StreamHub(`${this.source.name}/${plan.name}`, this.deps.log.child({ stream: this.source.name, rendition: plan.name }), () => undefined);
         this.renditions.set(plan.name, { plan, hub, session: null, attempt: 0, demuxer: null, width: null, offset: null, latencyMs: 0 });
+        // Recorded renditions are archived as streams of their own: NAME/720p.
+        if (this.config.record) this.deps.recorder?.watch(hub);
       }
     }
     const renditions = plans.map((p) => this.renditions.get(p.name)!);

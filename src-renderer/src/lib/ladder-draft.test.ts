@@ -10,8 +10,8 @@ describe('ladder draft', () => {
   });
 
   it('names the first mistake by row', () => {
-    expect(ladderConfigFrom({ rows: [...suggestedLadder, { height: '99', videoBitrate: '1M' }], encoder: 'auto' })).toEqual({ error: 'Row 4: height is a whole number of lines from 144 to 4320' });
-    expect(ladderConfigFrom({ rows: [{ height: '480', videoBitrate: 'fast' }], encoder: 'auto' })).toEqual({ error: 'Row 1: bitrate like 1200k or 2.5M' });
-    expect(ladderConfigFrom({ rows: Array.from({ length: 9 }, () => ({ height: '480', videoBitrate: '1M' })), encoder: 'auto' })).toEqual({ error: 'At most 8 renditions' });
+    expect(ladderConfigFrom({ rows: [...suggestedLadder, { height: '99', videoBitrate: '1M' }], encoder: 'auto', record: false })).toEqual({ error: 'Row 4: height is a whole number of lines from 144 to 4320' });
+    expect(ladderConfigFrom({ rows: [{ height: '480', videoBitrate: 'fast' }], encoder: 'auto', record: false })).toEqual({ error: 'Row 1: bitrate like 1200k or 2.5M' });
+    expect(ladderConfigFrom({ rows: Array.from({ length: 9 }, () => ({ height: '480', videoBitrate: '1M' })), encoder: 'auto', record: false })).toEqual({ error: 'At most 8 renditions' });
   });
 });

@@ -10,6 +10,8 @@ export interface LadderRow {
 export interface LadderDraft {
   rows: LadderRow[];
   encoder: string;
+  /** Archive the renditions too (each as NAME/720p). */
+  record: boolean;
 }
 
 /** A ladder people start from: three rungs below 1080p, as streaming services offer. */
@@ -22,8 +24,8 @@ export const suggestedLadder: LadderRow[] = [
 export const maxRungs = 8;
 
 export function ladderDraftFrom(config: TranscodeConfig | null): LadderDraft {
-  if (!config) return { rows: [], encoder: 'auto' };
-  return { rows: config.renditions.map((r) => ({ height: String(r.height), videoBitrate: r.videoBitrate })), encoder: config.encoder };
+  if (!config) return { rows: [], encoder: 'auto', record: false };
+  return { rows: config.renditions.map((r) => ({ height: String(r.height), videoBitrate: r.videoBitrate })), encoder: config.encoder, record: config.record === true };
 }
 
 const bitrate = /^\d{1,9}(\.\d{1,3})?[kKmM]?$/;
@@ -39,7 +41,7 @@ export function ladderConfigFrom(draft: LadderDraft): { config: TranscodeConfig 
     if (!bitrate.test(row.videoBitrate.trim())) return { error: `Row ${i + 1}: bitrate like 1200k or 2.5M` };
     renditions.push({ height, videoBitrate: row.videoBitrate.trim() });
   }
-  return { config: { renditions, encoder: draft.encoder } };
+  return { config: { renditions, encoder: draft.encoder, ...(draft.record ? { record: true } : {}) } };
 }
 
 export const sameLadder = (a: TranscodeConfig | null, b: TranscodeConfig | null) => JSON.stringify(a) === JSON.stringify(b);

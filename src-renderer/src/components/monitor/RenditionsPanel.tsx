@@ -140,6 +140,12 @@ function LadderEditor({ name, configured }: { name: string; configured: Transcod
             ))}
           </select>
         </label>
+        {draft.rows.length > 0 && (
+          <label className="check" title="Each rendition is archived as a stream of its own (NAME/720p): DVR playlists and exports can then pick it">
+            <input type="checkbox" data-testid="ladder-record" checked={draft.record} onChange={(e) => setDraft({ ...draft, record: e.target.checked })} />
+            <span>Record renditions</span>
+          </label>
+        )}
         <button type="button" className="button button-primary" data-testid="ladder-save" disabled={!dirty || saving} onClick={() => void save()}>
           {saving ? 'Saving…' : draft.rows.length === 0 && base ? 'Remove ladder' : 'Save ladder'}
         </button>
