@@ -70,6 +70,11 @@ describe('a stream with an ABR ladder (API)', () => {
       expect(part).toMatch(/^240p_l-\d+\.\d+\.m4s$/);
       expect((await live(part)).status).toBe(200);
       expect((await live('999p.m3u8')).status).toBe(404);
+      // Hostile variant names and numbers: a plain 404, never a crash or a file-system path.
+      for (const file of ['99999p.m3u8', '240p-99999999k.m3u8', '240p_l-9999999999999999.m4s', '240p_l-1.9999999.m4s', '240p_l-init-99999999999999999.mp4', '..%2F240p.m3u8', '240p_..%2Fl-1.m4s', 'source_l-1.m4s']) {
+        expect((await live(file)).status, file).toBeGreaterThanOrEqual(400);
+        expect((await live(file)).status, file).toBeLessThan(500);
+      }
       // ffmpeg reads the whole ladder and sees every variant's picture size.
       const probed = await ffprobeJson<{ streams: { codec_type: string; height?: number }[] }>(['-show_entries', 'stream=codec_type,height', new URL('/live/ladder/index.m3u8', studio().urls.http).href], { timeout: 20_000 });
       const heights = probed.streams.filter((st) => st.codec_type === 'video').map((st) => st.height).sort();
