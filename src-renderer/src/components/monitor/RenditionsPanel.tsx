@@ -5,6 +5,7 @@ import { errorMessage } from '../../api/api-error';
 import { formatBitrate } from '../../lib/stream-format';
 import { ladderConfigFrom, ladderDraftFrom, maxRungs, sameLadder, suggestedLadder, type LadderDraft } from '../../lib/ladder-draft';
 import { useStudio } from '../../store';
+import { EncoderOptions } from '../common/EncoderOptions';
 
 const stateLabel: Record<RenditionStatus['state'], string> = { running: 'running', starting: 'starting', queued: 'queued', failed: 'failed', idle: 'idle' };
 
@@ -87,7 +88,7 @@ function LadderEditor({ name, configured }: { name: string; configured: Transcod
     setBase(configured);
     setDraft(ladderDraftFrom(configured));
   }
-  const encoders = ffmpeg?.available ? ffmpeg.encoders.filter((e) => e.codec === 'h264') : [];
+  const encoders = ffmpeg?.available ? ffmpeg.encoders.filter((e) => e.codec === 'h264') : null;
   const setRow = (i: number, change: Partial<LadderDraft['rows'][number]>) => setDraft({ ...draft, rows: draft.rows.map((r, j) => (j === i ? { ...r, ...change } : r)) });
 
   const save = async () => {
@@ -131,13 +132,7 @@ function LadderEditor({ name, configured }: { name: string; configured: Transcod
         <label className="ladder-encoder">
           <span className="muted">Encoder</span>
           <select className="input" aria-label="Encoder" data-testid="ladder-encoder" value={draft.encoder} onChange={(e) => setDraft({ ...draft, encoder: e.target.value })}>
-            <option value="auto">Auto (GPU first, then software)</option>
-            {encoders.map((e) => (
-              <option key={e.name} value={e.name}>
-                {e.name}
-                {e.works ? '' : ' (fails here)'}
-              </option>
-            ))}
+            <EncoderOptions encoders={encoders} current={draft.encoder} />
           </select>
         </label>
         {draft.rows.length > 0 && (

@@ -4,6 +4,7 @@ import type { SettingKey } from '../../../../src-main/contract/studio-api';
 import { isChanged, logLevels, type SettingsDraft } from '../../lib/settings-draft';
 import { platform } from '../../platform';
 import { useStudio } from '../../store';
+import { EncoderOptions } from '../common/EncoderOptions';
 import { FolderIcon } from '../icons';
 import { HostField } from './HostField';
 import { SettingField } from './SettingField';
@@ -187,14 +188,7 @@ export function SettingsForm({ draft }: { draft: SettingsDraft }) {
             help="Auto tries the GPU encoders that work here, then software. Pinning one still falls back to software if it fails, and says so."
           >
             <select {...textProps('transcodeEncoder')} className="input">
-              <option value="auto">Auto (GPU first)</option>
-              {(encoders ?? []).map((e) => (
-                <option key={e.name} value={e.name}>
-                  {e.name}
-                  {e.works ? '' : ' (fails here)'}
-                </option>
-              ))}
-              {encoders && draft.transcodeEncoder !== 'auto' && !encoders.some((e) => e.name === draft.transcodeEncoder) && <option value={draft.transcodeEncoder}>{draft.transcodeEncoder} (not in this ffmpeg)</option>}
+              <EncoderOptions encoders={encoders} current={draft.transcodeEncoder} />
             </select>
           </SettingField>
         </div>
