@@ -162,6 +162,9 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       recorder: { watch: (hub) => dvr.watch(hub), forget: (name) => dvr.forget(name) },
       defaults: () => ({ ladder: config.get('transcodeLadder'), encoder: config.get('transcodeEncoder') }),
     });
+    ffmpeg.on('status', (status) => {
+      if (!status.available || !status.probing) ladders.retryProblems();
+    });
     const registry: StreamRegistry = new StreamRegistry({
       viewers: (name) => viewers.count(name),
       onHub: (hub) => {

@@ -42,6 +42,20 @@ describe('transcoding capacity', () => {
     expect(c.usage().hardwareSessions).toEqual({ nvenc: 1 });
   });
 
+  it('lets the next in line go when the one ahead of it is stopped', async () => {
+    const c = capacity();
+    const hog = c.tryAcquire('libx264', 60) as { release(): void };
+    const stop = new AbortController();
+    const big = c.acquire('libx264', 70, { signal: stop.signal });
+    const small = c.acquire('libx264', 10);
+    stop.abort(new Error('stream ended'));
+    await expect(big).rejects.toThrow('stream ended');
+    // 60 + 10 fits: the small job no longer waits behind the one that left.
+    await small;
+    expect(c.usage()).toMatchObject({ softwareMpps: 70, waiting: 0 });
+    hog.release();
+  });
+
   it('gives up a place in line when the job is stopped', async () => {
     const c = capacity();
     c.tryAcquire('libx264', 80);

@@ -74,13 +74,23 @@ export class TranscodeCapacity {
     if ('release' in now) return Promise.resolve(now);
     o.onQueued?.(now.reason);
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { encoder, cost, resolve };
-      this.queue.push(waiter);
-      o.signal?.addEventListener('abort', () => {
+      const onAbort = () => {
         const at = this.queue.indexOf(waiter);
         if (at >= 0) this.queue.splice(at, 1);
+        // The one that left may have been holding up the line.
+        this.drain();
         reject(o.signal!.reason instanceof Error ? o.signal!.reason : new Error('stopped while waiting for transcoding capacity'));
-      }, { once: true });
+      };
+      const waiter: Waiter = {
+        encoder,
+        cost,
+        resolve: (lease) => {
+          o.signal?.removeEventListener('abort', onAbort);
+          resolve(lease);
+        },
+      };
+      this.queue.push(waiter);
+      o.signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

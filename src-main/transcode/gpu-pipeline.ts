@@ -27,7 +27,7 @@ export function pipelineFor(family: EncoderFamily, options: { gpuDecode: boolean
         : software;
     case 'qsv':
       return options.gpuDecode
-        ? { inputArgs: ['-hwaccel', 'qsv', '-hwaccel_output_format', 'qsv'], scale: (h) => `scale_qsv=w=-1:h=${h}`, onDevice: true }
+        ? { inputArgs: ['-hwaccel', 'qsv', '-hwaccel_output_format', 'qsv'], scale: (h) => `scale_qsv=w=-2:h=${h}`, onDevice: true }
         : { ...software, scale: (h) => `scale=-2:${h}:flags=bicubic,format=nv12` };
     case 'vaapi': {
       const device = options.vaapiDevice ?? defaultVaapiDevice;

@@ -45,7 +45,8 @@ export function planRenditions(specs: readonly RenditionSpec[], source: SourcePi
     if (names.has(name)) name = `${spec.height}p-${Math.round(bitrate / 1000)}k`;
     if (names.has(name)) throw new Problem('invalid', 'Duplicate rendition', `renditions[${i}] repeats ${name} at the same bitrate`);
     names.add(name);
-    if (source && spec.height >= source.height) {
+    // Taller than the source only upscales; the same height at a lower bitrate is a real rung.
+    if (source && spec.height > source.height) {
       skipped.push({ name, reason: `the source is ${source.height} lines: a ${spec.height}-line rendition would only upscale it` });
       return;
     }

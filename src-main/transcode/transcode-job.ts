@@ -193,12 +193,16 @@ export class TranscodeJob extends EventEmitter<JobEvents> {
     );
     const progress = new ProgressReader((p: FfmpegProgress) => this.set({ fps: p.fps, speed: p.speed, droppedFrames: p.droppedFrames }));
     child.stdout.on('data', (chunk: Buffer) => progress.push(chunk));
+    // A quiet source is not a hung encoder: a stall counts only while input keeps coming.
+    let lastInputAt = Date.now();
     if (input && child.stdin) {
+      input.stream.on('data', () => (lastInputAt = Date.now()));
       input.stream.pipe(child.stdin);
       input.stream.once('error', () => child.stdin?.end());
     }
     const watchdog = setInterval(() => {
-      if (Date.now() - lastOutputAt > stallMs) {
+      const now = Date.now();
+      if (now - lastOutputAt > stallMs && (!input || now - lastInputAt < stallMs)) {
         stalled = true;
         child.stop();
       }
@@ -225,10 +229,12 @@ interface AttemptOutcome {
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
+    const done = () => {
       clearTimeout(timer);
+      signal.removeEventListener('abort', done);
       resolve();
-    }, { once: true });
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 }

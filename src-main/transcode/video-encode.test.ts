@@ -68,6 +68,14 @@ describe('encoder arguments from one description', () => {
     // HEVC has no High profile in H.264's sense.
     expect(pick('hevc_nvenc', '-profile:v')).toBe('main');
     expect(pick('h264_qsv', '-profile:v')).toBe('high');
+    // VA-API and AMF call H.264's baseline constrained_baseline.
+    const baseline = (name: string) => {
+      const args = videoEncodeArgs({ ...base, profile: 'baseline', encoder: name });
+      return args[args.indexOf('-profile:v') + 1];
+    };
+    expect(baseline('h264_vaapi')).toBe('constrained_baseline');
+    expect(baseline('h264_amf')).toBe('constrained_baseline');
+    expect(baseline('h264_nvenc')).toBe('baseline');
   });
 
   describe('software encoders really encode with these arguments', () => {

@@ -52,7 +52,8 @@ export function videoEncodeArgs(e: VideoEncode): string[] {
   const rate = ['-b:v', String(e.bitrate), '-maxrate', String(e.maxRate), '-bufsize', String(e.bufSize)];
   const gop = ['-g', String(e.maxGop)];
   // HEVC and AV1 have no baseline/high in the H.264 sense: they get their main profile.
-  const profile = codec === 'h264' ? e.profile : 'main';
+  // VA-API and AMF name H.264's baseline constrained_baseline (the only one they encode).
+  const profile = codec !== 'h264' ? 'main' : e.profile === 'baseline' && (family === 'vaapi' || family === 'amf') ? 'constrained_baseline' : e.profile;
   const common = ['-c:v', e.encoder, ...rate, ...gop, ...sourceKeyframes];
   switch (family) {
     case 'x264':

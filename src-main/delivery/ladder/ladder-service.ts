@@ -63,6 +63,19 @@ export class LadderService {
     if (wanted && json && hub) this.entries.set(name, { ladder: new LiveLadder(hub, wanted, this.deps), hub, configJson: json });
   }
 
+  /**
+   * After an encoder probe: ladders that could not start (ffmpeg missing, a pinned encoder
+   * not yet known) are built again against the new answer. Running ones are left alone.
+   */
+  retryProblems(): void {
+    for (const [name, entry] of [...this.entries]) {
+      if (entry.ladder.problem === null) continue;
+      this.entries.delete(name);
+      void entry.ladder.close();
+      this.sync(name);
+    }
+  }
+
   /** What the API shows of the stream's ladder; undefined without one. */
   renditions(name: string): StreamInfo['renditions'] {
     const entry = this.entries.get(name);

@@ -56,13 +56,13 @@ describe('a live ladder (real ffmpeg)', () => {
     const capacity = new TranscodeCapacity({ cores: 2, softwareMppsPerCore: 50, softwareShare: 0.8, hardwareSessions: {} });
     const ladder = new LiveLadder(
       source,
-      { renditions: [{ height: 360, videoBitrate: '800k' }, { height: 240, videoBitrate: '400k' }, { height: 160, videoBitrate: '200k' }], encoder: 'auto' },
+      { renditions: [{ height: 480, videoBitrate: '800k' }, { height: 240, videoBitrate: '400k' }, { height: 160, videoBitrate: '200k' }], encoder: 'auto' },
       { processes, capacity, log, ffmpegPath: () => process.env.FFMPEG_PATH ?? 'ffmpeg', encoders: () => [status('h264_nvenc', true), status('libx264', true)], platform: 'linux' },
     );
     const session = source.beginSession({ protocol: 'file', remoteAddress: null, sourceUrl: null, kick: () => undefined }, 'pulling');
     session.setTracks(tracks);
-    // The 360p rung is the source's own height: skipped, with the reason.
-    expect(ladder.status().find((r) => r.name === '360p')).toMatchObject({ state: 'idle', reason: expect.stringMatching(/only upscale/) });
+    // The 480p rung is taller than the source: skipped, with the reason.
+    expect(ladder.status().find((r) => r.name === '480p')).toMatchObject({ state: 'idle', reason: expect.stringMatching(/only upscale/) });
     const r240 = ladder.hub('240p')!;
     const r160 = ladder.hub('160p')!;
     const seen240 = watch(r240);
@@ -107,4 +107,30 @@ describe('a live ladder (real ffmpeg)', () => {
     expect(processes.size).toBe(0);
     return ladder.close();
   });
+
+  it('does not start on the tracks a hub kept after its source ended, and starts when the source is back', async () => {
+    const source = new StreamHub('cam', log, () => undefined);
+    const video = { kind: 'video' as const, id: 0, timescale: 90000, codec: 'h264' as const, config: new Uint8Array([1, 0x64, 0, 0x1e, 0xff]), width: 640, height: 360, profile: 'High', level: '3', declaredFps: 30 };
+    const first = source.beginSession({ protocol: 'file', remoteAddress: null, sourceUrl: null, kick: () => undefined }, 'pulling');
+    first.setTracks([video]);
+    first.end('clip over');
+    source.setWaiting('idle', null);
+    const capacity = new TranscodeCapacity({ cores: 2, softwareMppsPerCore: 50, softwareShare: 0.8, hardwareSessions: {} });
+    const ladder = new LiveLadder(source, { renditions: [{ height: 240, videoBitrate: '400k' }], encoder: 'auto' }, { processes, capacity, log, ffmpegPath: () => process.env.FFMPEG_PATH ?? 'ffmpeg', encoders: () => [status('libx264', true)] });
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
+    await settle();
+    expect(processes.size).toBe(0);
+    expect(ladder.status()).toEqual([]);
+    expect(ladder.variants().variants).toEqual([]);
+    const second = source.beginSession({ protocol: 'file', remoteAddress: null, sourceUrl: null, kick: () => undefined }, 'pulling');
+    second.setTracks([video]);
+    await settle();
+    // A job runs for the live session (its ffmpeg tried libx264 on this made-up picture).
+    expect(ladder.status()).toMatchObject([{ name: '240p', encoder: 'libx264' }]);
+    second.end('done');
+    await ladder.close();
+    expect(processes.size).toBe(0);
+    expect(capacity.usage()).toMatchObject({ softwareMpps: 0, waiting: 0 });
+  });
 });
+

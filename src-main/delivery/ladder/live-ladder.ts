@@ -4,6 +4,7 @@
 // stream. A rendition hub keeps one source session across encoder fallbacks, so its
 // timeline continues (a new encoder's parameter sets arrive as new tracks).
 import type { Logger } from 'pino';
+import { Problem } from '../../contract/problem.js';
 import type { EncoderStatus } from '../../contract/studio-api.js';
 import type { RenditionStatus, TranscodeConfig } from '../../contract/transcode-api.js';
 import { TsDemuxer } from '../../formats/mpegts/index.js';
@@ -46,11 +47,14 @@ interface Rendition {
 }
 
 const fallbackFps = 30;
+const isLive = (hub: StreamHub) => hub.state === 'publishing' || hub.state === 'pulling';
 /** The source's audio is copied into every rendition; its rate is not measured apart from the video's. */
 const assumedAudioBps = 160_000;
 
 export class LiveLadder {
   private readonly renditions = new Map<string, Rendition>();
+  /** The renditions the current job makes (a rung the source outgrew stays in the map, idle). */
+  private planned = new Set<string>();
   private skipped: { name: string; reason: string }[] = [];
   private job: TranscodeJob | null = null;
   private jobStatus: JobStatus | null = null;
@@ -99,7 +103,7 @@ export class LiveLadder {
       width: r.width,
       height: r.plan.height,
       videoBitrate: r.plan.bitrate,
-      state: this.problemText ? 'failed' : !job ? 'idle' : job.state === 'stopped' ? 'idle' : job.state,
+      state: this.problemText ? 'failed' : !job || !this.planned.has(r.plan.name) || job.state === 'stopped' ? 'idle' : job.state,
       encoder: job?.encoder ?? null,
       fallbackFrom: job?.fallbackFrom ?? null,
       reason: this.problemText ?? job?.reason ?? null,
@@ -122,17 +126,19 @@ export class LiveLadder {
     const variants: Variant[] = [];
     const tracks = this.source.tracks;
     const video = tracks?.find((t): t is VideoTrack => t.kind === 'video');
-    if (!tracks || !video) return { variants, pending: 0 };
+    if (!tracks || !video || !isLive(this.source)) return { variants, pending: 0 };
     const sourceFps = video.declaredFps;
     const rate = this.source.stats.bitrate(now);
     // The source's peak is not known ahead: a fifth over the larger of the recent rates.
     variants.push({ uri: 'source.m3u8', bandwidth: Math.max(rate.last1s, rate.last10s) * 1.2, averageBandwidth: rate.last10s, tracks, frameRate: sourceFps });
     const audioBps = tracks.some((t) => t.kind === 'audio') ? assumedAudioBps : 0;
+    // Worth waiting for only while the job is getting there (not queued behind others, not failed).
+    const starting = this.job !== null && (this.jobStatus?.state === 'starting' || this.jobStatus?.state === 'running');
     let pending = 0;
     for (const r of this.renditions.values()) {
-      if (!this.job) break;
-      if (!r.hub.tracks) {
-        pending++;
+      if (!this.job || !this.planned.has(r.plan.name)) continue;
+      if (!r.session?.active || !r.hub.tracks) {
+        if (starting) pending++;
         continue;
       }
       variants.push({ uri: `${r.plan.name}.m3u8`, bandwidth: r.plan.maxRate + audioBps, averageBandwidth: r.plan.bitrate + audioBps, tracks: r.hub.tracks, frameRate: r.plan.fps ?? sourceFps });
@@ -143,15 +149,20 @@ export class LiveLadder {
   async close(): Promise<void> {
     this.closed = true;
     this.detachWatcher();
-    await this.stopJob();
+    this.generation++;
+    // At once, before any await: a ladder built in this one's place may watch the same names.
     for (const r of this.renditions.values()) {
       r.session?.end('the ladder was removed');
+      r.session = null;
       if (this.config.record) this.deps.recorder?.forget(r.hub.name);
+      r.hub.close('the ladder was removed');
     }
+    await this.stopJob();
   }
 
   private sourceStarted(tracks: readonly Track[]): void {
-    if (this.closed) return;
+    // A hub keeps its last tracks and GOP after its source ends: only a live source is transcoded.
+    if (this.closed || !isLive(this.source)) return;
     const video = tracks.find((t): t is VideoTrack => t.kind === 'video');
     if (!video) {
       this.problemText = 'the source has no video to transcode';
@@ -168,6 +179,7 @@ export class LiveLadder {
     let plans: RenditionPlan[];
     try {
       const choice = chooseEncoders({ requested: this.config.encoder, codec: this.config.codec, probed: this.deps.encoders(), platform: this.deps.platform ?? process.platform });
+      if (choice.codec === 'av1') throw new Problem('unsupported', 'AV1 ladder', 'live renditions travel as MPEG-TS, which this ffmpeg cannot write AV1 into: pin an H.264 or HEVC encoder');
       order = choice.order;
       const planned = planRenditions(this.config.renditions, { height: video.height }, choice.codec);
       plans = planned.renditions;
@@ -187,6 +199,7 @@ export class LiveLadder {
       }
     }
     const renditions = plans.map((p) => this.renditions.get(p.name)!);
+    this.planned = new Set(plans.map((p) => p.name));
     const generation = this.generation;
     const fps = video.declaredFps ?? fallbackFps;
     const job = new TranscodeJob(
@@ -204,8 +217,23 @@ export class LiveLadder {
       },
       { processes: this.deps.processes, capacity: this.deps.capacity, log: this.deps.log },
     );
-    job.on('status', (s) => (this.jobStatus = s));
-    job.on('failed', (reason) => this.deps.log.error({ stream: this.source.name }, `ladder stopped: ${reason}`));
+    job.on('status', (s) => {
+      if (this.job === job) this.jobStatus = s;
+    });
+    job.on('failed', (reason) => {
+      this.deps.log.error({ stream: this.source.name }, `ladder stopped: ${reason}`);
+      if (this.job === job) this.job = null;
+    });
+    // ffmpeg ends cleanly when its input ends: the feed was cut (ffmpeg fell behind the source
+    // for too long). While the source is live, the ladder starts again from its cached GOP.
+    job.on('finished', () => {
+      if (this.job !== job) return;
+      this.job = null;
+      if (isLive(this.source) && this.source.tracks) {
+        this.deps.log.warn({ stream: this.source.name }, 'ladder input ended while the source is live; starting again');
+        this.sourceStarted(this.source.tracks);
+      }
+    });
     this.job = job;
     job.start();
   }
@@ -213,7 +241,8 @@ export class LiveLadder {
   /** Each attempt reads the source from its cached GOP on: it starts on a keyframe. */
   private openInput() {
     this.firstFedDts = null;
-    const feed = new LiveTsStream(this.source, { label: `ladder of ${this.source.name}`, log: this.deps.log, idleMs: 30_000, highWaterMark: 4 << 20 });
+    // Source times pass through (sourceTime): a restarted attempt continues the renditions' timeline.
+    const feed = new LiveTsStream(this.source, { label: `ladder of ${this.source.name}`, log: this.deps.log, idleMs: 30_000, highWaterMark: 4 << 20, muxer: { sourceTime: true } });
     // Attached right after the feed, it sees the same frames from the same cached GOP on.
     const tap: FrameSink = {
       label: `ladder clock of ${this.source.name}`,
@@ -296,6 +325,8 @@ export class LiveLadder {
   private stopJob(): Promise<void> {
     const job = this.job;
     this.job = null;
+    // Stopped on purpose: the renditions are idle (a job that failed keeps saying why).
+    if (job) this.jobStatus = null;
     if (job) this.stopping = Promise.all([this.stopping, job.stop()]).then(() => undefined);
     return this.stopping;
   }

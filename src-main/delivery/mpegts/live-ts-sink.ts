@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { Frame, Track } from '../../media/index.js';
-import { TsMuxError, TsMuxer } from '../../formats/mpegts/index.js';
+import { TsMuxError, TsMuxer, type TsMuxerOptions } from '../../formats/mpegts/index.js';
 import type { FrameSink, SinkAttachment } from '../../streams/frame-sink.js';
 import type { StreamHub } from '../../streams/stream-hub.js';
 
@@ -13,6 +13,7 @@ export interface LiveTsOptions {
   idleMs: number;
   /** Bytes queued for the client before the sink says "full" and the hub skips to a later keyframe. */
   highWaterMark: number;
+  muxer?: Partial<TsMuxerOptions>;
 }
 
 export const defaultLiveTsOptions = { idleMs: 30_000, highWaterMark: 1 << 20 } as const;
@@ -68,7 +69,7 @@ export class LiveTsStream implements FrameSink {
     if (this.closed) return;
     try {
       if (this.muxer) this.muxer.setTracks(tracks);
-      else this.muxer = new TsMuxer(tracks);
+      else this.muxer = new TsMuxer(tracks, this.o.muxer);
     } catch (error) {
       if (!(error instanceof TsMuxError)) throw error;
       this.end(error.message);

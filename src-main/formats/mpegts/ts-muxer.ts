@@ -13,6 +13,12 @@ export class TsMuxError extends Error {
 export interface TsMuxerOptions {
   /** 90 kHz DTS given to the first frame; the output timeline starts here. */
   startTicks: number;
+  /**
+   * Keep the source's own times (plus startTicks, so B-frames never go negative) instead
+   * of starting at startTicks: two muxers fed from the same source then agree, which a
+   * transcoder restarted on the same stream needs to continue its timeline.
+   */
+  sourceTime: boolean;
   /** PCR runs this far behind the DTS of the frame it travels with: the decoder's buffering headroom. */
   pcrDelayTicks: number;
   /** PAT and PMT go out at least this often (stream time), besides before every video keyframe. */
@@ -25,6 +31,7 @@ export interface TsMuxerOptions {
 
 export const defaultTsMuxerOptions: Readonly<TsMuxerOptions> = {
   startTicks: 90_000,
+  sourceTime: false,
   pcrDelayTicks: 36_000,
   psiIntervalTicks: 9_000,
   pcrIntervalTicks: 3_600,
@@ -194,7 +201,7 @@ export class TsMuxer {
     if (!stream) return this.drop();
     const scale = stream.track.timescale;
     const sourceDts = toTicks(frame.dts, scale);
-    if (this.offset === null) this.offset = this.anchorAt - sourceDts;
+    if (this.offset === null) this.offset = this.options.sourceTime ? this.options.startTicks : this.anchorAt - sourceDts;
     let dts = sourceDts + this.offset;
     if (dts < stream.lastDts) {
       if (stream.lastDts - dts < BACKWARD_RESYNC) return this.drop();
