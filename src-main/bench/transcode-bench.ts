@@ -60,7 +60,7 @@ async function runPlain(args: string[]): Promise<Figures> {
   return { wallS: (performance.now() - started) / 1000, cpuS: cpu.stop() };
 }
 
-async function runEngine(source: string, renditions: RenditionPlan[]): Promise<Figures & { speed: number }> {
+async function runEngine(source: string, renditions: RenditionPlan[]): Promise<Figures> {
   const processes = new ProcessRegistry(log);
   const capacity = new TranscodeCapacity({ cores: os.cpus().length, softwareMppsPerCore: 1e6, softwareShare: 1, hardwareSessions: {} });
   let cpu: { stop(): number } | null = null;
@@ -83,8 +83,6 @@ async function runEngine(source: string, renditions: RenditionPlan[]): Promise<F
     },
     { processes, capacity, log },
   );
-  let speed = 0;
-  job.on('status', (s) => (speed = s.speed || speed));
   await new Promise<void>((resolve, reject) => {
     job.once('finished', resolve);
     job.once('failed', (reason) => reject(new Error(reason)));
@@ -93,7 +91,7 @@ async function runEngine(source: string, renditions: RenditionPlan[]): Promise<F
   const wallS = (performance.now() - started) / 1000;
   const own = process.cpuUsage(ownCpuBefore);
   const ownCpuS = (own.user + own.system) / 1e6;
-  return { wallS, cpuS: (cpu as { stop(): number } | null)!.stop() + ownCpuS, ownCpuS, speed };
+  return { wallS, cpuS: (cpu as { stop(): number } | null)!.stop() + ownCpuS, ownCpuS };
 }
 
 function graph(renditions: RenditionPlan[]): string[] {

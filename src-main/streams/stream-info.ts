@@ -2,6 +2,9 @@ import type { StreamConfig, StreamConfigView, StreamInfo } from '../contract/stu
 import { maskCredentials } from '../contract/mask-credentials.js';
 import type { StreamHub } from './stream-hub.js';
 
+/** A source is feeding the stream now (published or pulled). */
+export const isLiveState = (state: StreamInfo['state']) => state === 'publishing' || state === 'pulling';
+
 export function streamWarnings(info: Pick<StreamInfo, 'keyframeInterval' | 'state'>, segmentTargetSeconds: number): string[] {
   const warnings: string[] = [];
   const { average, irregular } = info.keyframeInterval;

@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import type { EncoderStatus } from '../contract/studio-api.js';
+import { vaapiDevice } from './gpu-pipeline.js';
 import type { ProcessRegistry } from './process-registry.js';
 
 export interface EncoderCandidate {
@@ -17,7 +18,6 @@ export interface EncoderCandidate {
 
 const nvenc = { vendor: 'NVIDIA NVENC', hardware: true, outputArgs: ['-pix_fmt', 'yuv420p'] };
 const qsv = { vendor: 'Intel Quick Sync', hardware: true, outputArgs: ['-pix_fmt', 'nv12'] };
-const vaapiDevice = () => process.env.FRAMEHOUSE_VAAPI_DEVICE ?? '/dev/dri/renderD128';
 const vaapi = {
   vendor: 'VA-API',
   hardware: true,

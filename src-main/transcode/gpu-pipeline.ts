@@ -12,7 +12,8 @@ export interface Pipeline {
   onDevice: boolean;
 }
 
-export const defaultVaapiDevice = '/dev/dri/renderD128';
+/** The VA-API render node: FRAMEHOUSE_VAAPI_DEVICE, else the first one. The probe and every job use this. */
+export const vaapiDevice = () => process.env.FRAMEHOUSE_VAAPI_DEVICE ?? '/dev/dri/renderD128';
 
 /**
  * The pipeline for an encoder family. `gpuDecode: false` is the fallback when the
@@ -30,7 +31,7 @@ export function pipelineFor(family: EncoderFamily, options: { gpuDecode: boolean
         ? { inputArgs: ['-hwaccel', 'qsv', '-hwaccel_output_format', 'qsv'], scale: (h) => `scale_qsv=w=-2:h=${h}`, onDevice: true }
         : { ...software, scale: (h) => `scale=-2:${h}:flags=bicubic,format=nv12` };
     case 'vaapi': {
-      const device = options.vaapiDevice ?? defaultVaapiDevice;
+      const device = options.vaapiDevice ?? vaapiDevice();
       return options.gpuDecode
         ? { inputArgs: ['-hwaccel', 'vaapi', '-hwaccel_output_format', 'vaapi', '-hwaccel_device', device], scale: (h) => `scale_vaapi=w=-2:h=${h}:format=nv12`, onDevice: true }
         : { inputArgs: ['-vaapi_device', device], scale: (h) => `scale=-2:${h}:flags=bicubic,format=nv12,hwupload`, onDevice: false };

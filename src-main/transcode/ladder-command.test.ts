@@ -61,6 +61,16 @@ describe('a ladder command (real ffmpeg, libx264)', () => {
     const graph = ladderArgs({ input: 'pipe:0', renditions, encoder: 'libx264', gpuDecode: false });
     expect(graph[graph.indexOf('-filter_complex') + 1]).toBe('[0:v:0]scale=-2:360:flags=bicubic,format=yuv420p[v0]');
     expect(graph.at(-1)).toBe('pipe:3');
+    // The VA-API device the probe tests is the one every job opens (FRAMEHOUSE_VAAPI_DEVICE).
+    const before = process.env.FRAMEHOUSE_VAAPI_DEVICE;
+    process.env.FRAMEHOUSE_VAAPI_DEVICE = '/dev/dri/renderD129';
+    try {
+      const vaapi = ladderArgs({ input: 'pipe:0', renditions, encoder: 'h264_vaapi', gpuDecode: true });
+      expect(vaapi[vaapi.indexOf('-hwaccel_device') + 1]).toBe('/dev/dri/renderD129');
+    } finally {
+      if (before === undefined) delete process.env.FRAMEHOUSE_VAAPI_DEVICE;
+      else process.env.FRAMEHOUSE_VAAPI_DEVICE = before;
+    }
     // Piped frames are MPEG-TS, said so; a file (the test above) is probed.
     expect(graph.slice(graph.indexOf('-i') - 2, graph.indexOf('-i') + 2)).toEqual(['-f', 'mpegts', '-i', 'pipe:0']);
   });

@@ -108,7 +108,7 @@ export function liveRoutes(deps: LiveRoutesDeps): StreamFileRoute[] {
       handle: async (name, _m, request, reply, context) => {
         // A stream with a ladder answers with its variants; a player picks and switches among them.
         requireKnownStream(deps.streamKnown, name);
-        const variants = deps.variants?.(name) ? await settledVariants(deps, name) : null;
+        const variants = await settledVariants(deps, name);
         if (variants && variants.length > 0) {
           return sendPlaylist(request, reply, { bytes: Buffer.from(buildMasterPlaylist(variants, context.query)) }, 'no-cache');
         }

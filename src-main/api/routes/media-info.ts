@@ -1,3 +1,4 @@
+import { isLiveState } from '../../streams/stream-info.js';
 import type { StreamInfo } from '../../contract/studio-api.js';
 import type { MediaInfo, MediaInfoTrack } from '../../contract/stream-files.js';
 import { Problem } from '../../contract/problem.js';
@@ -43,7 +44,7 @@ export function mediaInfoRoute(deps: { info: (name: string) => StreamInfo | null
       const span = deps.index.span(name);
       const archive = span ? { from: Math.floor(span.firstMs / 1000), to: Math.ceil(span.lastEndMs / 1000) } : null;
       if (!info && !archive) throw new Problem('not-found', 'Unknown stream', `no stream named ${name}`);
-      const live = info !== null && (info.state === 'publishing' || info.state === 'pulling') && (info.video !== null || info.audio !== null);
+      const live = info !== null && isLiveState(info.state) && (info.video !== null || info.audio !== null);
       const recorded = deps.index.newestTracksJson(name);
       const body: MediaInfo = {
         stream: name,

@@ -1,3 +1,4 @@
+import { isLiveState } from '../../streams/stream-info.js';
 import type { FastifyInstance } from 'fastify';
 import type { StreamInfo } from '../../contract/studio-api.js';
 import { PublicStreamList, type PublicStream } from '../../contract/public-api.js';
@@ -16,7 +17,7 @@ export function publicStream(info: StreamInfo, archive: { firstMs: number | null
   return {
     name: info.name,
     title: info.title,
-    live: info.state === 'publishing' || info.state === 'pulling',
+    live: isLiveState(info.state),
     video: info.video ? { codec: info.video.codec, width: info.video.width, height: info.video.height } : null,
     audio: info.audio ? { codec: info.audio.codec } : null,
     locked: typeof info.config?.playToken === 'string' && info.config.playToken.length > 0,

@@ -10,6 +10,7 @@ import type { RenditionStatus, TranscodeConfig } from '../../contract/transcode-
 import { TsDemuxer } from '../../formats/mpegts/index.js';
 import type { Frame, Track, VideoTrack } from '../../media/index.js';
 import type { FrameSink } from '../../streams/frame-sink.js';
+import { isLiveState } from '../../streams/stream-info.js';
 import { StreamHub, type SourceSession } from '../../streams/stream-hub.js';
 import { ladderCost, type TranscodeCapacity } from '../../transcode/capacity.js';
 import { chooseEncoders } from '../../transcode/encoder-choice.js';
@@ -47,7 +48,7 @@ interface Rendition {
 }
 
 const fallbackFps = 30;
-const isLive = (hub: StreamHub) => hub.state === 'publishing' || hub.state === 'pulling';
+const isLive = (hub: StreamHub) => isLiveState(hub.state);
 /** The source's audio is copied into every rendition; its rate is not measured apart from the video's. */
 const assumedAudioBps = 160_000;
 
@@ -284,11 +285,14 @@ export class LiveLadder {
           const track = r.hub.tracks?.[frame.trackId];
           if (!track) return;
           const dts = (frame.dts * 90_000) / track.timescale;
-          if (track.kind === 'video') this.measureLatency(r, dts, frame.arrivedAt);
-          // Timed as its source frame arrived: the rendition's program date-times match the
-          // source's, so a player switching variants lands on the same moment.
+          if (track.kind === 'video' && r.offset === null && this.firstFedDts !== null) r.offset = dts - this.firstFedDts;
           const sourceArrival = r.offset === null ? null : this.clock.arrivalOf(dts - r.offset);
-          if (sourceArrival !== null) frame.arrivedAt = sourceArrival;
+          if (sourceArrival !== null) {
+            if (track.kind === 'video') r.latencyMs = Math.max(0, Math.round(frame.arrivedAt - sourceArrival));
+            // Timed as its source frame arrived: the rendition's program date-times match the
+            // source's, so a player switching variants lands on the same moment.
+            frame.arrivedAt = sourceArrival;
+          }
           if (r.session?.active) r.session.pushFrame(frame);
         },
         onError: (kind) => {
@@ -297,15 +301,6 @@ export class LiveLadder {
       });
     }
     r.demuxer!.push(chunk, Date.now());
-  }
-
-  private measureLatency(r: Rendition, dts: number, arrivedAt: number): void {
-    if (r.offset === null) {
-      if (this.firstFedDts === null) return;
-      r.offset = dts - this.firstFedDts;
-    }
-    const sourceArrival = this.clock.arrivalOf(dts - r.offset);
-    if (sourceArrival !== null) r.latencyMs = Math.max(0, Math.round(arrivedAt - sourceArrival));
   }
 
   /** The renditions end with their source: a viewer then hears "not live", not the last seconds again. */
