@@ -36,6 +36,24 @@ describe('DVR index', () => {
     expect(dvr.hasRecording('old/cam')).toBe(false);
   });
 
+  it('finds the streams archived one level under a name (its recorded renditions), and nothing beside or below', () => {
+    const { dvr } = index();
+    for (const name of ['live/cam/720p', 'live/cam/240p', 'live/cam/720p/x', 'live/cam2/720p', 'live/camera', 'live/cam']) dvr.initId(name, 'h', `${name}/init.mp4`, '[]');
+    expect(dvr.childStreams('live/cam')).toEqual(['live/cam/240p', 'live/cam/720p']);
+    expect(dvr.childStreams('live/cam/720p')).toEqual(['live/cam/720p/x']);
+    expect(dvr.childStreams('live/nothing')).toEqual([]);
+  });
+
+  it('measures a range for a variant: average and fastest segment, and the newest init', () => {
+    const { dvr, seg, initId } = index();
+    dvr.add(seg(t0, 2000, 250_000));
+    dvr.add(seg(t0 + 2000, 2000, 750_000));
+    dvr.add({ ...seg(t0 + 4000, 2000, 250_000), initId: dvr.initId('live/cam', 'def', 'y', '[]') });
+    expect(dvr.rates('live/cam', t0, t0 + 4000)).toEqual({ averageBps: 2_000_000, peakBps: 3_000_000, newestInitId: initId });
+    expect(dvr.rates('live/cam', t0, t0 + 6000)?.newestInitId).not.toBe(initId);
+    expect(dvr.rates('live/cam', t0 + 6000, t0 + 60_000)).toBeNull();
+  });
+
   it('registers each init once per stream and configuration', () => {
     const { dvr, initId } = index();
     expect(dvr.initId('live/cam', 'abc', 'x', '[]')).toBe(initId);

@@ -432,6 +432,35 @@ export class DvrIndex {
     return (this.db.prepare('SELECT DISTINCT stream FROM dvr_inits').raw().all() as [string][]).map((r) => r[0]);
   }
 
+  /**
+   * Streams archived under this one's name, one level down (NAME/720p: its recorded
+   * renditions). Read from the few init rows, by the name's index range.
+   */
+  childStreams(stream: string): string[] {
+    const prefix = `${stream}/`;
+    // '0' follows '/' in every collation: (NAME/, NAME0) holds exactly the names under NAME/.
+    const rows = this.db.prepare('SELECT DISTINCT stream FROM dvr_inits WHERE stream > ? AND stream < ? ORDER BY stream').raw().all(prefix, `${stream}0`) as [string][];
+    return rows.map((r) => r[0]).filter((name) => !name.slice(prefix.length).includes('/'));
+  }
+
+  /**
+   * What a variant's BANDWIDTH attributes need of the segments starting in [fromMs, toMs):
+   * the average and the fastest segment's bits per second, and the newest init (its tracks
+   * give RESOLUTION and CODECS). One aggregate in SQLite, no rows carried into JS; null
+   * when nothing starts there.
+   */
+  rates(stream: string, fromMs: number, toMs: number): { averageBps: number; peakBps: number; newestInitId: number } | null {
+    const sums = this.db
+      .prepare('SELECT SUM(bytes), SUM(duration_ms), MAX(bytes * 8000.0 / duration_ms) FROM dvr_segments WHERE stream = ? AND start_ms >= ? AND start_ms < ? AND duration_ms > 0')
+      .raw()
+      .get(stream, fromMs, toMs) as [number | null, number | null, number | null];
+    const [bytes, durationMs, peakBps] = sums;
+    if (bytes === null || !durationMs || peakBps === null) return null;
+    const newest = this.db.prepare('SELECT init_id FROM dvr_segments WHERE stream = ? AND start_ms >= ? AND start_ms < ? ORDER BY start_ms DESC LIMIT 1').raw().get(stream, fromMs, toMs) as [number] | undefined;
+    if (!newest) return null;
+    return { averageBps: (bytes * 8000) / durationMs, peakBps, newestInitId: newest[0] };
+  }
+
   streams(): string[] {
     return (this.db.prepare('SELECT DISTINCT stream FROM dvr_segments ORDER BY stream').raw().all() as [string][]).map((r) => r[0]);
   }

@@ -9,6 +9,8 @@ import { answeringBusy } from '../../http/client-gone.js';
 import { ListingBuilds, type Pause } from '../../http/listing-builds.js';
 import { sendPlaylist } from '../../http/send-playlist.js';
 import { buildMediaPlaylist, MediaPlaylistWriter, type PlaylistKind } from '../../delivery/hls/media-playlist.js';
+import { buildMasterPlaylist } from '../../delivery/hls/master-playlist.js';
+import { archiveVariants } from '../../delivery/hls/archive-variants.js';
 
 export interface HlsDeps {
   index: DvrIndex;
@@ -65,6 +67,16 @@ async function rendered(deps: HlsDeps, name: string, kind: PlaylistKind, range: 
   const bytes = await slicedPlaylist(deps, name, kind, range, query, pause);
   if (!bytes) throw new Problem('not-found', 'Nothing recorded', `${what}: no recording there`);
   return bytes;
+}
+
+/**
+ * The multivariant playlist of a range: the source's media playlist `file` and the same
+ * file of each rendition recorded there; a 404 when none of them holds a segment.
+ */
+async function variantsPlaylist(deps: HlsDeps, name: string, range: { fromMs: number; toMs: number }, file: string, query: string): Promise<Buffer> {
+  const variants = await archiveVariants(deps, name, range, file);
+  if (variants.length === 0) throw noRecording(name, range);
+  return Buffer.from(buildMasterPlaylist(variants, query));
 }
 
 /** Says that the answer covers less than asked, and why; readable by players on other origins. */
@@ -129,6 +141,36 @@ export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
         const settled = range.toMs < Date.now() - settledMs;
         const body = await listings.get(`vod\0${name}\0${range.fromMs}\0${range.toMs}\0${query}`, settled ? settledTtlMs : nowTtlMs, build);
         return sendPlaylist(request, reply, body, 'public, max-age=60');
+      },
+    },
+    {
+      // The same range as a multivariant playlist: the source and every rendition recorded in it, for players that switch.
+      file: /^abr-(\d+)-(\d+)\.m3u8$/,
+      playback: 'hls',
+      handle: async (name, m, request, reply, { query }) => {
+        known(deps, name);
+        const hours = maxHours();
+        const range = archiveRange(m![1]!, m![2]!, { seconds: hours * 3600, setting: `playlistMaxHours = ${hours}` });
+        const settled = range.toMs < Date.now() - settledMs;
+        const file = `index-${m![1]!}-${m![2]!}.m3u8`;
+        const body = await listings.get(`abr\0${name}\0${range.fromMs}\0${range.toMs}\0${query}`, settled ? settledTtlMs : nowTtlMs, () => variantsPlaylist(deps, name, range, file, query));
+        return sendPlaylist(request, reply, body, settled ? 'public, max-age=60' : 'no-cache');
+      },
+    },
+    {
+      file: /^abr-(\d+)-now\.m3u8$/,
+      playback: 'hls',
+      handle: async (name, m, request, reply, { query }) => {
+        known(deps, name);
+        const from = seconds(m![1]!, 'FROM');
+        if (from > Date.now() / 1000) throw new Problem('invalid', 'Invalid range', 'FROM is in the future');
+        // Measured over what index-FROM-now serves: at most the newest playlistMaxHours.
+        const body = await listings.get(`abr-now\0${name}\0${from}\0${query}`, nowTtlMs, () => {
+          const now = Date.now();
+          const range = { fromMs: Math.max(from * 1000, now - maxHours() * 3_600_000), toMs: now + 60_000 };
+          return variantsPlaylist(deps, name, range, `index-${from}-now.m3u8`, query);
+        });
+        return sendPlaylist(request, reply, body, 'no-cache');
       },
     },
     {

@@ -8,7 +8,7 @@ import { sendPlaylist, type PlaylistBody } from '../../http/send-playlist.js';
 import type { PlaybackStats } from '../../delivery/playback-stats.js';
 import type { LivePackager } from '../../delivery/live/live-packager.js';
 import { buildLivePlaylist } from '../../delivery/live/live-playlist.js';
-import { buildMasterPlaylist, type Variant } from '../../delivery/live/master-playlist.js';
+import { buildMasterPlaylist, type Variant } from '../../delivery/hls/master-playlist.js';
 import type { LiveWindow } from '../../delivery/live/live-window.js';
 
 export interface LiveRoutesDeps {

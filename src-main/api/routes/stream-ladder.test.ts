@@ -89,6 +89,24 @@ describe('a stream with an ABR ladder (API)', () => {
       const archived = `/live/ladder/240p/index-${range.from}-${range.duration - 1}.m3u8`;
       const dvr = await ffprobeJson<{ streams: { codec_type: string; height?: number }[] }>(['-show_entries', 'stream=codec_type,height', new URL(archived, studio().urls.http).href], { timeout: 20_000 });
       expect(dvr.streams.find((st) => st.codec_type === 'video')?.height).toBe(240);
+      // The range as a multivariant playlist: the source and every rendition recorded in it, measured from the archive.
+      const abrFile = `abr-${range.from}-${range.duration - 1}.m3u8`;
+      const abr = await (await live(abrFile)).text();
+      const recorded = [...abr.matchAll(/#EXT-X-STREAM-INF:(.*)\n(.*)/g)].map((m) => ({ attributes: m[1]!, uri: m[2]! }));
+      const mediaFile = `index-${range.from}-${range.duration - 1}.m3u8`;
+      expect(recorded.map((v) => v.uri)).toEqual([mediaFile, `180p/${mediaFile}`, `240p/${mediaFile}`]);
+      expect(recorded[2]!.attributes).toMatch(/^BANDWIDTH=\d+,AVERAGE-BANDWIDTH=\d+,RESOLUTION=426x240,CODECS="avc1\.64[0-9a-f]{4},mp4a\.40\.2"$/);
+      const peak240 = Number(/BANDWIDTH=(\d+)/.exec(recorded[2]!.attributes)![1]);
+      expect(peak240).toBeGreaterThan(200_000);
+      expect(peak240).toBeLessThan(Number(/BANDWIDTH=(\d+)/.exec(recorded[0]!.attributes)![1]));
+      const allRecorded = await ffprobeJson<{ streams: { codec_type: string; height?: number }[] }>(['-show_entries', 'stream=codec_type,height', new URL(`/live/ladder/${abrFile}`, studio().urls.http).href], { timeout: 20_000 });
+      expect(allRecorded.streams.filter((st) => st.codec_type === 'video').map((st) => st.height).sort()).toEqual([180, 240, 360]);
+      expect(await (await live(`abr-${range.from}-now.m3u8`)).text()).toContain(`240p/index-${range.from}-now.m3u8`);
+      for (const file of [`abr-${range.from}-999999999.m3u8`, 'abr-99999999999-5.m3u8', 'abr-1-5.m3u8', 'abr-99999999999-now.m3u8', 'abr--1-5.m3u8']) {
+        const status = (await live(file)).status;
+        expect(status, file).toBeGreaterThanOrEqual(400);
+        expect(status, file).toBeLessThan(500);
+      }
       const mp4 = await fetch(new URL(`/live/ladder/240p/archive-${range.from}-2.mp4`, studio().urls.http));
       expect(mp4.status).toBe(200);
       expect((await mp4.arrayBuffer()).byteLength).toBeGreaterThan(10_000);

@@ -18,7 +18,7 @@ import { ladderArgs } from '../../transcode/ladder-command.js';
 import type { ProcessRegistry } from '../../transcode/process-registry.js';
 import { planRenditions, type RenditionPlan } from '../../transcode/rendition-plan.js';
 import { TranscodeJob, type JobStatus } from '../../transcode/transcode-job.js';
-import type { Variant } from '../live/master-playlist.js';
+import type { Variant } from '../hls/master-playlist.js';
 import { LiveTsStream } from '../mpegts/live-ts-sink.js';
 import { ArrivalClock } from './arrival-clock.js';
 
