@@ -17,7 +17,7 @@ const playerState = (page: Page) =>
 test('a stream with an ABR ladder plays in hls.js, which switches down on a slow link by itself and to a picked rendition by hand', async ({ page }) => {
   test.setTimeout(120_000);
   const api = (path: string, init: RequestInit = {}) => fetch(new URL(path, studioUrl()), { ...init, headers: { authorization: `Bearer ${adminToken()}`, 'content-type': 'application/json' } });
-  const put = await api('/api/streams/live%2Fe2e-abr', { method: 'PUT', body: JSON.stringify({ transcode: { renditions: [{ height: 240, videoBitrate: '400k' }, { height: 160, videoBitrate: '150k' }], encoder: 'auto' } }) });
+  const put = await api('/api/streams/live%2Fe2e-abr', { method: 'PUT', body: JSON.stringify({ transcode: { renditions: [{ height: 240, videoBitrate: '400k' }, { height: 160, videoBitrate: '150k' }], encoder: 'auto', record: true } }) });
   expect(put.status).toBeLessThan(300);
   const cam = publishTestPattern('e2e-abr', '640x360', ['-b:v', '2500k', '-maxrate', '2500k', '-bufsize', '2500k']);
   try {
@@ -71,6 +71,25 @@ test('a stream with an ABR ladder plays in hls.js, which switches down on a slow
     await panel.getByLabel('Rendition 1 bitrate').fill('fast');
     await panel.getByTestId('ladder-save').click();
     await expect(panel.getByTestId('ladder-error')).toContainText('bitrate like 1200k');
+
+    // The DVR plays the recorded renditions too: one stream in the chooser, its sizes in the player's quality menu.
+    await page.getByTestId('nav-dvr').click();
+    const choice = page.locator('[data-testid="dvr-choose-stream"][data-stream="live/e2e-abr"]');
+    await expect(choice).toContainText('with 240p, 160p', { timeout: 15_000 });
+    await expect(page.locator('[data-testid="dvr-choose-stream"][data-stream="live/e2e-abr/240p"]')).toHaveCount(0);
+    await choice.click();
+    const dvrPlayer = page.locator('[data-testid="dvr-player"][data-stream="live/e2e-abr"]');
+    await expect(dvrPlayer).toHaveAttribute('data-status', 'ready', { timeout: 20_000 });
+    const quality = dvrPlayer.getByTestId('dvr-quality');
+    await expect(quality.locator('option')).toHaveText([/^Auto/, /^360p/, /^240p/, /^160p/], { timeout: 15_000 });
+    const videoHeight = () => dvrPlayer.locator('video').evaluate((v: HTMLVideoElement) => v.videoHeight);
+    // The sharpest first.
+    await expect.poll(videoHeight, { timeout: 20_000 }).toBe(360);
+    await quality.selectOption('160');
+    await expect.poll(videoHeight, { timeout: 20_000 }).toBe(160);
+    await expect(quality.locator('option').first()).toHaveText(/^Auto/);
+    await dvrPlayer.hover();
+    await screenshot(page, 'dvr-quality');
   } finally {
     await cam.stop();
     await api('/api/streams/live%2Fe2e-abr', { method: 'DELETE' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { streamNameCaseConflict, streamNameProblem } from './stream-name.js';
+import { renditionParent, streamNameCaseConflict, streamNameProblem } from './stream-name.js';
 
 describe('streamNameProblem', () => {
   it.each(['live/cam1', 'cam1', 'a/b/c', 'studio_A/cam-2.hd', 'live/console', 'live/com10', 'live/partial', 'live/x.partials', 'live/tmp', 'live/.hidden'])('accepts %s', (name) => {
@@ -50,5 +50,16 @@ describe('streamNameCaseConflict', () => {
   it('refuses a folder spelled in another case, as it would merge on disk too', () => {
     expect(streamNameCaseConflict('LIVE/other', existing)).toContain('from "live" (of the stream live/cam)');
     expect(streamNameCaseConflict('studio/Desk/two', existing)).toContain('"studio/desk" (of the stream studio/desk/one)');
+  });
+});
+
+describe('recorded renditions', () => {
+  it('names the stream a rendition belongs to, and nothing for other names', () => {
+    expect(renditionParent('live/cam/720p')).toBe('live/cam');
+    expect(renditionParent('live/cam/720p-1200k')).toBe('live/cam');
+    expect(renditionParent('live/cam')).toBeNull();
+    expect(renditionParent('720p')).toBeNull();
+    expect(renditionParent('live/cam/720')).toBeNull();
+    expect(renditionParent('live/cam/99999p')).toBeNull();
   });
 });

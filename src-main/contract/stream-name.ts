@@ -66,3 +66,12 @@ function folderPrefixes(name: string): string[] {
   const parts = name.split('/');
   return parts.map((_, i) => parts.slice(0, i + 1).join('/'));
 }
+
+/** A rendition's name as the transcoding engine gives it (rendition-plan.ts): `720p`, or `720p-1200k` beside another 720p. */
+export const renditionNamePattern = /^\d{3,4}p(?:-\d{1,9}k)?$/;
+
+/** The stream whose recorded rendition this name is (live/cam for live/cam/720p), or null when it does not look like one. */
+export function renditionParent(name: string): string | null {
+  const slash = name.lastIndexOf('/');
+  return slash > 0 && renditionNamePattern.test(name.slice(slash + 1)) ? name.slice(0, slash) : null;
+}

@@ -21,9 +21,6 @@ export function parseLadderSetting(text: string): { height: number; videoBitrate
     });
 }
 
-/** A rendition's name as the engine gives it (rendition-plan.ts): `720p`, or `720p-1200k` beside another 720p. */
-export const renditionNamePattern = /^\d{3,4}p(?:-\d{1,9}k)?$/;
-
 export const VideoCodecName = Type.Union([Type.Literal('h264'), Type.Literal('hevc'), Type.Literal('av1')]);
 export type VideoCodecName = Static<typeof VideoCodecName>;
 

@@ -120,6 +120,11 @@ describe('play tokens', () => {
     expect(rangeUris.length).toBeGreaterThanOrEqual(2);
     for (const uri of rangeUris) expect(uri.endsWith(q), uri).toBe(true);
     expect((await get(`/${name}/index-${from}-10.m3u8`)).status).toBe(403);
+    // Its multivariant form hands the token on to every variant.
+    const abr = await get(`/${name}/abr-${from}-10.m3u8${q}`);
+    expect(abr.status).toBe(200);
+    expect(await abr.text()).toContain(`\nindex-${from}-10.m3u8${q}\n`);
+    expect((await get(`/${name}/abr-${from}-10.m3u8`)).status).toBe(403);
     expect((await get(`/${name}/rewind-600.m3u8`)).status).toBe(403);
     const archiveInit = /URI="(i-\d+\.mp4)\?/.exec(rewind)![1]!;
     for (const file of [archived[0], archiveInit]) {

@@ -49,11 +49,12 @@ export function embedRoute(deps: { index: DvrIndex; streamKnown: (name: string) 
         if (!Number.isSafeInteger(from) || from < 0 || (to !== null && (!Number.isSafeInteger(to) || to <= from))) {
           throw new Problem('invalid', 'Invalid range', 'from and to are whole UTC seconds, with to after from');
         }
-        src = to === null ? `index-${from}-now.m3u8` : `index-${from}-${to - from}.m3u8`;
+        // Multivariant: renditions recorded beside the source appear in the quality menu.
+        src = to === null ? `abr-${from}-now.m3u8` : `abr-${from}-${to - from}.m3u8`;
       } else if (q.dvr === 'true' || q.dvr === '1') {
         // The whole archive up to live, growing: the seek bar spans everything recorded.
         const first = deps.index.span(name)?.firstMs ?? null;
-        if (first !== null) src = `index-${Math.floor(first / 1000)}-now.m3u8`;
+        if (first !== null) src = `abr-${Math.floor(first / 1000)}-now.m3u8`;
       }
       src += query;
       const title = escapeHtml(name);

@@ -3,7 +3,7 @@
 // multivariant playlist of a DVR range lists, measured from what was written, not from
 // the ladder's settings now (a ladder may have changed or gone since).
 import { Problem } from '../../contract/problem.js';
-import { renditionNamePattern } from '../../contract/transcode-api.js';
+import { renditionNamePattern } from '../../contract/stream-name.js';
 import type { ArchiveStore } from '../../dvr/archive-store.js';
 import type { DvrIndex } from '../../dvr/dvr-index.js';
 import type { Variant } from './master-playlist.js';

@@ -3,6 +3,7 @@ import type { PublicStream } from '../../../../src-main/contract/public-api';
 import { api } from '../../api/endpoints';
 import { formatDateTime, formatSpan } from '../../lib/timeline/clock';
 import { useStudio } from '../../store';
+import { renditionParent } from '../../../../src-main/contract/stream-name';
 import { RecBadge } from '../monitor/RecBadge';
 import { StateChip } from '../monitor/StateChip';
 import { OpenByName } from './StreamPicker';
@@ -34,7 +35,15 @@ export function DvrChooser() {
   const toggle = useStudio((s) => s.toggleDvrStream);
   const extents = useArchiveExtents();
   // Streams gone from the list (a publisher that left long ago) still have their recordings.
-  const names = [...listed, ...Object.keys(extents).filter((name) => !listed.includes(name)).sort()];
+  const all = [...listed, ...Object.keys(extents).filter((name) => !listed.includes(name)).sort()];
+  // A ladder's recorded renditions (live/cam/720p) play inside their stream's player (its quality menu), not as streams of their own.
+  const renditions: Record<string, string[]> = {};
+  const names = all.filter((name) => {
+    const parent = renditionParent(name);
+    if (parent === null || !all.includes(parent)) return true;
+    (renditions[parent] ??= []).push(name.slice(parent.length + 1));
+    return false;
+  });
 
   return (
     <div className="dvr-chooser" data-testid="dvr-chooser">
@@ -55,6 +64,7 @@ export function DvrChooser() {
                   {archive
                     ? `${formatSpan((archive.lastMs - archive.firstMs) / 1000)} recorded · since ${formatDateTime(archive.firstMs / 1000, false)}`
                     : 'Nothing recorded yet'}
+                  {renditions[name] && ` · with ${renditions[name].sort((a, b) => parseInt(b) - parseInt(a)).join(', ')}`}
                 </span>
                 <span className="dvr-chooser-badges">
                   {info && <RecBadge dvr={info.dvr} />}

@@ -1,7 +1,33 @@
 import { useEffect, useRef } from 'react';
 import { formatClock } from '../../lib/timeline/clock';
+import { formatBitrate } from '../../lib/stream-format';
 import { useStudio } from '../../store';
 import type { DvrController, DvrSnapshot, LaneInfo } from '../../engine/dvr/dvr-controller';
+import type { PlayerView } from '../../engine/dvr/archive-player';
+
+/** The picture's quality: Auto (naming the variant it plays) or one variant by hand; shown when there is a choice. */
+function QualityPicker({ controller, stream, view }: { controller: DvrController; stream: string; view: PlayerView }) {
+  if (view.levels.length < 2) return null;
+  const auto = view.playingHeight === null ? 'Auto' : `Auto (${view.playingHeight}p)`;
+  return (
+    <select
+      className="dvr-player-quality"
+      data-testid="dvr-quality"
+      aria-label="Quality"
+      title="Quality: Auto follows the connection; a size picked by hand stays for this camera"
+      value={view.quality ?? ''}
+      onClick={(e) => e.stopPropagation()}
+      onChange={(e) => controller.setQuality(stream, e.target.value === '' ? null : Number(e.target.value))}
+    >
+      <option value="">{auto}</option>
+      {[...view.levels].reverse().map((l, i) => (
+        <option key={`${l.height}-${i}`} value={l.height}>
+          {`${l.height}p · ${formatBitrate(l.bitrate)}`}
+        </option>
+      ))}
+    </select>
+  );
+}
 
 /** One camera's picture, its own frame time in the corner, and what it is waiting for. */
 function PlayerTile({ controller, stream, active, multi, snapshot }: { controller: DvrController; stream: string; active: boolean; multi: boolean; snapshot: DvrSnapshot }) {
@@ -57,6 +83,7 @@ function PlayerTile({ controller, stream, active, multi, snapshot }: { controlle
       {multi && <span className="dvr-player-name">{stream}</span>}
       <span className="dvr-player-time" ref={timeRef} data-testid="dvr-player-time" />
       {snapshot.live && <span className="dvr-player-live">LIVE</span>}
+      {view && <QualityPicker controller={controller} stream={stream} view={view} />}
     </div>
   );
 }

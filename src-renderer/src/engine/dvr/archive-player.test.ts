@@ -73,6 +73,11 @@ class TestHls {
   destroyed = false;
   recovered = 0;
   latestLevelDetails: { fragments: TestFragment[] } | null = null;
+  buffering = true;
+  startLevel = -1;
+  loadLevel = -1;
+  currentLevel = -1;
+  nextLevel = -1;
 
   constructor(readonly config: Partial<HlsConfig>) {}
 
@@ -94,6 +99,16 @@ class TestHls {
 
   startLoad(position: number): void {
     this.startedAt = position;
+    this.buffering = true;
+  }
+
+  pauseBuffering(): void {
+    this.buffering = false;
+  }
+
+  /** The multivariant playlist arrived: one variant per height, lowest first (as hls.js sorts them). */
+  manifestParsed(heights: number[]): void {
+    this.emit(Hls.Events.MANIFEST_PARSED, { levels: heights.map((height) => ({ height, bitrate: height * 4000 })) });
   }
 
   destroy(): void {
@@ -153,8 +168,8 @@ afterEach(() => {
 
 describe('playlists', () => {
   it('names the window of the archive, with the play token', () => {
-    expect(playlistUrl('live/cam1', { kind: 'range', from: HOUR_FROM, duration: 3600 }, 'a b')).toBe(`/live/cam1/index-${HOUR_FROM}-3600.m3u8?token=a%20b`);
-    expect(playlistUrl('live/cam 1', { kind: 'event', from: T0 - 2400 }, null)).toBe(`/live/cam%201/index-${T0 - 2400}-now.m3u8`);
+    expect(playlistUrl('live/cam1', { kind: 'range', from: HOUR_FROM, duration: 3600 }, 'a b')).toBe(`/live/cam1/abr-${HOUR_FROM}-3600.m3u8?token=a%20b`);
+    expect(playlistUrl('live/cam 1', { kind: 'event', from: T0 - 2400 }, null)).toBe(`/live/cam%201/abr-${T0 - 2400}-now.m3u8`);
     expect(playlistUrl('cam', { kind: 'live' }, null)).toBe('/cam/index.m3u8');
   });
 
@@ -206,10 +221,10 @@ describe('ArchivePlayer', () => {
     player.seek(T0 - 7000);
     expect(made).toHaveLength(1);
     const hls = made[0]!;
-    expect(hls.source).toBe(`/live/cam1/index-${HOUR_FROM}-3600.m3u8?token=tok`);
+    expect(hls.source).toBe(`/live/cam1/abr-${HOUR_FROM}-3600.m3u8?token=tok`);
     expect(hls.media).toBe(video);
     expect(hls.config.lowLatencyMode).toBe(false);
-    expect(player.view).toEqual({ status: 'loading', message: null, live: false });
+    expect(player.view).toEqual({ status: 'loading', message: null, live: false, levels: [], quality: null, playingHeight: null });
     expect(player.settling).toBe(true);
     expect(player.wallTime()).toBeNull();
     expect(changes()).toBe(1);
@@ -223,10 +238,52 @@ describe('ArchivePlayer', () => {
     expect(player.isLive).toBe(false);
   });
 
+  it('starts the sharpest variant, plays the one picked by hand, and keeps the pick for the next hour', () => {
+    const { player, video, made } = setup();
+    player.seek(T0 - 7000);
+    const hls = made[0]!;
+    hls.manifestParsed([240, 480, 1080]);
+    expect(player.view.levels.map((l) => l.height)).toEqual([240, 480, 1080]);
+    expect(hls.startLevel).toBe(2);
+    // The variant's playlist loads, but no segment before the start is known.
+    expect(hls.startedAt).toBe(-1);
+    expect(hls.buffering).toBe(false);
+    hls.levelLoaded(HOUR_FROM);
+    expect(hls.startedAt).toBe(1400);
+    expect(hls.buffering).toBe(true);
+    hls.emit(Hls.Events.LEVEL_SWITCHED, { level: 2 });
+    expect(player.view.playingHeight).toBe(1080);
+
+    video.showing(1400);
+    player.setQuality(480);
+    expect(hls.currentLevel).toBe(1);
+    expect(player.view.quality).toBe(480);
+    // Paused: once the new variant's segment is in, the same frame is shown again, in the new picture.
+    hls.emit(Hls.Events.FRAG_BUFFERED, { frag: { level: 2 } });
+    expect(video.seeks).toEqual([]);
+    hls.emit(Hls.Events.FRAG_BUFFERED, { frag: { level: 1 } });
+    expect(video.seeks).toEqual([1400]);
+    video.landSeek();
+    player.setQuality(null);
+    expect(hls.nextLevel).toBe(-1);
+    player.setQuality(240);
+
+    player.seek(T0 - 30_000);
+    vi.advanceTimersByTime(WINDOW_SWITCH_DELAY_MS);
+    const next = made[1]!;
+    expect(player.view).toMatchObject({ levels: [], quality: 240, playingHeight: null });
+    next.manifestParsed([240, 1080]);
+    expect(next.startLevel).toBe(0);
+    expect(next.loadLevel).toBe(0);
+    // A height this hour does not have: Auto from the sharpest.
+    player.setQuality(720);
+    expect(next.nextLevel).toBe(-1);
+  });
+
   it('near now loads a growing playlist of the window', () => {
     const { player, made } = setup(null);
     player.seek(T0 - 100);
-    expect(made[0]!.source).toBe(`/live/cam1/index-${T0 - 2400}-now.m3u8`);
+    expect(made[0]!.source).toBe(`/live/cam1/abr-${T0 - 2400}-now.m3u8`);
   });
 
   it('seeks inside the loaded hour without loading again; a scrub lands on its latest time only', () => {
@@ -258,7 +315,7 @@ describe('ArchivePlayer', () => {
     expect(made).toHaveLength(2);
     expect(made[0]!.destroyed).toBe(true);
     // windowFor(T0 − 30 000): the 20-minute grid start at or below it, less one step.
-    expect(made[1]!.source).toBe(`/live/cam1/index-${T0 - 31_200}-3600.m3u8?token=tok`);
+    expect(made[1]!.source).toBe(`/live/cam1/abr-${T0 - 31_200}-3600.m3u8?token=tok`);
     made[1]!.levelLoaded(T0 - 31_200);
     expect(made[1]!.startedAt).toBe(1200);
   });
@@ -269,7 +326,7 @@ describe('ArchivePlayer', () => {
     const hls = made[0]!;
     expect(hls.source).toBe('/live/cam1/index.m3u8?token=tok');
     expect(hls.config).toMatchObject({ lowLatencyMode: true, maxLiveSyncPlaybackRate: 1.5 });
-    expect(player.view).toEqual({ status: 'loading', message: null, live: true });
+    expect(player.view).toMatchObject({ status: 'loading', message: null, live: true });
     expect(player.isLive).toBe(true);
     expect(video.paused).toBe(true);
     hls.levelLoaded(T0 - 20, 10);
@@ -322,7 +379,7 @@ describe('ArchivePlayer', () => {
     video.dispatchEvent(new Event('ended'));
     vi.advanceTimersByTime(WINDOW_SWITCH_DELAY_MS);
     expect(made).toHaveLength(2);
-    expect(made[1]!.source).toBe(`/live/cam1/index-${T0 - 6000}-3600.m3u8?token=tok`);
+    expect(made[1]!.source).toBe(`/live/cam1/abr-${T0 - 6000}-3600.m3u8?token=tok`);
   });
 
   it('stays at the end of an hour when paused there', () => {
@@ -340,7 +397,7 @@ describe('ArchivePlayer', () => {
       code: 404,
       text: JSON.stringify({ error: 'Not Found', detail: 'live/cam1 has no recording between 10:00 and 11:00' }),
     });
-    expect(player.view).toEqual({ status: 'no-recording', message: 'live/cam1 has no recording between 10:00 and 11:00', live: false });
+    expect(player.view).toMatchObject({ status: 'no-recording', message: 'live/cam1 has no recording between 10:00 and 11:00', live: false });
     vi.advanceTimersByTime(10 * RETRY_DELAY_MS);
     expect(made).toHaveLength(1);
   });

@@ -11,10 +11,23 @@ import { animationFrames, type FrameScheduler } from './frames';
 
 export type PlayerStatus = 'idle' | 'loading' | 'ready' | 'no-recording' | 'error';
 
+/** One picture the player can show: a variant of the playlist (the source, or a rendition its ladder recorded). */
+export interface QualityLevel {
+  height: number;
+  /** Peak bits per second, as the playlist says. */
+  bitrate: number;
+}
+
 export interface PlayerView {
   status: PlayerStatus;
   message: string | null;
   live: boolean;
+  /** The variants, lowest first; empty until the playlist is in, one when only the source was recorded. */
+  levels: QualityLevel[];
+  /** The height picked by hand; null: hls.js picks by the connection (Auto). */
+  quality: number | null;
+  /** The height of the variant being played now. */
+  playingHeight: number | null;
 }
 
 /** How long a scrub rests before a playlist of another hour is loaded. */
@@ -25,7 +38,10 @@ export const RETRY_DELAY_MS = 2000;
 const nowSeconds = () => Date.now() / 1000;
 
 /** The part of hls.js the player drives. */
-export type HlsPlayer = Pick<Hls, 'on' | 'loadSource' | 'attachMedia' | 'startLoad' | 'destroy' | 'recoverMediaError' | 'latestLevelDetails'>;
+export type HlsPlayer = Pick<
+  Hls,
+  'on' | 'loadSource' | 'attachMedia' | 'startLoad' | 'pauseBuffering' | 'destroy' | 'recoverMediaError' | 'latestLevelDetails' | 'startLevel' | 'loadLevel' | 'currentLevel' | 'nextLevel'
+>;
 export type HlsFactory = (config: Partial<HlsConfig>) => HlsPlayer;
 
 export interface ArchivePlayerOptions {
@@ -99,10 +115,12 @@ export class ArchivePlayer {
   private reverseFrame = 0;
   private reverseLast = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** A variant picked by hand while paused: the frame on screen is shown again once its segment is in. */
+  private redrawLevel: number | null = null;
   private readonly createHls: HlsFactory;
   private readonly frames: FrameScheduler;
   fps = 30;
-  view: PlayerView = { status: 'idle', message: null, live: false };
+  view: PlayerView = { status: 'idle', message: null, live: false, levels: [], quality: null, playingHeight: null };
 
   constructor(stream: string, video: HTMLVideoElement, token: string | null, changed: () => void, options: ArchivePlayerOptions = {}) {
     this.stream = stream;
@@ -216,6 +234,24 @@ export class ArchivePlayer {
     this.setRate(0);
   }
 
+  /**
+   * Show the variant of this height (null: Auto). Kept for the next windows too. A pick
+   * switches at once (the frame on screen is shown again in the new picture); Auto takes
+   * over from the next segment.
+   */
+  setQuality(height: number | null): void {
+    this.setView({ quality: height });
+    const hls = this.hls;
+    if (!hls || this.view.levels.length === 0) return; // applied when the playlist is in
+    const level = levelOf(this.view.levels, height);
+    if (level === -1) hls.nextLevel = -1;
+    else if (this.view.status === 'ready') {
+      hls.currentLevel = level;
+      // A paused <video> keeps the old picture after hls.js swaps the buffer; a seek to the same time shows the new one.
+      this.redrawLevel = this.video.paused ? level : null;
+    } else hls.loadLevel = level;
+  }
+
   /** The live edge, low latency; the picture follows the stream as it arrives. */
   goLive(): void {
     this.target = null;
@@ -320,6 +356,7 @@ export class ArchivePlayer {
     this.fragments = [];
     this.fragmentsDirty = true;
     this.queued = null;
+    this.redrawLevel = null;
   }
 
   private load(window: PlaybackWindow, wall: number | null): void {
@@ -328,13 +365,33 @@ export class ArchivePlayer {
     this.window = window;
     this.target = wall;
     const live = window.kind === 'live';
-    this.setView({ status: 'loading', message: null, live });
+    this.setView({ status: 'loading', message: null, live, levels: [], playingHeight: null });
     const hls = this.createHls(hlsConfig(live));
     this.hls = hls;
     let started = false;
     const dirty = () => {
       this.fragmentsDirty = true;
     };
+    hls.on(Hls.Events.MANIFEST_PARSED, (_event, data) => {
+      if (this.hls !== hls) return;
+      const levels = data.levels.map((l) => ({ height: l.height, bitrate: l.bitrate }));
+      this.setView({ levels });
+      const picked = levelOf(levels, this.view.quality);
+      // The sharpest picture first: a studio plays its archive over its own disk or LAN,
+      // and hls.js steps down by itself when the link cannot carry it.
+      hls.startLevel = picked === -1 ? levels.length - 1 : picked;
+      if (picked !== -1) hls.loadLevel = picked;
+      // A multivariant playlist names its media playlists: they load once loading starts,
+      // so it starts with segments held back until LEVEL_LOADED knows where to begin.
+      if (!started) {
+        hls.startLoad(-1);
+        hls.pauseBuffering();
+      }
+    });
+    hls.on(Hls.Events.LEVEL_SWITCHED, (_event, data) => {
+      dirty();
+      if (this.hls === hls) this.setView({ playingHeight: this.view.levels[data.level]?.height ?? null });
+    });
     hls.on(Hls.Events.LEVEL_LOADED, () => {
       dirty();
       if (started || this.hls !== hls) return;
@@ -349,6 +406,11 @@ export class ArchivePlayer {
     hls.on(Hls.Events.LEVEL_UPDATED, dirty);
     hls.on(Hls.Events.LEVEL_PTS_UPDATED, dirty);
     hls.on(Hls.Events.FRAG_PARSED, dirty);
+    hls.on(Hls.Events.FRAG_BUFFERED, (_event, data) => {
+      if (this.hls !== hls || this.redrawLevel !== data.frag.level || !this.video.paused) return;
+      this.redrawLevel = null;
+      this.seekMedia(this.queued ?? this.video.currentTime);
+    });
     hls.on(Hls.Events.ERROR, (_event, data) => this.onError(hls, data));
     hls.loadSource(playlistUrl(this.stream, window, this.token));
     hls.attachMedia(this.video);
@@ -369,6 +431,11 @@ export class ArchivePlayer {
       }, RETRY_DELAY_MS);
     }
   }
+}
+
+/** The index of the level of this height (the first, the cheapest, when several share it); -1 for Auto or none. */
+function levelOf(levels: readonly QualityLevel[], height: number | null): number {
+  return height === null ? -1 : levels.findIndex((l) => l.height === height);
 }
 
 /** The `detail` of the server's JSON error body, when the failed response carried one. */

@@ -12,7 +12,7 @@ const T0 = 1_715_688_000; // "now" when each test starts
 /** A lane's player that shows what the test says it shows. */
 class TestPlayer implements LanePlayer {
   fps = 30;
-  view: PlayerView = { status: 'ready', message: null, live: false };
+  view: PlayerView = { status: 'ready', message: null, live: false, levels: [], quality: null, playingHeight: null };
   settling = false;
   isLive = false;
   shown: number | null = null;
@@ -39,6 +39,9 @@ class TestPlayer implements LanePlayer {
   }
   goLive(): void {
     this.isLive = true;
+  }
+  setQuality(height: number | null): void {
+    this.view = { ...this.view, quality: height };
   }
   wallTime(): number | null {
     return this.shown;

@@ -49,6 +49,8 @@ export interface LanePlayer {
   setRate(rate: number): void;
   stepFrames(frames: number): void;
   goLive(): void;
+  /** Show the variant of this height, null for Auto. */
+  setQuality(height: number | null): void;
   /** Wall time of the frame on screen; null while there is none. */
   wallTime(): number | null;
   destroy(): void;
@@ -246,6 +248,11 @@ export class DvrController {
       player.destroy();
       this.emit();
     };
+  }
+
+  /** One lane's picture by hand (a variant's height) or by the connection (null). */
+  setQuality(stream: string, height: number | null): void {
+    this.players.get(stream)?.setQuality(height);
   }
 
   /** The frame time one lane shows; the playhead while it has no picture of its own yet. */

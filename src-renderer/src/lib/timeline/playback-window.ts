@@ -35,13 +35,16 @@ export function windowEnd(window: PlaybackWindow, now: number): number {
   return window.kind === 'range' ? window.from + window.duration : now;
 }
 
-/** The playlist file for a window: index-FROM-DURATION.m3u8, index-FROM-now.m3u8, index.m3u8. */
+/**
+ * The playlist file for a window: abr-FROM-DURATION.m3u8, abr-FROM-now.m3u8 (multivariant:
+ * the source and the renditions recorded beside it), index.m3u8 (multivariant when a ladder runs).
+ */
 export function windowPlaylist(window: PlaybackWindow): string {
   switch (window.kind) {
     case 'range':
-      return `index-${window.from}-${window.duration}.m3u8`;
+      return `abr-${window.from}-${window.duration}.m3u8`;
     case 'event':
-      return `index-${window.from}-now.m3u8`;
+      return `abr-${window.from}-now.m3u8`;
     case 'live':
       return 'index.m3u8';
   }

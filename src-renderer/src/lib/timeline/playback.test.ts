@@ -65,7 +65,7 @@ describe('playback windows', () => {
     expect(w.from % 1200).toBe(0);
     expect(t - w.from).toBeGreaterThanOrEqual(1200);
     expect(t - w.from).toBeLessThan(2400);
-    expect(windowPlaylist(w)).toBe(`index-${w.from}-3600.m3u8`);
+    expect(windowPlaylist(w)).toBe(`abr-${w.from}-3600.m3u8`);
     expect(windowHolds(w, t, now)).toBe(true);
     expect(windowHolds(w, w.from + 3600, now)).toBe(false);
   });
@@ -73,7 +73,7 @@ describe('playback windows', () => {
   it('near live: a growing playlist from the window start', () => {
     const w = windowFor(now - 30, now);
     expect(w.kind).toBe('event');
-    expect(windowPlaylist(w)).toMatch(/^index-\d+-now\.m3u8$/);
+    expect(windowPlaylist(w)).toMatch(/^abr-\d+-now\.m3u8$/);
     expect(windowHolds(w, now - 1, now)).toBe(true);
     expect(windowHolds({ kind: 'live' }, now, now)).toBe(false);
     expect(sameWindow(w, windowFor(now - 29, now))).toBe(true);
