@@ -161,6 +161,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       names: (): string[] => registry.hubNames(),
       recorder: { watch: (hub) => dvr.watch(hub), forget: (name) => dvr.forget(name) },
       defaults: () => ({ ladder: config.get('transcodeLadder'), encoder: config.get('transcodeEncoder') }),
+      probedEncoders: () => ffmpeg.probedEncoders(),
     });
     ffmpeg.on('status', (status) => {
       if (!status.available || !status.probing) ladders.retryProblems();

@@ -75,6 +75,12 @@ export class FfmpegService extends EventEmitter<FfmpegServiceEvents> {
     return this.status();
   }
 
+  /** The encoders as the probe under way (or the last one) found them; none without ffmpeg. */
+  async probedEncoders(): Promise<readonly EncoderStatus[]> {
+    const status = await this.current();
+    return status.available ? status.encoders : [];
+  }
+
   /** Stops answering: waits for a probe under way (its processes are killed by the registry) and never touches the database again. */
   async close(): Promise<void> {
     this.closed = true;

@@ -100,10 +100,7 @@ export async function registerRoutes(app: FastifyInstance, d: StudioRouteDeps): 
   await app.register(eventsRoutes({ events: d.events, hello: () => ({ version: d.version }) }));
   await app.register(uiRoutes({ rendererDir: d.rendererDir, access: d.access }));
   // A probe under way is waited for: a pinned encoder is checked against its answer, not a guess.
-  const encoders = async () => {
-    const status = await d.ffmpeg.current();
-    return status.available ? status.encoders : [];
-  };
+  const encoders = () => d.ffmpeg.probedEncoders();
   await app.register(streamsRoutes({ registry: d.registry, publishUrls: d.publishUrls, sourceProblem: d.sourceProblem, encoders }));
   await app.register(dvrRoutes(dvr));
   await app.register(exportsRoutes({ jobs: d.exportJobs }));

@@ -124,6 +124,11 @@ describe('a stream with an ABR ladder (API)', () => {
     const settings = await studio().api('/api/settings', { method: 'PUT', body: JSON.stringify({ transcodeLadder: '240p@400k, 160p@150k', transcodeEncoder: 'libx264' }) });
     expect(settings.status).toBe(200);
     expect((await studio().api('/api/settings', { method: 'PUT', body: JSON.stringify({ transcodeLadder: '240@400k' }) })).status).toBe(400);
+    // A studio-wide pin this ffmpeg does not have: refused, naming what it has, and the setting stays as it was.
+    const unknown = await studio().api('/api/settings', { method: 'PUT', body: JSON.stringify({ transcodeEncoder: 'h264_imaginary' }) });
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { detail: string }).detail).toMatch(/h264_imaginary is not an encoder this ffmpeg has \(it has: .*libx264/);
+    expect((((await (await studio().api('/api/settings')).json()) as { settings: { transcodeEncoder: string } }).settings.transcodeEncoder)).toBe('libx264');
     await studio().api('/api/streams/live%2Fplain', { method: 'PUT', body: JSON.stringify({ transcode: { renditions: [], encoder: 'auto' } }) });
     const laddered = startFfmpeg(['-re', ...testSourceArgs({ size: '640x360', seconds: 20, gop: 30 }), '-f', 'flv', `rtmp://127.0.0.1:${studio().rtmpPort}/live/dynamic`]);
     const plain = startFfmpeg(['-re', ...testSourceArgs({ size: '640x360', seconds: 20, gop: 30 }), '-f', 'flv', `rtmp://127.0.0.1:${studio().rtmpPort}/live/plain`]);

@@ -2,7 +2,8 @@
 // hub: a ladder starts when the hub appears (or the configuration gains a ladder), is
 // rebuilt when the ladder changes, and stops when the stream goes.
 import type { SettingsReactor } from '../../config/settings-applier.js';
-import type { StreamConfig, StreamInfo } from '../../contract/studio-api.js';
+import type { EncoderStatus, StreamConfig, StreamInfo } from '../../contract/studio-api.js';
+import { checkTranscodeConfig } from '../../transcode/index.js';
 import { parseLadderSetting, type TranscodeConfig } from '../../contract/transcode-api.js';
 import type { StreamHub } from '../../streams/stream-hub.js';
 import { LiveLadder, type LiveLadderDeps } from './live-ladder.js';
@@ -14,6 +15,8 @@ export interface LadderServiceDeps extends LiveLadderDeps {
   names: () => string[];
   /** The studio-wide ladder for streams without their own, and the encoder for ladders that say "auto". */
   defaults: () => { ladder: string; encoder: string };
+  /** The encoders once a probe under way has answered: a studio-wide pin is checked against them. */
+  probedEncoders: () => Promise<readonly EncoderStatus[]>;
 }
 
 interface Entry {
@@ -39,11 +42,15 @@ export class LadderService {
     return ladder.encoder === 'auto' && defaults.encoder !== 'auto' ? { ...ladder, encoder: defaults.encoder } : ladder;
   }
 
-  /** A studio-wide ladder or encoder change applies to every stream at once. */
+  /**
+   * A studio-wide ladder or encoder change applies to every stream at once. A pin this
+   * ffmpeg does not have is refused as a stream's own would be (the change is taken back).
+   */
   settingsReactor(): SettingsReactor {
     return {
       keys: ['transcodeLadder', 'transcodeEncoder'],
-      apply: async () => {
+      apply: async (settings) => {
+        checkTranscodeConfig({ renditions: parseLadderSetting(settings.transcodeLadder), encoder: settings.transcodeEncoder }, await this.deps.probedEncoders());
         for (const name of new Set([...this.deps.names(), ...this.entries.keys()])) this.sync(name);
       },
     };
