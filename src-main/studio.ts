@@ -159,7 +159,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       hub: (name): StreamHub | undefined => registry.hub(name),
       config: (name) => streamStore.get(name),
       names: (): string[] => registry.hubNames(),
-      recorder: { watch: (hub) => dvr.watch(hub), forget: (name) => dvr.forget(name) },
+      recorder: { watch: (hub) => dvr.watch(hub), forget: (name, hub) => dvr.forget(name, hub) },
       defaults: () => ({ ladder: config.get('transcodeLadder'), encoder: config.get('transcodeEncoder') }),
       probedEncoders: () => ffmpeg.probedEncoders(),
     });
@@ -172,8 +172,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         dvr.watch(hub);
         ladders.sync(hub.name);
       },
-      onForget: (name) => {
-        dvr.forget(name);
+      onForget: (name, hub) => {
+        dvr.forget(name, hub);
         ladders.sync(name);
       },
       onConfigChange: (name) => ladders.sync(name),

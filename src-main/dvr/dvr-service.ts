@@ -38,13 +38,24 @@ export class DvrService {
   }
 
   /** Called for every hub the registry creates. */
-  watch(hub: StreamHub): void {
+  watch(hub: StreamHub): boolean {
+    const holder = this.hubs.get(hub.name);
+    if (holder && holder !== hub) {
+      // Two sources under one name (a ladder's NAME/720p and a publisher calling itself
+      // that): the first keeps the archive; mixing both would interleave two pictures.
+      const reason = `another source already records as ${hub.name}; this one is not recorded`;
+      this.deps.log.warn({ stream: hub.name }, `dvr: ${reason}`);
+      this.deps.events.publish('dvr_error', { stream: hub.name, reason });
+      return false;
+    }
     this.hubs.set(hub.name, hub);
     this.sync(hub.name);
+    return true;
   }
 
-  /** The registry let go of an idle dynamic stream. */
-  forget(stream: string): void {
+  /** A hub went (the registry let go of an idle dynamic stream, a ladder stopped): only the hub that records the name stops it. */
+  forget(stream: string, hub?: StreamHub): void {
+    if (hub && this.hubs.get(stream) !== hub) return;
     this.hubs.delete(stream);
     this.sync(stream);
   }

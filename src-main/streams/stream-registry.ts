@@ -61,8 +61,8 @@ export class StreamRegistry {
       runner: SourceRunner;
       /** Told about every hub as it appears (the archive attaches its recorder). */
       onHub?: (hub: StreamHub) => void;
-      /** Told when an idle dynamic stream is forgotten. */
-      onForget?: (name: string) => void;
+      /** Told when a hub is let go: an idle dynamic stream forgotten, or a stream deleted. */
+      onForget?: (name: string, hub: StreamHub) => void;
       /** Recording state per stream, for the listing. */
       dvrState?: (stream: string) => StreamInfo['dvr'];
       /** Viewer sessions of the stream right now. */
@@ -178,6 +178,7 @@ export class StreamRegistry {
     hub?.source?.kick('the stream was deleted');
     hub?.close('the stream was deleted');
     this.hubs.delete(name);
+    if (hub) this.deps.onForget?.(name, hub);
     this.deps.onConfigChange?.(name);
     return 'removed';
   }
@@ -290,7 +291,7 @@ export class StreamRegistry {
       if (!hub || hub.source || hub.activeSinkCount > 0 || now - since < dynamicIdleMs || this.deps.store.get(name)) continue;
       this.hubs.delete(name);
       this.idleSince.delete(name);
-      this.deps.onForget?.(name);
+      this.deps.onForget?.(name, hub);
       hub.close('forgotten after being idle');
     }
   }

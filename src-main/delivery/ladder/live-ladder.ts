@@ -31,7 +31,7 @@ export interface LiveLadderDeps {
   encoders: () => readonly EncoderStatus[];
   platform?: NodeJS.Platform;
   /** The archive's recorder, for ladders that record their renditions. */
-  recorder?: { watch(hub: StreamHub): void; forget(name: string): void };
+  recorder?: { watch(hub: StreamHub): void; forget(name: string, hub: StreamHub): void };
 }
 
 interface Rendition {
@@ -155,7 +155,7 @@ export class LiveLadder {
     for (const r of this.renditions.values()) {
       r.session?.end('the ladder was removed');
       r.session = null;
-      if (this.config.record) this.deps.recorder?.forget(r.hub.name);
+      if (this.config.record) this.deps.recorder?.forget(r.hub.name, r.hub);
       r.hub.close('the ladder was removed');
     }
     await this.stopJob();
