@@ -436,6 +436,8 @@ export interface StudioEventMap {
   export_progress: ExportJob;
   /** A saved export ended: done, failed or canceled. */
   export_finished: ExportJob;
+  /** Files of a library folder appeared, changed, went, or were probed (at most a few a second). */
+  library_changed: { folder: string };
 }
 export type StudioEventType = keyof StudioEventMap;
 export type StudioEvent = {

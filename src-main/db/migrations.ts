@@ -150,4 +150,34 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE streams ADD COLUMN transcode_json TEXT;
     `,
   },
+  {
+    version: 11,
+    name: 'vod library',
+    sql: `
+      -- Library folders besides the media folder (which is always there, as "media";
+      -- a row for it only keeps its sharing).
+      CREATE TABLE library_folders (
+        name        TEXT PRIMARY KEY,  -- in URLs: /vod/NAME/…
+        path        TEXT NOT NULL,     -- absolute; '' for the media folder
+        shared      INTEGER NOT NULL,
+        play_token  TEXT,
+        created_at  INTEGER NOT NULL
+      ) STRICT;
+
+      -- Every media file found in a folder, and what ffprobe said of it (contract/library-api.ts
+      -- ProbedMedia). Probed again only when size or mtime change.
+      CREATE TABLE library_files (
+        folder      TEXT NOT NULL,
+        path        TEXT NOT NULL,     -- relative, forward slashes
+        size        INTEGER NOT NULL,
+        mtime_ms    INTEGER NOT NULL,
+        state       TEXT NOT NULL,     -- probing | ready | unplayable
+        problem     TEXT,
+        media_json  TEXT,
+        duration_ms INTEGER,
+        seen_at     INTEGER NOT NULL,  -- the scan that last found it
+        PRIMARY KEY (folder, path)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];

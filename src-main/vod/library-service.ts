@@ -1,0 +1,244 @@
+// The library: its folders (the media folder and any added), what is in them (scanned
+// at start, then watched), and what each file holds (ffprobe, one file at a time in the
+// background). Files are addressed by folder name and relative path; the rows are the
+// only way in, so no URL can name a file the scan did not find.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { watch, type FSWatcher } from 'chokidar';
+import { Problem } from '../contract/problem.js';
+import type { LibraryFile, LibraryFolder, LibraryFolderPatch, LibraryFolderRequest, LibraryListing, LibraryQuery } from '../contract/library-api.js';
+import type { StudioEvents } from '../events/studio-events.js';
+import type { ProcessRegistry } from '../transcode/process-registry.js';
+import { isLibraryFile, scanFolder, scanLimits } from './library-scan.js';
+import type { FileRow, FolderRow, LibraryStore } from './library-store.js';
+import { probeMedia } from './media-probe.js';
+
+export interface LibraryServiceDeps {
+  store: LibraryStore;
+  mediaDir: () => string;
+  processes: ProcessRegistry;
+  /** null while ffmpeg is not found: files wait in "probing". */
+  ffprobePath: () => string | null;
+  events: StudioEvents;
+  log: Logger;
+  /** Watch folders for changes (tests of listings alone turn it off). Default true. */
+  watch?: boolean;
+}
+
+export const mediaFolderName = 'media';
+/** A watcher waits this long for a file to stop growing before it is probed (a copy in progress). */
+const settleMs = 1500;
+
+/** /vod/FOLDER/PATH with each part encoded. */
+export const vodUrl = (folder: string, relative: string) => `/vod/${folder}/${relative.split('/').map(encodeURIComponent).join('/')}`;
+
+export class LibraryService {
+  private readonly watchers = new Map<string, FSWatcher>();
+  private readonly problems = new Map<string, string>();
+  private probing: Promise<void> | null = null;
+  private closed = false;
+  private changedTimer: NodeJS.Timeout | null = null;
+  private readonly changed = new Set<string>();
+
+  constructor(private readonly deps: LibraryServiceDeps) {}
+
+  /** Scans every folder, then watches them; probing runs behind. */
+  async start(): Promise<void> {
+    await fs.mkdir(this.deps.mediaDir(), { recursive: true }).catch(() => undefined);
+    for (const folder of this.folderRows()) await this.rescan(folder.name);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.changedTimer) clearTimeout(this.changedTimer);
+    await Promise.all([...this.watchers.values()].map((w) => w.close()));
+    this.watchers.clear();
+    await this.probing;
+  }
+
+  folders(): LibraryFolder[] {
+    return this.folderRows().map((f) => ({
+      name: f.name,
+      path: this.rootOf(f),
+      shared: f.shared,
+      playToken: f.playToken,
+      builtIn: f.name === mediaFolderName,
+      problem: this.problems.get(f.name) ?? null,
+      files: this.deps.store.count(f.name),
+    }));
+  }
+
+  folder(name: string): FolderRow | null {
+    return this.folderRows().find((f) => f.name === name) ?? null;
+  }
+
+  async addFolder(request: LibraryFolderRequest): Promise<LibraryFolder> {
+    if (this.folder(request.name)) throw new Problem('conflict', 'Folder name taken', `a library folder is already called ${request.name}`);
+    if (!path.isAbsolute(request.path)) throw new Problem('invalid', 'Not an absolute path', `${request.path} is not an absolute path`);
+    const root = path.resolve(request.path);
+    const stat = await fs.stat(root).catch(() => null);
+    if (!stat?.isDirectory()) throw new Problem('invalid', 'Not a folder', `${root} is not a folder on this machine`);
+    for (const other of this.folderRows()) {
+      const otherRoot = this.rootOf(other);
+      const inside = (a: string, b: string) => a === b || a.startsWith(b + path.sep);
+      if (inside(root, otherRoot) || inside(otherRoot, root)) throw new Problem('conflict', 'Folders overlap', `${root} overlaps the library folder ${other.name} (${otherRoot}): a file would be listed twice`);
+    }
+    this.deps.store.saveFolder({ name: request.name, path: root, shared: request.shared ?? true, playToken: request.playToken ?? null });
+    await this.rescan(request.name);
+    return this.folders().find((f) => f.name === request.name)!;
+  }
+
+  updateFolder(name: string, patch: LibraryFolderPatch): LibraryFolder {
+    const folder = this.folder(name);
+    if (!folder) throw new Problem('not-found', 'No such folder', `no library folder called ${name}`);
+    const next = { ...folder, ...(patch.shared !== undefined ? { shared: patch.shared } : {}), ...(patch.playToken !== undefined ? { playToken: patch.playToken } : {}) };
+    if (!next.shared && next.playToken === null) throw new Problem('invalid', 'Play token needed', `a private folder plays only with its token: give ${name} a playToken`);
+    this.deps.store.saveFolder(next);
+    return this.folders().find((f) => f.name === name)!;
+  }
+
+  async removeFolder(name: string): Promise<void> {
+    if (name === mediaFolderName) throw new Problem('conflict', 'Built-in folder', 'the media folder is always in the library (move it in Settings)');
+    if (!this.folder(name)) throw new Problem('not-found', 'No such folder', `no library folder called ${name}`);
+    await this.watchers.get(name)?.close();
+    this.watchers.delete(name);
+    this.deps.store.removeFolder(name);
+    this.problems.delete(name);
+  }
+
+  /** Reads a folder again from disk (at start, on demand, when a watcher lost track). */
+  async rescan(name: string): Promise<void> {
+    const folder = this.folder(name);
+    if (!folder || this.closed) return;
+    const root = this.rootOf(folder);
+    try {
+      const found = await scanFolder(root);
+      this.problems.delete(name);
+      if (found.length >= scanLimits.files) this.problems.set(name, `more than ${scanLimits.files} files: the rest are not listed`);
+      const change = this.deps.store.reconcile(name, found);
+      if (change.added + change.changed + change.removed > 0) this.deps.log.info({ folder: name, ...change }, 'library folder scanned');
+      this.startWatching(name, root);
+    } catch (error) {
+      this.problems.set(name, `${root} cannot be read: ${(error as Error).message}`);
+    }
+    this.announce(name);
+    this.probeWaiting();
+  }
+
+  list(query: LibraryQuery): LibraryListing {
+    const page = this.deps.store.list({ folder: query.folder, under: query.under, q: query.q, sort: query.sort ?? 'name', order: query.order ?? 'asc', offset: query.offset ?? 0, limit: query.limit ?? 1000 });
+    return { total: page.total, files: page.files.map(describe) };
+  }
+
+  describe(row: FileRow): LibraryFile {
+    return describe(row);
+  }
+
+  /** A file by its address, with its absolute path; null when the library has no such file. */
+  resolve(folderName: string, relative: string): { folder: FolderRow; row: FileRow; file: string } | null {
+    const folder = this.folder(folderName);
+    if (!folder) return null;
+    const row = this.deps.store.file(folderName, relative);
+    if (!row) return null;
+    const root = this.rootOf(folder);
+    const file = path.resolve(root, ...relative.split('/'));
+    // The row came from a scan of this root; the check keeps it that way if rows were ever edited by hand.
+    if (!file.startsWith(root + path.sep)) return null;
+    return { folder, row, file };
+  }
+
+  /** Probes every file waiting, one at a time, until none is left. */
+  probeWaiting(): void {
+    if (this.probing || this.closed) return;
+    this.probing = (async () => {
+      for (;;) {
+        const ffprobe = this.deps.ffprobePath();
+        if (!ffprobe || this.closed) return;
+        const batch = this.deps.store.waiting(8);
+        if (batch.length === 0) return;
+        for (const row of batch) {
+          if (this.closed) return;
+          const resolved = this.resolve(row.folder, row.path);
+          const result = resolved ? await probeMedia(this.deps.processes, ffprobe, resolved.file) : 'the folder is gone';
+          this.deps.store.probed(row.folder, { path: row.path, size: row.size, mtimeMs: row.mtimeMs }, typeof result === 'string' ? { problem: result } : { media: result });
+          this.announce(row.folder);
+        }
+      }
+    })()
+      .catch((err: unknown) => this.deps.log.error({ err }, 'library probe failed'))
+      .finally(() => {
+        this.probing = null;
+      });
+  }
+
+  private folderRows(): FolderRow[] {
+    const rows = this.deps.store.folders();
+    const media = rows.find((r) => r.name === mediaFolderName) ?? { name: mediaFolderName, path: '', shared: true, playToken: null };
+    return [media, ...rows.filter((r) => r.name !== mediaFolderName)];
+  }
+
+  private rootOf(folder: FolderRow): string {
+    return path.resolve(folder.name === mediaFolderName ? this.deps.mediaDir() : folder.path);
+  }
+
+  private startWatching(name: string, root: string): void {
+    if (this.deps.watch === false || this.watchers.has(name)) return;
+    const relative = (file: string) => path.relative(root, file).split(path.sep).join('/');
+    const seen = (file: string) => {
+      const rel = relative(file);
+      if (!isLibraryFile(rel)) return;
+      fs.stat(file)
+        .then((stat) => {
+          if (this.deps.store.found(name, { path: rel, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) })) {
+            this.announce(name);
+            this.probeWaiting();
+          }
+        })
+        .catch(() => undefined);
+    };
+    const watcher = watch(root, {
+      ignoreInitial: true,
+      followSymlinks: false,
+      depth: scanLimits.depth,
+      ignored: (file: string) => path.basename(file).startsWith('.') && file !== root,
+      awaitWriteFinish: { stabilityThreshold: settleMs, pollInterval: 250 },
+    });
+    watcher.on('add', seen).on('change', seen);
+    watcher.on('unlink', (file: string) => {
+      if (this.deps.store.forget(name, relative(file))) this.announce(name);
+    });
+    // A folder moved or deleted: its files' rows go with one scan.
+    watcher.on('unlinkDir', () => void this.rescan(name));
+    watcher.on('error', (err: unknown) => this.deps.log.warn({ err, folder: name }, 'library watcher error'));
+    this.watchers.set(name, watcher);
+  }
+
+  /** One library_changed per folder at most every 250 ms: a copied folder of a thousand files is not a thousand events. */
+  private announce(folder: string): void {
+    this.changed.add(folder);
+    if (this.changedTimer) return;
+    this.changedTimer = setTimeout(() => {
+      this.changedTimer = null;
+      for (const name of this.changed) this.deps.events.publish('library_changed', { folder: name });
+      this.changed.clear();
+    }, 250);
+    this.changedTimer.unref();
+  }
+}
+
+function describe(row: FileRow): LibraryFile {
+  const url = vodUrl(row.folder, row.path);
+  return {
+    folder: row.folder,
+    path: row.path,
+    size: row.size,
+    modifiedAt: row.mtimeMs,
+    state: row.state,
+    problem: row.problem,
+    media: row.media,
+    url,
+    hlsUrl: `${url}/index.m3u8`,
+    posterUrl: `${url}/poster.jpg`,
+  };
+}
