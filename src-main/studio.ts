@@ -20,6 +20,10 @@ import { createStudioLogger, type StudioLogger } from './log/logger.js';
 import { isWildcard, urlsFor, type StudioUrls } from './net/studio-urls.js';
 import { SystemMonitor } from './system/system-status.js';
 import { FfmpegService, ProcessRegistry, TranscodeCapacity } from './transcode/index.js';
+import { LibraryService } from './vod/library-service.js';
+import { LibraryStore } from './vod/library-store.js';
+import { SegmentCache } from './vod/segment-cache.js';
+import { VodService } from './vod/vod-service.js';
 import { LadderService } from './delivery/ladder/ladder-service.js';
 import { appRoot, studioVersion } from './version.js';
 import { StreamStore } from './streams/stream-store.js';
@@ -115,6 +119,10 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     const ffmpegPath = () => {
       const status = ffmpeg.status();
       return status.available ? status.path : null;
+    };
+    const ffprobePath = () => {
+      const status = ffmpeg.status();
+      return status.available ? status.ffprobePath : null;
     };
     const streamStore = new StreamStore(db);
     const dvrIndex = new DvrIndex(db);
@@ -237,6 +245,21 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       },
       check: (request) => checkExportRequest({ streamKnown, index: dvrIndex, maxSeconds: exportMaxSeconds }, request),
     });
+    const library = new LibraryService({ store: new LibraryStore(db), mediaDir, processes: children, ffprobePath, events, log: log.child({ module: 'library' }) });
+    const vod = new VodService({
+      library,
+      cache: new SegmentCache({ root: path.join(dataDir, 'cache', 'vod'), limitBytes: () => config.get('vodCacheMB') * 1024 * 1024, log: log.child({ module: 'vod' }) }),
+      processes: children,
+      ffmpegPath,
+      ffprobePath,
+      encoders: () => {
+        const status = ffmpeg.status();
+        return status.available ? status.encoders : [];
+      },
+      encoderSetting: () => config.get('transcodeEncoder'),
+      log: log.child({ module: 'vod' }),
+    });
+    ffmpeg.on('status', () => library.probeWaiting());
     const settings = new SettingsApplier(
       config,
       [
@@ -248,6 +271,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         studioLogger.settingsReactor(),
         ffmpeg.settingsReactor(),
         ladders.settingsReactor(),
+        library.settingsReactor(),
       ],
       log,
     );
@@ -276,6 +300,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       playbackStats,
       livePackager,
       ladders,
+      library,
+      vod,
       thumbs,
       previews,
       mediaJobs,
@@ -324,6 +350,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         monitor.start(events, log);
         ffmpeg.refresh().catch((err: unknown) => log.error({ err }, 'ffmpeg detection failed'));
         await retentionSchedule.start();
+        await library.start();
         return studio.urls();
       },
       urls() {
@@ -338,6 +365,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
           await rtmp.close();
           await srt.close();
           await ladders.close();
+          await library.close();
           await registry.close();
           livePackager.close();
           viewers.close();

@@ -32,4 +32,5 @@ export const defaultSettings: Readonly<Settings> = Object.freeze({
   mediaJobsMax: 4,
   transcodeLadder: '',
   transcodeEncoder: 'auto',
+  vodCacheMB: 4096,
 });

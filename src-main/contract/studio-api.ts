@@ -109,6 +109,7 @@ export const Settings = Type.Object(
       pattern: ladderSettingPattern,
       description: 'The ABR ladder of every stream without its own, e.g. 720p@3000k, 480p@1200k; empty: the source alone',
     }),
+    vodCacheMB: Type.Integer({ minimum: 64, maximum: 10_000_000, description: 'Disk kept for VOD segments made on first request (MB); the least recently played go first' }),
     transcodeEncoder: Type.String({
       minLength: 1,
       maxLength: 40,

@@ -28,6 +28,8 @@ interface Recording {
 export class DvrService {
   private readonly recordings = new Map<string, Recording>();
   private readonly hubs = new Map<string, StreamHub>();
+  /** Recorders let go of and still writing their last segment: close() waits for them. */
+  private readonly finishing = new Set<Promise<void>>();
   /** Runtime switches (POST …/dvr/enable|disable) over the stream's setting. */
   private readonly overrides = new Map<string, boolean>();
 
@@ -76,6 +78,7 @@ export class DvrService {
 
   async close(): Promise<void> {
     await Promise.all([...this.recordings.values()].map((r) => r.recorder.flush()));
+    await Promise.all(this.finishing);
     for (const r of this.recordings.values()) r.attachment.detach();
     this.recordings.clear();
   }
@@ -106,7 +109,11 @@ export class DvrService {
       this.recordings.set(stream, { recorder, attachment: hub.attach(recorder) });
     } else if (current && (!hub || !this.enabled(stream))) {
       this.recordings.delete(stream);
-      void current.recorder.flush().finally(() => current.attachment.detach());
+      const finished = current.recorder
+        .flush()
+        .finally(() => current.attachment.detach())
+        .finally(() => this.finishing.delete(finished));
+      this.finishing.add(finished);
     }
   }
 }

@@ -9,6 +9,7 @@ import { watch, type FSWatcher } from 'chokidar';
 import { Problem } from '../contract/problem.js';
 import type { LibraryFile, LibraryFolder, LibraryFolderPatch, LibraryFolderRequest, LibraryListing, LibraryQuery } from '../contract/library-api.js';
 import type { StudioEvents } from '../events/studio-events.js';
+import type { SettingsReactor } from '../config/settings-applier.js';
 import type { ProcessRegistry } from '../transcode/process-registry.js';
 import { isLibraryFile, scanFolder, scanLimits } from './library-scan.js';
 import type { FileRow, FolderRow, LibraryStore } from './library-store.js';
@@ -55,6 +56,19 @@ export class LibraryService {
     await Promise.all([...this.watchers.values()].map((w) => w.close()));
     this.watchers.clear();
     await this.probing;
+  }
+
+  /** The media folder moved (Settings): its rows are for the old place, so it is read afresh. */
+  settingsReactor(): SettingsReactor {
+    return {
+      keys: ['mediaDir'],
+      apply: async () => {
+        await this.watchers.get(mediaFolderName)?.close();
+        this.watchers.delete(mediaFolderName);
+        await fs.mkdir(this.deps.mediaDir(), { recursive: true }).catch(() => undefined);
+        await this.rescan(mediaFolderName);
+      },
+    };
   }
 
   folders(): LibraryFolder[] {

@@ -47,6 +47,9 @@ import { mp4ExportRoutes } from './mp4-files.js';
 import { mediaInfoRoute } from './media-info.js';
 import { thumbRoutes } from './thumbs.js';
 import { previewRoute } from './preview.js';
+import { vodRoutes } from './vod.js';
+import type { LibraryService } from '../../vod/library-service.js';
+import type { VodService } from '../../vod/vod-service.js';
 
 /** The parts of the studio the routes serve, as the composition root built them. */
 export interface StudioRouteDeps {
@@ -72,6 +75,8 @@ export interface StudioRouteDeps {
   playbackStats: PlaybackStats;
   livePackager: LivePackager;
   ladders: LadderService;
+  library: LibraryService;
+  vod: VodService;
   thumbs: ThumbService;
   previews: PreviewService;
   mediaJobs: MediaJobs;
@@ -103,6 +108,7 @@ export async function registerRoutes(app: FastifyInstance, d: StudioRouteDeps): 
   const encoders = () => d.ffmpeg.probedEncoders();
   await app.register(streamsRoutes({ registry: d.registry, publishUrls: d.publishUrls, sourceProblem: d.sourceProblem, encoders }));
   await app.register(dvrRoutes(dvr));
+  await app.register(vodRoutes({ library: d.library, vod: d.vod, isAdmin: (request) => d.access.session(request).authenticated }));
   await app.register(exportsRoutes({ jobs: d.exportJobs }));
   await app.register(
     watchRoutes({

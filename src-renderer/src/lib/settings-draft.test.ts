@@ -32,6 +32,7 @@ const saved: Settings = {
   httpHeadersTimeoutSeconds: 15,
   playlistMaxHours: 24,
   mediaJobsMax: 4,
+  vodCacheMB: 4096,
   transcodeLadder: '',
   transcodeEncoder: 'auto',
 };

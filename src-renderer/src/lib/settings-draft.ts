@@ -47,6 +47,7 @@ const keyOrder: Record<SettingKey, number> = {
   mediaJobsMax: 28,
   transcodeLadder: 29,
   transcodeEncoder: 30,
+  vodCacheMB: 31,
 };
 export const settingKeys = (Object.keys(keyOrder) as SettingKey[]).sort((a, b) => keyOrder[a] - keyOrder[b]);
 
@@ -72,6 +73,7 @@ const integerKeys = {
   httpHeadersTimeoutSeconds: 'seconds',
   playlistMaxHours: 'hours',
   mediaJobsMax: 'jobs',
+  vodCacheMB: 'megabytes, at least 64',
 } as const;
 type IntegerKey = keyof typeof integerKeys;
 
@@ -112,6 +114,7 @@ export function toDraft(settings: Settings): SettingsDraft {
     mediaJobsMax: String(settings.mediaJobsMax),
     transcodeLadder: settings.transcodeLadder,
     transcodeEncoder: settings.transcodeEncoder,
+    vodCacheMB: String(settings.vodCacheMB),
   };
 }
 

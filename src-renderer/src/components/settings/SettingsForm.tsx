@@ -24,10 +24,11 @@ const limitHelp: Record<LimitKey, string> = {
   httpHeadersTimeoutSeconds: 'A client must send its request headers within this time (stops slow-drip attacks).',
   playlistMaxHours: 'Longest archive range one DVR playlist or recording status covers; longer requests are clamped to the newest part.',
   mediaJobsMax: 'MP4 export plans and thumbnail renders at once; more wait in a queue.',
+  vodCacheMB: 'Disk for library segments made on first play; the least recently played go first.',
 };
 const limitKeys = Object.keys(limitHelp) as LimitKey[];
 /** The settings whose names say what they bound: ingest…, httpMax…, httpHeaders…, srtMax…, playlistMax…, mediaJobsMax. */
-type LimitKey = Extract<SettingKey, `ingest${string}` | `httpMax${string}` | `httpHeaders${string}` | `srtMax${string}` | `playlistMax${string}` | 'mediaJobsMax'>;
+type LimitKey = Extract<SettingKey, `ingest${string}` | `httpMax${string}` | `httpHeaders${string}` | `srtMax${string}` | `playlistMax${string}` | 'mediaJobsMax' | 'vodCacheMB'>;
 
 const portHelp: Record<'httpPort' | 'rtmpPort' | 'srtPort', string> = {
   httpPort: 'UI, API and playback; this page follows a change. 0 picks a free port.',

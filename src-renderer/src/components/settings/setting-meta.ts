@@ -33,6 +33,7 @@ export const settingLabels: Record<SettingKey, string> = {
   mediaJobsMax: 'Export plans and thumbnail jobs at once',
   transcodeLadder: 'Default ladder',
   transcodeEncoder: 'Encoder',
+  vodCacheMB: 'VOD segment cache (MB)',
 };
 
 export const sourceLabels: Record<SettingSource, string> = {

@@ -1,0 +1,199 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LibraryFile, LibraryFolder, LibraryListing } from '../../contract/library-api.js';
+import { decodeErrors, ffmpeg, ffprobeJson } from '../../test-support/ffmpeg-tools.js';
+import { useStudio } from '../../test-support/studio-instance.js';
+import { until } from '../../test-support/wait.js';
+
+const studio = useStudio();
+let dir = '';
+/** Outside the library folder: what the tests write is not for the scan to find. */
+let outDir = '';
+
+const lavfi = (seconds: number, size = '320x240') => ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=25`, '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', String(seconds)];
+
+/** The kinds of file people drop into a library, made here with ffmpeg. */
+const kinds: { file: string; args: string[] }[] = [
+  // ffmpeg writes the moov at the end unless told otherwise: the usual camera/export case.
+  { file: 'h264 aac moov-at-end.mp4', args: [...lavfi(5), '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-c:a', 'aac'] },
+  { file: 'hevc10 ac3.mkv', args: [...lavfi(4), '-c:v', 'libx265', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p10le', '-x265-params', 'log-level=error', '-c:a', 'ac3'] },
+  { file: 'vp9 opus.webm', args: [...lavfi(4), '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '300k', '-c:a', 'libopus'] },
+  { file: 'mpeg2.mpg', args: [...lavfi(4), '-c:v', 'mpeg2video', '-c:a', 'mp2', '-f', 'mpeg'] },
+  { file: 'phone/portrait.mov', args: [...lavfi(4, '640x360'), '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac'] },
+];
+
+/**
+ * Turns the first track of a MOV/MP4 a quarter on display, as a phone held upright does:
+ * the tkhd matrix (ISO 14496-12 8.3.2), which ffmpeg 5.1 has no option to write.
+ */
+async function rotateQuarter(file: string): Promise<void> {
+  const bytes = await fs.readFile(file);
+  const tkhd = bytes.indexOf('tkhd');
+  // After the type: version/flags, times, track id, reserved, duration (24), reserved (8), layer, group, volume, reserved (8).
+  const matrix = tkhd + 4 + 40;
+  const values = [0, 0x10000, 0, -0x10000, 0, 0, 0, 0, 0x40000000];
+  values.forEach((v, i) => bytes.writeInt32BE(v, matrix + i * 4));
+  await fs.writeFile(file, bytes);
+}
+
+beforeAll(async () => {
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fh-library-'));
+  outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'fh-library-out-'));
+  await fs.mkdir(path.join(dir, 'phone'));
+  for (const k of kinds) await ffmpeg([...k.args, path.join(dir, k.file)]);
+  await rotateQuarter(path.join(dir, 'phone/portrait.mov'));
+  // Two audio languages and SubRip subtitles in one Matroska file.
+  await fs.writeFile(path.join(dir, 'subs.srt'), '1\n00:00:00,500 --> 00:00:02,000\nHello\n');
+  await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440', '-f', 'lavfi', '-i', 'sine=frequency=660', '-i', path.join(dir, 'subs.srt'), '-t', '3', '-map', '0', '-map', '1', '-map', '2', '-map', '3', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', '-c:s', 'srt', '-metadata:s:a:0', 'language=eng', '-metadata:s:a:1', 'language=fra', path.join(dir, 'languages.mkv')]);
+  // Cut in half: the moov (at the end) is gone.
+  const whole = await fs.readFile(path.join(dir, kinds[0]!.file));
+  await fs.writeFile(path.join(dir, 'truncated.mp4'), whole.subarray(0, whole.length >> 1));
+  await fs.writeFile(path.join(dir, 'not-a-video.mp4'), 'this is text, not a film\n'.repeat(100));
+  await fs.writeFile(path.join(dir, 'notes.txt'), 'not media');
+}, 120_000);
+afterAll(async () => {
+  await fs.rm(dir, { recursive: true, force: true });
+  await fs.rm(outDir, { recursive: true, force: true });
+});
+
+async function addLibrary(body: Record<string, unknown> = {}): Promise<LibraryFile[]> {
+  const added = await studio().api('/api/library/folders', { method: 'POST', body: JSON.stringify({ name: 'clips', path: dir, ...body }) });
+  expect(added.status, await added.clone().text()).toBe(201);
+  return until('every file read by ffprobe', async () => {
+    const listing = (await (await studio().api('/api/library?folder=clips&sort=name')).json()) as LibraryListing;
+    return listing.files.length === 8 && listing.files.every((f) => f.state !== 'probing') ? listing.files : null;
+  }, 30_000);
+}
+
+const get = (url: string) => fetch(new URL(url, studio().urls.http));
+
+/** Every segment of the variant's playlist, joined: what a player would decode. */
+async function playVariant(hlsUrl: string, variant: string): Promise<string> {
+  const base = hlsUrl.replace(/index\.m3u8$/, `${variant}/`);
+  const playlist = await (await get(`${base}index.m3u8`)).text();
+  expect(playlist).toContain('#EXT-X-ENDLIST');
+  const uris = playlist.split('\n').filter((l) => l && !l.startsWith('#'));
+  const parts: Buffer[] = [];
+  for (const uri of uris) {
+    const res = await get(`${base}${uri}`);
+    expect(res.status, uri).toBe(200);
+    expect(res.headers.get('content-type')).toBe('video/mp2t');
+    parts.push(Buffer.from(await res.arrayBuffer()));
+  }
+  const out = path.join(outDir, `played-${variant}-${Math.random().toString(36).slice(2)}.ts`);
+  await fs.writeFile(out, Buffer.concat(parts));
+  return out;
+}
+
+const variantsOf = (master: string) => [...master.matchAll(/#EXT-X-STREAM-INF:(.*)\n(.*)\//g)].map((m) => ({ attributes: m[1]!, name: m[2]! }));
+
+describe('the VOD library', () => {
+  it('lists what each file holds, and plays every kind it can by URL, each segment made on first request', async () => {
+    const files = await addLibrary();
+    const byPath = Object.fromEntries(files.map((f) => [f.path, f]));
+    expect(Object.keys(byPath).sort()).toEqual(['h264 aac moov-at-end.mp4', 'hevc10 ac3.mkv', 'languages.mkv', 'mpeg2.mpg', 'not-a-video.mp4', 'phone/portrait.mov', 'truncated.mp4', 'vp9 opus.webm']);
+    expect(byPath['truncated.mp4']).toMatchObject({ state: 'unplayable', problem: expect.stringMatching(/moov atom not found|Invalid data/) });
+    expect(byPath['not-a-video.mp4']).toMatchObject({ state: 'unplayable', problem: expect.stringMatching(/ffprobe/) });
+    expect(byPath['hevc10 ac3.mkv']!.media).toMatchObject({ video: { codec: 'hevc', bitDepth: 10, width: 320, height: 240 }, audio: [{ codec: 'ac3' }] });
+    expect(byPath['phone/portrait.mov']!.media!.video).toMatchObject({ rotation: 90, width: 640, height: 360 });
+    expect(byPath['languages.mkv']!.media).toMatchObject({ audio: [{ language: 'eng' }, { language: 'fra' }], subtitles: [{ codec: 'subrip' }] });
+    expect(byPath['h264 aac moov-at-end.mp4']!.hlsUrl).toBe('/vod/clips/h264%20aac%20moov-at-end.mp4/index.m3u8');
+
+    // The original as it is: Range works, so a browser plays even a moov-at-the-end MP4 progressively.
+    const original = byPath['h264 aac moov-at-end.mp4']!;
+    const range = await fetch(new URL(original.url, studio().urls.http), { headers: { range: 'bytes=0-99' } });
+    expect(range.status).toBe(206);
+    expect(range.headers.get('content-type')).toBe('video/mp4');
+    expect((await range.arrayBuffer()).byteLength).toBe(100);
+
+    // H.264/AAC: the original remuxed, and the sizes below it.
+    const h264 = variantsOf(await (await get(original.hlsUrl)).text());
+    expect(h264.map((v) => v.name)).toEqual(['source']);
+    expect(h264[0]!.attributes).toMatch(/RESOLUTION=320x240,CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2"/);
+    const remuxed = await playVariant(original.hlsUrl, 'source');
+    expect(await decodeErrors(remuxed)).toBe('');
+    // Matroska with two languages: remuxed too, the first language heard.
+    expect(variantsOf(await (await get(byPath['languages.mkv']!.hlsUrl)).text()).map((v) => v.name)).toEqual(['source']);
+    expect(await decodeErrors(await playVariant(byPath['languages.mkv']!.hlsUrl, 'source'))).toBe('');
+
+    // Codecs browsers cannot take as they are: transcoded, at the picture's own size.
+    for (const file of ['hevc10 ac3.mkv', 'vp9 opus.webm', 'mpeg2.mpg']) {
+      const master = variantsOf(await (await get(byPath[file]!.hlsUrl)).text());
+      expect(master.map((v) => v.name), file).toEqual(['240p']);
+      const played = await playVariant(byPath[file]!.hlsUrl, '240p');
+      expect(await decodeErrors(played), file).toBe('');
+      const probed = await ffprobeJson<{ format: { duration: string }; streams: { codec_name: string; height?: number }[] }>(['-show_entries', 'format=duration:stream=codec_name,height', played]);
+      expect(probed.streams.map((s) => s.codec_name).sort(), file).toEqual(['aac', 'h264']);
+      expect(Math.abs(Number(probed.format.duration) - byPath[file]!.media!.duration), file).toBeLessThan(0.5);
+    }
+
+    // A phone's portrait video plays upright: 240 wide, taller than wide.
+    const portrait = byPath['phone/portrait.mov']!;
+    const sizes = variantsOf(await (await get(portrait.hlsUrl)).text());
+    expect(sizes.map((v) => v.name)).toEqual(['360p', '240p']);
+    expect(sizes[1]!.attributes).toContain('RESOLUTION=240x426');
+    const upright = await ffprobeJson<{ streams: { width: number; height: number }[] }>(['-select_streams', 'v', '-show_entries', 'stream=width,height', await playVariant(portrait.hlsUrl, '240p')]);
+    expect(upright.streams[0]).toEqual({ width: 240, height: 426 });
+
+    // A poster per file; a file that cannot be read says why.
+    const poster = await get(`${original.url}/poster.jpg`);
+    expect(poster.status).toBe(200);
+    expect(poster.headers.get('content-type')).toBe('image/jpeg');
+    const unplayable = await get(`${byPath['truncated.mp4']!.url}/index.m3u8`);
+    expect(unplayable.status).toBe(415);
+    expect(((await unplayable.json()) as { detail: string }).detail).toMatch(/moov atom not found|Invalid data/);
+  }, 180_000);
+
+  it('keeps a private folder to its token, hands the token on, and gives hostile paths a plain 404', async () => {
+    await addLibrary({ shared: false, playToken: 'library-secret-1' });
+    const file = '/vod/clips/h264%20aac%20moov-at-end.mp4';
+    expect((await get(`${file}/index.m3u8`)).status).toBe(403);
+    expect((await get(`${file}?token=wrong-token`)).status).toBe(403);
+    const master = await (await get(`${file}/index.m3u8?token=library-secret-1`)).text();
+    expect(master).toContain('source/index.m3u8?token=library-secret-1');
+    const media = await (await get(`${file}/source/index.m3u8?token=library-secret-1`)).text();
+    expect(media).toMatch(/\n0\.ts\?token=library-secret-1\n/);
+    // The admin plays it too.
+    expect((await studio().api(`${file}/index.m3u8`)).status).toBe(200);
+
+    for (const hostile of ['/vod/clips/..%2F..%2Fetc%2Fpasswd', '/vod/clips/../../etc/passwd', '/vod/media/..%2Fframehouse.db', '/vod/clips/notes.txt', '/vod/nope/a.mp4', `${file}/9999p/index.m3u8`, `${file}/source/999999.ts`, `${file}/source/-1.ts`, '/vod/clips/%00.mp4']) {
+      const res = await studio().api(hostile);
+      expect(res.status, hostile).toBeGreaterThanOrEqual(400);
+      expect(res.status, hostile).toBeLessThan(500);
+    }
+    // Folders: an absolute path that exists, a free name, no overlap with another folder.
+    const bad = [
+      { name: 'rel', path: 'relative/path' },
+      { name: 'gone', path: path.join(dir, 'missing') },
+      { name: 'clips', path: os.tmpdir() },
+      { name: 'inside', path: path.join(dir, 'phone') },
+      { name: 'Bad Name', path: dir },
+    ];
+    for (const body of bad) {
+      const res = await studio().api('/api/library/folders', { method: 'POST', body: JSON.stringify(body) });
+      expect(res.status, body.name).toBeGreaterThanOrEqual(400);
+      expect(res.status, body.name).toBeLessThan(500);
+    }
+    expect((await studio().api('/api/library/folders/media', { method: 'DELETE' })).status).toBe(409);
+    expect((await get('/api/library')).status).toBe(401);
+    const folders = (await (await studio().api('/api/library/folders')).json()) as LibraryFolder[];
+    expect(folders.map((f) => [f.name, f.shared, f.files])).toEqual([['media', true, 0], ['clips', false, 8]]);
+  }, 120_000);
+
+  it('sees files arrive, change and go while it runs', async () => {
+    const media = path.join(studio().dir, 'media');
+    await ffmpeg([...lavfi(2), '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', path.join(media, 'new.mp4')]);
+    const found = await until('the new file listed and read', async () => {
+      const listing = (await (await studio().api('/api/library?folder=media')).json()) as LibraryListing;
+      return listing.files.find((f) => f.path === 'new.mp4' && f.state === 'ready') ?? null;
+    }, 15_000);
+    expect(found.media?.duration).toBeCloseTo(2, 0);
+    await fs.rm(path.join(media, 'new.mp4'));
+    await until('the file gone from the list', async () => {
+      const listing = (await (await studio().api('/api/library?folder=media')).json()) as LibraryListing;
+      return listing.total === 0 ? true : null;
+    }, 15_000);
+  }, 60_000);
+});

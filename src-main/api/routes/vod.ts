@@ -1,0 +1,136 @@
+// The VOD library over HTTP: the admin's listing and folders (/api/library…), and every
+// library file playable by URL (/vod/FOLDER/PATH…), Flussonic style:
+//   /vod/F/P                    the file as it is (Range, ETag)
+//   /vod/F/P/index.m3u8         the variants: the original remuxed when browsers take it, and sizes up to its own
+//   /vod/F/P/720p/index.m3u8    one variant; …/720p/N.ts its segments, made on first request and cached
+//   /vod/F/P/poster.jpg         a picture from the file
+// A shared folder plays for anyone on the LAN; a private one needs ?token= (or the admin).
+import path from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { Problem } from '../../contract/problem.js';
+import { ErrorBody } from '../../contract/studio-api.js';
+import { LibraryFolder, LibraryFolderName, LibraryFolderPatch, LibraryFolderRequest, LibraryListing, LibraryQuery } from '../../contract/library-api.js';
+import { sameSecret } from '../../net/same-secret.js';
+import { sendError } from '../../http/problem-reply.js';
+import { sendFile } from '../../http/send-file.js';
+import { sendPlaylist } from '../../http/send-playlist.js';
+import type { LibraryService } from '../../vod/library-service.js';
+import type { VodService } from '../../vod/vod-service.js';
+
+export interface VodRouteDeps {
+  library: LibraryService;
+  vod: VodService;
+  isAdmin: (request: FastifyRequest) => boolean;
+}
+
+const contentTypes: Record<string, string> = {
+  mp4: 'video/mp4', m4v: 'video/mp4', mov: 'video/quicktime', mkv: 'video/x-matroska', webm: 'video/webm', ts: 'video/mp2t', mts: 'video/mp2t', m2ts: 'video/mp2t',
+  mpg: 'video/mpeg', mpeg: 'video/mpeg', avi: 'video/x-msvideo', mp3: 'audio/mpeg', m4a: 'audio/mp4', wav: 'audio/wav', flac: 'audio/flac', ogg: 'audio/ogg', opus: 'audio/ogg',
+};
+
+/** A variant's name in a URL: source, audio, or a size like 720p. */
+const variantName = /^(?:source|audio|\d{3,4}p)$/;
+
+type Target =
+  | { kind: 'file'; path: string }
+  | { kind: 'master'; path: string }
+  | { kind: 'media'; path: string; variant: string }
+  | { kind: 'segment'; path: string; variant: string; index: number }
+  | { kind: 'poster'; path: string };
+
+/** What a URL below /vod/FOLDER/ asks for: the longest prefix naming a library file wins, the rest says which part of it. */
+function targetOf(library: LibraryService, folder: string, parts: string[]): Target | null {
+  const isFile = (n: number) => n > 0 && library.resolve(folder, parts.slice(0, n).join('/')) !== null;
+  const n = parts.length;
+  if (isFile(n)) return { kind: 'file', path: parts.join('/') };
+  const last = parts[n - 1]!;
+  if (n >= 2 && last === 'index.m3u8' && isFile(n - 1)) return { kind: 'master', path: parts.slice(0, n - 1).join('/') };
+  if (n >= 2 && last === 'poster.jpg' && isFile(n - 1)) return { kind: 'poster', path: parts.slice(0, n - 1).join('/') };
+  if (n >= 3 && variantName.test(parts[n - 2]!) && isFile(n - 2)) {
+    const file = parts.slice(0, n - 2).join('/');
+    if (last === 'index.m3u8') return { kind: 'media', path: file, variant: parts[n - 2]! };
+    const segment = /^(\d{1,6})\.ts$/.exec(last);
+    if (segment) return { kind: 'segment', path: file, variant: parts[n - 2]!, index: Number(segment[1]) };
+  }
+  return null;
+}
+
+export function vodRoutes(deps: VodRouteDeps) {
+  return async (app: FastifyInstance) => {
+    app.get<{ Params: { '*': string } }>('/vod/*', { config: { access: 'play' }, schema: { hide: true } }, async (request, reply) => {
+      const raw = request.params['*'];
+      const parts = raw.split('/');
+      if (raw.length > 4096 || parts.length > 64 || parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('\0'))) {
+        return sendError(reply, 404, 'Not found', 'no such library file');
+      }
+      const [folderName, ...rest] = parts;
+      const folder = deps.library.folder(folderName!);
+      if (!folder || rest.length === 0) return sendError(reply, 404, 'Not found', `no library folder ${folderName ?? ''}`);
+      // A private folder shows nothing of itself without its token, not even whether a file exists.
+      let query = '';
+      if (!folder.shared) {
+        const given = (request.query as { token?: unknown }).token;
+        const admitted = typeof given === 'string' && folder.playToken !== null ? sameSecret(given, folder.playToken) : deps.isAdmin(request);
+        if (!admitted) return sendError(reply, 403, 'Play token needed', `library folder ${folder.name} plays only with its token: add ?token=… to the URL`);
+        if (typeof given === 'string') query = `?token=${encodeURIComponent(given)}`;
+      }
+      const target = targetOf(deps.library, folder.name, rest);
+      if (!target) return sendError(reply, 404, 'Not found', 'no such library file, rendition or segment');
+      const file = { folder: folder.name, path: target.path };
+      return serve(request, reply, target, file, query);
+    });
+
+    const serve = async (request: FastifyRequest, reply: FastifyReply, target: Target, file: { folder: string; path: string }, query: string) => {
+      switch (target.kind) {
+        case 'file': {
+          const resolved = deps.library.resolve(file.folder, file.path)!;
+          const ext = path.extname(file.path).slice(1).toLowerCase();
+          return sendFile(request, reply, resolved.file, { type: contentTypes[ext] ?? 'application/octet-stream', cacheControl: 'public, max-age=60' });
+        }
+        case 'master':
+          return sendPlaylist(request, reply, await deps.vod.master(file, query), 'public, max-age=10');
+        case 'media':
+          return sendPlaylist(request, reply, await deps.vod.media(file, target.variant, query), 'public, max-age=60');
+        case 'segment':
+          return sendFile(request, reply, await deps.vod.segment(file, target.variant, target.index), { type: 'video/mp2t', cacheControl: 'public, max-age=300' });
+        case 'poster':
+          return sendFile(request, reply, await deps.vod.poster(file), { type: 'image/jpeg', cacheControl: 'public, max-age=300' });
+      }
+    };
+
+    app.get<{ Querystring: LibraryQuery }>(
+      '/api/library',
+      { config: { access: 'admin' }, schema: { tags: ['library'], summary: 'Files of the library folders, with what ffprobe found and how each plays', querystring: LibraryQuery, response: { 200: LibraryListing, 401: ErrorBody } } },
+      async (request) => deps.library.list(request.query),
+    );
+    app.get('/api/library/folders', { config: { access: 'admin' }, schema: { tags: ['library'], summary: 'Library folders: the media folder and any added', response: { 200: Type.Array(LibraryFolder) } } }, async () => deps.library.folders());
+    app.post<{ Body: LibraryFolderRequest }>(
+      '/api/library/folders',
+      { config: { access: 'admin' }, schema: { tags: ['library'], summary: 'Add a folder of this machine to the library (scanned, then watched)', body: LibraryFolderRequest, response: { 201: LibraryFolder, 400: ErrorBody, 409: ErrorBody } } },
+      async (request, reply) => reply.code(201).send(await deps.library.addFolder(request.body)),
+    );
+    app.patch<{ Params: { name: string }; Body: LibraryFolderPatch }>(
+      '/api/library/folders/:name',
+      { config: { access: 'admin' }, schema: { tags: ['library'], summary: 'Share a folder on the LAN, or make it private with a play token', params: Type.Object({ name: LibraryFolderName }), body: LibraryFolderPatch, response: { 200: LibraryFolder, 400: ErrorBody, 404: ErrorBody } } },
+      async (request) => deps.library.updateFolder(request.params.name, request.body),
+    );
+    app.delete<{ Params: { name: string } }>(
+      '/api/library/folders/:name',
+      { config: { access: 'admin' }, schema: { tags: ['library'], summary: 'Remove a folder from the library (its files stay on disk)', params: Type.Object({ name: LibraryFolderName }), response: { 204: Type.Null(), 404: ErrorBody, 409: ErrorBody } } },
+      async (request, reply) => {
+        await deps.library.removeFolder(request.params.name);
+        return reply.code(204).send();
+      },
+    );
+    app.post<{ Params: { name: string } }>(
+      '/api/library/folders/:name/rescan',
+      { config: { access: 'admin' }, schema: { tags: ['library'], summary: 'Read a folder again from disk', params: Type.Object({ name: LibraryFolderName }), response: { 204: Type.Null(), 404: ErrorBody } } },
+      async (request, reply) => {
+        if (!deps.library.folder(request.params.name)) throw new Problem('not-found', 'No such folder', `no library folder called ${request.params.name}`);
+        await deps.library.rescan(request.params.name);
+        return reply.code(204).send();
+      },
+    );
+  };
+}

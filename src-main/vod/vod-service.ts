@@ -1,0 +1,243 @@
+// Library files as HLS, made on request: the plan of a file (variants, segment starts)
+// once, each segment on its first request by a job for that segment alone, kept in the
+// cache after that, and the next ones made ahead while somebody plays.
+import crypto from 'node:crypto';
+import os from 'node:os';
+import type { Logger } from 'pino';
+import { Problem } from '../contract/problem.js';
+import type { EncoderStatus } from '../contract/studio-api.js';
+import type { ProbedMedia } from '../contract/library-api.js';
+import { chooseEncoders } from '../transcode/encoder-choice.js';
+import type { ProcessRegistry } from '../transcode/process-registry.js';
+import { encoderFamily, isHardware } from '../transcode/video-encode.js';
+import type { LibraryService } from './library-service.js';
+import type { FileRow } from './library-store.js';
+import { makeSegment } from './segment-maker.js';
+import type { SegmentCache } from './segment-cache.js';
+import { gridSegments, keyframeSegments, masterPlaylist, mediaPlaylist, planVariants, segmentSpan, type VodVariant } from './vod-plan.js';
+
+export interface VodServiceDeps {
+  library: LibraryService;
+  cache: SegmentCache;
+  processes: ProcessRegistry;
+  ffmpegPath: () => string | null;
+  ffprobePath: () => string | null;
+  /** The probed encoders and the studio-wide pin (transcodeEncoder). */
+  encoders: () => readonly EncoderStatus[];
+  encoderSetting: () => string;
+  log: Logger;
+  /** Segment jobs at once (default: one per core). */
+  jobs?: number;
+}
+
+/** Segments made ahead of the one asked for. */
+const prefetchCount = 2;
+/** A GPU encoder that failed is not tried again for this long. */
+const hardwareRetryMs = 10 * 60_000;
+/** Plans of this many files are kept in memory. */
+const plannedFiles = 256;
+
+interface Plan {
+  key: string;
+  media: ProbedMedia;
+  variants: VodVariant[];
+  starts: Map<string, Promise<number[]>>;
+}
+
+export interface VodFile {
+  folder: string;
+  path: string;
+}
+
+/** FIFO with a bounded number running; asked-for work goes before work made ahead. */
+class JobSlots {
+  private running = 0;
+  private readonly urgent: (() => void)[] = [];
+  private readonly ahead: (() => void)[] = [];
+
+  constructor(private readonly size: number) {}
+
+  get idle(): boolean {
+    return this.running < this.size && this.urgent.length === 0;
+  }
+
+  async run<T>(urgent: boolean, work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.size) await new Promise<void>((resolve) => (urgent ? this.urgent : this.ahead).push(resolve));
+    this.running++;
+    try {
+      return await work();
+    } finally {
+      this.running--;
+      (this.urgent.shift() ?? this.ahead.shift())?.();
+    }
+  }
+}
+
+export class VodService {
+  private readonly plans = new Map<string, Plan>();
+  private readonly failedHardware = new Map<string, number>();
+  private readonly slots: JobSlots;
+
+  constructor(private readonly deps: VodServiceDeps) {
+    this.slots = new JobSlots(deps.jobs ?? Math.max(1, os.cpus().length));
+  }
+
+  async master(file: VodFile, query: string): Promise<string> {
+    const plan = this.plan(file);
+    return masterPlaylist(plan.variants, query);
+  }
+
+  async media(file: VodFile, variantName: string, query: string): Promise<string> {
+    const { plan, variant } = this.variant(file, variantName);
+    return mediaPlaylist(await this.starts(file, plan, variant), plan.media.duration, query);
+  }
+
+  /** The cached segment's file, made now if it is not there yet. */
+  async segment(file: VodFile, variantName: string, k: number): Promise<string> {
+    const { plan, variant } = this.variant(file, variantName);
+    const starts = await this.starts(file, plan, variant);
+    const made = this.make(file, plan, variant, starts, k, true);
+    for (let next = k + 1; next <= k + prefetchCount && next < starts.length; next++) {
+      const key = this.segmentKey(plan, variant, next);
+      if (!this.deps.cache.has(key) && this.slots.idle) this.make(file, plan, variant, starts, next, false).catch(() => undefined);
+    }
+    return made;
+  }
+
+  /** A picture from a tenth into the file (past black intros), 320 wide, made once. */
+  async poster(file: VodFile): Promise<string> {
+    const plan = this.plan(file);
+    if (!plan.media.video) throw new Problem('not-found', 'No picture', `${file.path} has no video`);
+    return this.deps.cache.get(`${plan.key}/poster.jpg`, () =>
+      this.slots.run(true, async () => {
+        const at = Math.min(plan.media.duration * 0.1, 10);
+        const child = this.deps.processes.start(this.ffmpeg(), ['-v', 'error', '-nostdin', '-ss', at.toFixed(3), '-i', this.resolve(file).file, '-frames:v', '1', '-vf', 'scale=320:-2', '-q:v', '4', '-f', 'image2', '-c:v', 'mjpeg', 'pipe:1'], {
+          label: 'vod poster',
+          timeoutMs: 30_000,
+        });
+        const chunks: Buffer[] = [];
+        let bytes = 0;
+        child.stdout.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (bytes > 4 << 20) child.stop();
+          else chunks.push(chunk);
+        });
+        const result = await child.exited;
+        if (result.code !== 0 || chunks.length === 0) throw new Problem('unavailable', 'No poster', `ffmpeg: ${result.stderr.trim().split('\n').at(-1) || 'no picture'}`);
+        return Buffer.concat(chunks);
+      }),
+    );
+  }
+
+  private make(file: VodFile, plan: Plan, variant: VodVariant, starts: readonly number[], k: number, urgent: boolean): Promise<string> {
+    const span = segmentSpan(starts, plan.media.duration, k);
+    if (!span) throw new Problem('not-found', 'No such segment', `${variant.name} has segments 0 to ${starts.length - 1}`);
+    return this.deps.cache.get(this.segmentKey(plan, variant, k), () =>
+      this.slots.run(urgent, async () => {
+        const resolved = this.resolve(file);
+        const ffmpeg = this.ffmpeg();
+        let lastProblem: unknown = null;
+        for (const encoder of this.encoderOrder(variant)) {
+          try {
+            const made = await makeSegment(this.deps.processes, ffmpeg, { file: resolved.file, variant, ...span, last: k === starts.length - 1, encoder, startTime: plan.media.startTime });
+            return made.bytes;
+          } catch (error) {
+            lastProblem = error;
+            const family = encoderFamily(encoder);
+            if (!family || !isHardware(family)) break;
+            this.failedHardware.set(encoder, Date.now());
+            this.deps.log.warn({ encoder, err: error }, 'vod: hardware encoder failed; trying the next');
+          }
+        }
+        throw lastProblem;
+      }),
+    );
+  }
+
+  private encoderOrder(variant: VodVariant): string[] {
+    if (variant.kind !== 'transcode') return ['copy'];
+    let order: string[];
+    try {
+      order = chooseEncoders({ requested: this.deps.encoderSetting(), codec: 'h264', probed: this.deps.encoders(), platform: process.platform }).order;
+    } catch {
+      // A pin that does not write H.264 (or is gone): the automatic order.
+      order = chooseEncoders({ requested: 'auto', codec: 'h264', probed: this.deps.encoders(), platform: process.platform }).order;
+    }
+    const now = Date.now();
+    return order.filter((e) => now - (this.failedHardware.get(e) ?? 0) > hardwareRetryMs || e === order.at(-1));
+  }
+
+  private segmentKey(plan: Plan, variant: VodVariant, k: number): string {
+    return `${plan.key}/${variant.name}/${k}.ts`;
+  }
+
+  /** The file, playable now: a Problem that says why not otherwise. */
+  private resolve(file: VodFile): { row: FileRow; file: string } {
+    const resolved = this.deps.library.resolve(file.folder, file.path);
+    if (!resolved) throw new Problem('not-found', 'Not in the library', `no file ${file.path} in library folder ${file.folder}`);
+    return resolved;
+  }
+
+  private plan(file: VodFile): Plan {
+    const { row } = this.resolve(file);
+    if (row.state === 'probing') throw new Problem('unavailable', 'Still reading the file', `${file.path} is being read (ffprobe); try again in a moment`);
+    if (!row.media) throw new Problem('unsupported', 'Cannot play this file', row.problem ?? 'ffprobe could not read it');
+    // The file's version is part of the key: a file replaced under the same name gets a new plan and new segments.
+    const key = crypto.createHash('sha256').update(`${row.folder}\0${row.path}\0${row.size}\0${row.mtimeMs}`).digest('hex').slice(0, 24);
+    let plan = this.plans.get(key);
+    if (!plan) {
+      const variants = planVariants(row.media);
+      if (variants.length === 0) throw new Problem('unsupported', 'Cannot play this file', 'it has neither a picture nor a sound ffmpeg can read');
+      plan = { key, media: row.media, variants, starts: new Map() };
+      if (this.plans.size >= plannedFiles) this.plans.delete(this.plans.keys().next().value!);
+      this.plans.set(key, plan);
+    }
+    return plan;
+  }
+
+  private variant(file: VodFile, name: string): { plan: Plan; variant: VodVariant } {
+    const plan = this.plan(file);
+    const variant = plan.variants.find((v) => v.name === name);
+    if (!variant) throw new Problem('not-found', 'No such rendition', `${file.path} plays as ${plan.variants.map((v) => v.name).join(', ')}`);
+    return { plan, variant };
+  }
+
+  /** Segment starts: the fixed grid, or (copied video) the file's keyframes, read once. */
+  private starts(file: VodFile, plan: Plan, variant: VodVariant): Promise<number[]> {
+    if (variant.kind !== 'remux') return Promise.resolve(gridSegments(plan.media.duration));
+    let starts = plan.starts.get('keyframes');
+    if (!starts) {
+      starts = this.keyframes(file, plan).then((k) => keyframeSegments(k, plan.media.duration));
+      starts.catch(() => plan.starts.delete('keyframes'));
+      plan.starts.set('keyframes', starts);
+    }
+    return starts;
+  }
+
+  /** The video keyframes' times (seconds from the file's start), from ffprobe's packet list: no decoding. */
+  private async keyframes(file: VodFile, plan: Plan): Promise<number[]> {
+    const ffprobe = this.deps.ffprobePath();
+    if (!ffprobe) throw new Problem('unavailable', 'ffmpeg not found', 'ffprobe is needed to play library files');
+    const child = this.deps.processes.start(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', this.resolve(file).file], { label: 'vod keyframes', timeoutMs: 120_000 });
+    const times: number[] = [];
+    let rest = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (text: string) => {
+      const lines = (rest + text).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) {
+        const [pts, flags] = line.split(',');
+        if (flags?.startsWith('K') && pts) times.push(Number(pts) - plan.media.startTime);
+      }
+    });
+    const result = await child.exited;
+    if (result.code !== 0) throw new Problem('unavailable', 'Cannot index the file', `ffprobe: ${result.stderr.trim().split('\n').at(-1) ?? `exit ${result.code}`}`);
+    return times.filter(Number.isFinite).sort((a, b) => a - b);
+  }
+
+  private ffmpeg(): string {
+    const path = this.deps.ffmpegPath();
+    if (!path) throw new Problem('unavailable', 'ffmpeg not found', 'ffmpeg is needed to play library files');
+    return path;
+  }
+}
