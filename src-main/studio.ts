@@ -24,6 +24,7 @@ import { LibraryService } from './vod/library-service.js';
 import { LibraryStore } from './vod/library-store.js';
 import { SegmentCache } from './vod/segment-cache.js';
 import { VodService } from './vod/vod-service.js';
+import { LibraryUploads } from './vod/library-uploads.js';
 import { LadderService } from './delivery/ladder/ladder-service.js';
 import { appRoot, studioVersion } from './version.js';
 import { StreamStore } from './streams/stream-store.js';
@@ -260,6 +261,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       log: log.child({ module: 'vod' }),
     });
     ffmpeg.on('status', () => library.probeWaiting());
+    const uploads = new LibraryUploads({ dir: path.join(dataDir, 'uploads'), library, minFreeBytes: () => config.get('dvrMinFreeMB') * 1024 * 1024, log: log.child({ module: 'uploads' }) });
     const settings = new SettingsApplier(
       config,
       [
@@ -302,6 +304,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       ladders,
       library,
       vod,
+      uploads,
       thumbs,
       previews,
       mediaJobs,
@@ -366,6 +369,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
           await srt.close();
           await ladders.close();
           await library.close();
+          uploads.close();
           await registry.close();
           livePackager.close();
           viewers.close();

@@ -10,6 +10,7 @@ import './styles/settings.css';
 import './styles/monitor.css';
 import './styles/watch.css';
 import './styles/dvr.css';
+import './styles/library.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -50,6 +50,7 @@ import { previewRoute } from './preview.js';
 import { vodRoutes } from './vod.js';
 import type { LibraryService } from '../../vod/library-service.js';
 import type { VodService } from '../../vod/vod-service.js';
+import type { LibraryUploads } from '../../vod/library-uploads.js';
 
 /** The parts of the studio the routes serve, as the composition root built them. */
 export interface StudioRouteDeps {
@@ -77,6 +78,7 @@ export interface StudioRouteDeps {
   ladders: LadderService;
   library: LibraryService;
   vod: VodService;
+  uploads: LibraryUploads;
   thumbs: ThumbService;
   previews: PreviewService;
   mediaJobs: MediaJobs;
@@ -108,7 +110,7 @@ export async function registerRoutes(app: FastifyInstance, d: StudioRouteDeps): 
   const encoders = () => d.ffmpeg.probedEncoders();
   await app.register(streamsRoutes({ registry: d.registry, publishUrls: d.publishUrls, sourceProblem: d.sourceProblem, encoders }));
   await app.register(dvrRoutes(dvr));
-  await app.register(vodRoutes({ library: d.library, vod: d.vod, isAdmin: (request) => d.access.session(request).authenticated }));
+  await app.register(vodRoutes({ library: d.library, vod: d.vod, uploads: d.uploads, isAdmin: (request) => d.access.session(request).authenticated }));
   await app.register(exportsRoutes({ jobs: d.exportJobs }));
   await app.register(
     watchRoutes({

@@ -17,10 +17,12 @@ import { sendFile } from '../../http/send-file.js';
 import { sendPlaylist } from '../../http/send-playlist.js';
 import type { LibraryService } from '../../vod/library-service.js';
 import type { VodService } from '../../vod/vod-service.js';
+import { uploadsPath, type LibraryUploads } from '../../vod/library-uploads.js';
 
 export interface VodRouteDeps {
   library: LibraryService;
   vod: VodService;
+  uploads: LibraryUploads;
   isAdmin: (request: FastifyRequest) => boolean;
 }
 
@@ -99,6 +101,21 @@ export function vodRoutes(deps: VodRouteDeps) {
       }
     };
 
+    // tus (resumable uploads): the protocol's own handler reads the body as it streams in.
+    app.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => done(null));
+    for (const url of [uploadsPath, `${uploadsPath}/:id`]) {
+      app.route({
+        method: ['POST', 'PATCH', 'HEAD', 'DELETE'],
+        url,
+        config: { access: 'admin' },
+        schema: { tags: ['library'], summary: 'Resumable upload into the library (tus 1.0: Upload-Metadata filename, folder)' },
+        handler: async (request, reply) => {
+          reply.hijack();
+          await deps.uploads.handle(request.raw, reply.raw);
+        },
+      });
+    }
+
     app.get<{ Querystring: LibraryQuery }>(
       '/api/library',
       { config: { access: 'admin' }, schema: { tags: ['library'], summary: 'Files of the library folders, with what ffprobe found and how each plays', querystring: LibraryQuery, response: { 200: LibraryListing, 401: ErrorBody } } },
@@ -110,7 +127,7 @@ export function vodRoutes(deps: VodRouteDeps) {
       { config: { access: 'admin' }, schema: { tags: ['library'], summary: 'Add a folder of this machine to the library (scanned, then watched)', body: LibraryFolderRequest, response: { 201: LibraryFolder, 400: ErrorBody, 409: ErrorBody } } },
       async (request, reply) => reply.code(201).send(await deps.library.addFolder(request.body)),
     );
-    app.patch<{ Params: { name: string }; Body: LibraryFolderPatch }>(
+    app.put<{ Params: { name: string }; Body: LibraryFolderPatch }>(
       '/api/library/folders/:name',
       { config: { access: 'admin' }, schema: { tags: ['library'], summary: 'Share a folder on the LAN, or make it private with a play token', params: Type.Object({ name: LibraryFolderName }), body: LibraryFolderPatch, response: { 200: LibraryFolder, 400: ErrorBody, 404: ErrorBody } } },
       async (request) => deps.library.updateFolder(request.params.name, request.body),

@@ -16,6 +16,7 @@ import type {
   ViewerSession,
 } from '../../../src-main/contract/studio-api';
 import type { ExportJob, ExportRequest } from '../../../src-main/contract/export-api';
+import type { LibraryFolder, LibraryFolderPatch, LibraryFolderRequest, LibraryListing, LibraryQuery } from '../../../src-main/contract/library-api';
 import type { LanInfo, PublicStream } from '../../../src-main/contract/public-api';
 import type { MediaInfo, SpriteMap } from '../../../src-main/contract/stream-files';
 import type { CoverageBucket } from '../lib/timeline/coverage';
@@ -52,6 +53,13 @@ export const api = {
   /** The watch page's list: public, answers without a session. */
   publicStreams: (signal?: AbortSignal) => request<PublicStream[]>('GET', '/api/public/streams', signal ? { signal } : {}),
   lan: () => request<LanInfo>('GET', '/api/lan'),
+  library: (query: LibraryQuery, signal?: AbortSignal) =>
+    request<LibraryListing>('GET', `/api/library?${new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)]))}`, withSignal(signal)),
+  libraryFolders: (signal?: AbortSignal) => request<LibraryFolder[]>('GET', '/api/library/folders', withSignal(signal)),
+  addLibraryFolder: (body: LibraryFolderRequest) => request<LibraryFolder>('POST', '/api/library/folders', { body }),
+  patchLibraryFolder: (name: string, body: LibraryFolderPatch) => request<LibraryFolder>('PUT', `/api/library/folders/${encodeURIComponent(name)}`, { body }),
+  removeLibraryFolder: (name: string) => request<void>('DELETE', `/api/library/folders/${encodeURIComponent(name)}`),
+  rescanLibraryFolder: (name: string) => request<void>('POST', `/api/library/folders/${encodeURIComponent(name)}/rescan`),
   sessions: (stream: string, signal?: AbortSignal) =>
     request<ViewerSession[]>('GET', `/api/sessions?${new URLSearchParams({ stream })}`, signal ? { signal } : {}),
   endSession: (id: string) => request<void>('DELETE', `/api/sessions/${encodeURIComponent(id)}`),

@@ -56,6 +56,9 @@ export function dispatchStudioEvent(event: StudioEvent): void {
       // Retention removed recordings: timelines showing that stream draw them again.
       state.noteDvrChanged(event.data.stream);
       break;
+    case 'library_changed':
+      state.noteLibraryChanged(event.data.folder);
+      break;
     case 'dvr_retention_stuck':
       state.applyDvrRetention(event.data);
       break;

@@ -7,6 +7,7 @@ import { createConnectionSlice } from './connection.slice';
 import { createDvrSlice } from './dvr.slice';
 import { createExportsSlice } from './exports.slice';
 import { createLanSlice } from './lan.slice';
+import { createLibrarySlice } from './library.slice';
 import { createSettingsSlice } from './settings.slice';
 import { createStreamsSlice } from './streams.slice';
 import { createSystemSlice } from './system.slice';
@@ -27,6 +28,7 @@ export const useStudio = create<StudioState>()((...a) => ({
   ...createLanSlice(...a),
   ...createDvrSlice(...a),
   ...createExportsSlice(...a),
+  ...createLibrarySlice(...a),
 }));
 
 export type { StudioState } from './types';

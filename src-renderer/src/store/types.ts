@@ -7,6 +7,7 @@ import type { ConnectionSlice } from './connection.state';
 import type { DvrSlice } from './dvr.state';
 import type { ExportsSlice } from './exports.state';
 import type { LanSlice } from './lan.state';
+import type { LibrarySlice } from './library.state';
 import type { SettingsSlice } from './settings.state';
 import type { StreamsSlice } from './streams.state';
 import type { SystemSlice } from './system.state';
@@ -24,6 +25,7 @@ export type StudioState = AuthSlice &
   WatchSlice &
   LanSlice &
   DvrSlice &
-  ExportsSlice;
+  ExportsSlice &
+  LibrarySlice;
 
 export type SliceCreator<Slice> = StateCreator<StudioState, [], [], Slice>;

@@ -1,0 +1,64 @@
+import type { LibraryFile } from '../../../../src-main/contract/library-api';
+import { formatBytes } from '../../lib/format';
+import { formatSpan } from '../../lib/timeline/clock';
+import { QrCode } from '../common/QrCode';
+import { CopyField } from '../sections/CopyField';
+import { VodPlayer } from './VodPlayer';
+
+/** The URL a device on the LAN opens: the studio's LAN address when it has one, this page's origin otherwise. */
+function lanUrl(path: string, lanBase: string | null, token: string | null): string {
+  const base = lanBase ?? window.location.origin;
+  return `${base.replace(/\/$/, '')}${path}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+}
+
+function facts(file: LibraryFile): [string, string][] {
+  const m = file.media;
+  if (!m) return [['Size', formatBytes(file.size)]];
+  const v = m.video;
+  return [
+    ['Duration', formatSpan(m.duration)],
+    ['Container', m.container.split(',')[0]!],
+    ...(v ? ([['Video', `${v.codec} ${v.width}×${v.height}${v.rotation ? ` ↻${v.rotation}°` : ''}${v.fps ? ` · ${v.fps} fps` : ''}${v.bitDepth > 8 ? ` · ${v.bitDepth}-bit` : ''}${v.hdr ? ' · HDR' : ''}`]] as [string, string][]) : []),
+    ...m.audio.map((a, i) => [i === 0 ? 'Audio' : '', `${a.codec} · ${a.channels} ch · ${a.sampleRate / 1000} kHz${a.language ? ` · ${a.language}` : ''}`] as [string, string]),
+    ...(m.subtitles.length ? ([['Subtitles', m.subtitles.map((s) => s.language ?? s.codec).join(', ')]] as [string, string][]) : []),
+    ['Bitrate', m.bitrate ? `${(m.bitrate / 1e6).toFixed(2)} Mb/s` : '–'],
+    ['Size', formatBytes(file.size)],
+    ['Modified', new Date(file.modifiedAt).toLocaleString()],
+  ];
+}
+
+/** The selected file: played, described, and its links to hand to other devices. */
+export function LibraryDetail({ file, lanBase, token }: { file: LibraryFile; lanBase: string | null; token: string | null }) {
+  const link = lanUrl(file.hlsUrl, lanBase, token);
+  return (
+    <aside className="library-detail" data-testid="library-detail" data-path={file.path}>
+      {file.state === 'ready' ? (
+        <VodPlayer key={file.hlsUrl} src={`${file.hlsUrl}${token ? `?token=${encodeURIComponent(token)}` : ''}`} />
+      ) : (
+        <div className="library-detail-state" data-testid="library-detail-state">
+          {file.state === 'probing' ? 'Reading the file…' : `Cannot play this file: ${file.problem ?? 'unknown reason'}`}
+        </div>
+      )}
+      <h3 className="library-detail-name" title={file.path}>
+        {file.path.split('/').at(-1)}
+      </h3>
+      <dl className="library-facts">
+        {facts(file).map(([k, v], i) => (
+          <div key={i} className="library-fact">
+            <dt>{k}</dt>
+            <dd>{v}</dd>
+          </div>
+        ))}
+      </dl>
+      {file.state === 'ready' && (
+        <div className="library-links">
+          <span className="field-label">Play on any device (HLS)</span>
+          <CopyField value={link} label="LAN link" testId="library-link" />
+          <span className="field-label">The file as it is</span>
+          <CopyField value={lanUrl(file.url, lanBase, token)} label="file link" />
+          <QrCode text={link} size={120} testId="library-qr" />
+        </div>
+      )}
+    </aside>
+  );
+}
