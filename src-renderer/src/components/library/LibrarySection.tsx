@@ -114,7 +114,7 @@ export function LibrarySection() {
       <section className="library-main">
         <div className="library-toolbar">
           <input ref={search} className="input library-search" type="search" placeholder="Find by name  /" aria-label="Find by name" data-testid="library-search" value={query} onChange={(e) => setQuery(e.target.value)} />
-          <select className="select" aria-label="Sort by" value={sort} onChange={(e) => setSort(e.target.value as LibrarySort)}>
+          <select className="input select" aria-label="Sort by" value={sort} onChange={(e) => setSort(e.target.value as LibrarySort)}>
             <option value="name">Name</option>
             <option value="date">Newest</option>
             <option value="duration">Longest</option>

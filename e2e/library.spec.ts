@@ -1,0 +1,67 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { expect, test } from '@playwright/test';
+import { dataDir, loginUrl, screenshot } from './support/studio';
+
+const run = promisify(execFile);
+
+test('Library: a file copied into the media folder and one uploaded from the window both play, at a size picked by hand, with a LAN link', async ({ page }) => {
+  test.setTimeout(120_000);
+  const media = path.join(dataDir(), 'media');
+  await fs.mkdir(media, { recursive: true });
+  // A 1280×720 H.264/AAC file copied in on disk (the watcher finds it), and a VP9/Opus WebM to upload.
+  await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440', '-t', '12', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '50', '-c:a', 'aac', path.join(media, 'e2e-lib-clip.mp4')]);
+  const uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'fh-e2e-upload-'));
+  const webm = path.join(uploadDir, 'e2e-lib-upload.webm');
+  await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=660', '-t', '4', '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '400k', '-c:a', 'libopus', webm]);
+  try {
+    await page.goto(loginUrl());
+    await page.getByTestId('nav-library').click();
+    const clip = page.locator('[data-testid="library-file"][data-path="e2e-lib-clip.mp4"]');
+    await expect(clip).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
+
+    // Uploaded from the window (the file chooser; dropping files uses the same queue): progress, then listed.
+    await page.getByTestId('library-upload-input').setInputFiles(webm);
+    const item = page.locator('[data-testid="upload-item"][data-name="e2e-lib-upload.webm"]');
+    await expect(item).toBeVisible();
+    await expect(item).toHaveAttribute('data-state', 'done', { timeout: 20_000 });
+    const uploaded = page.locator('[data-testid="library-file"][data-path="e2e-lib-upload.webm"]');
+    await expect(uploaded).toHaveAttribute('data-state', 'ready', { timeout: 20_000 });
+    await expect(uploaded.locator('img.library-poster')).toBeVisible({ timeout: 10_000 });
+
+    // The H.264 file plays (its original remuxed, or a transcoded size), and a size picked by hand is what plays.
+    await clip.click();
+    const detail = page.getByTestId('library-detail');
+    await expect(detail).toHaveAttribute('data-path', 'e2e-lib-clip.mp4');
+    const video = detail.getByTestId('vod-video');
+    await video.evaluate((v: HTMLVideoElement) => {
+      v.muted = true;
+      return v.play();
+    });
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 20_000 }).toBeGreaterThan(1);
+    const quality = detail.getByTestId('vod-quality');
+    await expect(quality.locator('option')).toHaveText([/^Auto/, '720p', '480p', '360p', '240p']);
+    await quality.selectOption({ label: '240p' });
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoHeight), { timeout: 20_000 }).toBe(240);
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 20_000 }).toBeGreaterThan(4);
+    await expect(detail.getByTestId('library-link')).toHaveText(/\/vod\/media\/e2e-lib-clip\.mp4\/index\.m3u8$/);
+    await expect(detail.getByTestId('library-qr')).toBeVisible();
+    await screenshot(page, 'library-grid');
+
+    // The list view, found by name, moved through with the keyboard.
+    await page.keyboard.press('g');
+    await page.getByTestId('library-search').fill('e2e-lib');
+    await expect(page.getByTestId('library-count')).toHaveText('2 files');
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('ArrowDown');
+    await expect(detail).toHaveAttribute('data-path', 'e2e-lib-upload.webm');
+    await screenshot(page, 'library-list');
+  } finally {
+    await fs.rm(uploadDir, { recursive: true, force: true });
+    await fs.rm(path.join(media, 'e2e-lib-clip.mp4'), { force: true });
+    await fs.rm(path.join(media, 'e2e-lib-upload.webm'), { force: true });
+  }
+});
