@@ -125,6 +125,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       const status = ffmpeg.status();
       return status.available ? status.ffprobePath : null;
     };
+    // library:// sources: the library is made further down; a lookup runs only once the studio serves.
+    const libraryFile = (folder: string, relative: string): string | null => library.resolve(folder, relative)?.file ?? null;
     const streamStore = new StreamStore(db);
     const dvrIndex = new DvrIndex(db);
     const archive = new ArchiveStore({ root: path.join(dataDir, 'dvr'), index: dvrIndex, log: log.child({ module: 'dvr' }) });
@@ -195,7 +197,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       publishPrefix: () => config.get('publishPrefix'),
       archivedNames: () => dvrIndex.archivedStreamNames(),
       lanPublish: () => ({ policy: config.get('lanPublish'), key: config.get('publishKey') }),
-      runner: ffmpegSourceRunner({ processes: children, events, log: log.child({ module: 'pull' }), ffmpegPath, mediaDir }),
+      runner: ffmpegSourceRunner({ processes: children, events, log: log.child({ module: 'pull' }), ffmpegPath, mediaDir, libraryFile }),
     });
     // Read per connection, so a settings change applies to the next publisher; one memory pool for all of them.
     const ingestLimits = () => ingestLimitsFrom(config.settings);
@@ -220,7 +222,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       publishUrlsFor(name, config.settings, { http: listener?.address ?? null, rtmp: rtmp.address, srt: srt.address }, isWildcard(config.get('host')) ? clientHost : undefined);
     const sourceProblem = (url: string) => {
       try {
-        resolveSourceUrl(url, mediaDir());
+        resolveSourceUrl(url, mediaDir(), libraryFile);
         return null;
       } catch (err) {
         return err instanceof SourceUrlError ? err.message : String(err);

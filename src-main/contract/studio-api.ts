@@ -238,7 +238,7 @@ export type IngestProtocol = Static<typeof IngestProtocol>;
 
 export const StreamSource = Type.Object(
   {
-    url: Type.String({ minLength: 1, maxLength: 2048, description: 'rtsp://, rtmp://, srt://, http(s)://…m3u8, udp://, or file://RELATIVE/PATH in the media folder' }),
+    url: Type.String({ minLength: 1, maxLength: 2048, description: 'rtsp://, rtmp://, srt://, http(s)://…m3u8, udp://, file://RELATIVE/PATH in the media folder, or library://FOLDER/PATH (a library file played as live)' }),
     priority: Type.Integer({ minimum: 0, maximum: 1000, description: 'Lower is preferred; failover goes to the next and returns when the better one works again' }),
   },
   { additionalProperties: false },

@@ -190,6 +190,16 @@ describe('the VOD library', () => {
       return listing.files.find((f) => f.path === 'new.mp4' && f.state === 'ready') ?? null;
     }, 15_000);
     expect(found.media?.duration).toBeCloseTo(2, 0);
+    // Played as a live stream (WCS's VOD-live): a stream like any other, by the streams API.
+    const live = await studio().api('/api/streams/live%2Ffrom-file', { method: 'PUT', body: JSON.stringify({ sources: [{ url: 'library://media/new.mp4', priority: 0 }], loop: true }) });
+    expect(live.status, await live.clone().text()).toBe(201);
+    const playing = await until('the file playing as live', async () => {
+      const s = await studio().stream('live/from-file');
+      return s?.state === 'pulling' && s.video ? s : null;
+    }, 15_000);
+    expect(playing.video).toMatchObject({ width: 320, height: 240 });
+    expect((await studio().api('/api/streams/live%2Fbad-file', { method: 'PUT', body: JSON.stringify({ sources: [{ url: 'library://media/..%2F..%2Fetc%2Fpasswd', priority: 0 }] }) })).status).toBe(400);
+    expect((await studio().api('/api/streams/live%2Ffrom-file', { method: 'DELETE' })).status).toBeLessThan(300);
     await fs.rm(path.join(media, 'new.mp4'));
     await until('the file gone from the list', async () => {
       const listing = (await (await studio().api('/api/library?folder=media')).json()) as LibraryListing;

@@ -5,7 +5,7 @@ import type { StudioEvents } from '../../events/studio-events.js';
 import { TsDemuxer } from '../../formats/mpegts/index.js';
 import type { StreamHub, SourceSession } from '../../streams/stream-hub.js';
 import type { ProcessRegistry, RunningProcess } from '../../transcode/index.js';
-import { ffmpegInputArgs, maskCredentials, resolveSourceUrl, SourceUrlError, type ResolvedSource } from './source-url.js';
+import { ffmpegInputArgs, maskCredentials, resolveSourceUrl, SourceUrlError, type LibraryFileLookup, type ResolvedSource } from './source-url.js';
 
 export interface PullDeps {
   processes: ProcessRegistry;
@@ -13,6 +13,8 @@ export interface PullDeps {
   log: Logger;
   ffmpegPath: () => string | null;
   mediaDir: () => string;
+  /** library:// sources: a file the library lists. */
+  libraryFile?: LibraryFileLookup;
 }
 
 // Reconnect backoff: 1 s doubling to 30 s (reset once a source delivered for a while).
@@ -68,7 +70,7 @@ export class PullSupervisor {
       const url = sources[index]!.url;
       let resolved: ResolvedSource;
       try {
-        resolved = resolveSourceUrl(url, this.deps.mediaDir());
+        resolved = resolveSourceUrl(url, this.deps.mediaDir(), this.deps.libraryFile);
       } catch (err) {
         // A URL that can never work: say so and do not hammer it.
         this.hub.setWaiting('failed', err instanceof SourceUrlError ? err.message : String(err));

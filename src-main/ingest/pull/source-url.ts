@@ -15,11 +15,15 @@ export interface ResolvedSource {
 
 export class SourceUrlError extends Error {}
 
+/** A library file's absolute path by its folder and relative path, or null when the library has no such file. */
+export type LibraryFileLookup = (folder: string, relative: string) => string | null;
+
 /**
  * Checks a configured source URL and turns it into what ffmpeg opens. file://
- * paths are relative to the media folder and may not leave it.
+ * paths are relative to the media folder and may not leave it; library://FOLDER/PATH
+ * names a file of any library folder ("Play as live"), found only if the library lists it.
  */
-export function resolveSourceUrl(url: string, mediaDir: string): ResolvedSource {
+export function resolveSourceUrl(url: string, mediaDir: string, libraryFile?: LibraryFileLookup): ResolvedSource {
   if (url.includes('\0')) throw new SourceUrlError('the source URL contains a NUL byte');
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   switch (scheme) {
@@ -46,8 +50,20 @@ export function resolveSourceUrl(url: string, mediaDir: string): ResolvedSource 
       if (!inside || inside.startsWith('..') || path.isAbsolute(inside)) throw new SourceUrlError(`${url}: the path leaves the media folder`);
       return { kind: 'file', input: file, display: url };
     }
+    case 'library': {
+      const [folder, ...parts] = url.slice('library://'.length).split('/').map((p) => {
+        try {
+          return decodeURIComponent(p);
+        } catch {
+          return '';
+        }
+      });
+      const file = folder && parts.length > 0 ? (libraryFile?.(folder, parts.join('/')) ?? null) : null;
+      if (!file) throw new SourceUrlError(`${url}: no such file in the library (library://FOLDER/PATH, as the Library lists it)`);
+      return { kind: 'file', input: file, display: url };
+    }
     default:
-      throw new SourceUrlError(`${maskCredentials(url)}: unsupported source; use rtsp://, rtmp://, srt://, udp://, http(s)://…m3u8 or file://`);
+      throw new SourceUrlError(`${maskCredentials(url)}: unsupported source; use rtsp://, rtmp://, srt://, udp://, http(s)://…m3u8, file:// or library://`);
   }
 }
 
