@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { watch, type FSWatcher } from 'chokidar';
 import { Problem } from '../contract/problem.js';
-import type { LibraryFile, LibraryFolder, LibraryFolderPatch, LibraryFolderRequest, LibraryListing, LibraryQuery } from '../contract/library-api.js';
+import type { LibraryFolder, LibraryFolderPatch, LibraryFolderRequest, LibraryQuery } from '../contract/library-api.js';
 import type { StudioEvents } from '../events/studio-events.js';
 import type { SettingsReactor } from '../config/settings-applier.js';
 import type { ProcessRegistry } from '../transcode/process-registry.js';
@@ -140,13 +140,18 @@ export class LibraryService {
     this.probeWaiting();
   }
 
-  list(query: LibraryQuery): LibraryListing {
-    const page = this.deps.store.list({ folder: query.folder, under: query.under, q: query.q, sort: query.sort ?? 'name', order: query.order ?? 'asc', offset: query.offset ?? 0, limit: query.limit ?? 1000 });
-    return { total: page.total, files: page.files.map(describe) };
-  }
-
-  describe(row: FileRow): LibraryFile {
-    return describe(row);
+  /**
+   * The listing as JSON text (the LibraryListing shape), written straight from the rows:
+   * each file's media goes out as the JSON it is stored as, so ten thousand files cost
+   * one query and some string joining, not ten thousand parses and serialisations.
+   */
+  listJson(query: LibraryQuery): string {
+    const page = this.deps.store.listRaw({ folder: query.folder, under: query.under, q: query.q, sort: query.sort ?? 'name', order: query.order ?? 'asc', offset: query.offset ?? 0, limit: query.limit ?? 1000 });
+    const files = page.rows.map((r) => {
+      const url = vodUrl(r.folder, r.path);
+      return `{"folder":${JSON.stringify(r.folder)},"path":${JSON.stringify(r.path)},"size":${r.size},"modifiedAt":${r.mtime_ms},"state":${JSON.stringify(r.state)},"problem":${JSON.stringify(r.problem)},"media":${r.media_json ?? 'null'},"url":${JSON.stringify(url)},"hlsUrl":${JSON.stringify(`${url}/index.m3u8`)},"posterUrl":${JSON.stringify(`${url}/poster.jpg`)}}`;
+    });
+    return `{"total":${page.total},"files":[${files.join(',')}]}`;
   }
 
   /** A file by its address, with its absolute path; null when the library has no such file. */
@@ -239,20 +244,4 @@ export class LibraryService {
     }, 250);
     this.changedTimer.unref();
   }
-}
-
-function describe(row: FileRow): LibraryFile {
-  const url = vodUrl(row.folder, row.path);
-  return {
-    folder: row.folder,
-    path: row.path,
-    size: row.size,
-    modifiedAt: row.mtimeMs,
-    state: row.state,
-    problem: row.problem,
-    media: row.media,
-    url,
-    hlsUrl: `${url}/index.m3u8`,
-    posterUrl: `${url}/poster.jpg`,
-  };
 }

@@ -28,7 +28,17 @@ export interface FoundFile {
   mtimeMs: number;
 }
 
-interface FileDbRow {
+export interface ListQuery {
+  folder?: string;
+  under?: string;
+  q?: string;
+  sort: LibrarySort;
+  order: 'asc' | 'desc';
+  offset: number;
+  limit: number;
+}
+
+export interface FileDbRow {
   folder: string;
   path: string;
   size: number;
@@ -137,7 +147,8 @@ export class LibraryStore {
     return (this.db.prepare("SELECT folder, path, size, mtime_ms, state, problem, media_json FROM library_files WHERE state = 'probing' LIMIT ?").all(limit) as FileDbRow[]).map(fromDb);
   }
 
-  list(query: { folder?: string; under?: string; q?: string; sort: LibrarySort; order: 'asc' | 'desc'; offset: number; limit: number }): { total: number; files: FileRow[] } {
+  /** The rows as stored (media as its JSON text): a listing of thousands is written without parsing each file's media. */
+  listRaw(query: ListQuery): { total: number; rows: FileDbRow[] } {
     const where: string[] = [];
     const params: (string | number)[] = [];
     if (query.folder) {
@@ -157,7 +168,7 @@ export class LibraryStore {
     const rows = this.db
       .prepare(`SELECT folder, path, size, mtime_ms, state, problem, media_json FROM library_files ${clause} ORDER BY ${sortColumn[query.sort]} ${query.order === 'desc' ? 'DESC' : 'ASC'}, path LIMIT ? OFFSET ?`)
       .all(...params, query.limit, query.offset) as FileDbRow[];
-    return { total, files: rows.map(fromDb) };
+    return { total, rows };
   }
 
   private upsertFound(folder: string, f: FoundFile, now: number): void {

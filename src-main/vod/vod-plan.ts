@@ -151,11 +151,31 @@ export function mediaPlaylist(starts: readonly number[], duration: number, query
   return `${lines.join('\n')}\n`;
 }
 
-export function masterPlaylist(variants: readonly VodVariant[], query = ''): string {
+/** One subtitle track offered beside the variants: subs/N/index.m3u8, one WebVTT file long. */
+export interface SubtitleRendition {
+  index: number;
+  language: string | null;
+}
+
+export function masterPlaylist(variants: readonly VodVariant[], query = '', subtitles: readonly SubtitleRendition[] = []): string {
   const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-INDEPENDENT-SEGMENTS'];
+  subtitles.forEach((t, i) => {
+    const name = t.language ?? `Subtitles ${i + 1}`;
+    lines.push(`#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="${name.replace(/"/g, "'")}",${t.language ? `LANGUAGE="${t.language.replace(/"/g, '')}",` : ''}DEFAULT=NO,AUTOSELECT=YES,URI="subs/${t.index}/index.m3u8${query}"`);
+  });
   for (const v of variants) {
-    const attributes = [`BANDWIDTH=${Math.round(v.bandwidth)}`, ...(v.kind !== 'audio' ? [`RESOLUTION=${v.width}x${v.height}`] : []), ...(v.codecs ? [`CODECS="${v.codecs}"`] : [])];
+    const attributes = [
+      `BANDWIDTH=${Math.round(v.bandwidth)}`,
+      ...(v.kind !== 'audio' ? [`RESOLUTION=${v.width}x${v.height}`] : []),
+      ...(v.codecs ? [`CODECS="${v.codecs}"`] : []),
+      ...(subtitles.length > 0 ? ['SUBTITLES="subs"'] : []),
+    ];
     lines.push(`#EXT-X-STREAM-INF:${attributes.join(',')}`, `${v.name}/index.m3u8${query}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** A subtitle track's media playlist: the whole WebVTT file as one segment. */
+export function subtitlePlaylist(duration: number, query = ''): string {
+  return `#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:${Math.ceil(duration)}\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:${duration.toFixed(3)},\nsubtitles.vtt${query}\n#EXT-X-ENDLIST\n`;
 }

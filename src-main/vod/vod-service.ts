@@ -13,8 +13,9 @@ import { encoderFamily, isHardware } from '../transcode/video-encode.js';
 import type { LibraryService } from './library-service.js';
 import type { FileRow } from './library-store.js';
 import { makeSegment } from './segment-maker.js';
+import { outputOffsetSeconds } from './segment-command.js';
 import type { SegmentCache } from './segment-cache.js';
-import { gridSegments, keyframeSegments, masterPlaylist, mediaPlaylist, planVariants, segmentSpan, type VodVariant } from './vod-plan.js';
+import { gridSegments, keyframeSegments, masterPlaylist, mediaPlaylist, planVariants, segmentSpan, subtitlePlaylist, type VodVariant } from './vod-plan.js';
 
 export interface VodServiceDeps {
   library: LibraryService;
@@ -30,6 +31,8 @@ export interface VodServiceDeps {
   jobs?: number;
 }
 
+/** Subtitle codecs ffmpeg turns into WebVTT. */
+const textSubtitles = new Set(['subrip', 'srt', 'ass', 'ssa', 'mov_text', 'webvtt', 'text']);
 /** Segments made ahead of the one asked for. */
 const prefetchCount = 2;
 /** A GPU encoder that failed is not tried again for this long. */
@@ -84,7 +87,7 @@ export class VodService {
 
   async master(file: VodFile, query: string): Promise<string> {
     const plan = this.plan(file);
-    return masterPlaylist(plan.variants, query);
+    return masterPlaylist(plan.variants, query, plan.media.subtitles.map((t, i) => ({ index: i, language: t.language, playable: textSubtitles.has(t.codec) })).filter((t) => t.playable));
   }
 
   async media(file: VodFile, variantName: string, query: string): Promise<string> {
@@ -97,36 +100,85 @@ export class VodService {
     const { plan, variant } = this.variant(file, variantName);
     const starts = await this.starts(file, plan, variant);
     const made = this.make(file, plan, variant, starts, k, true);
-    for (let next = k + 1; next <= k + prefetchCount && next < starts.length; next++) {
-      const key = this.segmentKey(plan, variant, next);
-      if (!this.deps.cache.has(key) && this.slots.idle) this.make(file, plan, variant, starts, next, false).catch(() => undefined);
-    }
+    // The next ones once this one is in: made alongside, they would take the cores the viewer is waiting on.
+    void made.then(
+      () => {
+        for (let next = k + 1; next <= k + prefetchCount && next < starts.length; next++) {
+          const key = this.segmentKey(plan, variant, next);
+          if (!this.deps.cache.has(key) && this.slots.idle) this.make(file, plan, variant, starts, next, false).catch(() => undefined);
+        }
+      },
+      () => undefined,
+    );
     return made;
   }
 
   /** A picture from a tenth into the file (past black intros), 320 wide, made once. */
-  async poster(file: VodFile): Promise<string> {
+  poster(file: VodFile): Promise<string> {
+    const plan = this.plan(file);
+    return this.picture(file, Math.min(plan.media.duration * 0.1, 10), 320, 'poster.jpg');
+  }
+
+  /** The picture at `t` seconds (to a tenth), `width` wide: the scrub bar's hover and /preview.jpg?t=. */
+  preview(file: VodFile, t: number, width: number): Promise<string> {
+    const plan = this.plan(file);
+    if (!(t >= 0 && t <= plan.media.duration)) throw new Problem('invalid', 'Invalid time', `t must be between 0 and ${plan.media.duration.toFixed(1)} (the file's length)`);
+    const tenths = Math.round(t * 10);
+    return this.picture(file, tenths / 10, width, `preview-${tenths}-${width}.jpg`);
+  }
+
+  private picture(file: VodFile, at: number, width: number, name: string): Promise<string> {
     const plan = this.plan(file);
     if (!plan.media.video) throw new Problem('not-found', 'No picture', `${file.path} has no video`);
-    return this.deps.cache.get(`${plan.key}/poster.jpg`, () =>
+    return this.deps.cache.get(`${plan.key}/${name}`, () =>
       this.slots.run(true, async () => {
-        const at = Math.min(plan.media.duration * 0.1, 10);
-        const child = this.deps.processes.start(this.ffmpeg(), ['-v', 'error', '-nostdin', '-ss', at.toFixed(3), '-i', this.resolve(file).file, '-frames:v', '1', '-vf', 'scale=320:-2', '-q:v', '4', '-f', 'image2', '-c:v', 'mjpeg', 'pipe:1'], {
-          label: 'vod poster',
-          timeoutMs: 30_000,
-        });
-        const chunks: Buffer[] = [];
-        let bytes = 0;
-        child.stdout.on('data', (chunk: Buffer) => {
-          bytes += chunk.length;
-          if (bytes > 4 << 20) child.stop();
-          else chunks.push(chunk);
-        });
-        const result = await child.exited;
-        if (result.code !== 0 || chunks.length === 0) throw new Problem('unavailable', 'No poster', `ffmpeg: ${result.stderr.trim().split('\n').at(-1) || 'no picture'}`);
-        return Buffer.concat(chunks);
+        const args = ['-v', 'error', '-nostdin', '-ss', at.toFixed(3), '-i', this.resolve(file).file, '-frames:v', '1', '-vf', `scale=${width}:-2`, '-q:v', '4', '-f', 'image2', '-c:v', 'mjpeg', 'pipe:1'];
+        const bytes = await this.collect(args, 'vod picture', 4 << 20);
+        if (bytes.length === 0) throw new Problem('unavailable', 'No picture', `nothing to show at ${at.toFixed(1)} s`);
+        return bytes;
       }),
     );
+  }
+
+  /**
+   * The subtitle track as one WebVTT file for the whole length (SubRip, ASS, mov_text and
+   * WebVTT convert; pictures such as DVD and PGS subtitles do not). Its X-TIMESTAMP-MAP
+   * ties cue times to the segments' own clock, so cues land on their pictures.
+   */
+  subtitles(file: VodFile, index: number): Promise<string> {
+    const plan = this.plan(file);
+    const track = plan.media.subtitles[index];
+    if (!track) throw new Problem('not-found', 'No such subtitles', `${file.path} has ${plan.media.subtitles.length} subtitle tracks`);
+    if (!textSubtitles.has(track.codec)) throw new Problem('unsupported', 'Picture subtitles', `${track.codec} subtitles are pictures; only text subtitles play in browsers`);
+    return this.deps.cache.get(`${plan.key}/subtitles-${index}.vtt`, () =>
+      this.slots.run(true, async () => {
+        const vtt = (await this.collect(['-v', 'error', '-nostdin', '-copyts', '-i', this.resolve(file).file, '-map', `0:${track.index}`, '-c:s', 'webvtt', '-f', 'webvtt', 'pipe:1'], 'vod subtitles', 16 << 20)).toString('utf8');
+        // Cue times are the file's own (-copyts); segment times are the file's own plus the output offset (segment-command.ts).
+        const mpegts = Math.round(outputOffsetSeconds * 90_000);
+        return Buffer.from(vtt.replace(/^WEBVTT[^\n]*\n/, `WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:${mpegts},LOCAL:00:00:00.000\n`));
+      }),
+    );
+  }
+
+  subtitleList(file: VodFile, index: number, query: string): string {
+    const plan = this.plan(file);
+    if (!plan.media.subtitles[index]) throw new Problem('not-found', 'No such subtitles', `${file.path} has ${plan.media.subtitles.length} subtitle tracks`);
+    return subtitlePlaylist(plan.media.duration, query);
+  }
+
+  /** stdout of an ffmpeg run, up to `limit` bytes; a Problem with ffmpeg's last words when it fails. */
+  private async collect(args: string[], label: string, limit: number): Promise<Buffer> {
+    const child = this.deps.processes.start(this.ffmpeg(), args, { label, timeoutMs: 60_000 });
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > limit) child.stop();
+      else chunks.push(chunk);
+    });
+    const result = await child.exited;
+    if (result.code !== 0) throw new Problem('unavailable', 'ffmpeg failed', `ffmpeg: ${result.stderr.trim().split('\n').at(-1) || `exit ${result.code ?? result.signal}`}`);
+    return Buffer.concat(chunks);
   }
 
   private make(file: VodFile, plan: Plan, variant: VodVariant, starts: readonly number[], k: number, urgent: boolean): Promise<string> {

@@ -2,7 +2,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LibraryFile, LibraryFolder, LibraryListing } from '../../contract/library-api.js';
+import { Value } from 'typebox/value';
+import { LibraryListing, type LibraryFile, type LibraryFolder } from '../../contract/library-api.js';
 import { decodeErrors, ffmpeg, ffprobeJson } from '../../test-support/ffmpeg-tools.js';
 import { useStudio } from '../../test-support/studio-instance.js';
 import { until } from '../../test-support/wait.js';
@@ -63,6 +64,8 @@ async function addLibrary(body: Record<string, unknown> = {}): Promise<LibraryFi
   expect(added.status, await added.clone().text()).toBe(201);
   return until('every file read by ffprobe', async () => {
     const listing = (await (await studio().api('/api/library?folder=clips&sort=name')).json()) as LibraryListing;
+    // Written as text, not by the serializer: it must still be what the schema says.
+    expect(Value.Errors(LibraryListing, listing)).toEqual([]);
     return listing.files.length === 8 && listing.files.every((f) => f.state !== 'probing') ? listing.files : null;
   }, 30_000);
 }
@@ -99,6 +102,19 @@ describe('the VOD library', () => {
     expect(byPath['hevc10 ac3.mkv']!.media).toMatchObject({ video: { codec: 'hevc', bitDepth: 10, width: 320, height: 240 }, audio: [{ codec: 'ac3' }] });
     expect(byPath['phone/portrait.mov']!.media!.video).toMatchObject({ rotation: 90, width: 640, height: 360 });
     expect(byPath['languages.mkv']!.media).toMatchObject({ audio: [{ language: 'eng' }, { language: 'fra' }], subtitles: [{ codec: 'subrip' }] });
+    // Its subtitles as WebVTT beside the variants, timed on the segments' clock.
+    const withSubs = await (await get(byPath['languages.mkv']!.hlsUrl)).text();
+    expect(withSubs).toContain('#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subs",NAME="Subtitles 1",DEFAULT=NO,AUTOSELECT=YES,URI="subs/0/index.m3u8"');
+    expect(withSubs).toMatch(/SUBTITLES="subs"/);
+    const vtt = await (await get(byPath['languages.mkv']!.hlsUrl.replace('index.m3u8', 'subs/0/subtitles.vtt'))).text();
+    expect(vtt).toMatch(/^WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:90000,LOCAL:00:00:00.000\n/);
+    // The file's own times: Matroska moved every track 23 ms on (AAC priming), the cue with them.
+    expect(vtt).toMatch(/00:00\.5\d\d --> 00:02\.0\d\d\nHello/);
+    // A picture at any time, for a scrub bar.
+    const preview = await get(`${byPath['languages.mkv']!.url}/preview.jpg?t=1.5&w=160`);
+    expect(preview.status).toBe(200);
+    expect((await get(`${byPath['languages.mkv']!.url}/preview.jpg?t=99`)).status).toBe(400);
+    expect((await get(`${byPath['languages.mkv']!.url}/preview.jpg?t=1&w=99999`)).status).toBe(400);
     expect(byPath['h264 aac moov-at-end.mp4']!.hlsUrl).toBe('/vod/clips/h264%20aac%20moov-at-end.mp4/index.m3u8');
 
     // The original as it is: Range works, so a browser plays even a moov-at-the-end MP4 progressively.

@@ -39,7 +39,10 @@ type Target =
   | { kind: 'master'; path: string }
   | { kind: 'media'; path: string; variant: string }
   | { kind: 'segment'; path: string; variant: string; index: number }
-  | { kind: 'poster'; path: string };
+  | { kind: 'poster'; path: string }
+  | { kind: 'preview'; path: string }
+  | { kind: 'subtitle-list'; path: string; index: number }
+  | { kind: 'subtitles'; path: string; index: number };
 
 /** What a URL below /vod/FOLDER/ asks for: the longest prefix naming a library file wins, the rest says which part of it. */
 function targetOf(library: LibraryService, folder: string, parts: string[]): Target | null {
@@ -49,6 +52,13 @@ function targetOf(library: LibraryService, folder: string, parts: string[]): Tar
   const last = parts[n - 1]!;
   if (n >= 2 && last === 'index.m3u8' && isFile(n - 1)) return { kind: 'master', path: parts.slice(0, n - 1).join('/') };
   if (n >= 2 && last === 'poster.jpg' && isFile(n - 1)) return { kind: 'poster', path: parts.slice(0, n - 1).join('/') };
+  if (n >= 2 && last === 'preview.jpg' && isFile(n - 1)) return { kind: 'preview', path: parts.slice(0, n - 1).join('/') };
+  if (n >= 4 && parts[n - 3] === 'subs' && /^\d{1,2}$/.test(parts[n - 2]!) && isFile(n - 3)) {
+    const file = parts.slice(0, n - 3).join('/');
+    const index = Number(parts[n - 2]);
+    if (last === 'index.m3u8') return { kind: 'subtitle-list', path: file, index };
+    if (last === 'subtitles.vtt') return { kind: 'subtitles', path: file, index };
+  }
   if (n >= 3 && variantName.test(parts[n - 2]!) && isFile(n - 2)) {
     const file = parts.slice(0, n - 2).join('/');
     if (last === 'index.m3u8') return { kind: 'media', path: file, variant: parts[n - 2]! };
@@ -98,6 +108,17 @@ export function vodRoutes(deps: VodRouteDeps) {
           return sendFile(request, reply, await deps.vod.segment(file, target.variant, target.index), { type: 'video/mp2t', cacheControl: 'public, max-age=300' });
         case 'poster':
           return sendFile(request, reply, await deps.vod.poster(file), { type: 'image/jpeg', cacheControl: 'public, max-age=300' });
+        case 'preview': {
+          const q = request.query as { t?: string; w?: string };
+          const t = Number(q.t ?? 0);
+          const w = q.w === undefined ? 320 : Number(q.w);
+          if (!Number.isFinite(t) || !Number.isInteger(w) || w < 16 || w > 1920) throw new Problem('invalid', 'Invalid picture', 't is seconds into the file; w a width from 16 to 1920');
+          return sendFile(request, reply, await deps.vod.preview(file, t, w - (w % 2)), { type: 'image/jpeg', cacheControl: 'public, max-age=300' });
+        }
+        case 'subtitle-list':
+          return sendPlaylist(request, reply, deps.vod.subtitleList(file, target.index, query), 'public, max-age=60');
+        case 'subtitles':
+          return sendFile(request, reply, await deps.vod.subtitles(file, target.index), { type: 'text/vtt; charset=utf-8', cacheControl: 'public, max-age=300' });
       }
     };
 
@@ -119,7 +140,8 @@ export function vodRoutes(deps: VodRouteDeps) {
     app.get<{ Querystring: LibraryQuery }>(
       '/api/library',
       { config: { access: 'admin' }, schema: { tags: ['library'], summary: 'Files of the library folders, with what ffprobe found and how each plays', querystring: LibraryQuery, response: { 200: LibraryListing, 401: ErrorBody } } },
-      async (request) => deps.library.list(request.query),
+      // Written as text by the library (see listJson): the schema documents it, the serializer is not run on it.
+      async (request, reply) => reply.type('application/json; charset=utf-8').serializer((payload) => payload as string).send(deps.library.listJson(request.query)),
     );
     app.get('/api/library/folders', { config: { access: 'admin' }, schema: { tags: ['library'], summary: 'Library folders: the media folder and any added', response: { 200: Type.Array(LibraryFolder) } } }, async () => deps.library.folders());
     app.post<{ Body: LibraryFolderRequest }>(
