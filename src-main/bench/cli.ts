@@ -7,6 +7,7 @@ import { benchServe } from './serve-bench.js';
 import { benchExport } from './export-bench.js';
 import { benchSoak } from './soak-bench.js';
 import { benchTranscode } from './transcode-bench.js';
+import { benchVod } from './vod-bench.js';
 
 const benchmarks: Record<string, { about: string; run: (argv: string[]) => Promise<void> }> = {
   startup: { about: 'cold start of `framehouse serve` and /api/health requests per second', run: benchStartup },
@@ -23,6 +24,10 @@ const benchmarks: Record<string, { about: string; run: (argv: string[]) => Promi
   transcode: {
     about: '1080p30 → 720p/480p/360p libx264 ladder: the engine vs the same plain ffmpeg command vs one process per rendition; the largest ladder that holds real time',
     run: benchTranscode,
+  },
+  vod: {
+    about: 'library files as HLS: first 720p segment uncached vs the same plain ffmpeg, cached segments MB/s vs nginx, one ffmpeg job for 10 viewers of a segment, listing 10,000 files',
+    run: benchVod,
   },
   soak: {
     about: '20 publishers, 100 HLS/LL-HLS viewers and playlist/export storms for 10 min: RSS and event-loop lag over time, frames and segments lost',
