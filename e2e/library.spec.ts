@@ -59,6 +59,18 @@ test('Library: a file copied into the media folder and one uploaded from the win
     await page.keyboard.press('ArrowDown');
     await expect(detail).toHaveAttribute('data-path', 'e2e-lib-upload.webm');
     await screenshot(page, 'library-list');
+
+    // Renamed into a sub-folder from the detail pane, then deleted after asking.
+    await detail.getByTestId('library-rename').click();
+    await detail.getByTestId('library-rename-input').fill('moved/e2e-lib-upload-renamed.webm');
+    await detail.getByTestId('library-rename-input').press('Enter');
+    const renamed = page.locator('[data-testid="library-file"][data-path="moved/e2e-lib-upload-renamed.webm"]');
+    await expect(renamed).toBeVisible({ timeout: 10_000 });
+    await renamed.click();
+    await detail.getByTestId('library-delete').click();
+    await page.getByTestId('library-delete-confirm').getByRole('button', { name: 'Delete' }).click();
+    await expect(renamed).toHaveCount(0, { timeout: 10_000 });
+    await expect(page.getByTestId('library-count')).toHaveText('1 file');
   } finally {
     await fs.rm(uploadDir, { recursive: true, force: true });
     await fs.rm(path.join(media, 'e2e-lib-clip.mp4'), { force: true });

@@ -105,6 +105,20 @@ export const LibraryFile = Type.Object({
 });
 export type LibraryFile = Static<typeof LibraryFile>;
 
+export const LibraryFileMove = Type.Object(
+  {
+    folder: LibraryFolderName,
+    path: Type.String({ minLength: 1, maxLength: 1024 }),
+    toFolder: Type.Optional(LibraryFolderName),
+    toPath: Type.String({ minLength: 1, maxLength: 1024, description: 'New path relative to the (new) folder; sub-folders are made; an existing file is never replaced' }),
+  },
+  { additionalProperties: false },
+);
+export type LibraryFileMove = Static<typeof LibraryFileMove>;
+
+export const LibraryFileRef = Type.Object({ folder: LibraryFolderName, path: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false });
+export type LibraryFileRef = Static<typeof LibraryFileRef>;
+
 export const LibrarySort = Type.Union([Type.Literal('name'), Type.Literal('date'), Type.Literal('duration'), Type.Literal('size')]);
 export type LibrarySort = Static<typeof LibrarySort>;
 

@@ -14,6 +14,7 @@ import type { ProcessRegistry } from '../transcode/process-registry.js';
 import { isLibraryFile, scanFolder, scanLimits } from './library-scan.js';
 import type { FileRow, FolderRow, LibraryStore } from './library-store.js';
 import { probeMedia } from './media-probe.js';
+import { moveFile } from '../files/move-file.js';
 
 export interface LibraryServiceDeps {
   store: LibraryStore;
@@ -152,6 +153,41 @@ export class LibraryService {
       return `{"folder":${JSON.stringify(r.folder)},"path":${JSON.stringify(r.path)},"size":${r.size},"modifiedAt":${r.mtime_ms},"state":${JSON.stringify(r.state)},"problem":${JSON.stringify(r.problem)},"media":${r.media_json ?? 'null'},"url":${JSON.stringify(url)},"hlsUrl":${JSON.stringify(`${url}/index.m3u8`)},"posterUrl":${JSON.stringify(`${url}/poster.jpg`)}}`;
     });
     return `{"total":${page.total},"files":[${files.join(',')}]}`;
+  }
+
+  /**
+   * Renames or moves a file, within its folder or to another: the target is checked as a
+   * scan would find it (a media name, inside the folder, no hidden part) and never replaces a file.
+   */
+  async move(from: { folder: string; path: string }, to: { folder: string; path: string }): Promise<void> {
+    const source = this.resolve(from.folder, from.path);
+    if (!source) throw new Problem('not-found', 'Not in the library', `no file ${from.path} in library folder ${from.folder}`);
+    const target = this.folder(to.folder);
+    if (!target) throw new Problem('not-found', 'No such folder', `no library folder called ${to.folder}`);
+    const relative = to.path.replace(/\\/g, '/');
+    const parts = relative.split('/');
+    if (parts.some((p) => p === '' || p === '.' || p === '..') || !isLibraryFile(relative)) {
+      throw new Problem('invalid', 'Invalid name', `"${to.path}" is not a file name the library keeps: a relative path without "..", hidden parts or an empty part, ending in a media extension`);
+    }
+    const root = this.rootOf(target);
+    const file = path.resolve(root, ...parts);
+    if (!file.startsWith(root + path.sep)) throw new Problem('invalid', 'Invalid name', `"${to.path}" leaves the folder`);
+    if (file === source.file) return;
+    if (await fs.stat(file).then(() => true, () => false)) throw new Problem('conflict', 'Name taken', `${to.path} already exists in ${to.folder}; choose another name`);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await moveFile(source.file, file);
+    this.deps.store.moved(from, { folder: to.folder, path: relative });
+    this.announce(from.folder);
+    this.announce(to.folder);
+  }
+
+  /** Deletes a file from disk and from the library. */
+  async remove(ref: { folder: string; path: string }): Promise<void> {
+    const source = this.resolve(ref.folder, ref.path);
+    if (!source) throw new Problem('not-found', 'Not in the library', `no file ${ref.path} in library folder ${ref.folder}`);
+    await fs.rm(source.file, { force: true });
+    this.deps.store.forget(ref.folder, ref.path);
+    this.announce(ref.folder);
   }
 
   /** A file by its address, with its absolute path; null when the library has no such file. */

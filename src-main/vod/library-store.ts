@@ -128,6 +128,14 @@ export class LibraryStore {
     return true;
   }
 
+  /** A file renamed or moved by the studio: its row follows, with what ffprobe said of it. */
+  moved(from: { folder: string; path: string }, to: { folder: string; path: string }): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM library_files WHERE folder = ? AND path = ?').run(to.folder, to.path);
+      this.db.prepare('UPDATE library_files SET folder = ?, path = ? WHERE folder = ? AND path = ?').run(to.folder, to.path, from.folder, from.path);
+    })();
+  }
+
   forget(folder: string, path: string): boolean {
     return this.db.prepare('DELETE FROM library_files WHERE folder = ? AND path = ?').run(folder, path).changes > 0;
   }

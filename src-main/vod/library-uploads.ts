@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { Server } from '@tus/server';
 import { FileStore } from '@tus/file-store';
 import { diskUsage } from '../system/system-status.js';
+import { moveFile } from '../files/move-file.js';
 import { isLibraryFile } from './library-scan.js';
 import type { LibraryService } from './library-service.js';
 
@@ -102,18 +103,5 @@ export class LibraryUploads {
     if (!folder) throw refuse(400, `no library folder called ${name ?? ''}`);
     if (folder.problem) throw refuse(409, `library folder ${folder.name} cannot be written: ${folder.problem}`);
     return { name: folder.name, root: folder.path };
-  }
-}
-
-/** rename(), or copy and delete across disks (the uploads folder and a library folder may be on different ones). */
-async function moveFile(from: string, to: string): Promise<void> {
-  try {
-    await fs.rename(from, to);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-    const partial = `${to}.partial`;
-    await fs.copyFile(from, partial);
-    await fs.rename(partial, to);
-    await fs.rm(from, { force: true });
   }
 }

@@ -193,9 +193,28 @@ describe('the VOD library', () => {
       expect(res.status, body.name).toBeLessThan(500);
     }
     expect((await studio().api('/api/library/folders/media', { method: 'DELETE' })).status).toBe(409);
+
     expect((await get('/api/library')).status).toBe(401);
     const folders = (await (await studio().api('/api/library/folders')).json()) as LibraryFolder[];
     expect(folders.map((f) => [f.name, f.shared, f.files])).toEqual([['media', true, 0], ['clips', false, 8]]);
+
+    // Rename and move: the row follows with what ffprobe said; never over another file, never out of the folder.
+    const move = (body: Record<string, string>) => studio().api('/api/library/files', { method: 'PUT', body: JSON.stringify({ folder: 'clips', ...body }) });
+    expect((await move({ path: 'mpeg2.mpg', toPath: 'old/mpeg2 renamed.mpg' })).status).toBe(204);
+    const moved = (await (await studio().api('/api/library?folder=clips&q=renamed')).json()) as LibraryListing;
+    expect(moved.files.map((f) => [f.path, f.state])).toEqual([['old/mpeg2 renamed.mpg', 'ready']]);
+    expect(await fs.stat(path.join(dir, 'old', 'mpeg2 renamed.mpg')).then(() => true)).toBe(true);
+    expect((await move({ path: 'old/mpeg2 renamed.mpg', toPath: 'vp9 opus.webm' })).status).toBe(409);
+    for (const toPath of ['../escape.mpg', 'a/../../b.mpg', '.hidden.mpg', 'x.sh', '/abs.mpg']) expect((await move({ path: 'old/mpeg2 renamed.mpg', toPath })).status, toPath).toBe(400);
+    expect((await move({ path: 'nope.mpg', toPath: 'x.mpg' })).status).toBe(404);
+    expect((await move({ path: 'old/mpeg2 renamed.mpg', toFolder: 'media', toPath: 'from clips.mpg' })).status).toBe(204);
+    expect(await fs.stat(path.join(studio().dir, 'media', 'from clips.mpg')).then(() => true)).toBe(true);
+    const gone = await studio().api('/api/library/files?folder=media&path=from%20clips.mpg', { method: 'DELETE' });
+    expect(gone.status).toBe(204);
+    expect(await fs.stat(path.join(studio().dir, 'media', 'from clips.mpg')).then(() => true, () => false)).toBe(false);
+    // Put it back for the other tests of this file.
+    await ffmpeg([...kinds[3]!.args, path.join(dir, 'mpeg2.mpg')]);
+    await fs.rm(path.join(dir, 'old'), { recursive: true, force: true });
   }, 120_000);
 
   it('sees files arrive, change and go while it runs', async () => {

@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Problem } from '../../contract/problem.js';
 import { ErrorBody } from '../../contract/studio-api.js';
-import { LibraryFolder, LibraryFolderName, LibraryFolderPatch, LibraryFolderRequest, LibraryListing, LibraryQuery } from '../../contract/library-api.js';
+import { LibraryFileMove, LibraryFileRef, LibraryFolder, LibraryFolderName, LibraryFolderPatch, LibraryFolderRequest, LibraryListing, LibraryQuery } from '../../contract/library-api.js';
 import { sameSecret } from '../../net/same-secret.js';
 import { sendError } from '../../http/problem-reply.js';
 import { sendFile } from '../../http/send-file.js';
@@ -142,6 +142,23 @@ export function vodRoutes(deps: VodRouteDeps) {
       { config: { access: 'admin' }, schema: { tags: ['library'], summary: 'Files of the library folders, with what ffprobe found and how each plays', querystring: LibraryQuery, response: { 200: LibraryListing, 401: ErrorBody } } },
       // Written as text by the library (see listJson): the schema documents it, the serializer is not run on it.
       async (request, reply) => reply.type('application/json; charset=utf-8').serializer((payload) => payload as string).send(deps.library.listJson(request.query)),
+    );
+    app.put<{ Body: LibraryFileMove }>(
+      '/api/library/files',
+      { config: { access: 'admin' }, schema: { tags: ['library'], summary: 'Rename a file, or move it to another folder or sub-folder (never over another file)', body: LibraryFileMove, response: { 204: Type.Null(), 400: ErrorBody, 404: ErrorBody, 409: ErrorBody } } },
+      async (request, reply) => {
+        const { folder, path: from, toFolder, toPath } = request.body;
+        await deps.library.move({ folder, path: from }, { folder: toFolder ?? folder, path: toPath });
+        return reply.code(204).send();
+      },
+    );
+    app.delete<{ Querystring: LibraryFileRef }>(
+      '/api/library/files',
+      { config: { access: 'admin' }, schema: { tags: ['library'], summary: 'Delete a file from disk and from the library', querystring: LibraryFileRef, response: { 204: Type.Null(), 404: ErrorBody } } },
+      async (request, reply) => {
+        await deps.library.remove(request.query);
+        return reply.code(204).send();
+      },
     );
     app.get('/api/library/folders', { config: { access: 'admin' }, schema: { tags: ['library'], summary: 'Library folders: the media folder and any added', response: { 200: Type.Array(LibraryFolder) } } }, async () => deps.library.folders());
     app.post<{ Body: LibraryFolderRequest }>(

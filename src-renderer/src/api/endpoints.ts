@@ -16,7 +16,7 @@ import type {
   ViewerSession,
 } from '../../../src-main/contract/studio-api';
 import type { ExportJob, ExportRequest } from '../../../src-main/contract/export-api';
-import type { LibraryFolder, LibraryFolderPatch, LibraryFolderRequest, LibraryListing, LibraryQuery } from '../../../src-main/contract/library-api';
+import type { LibraryFileMove, LibraryFolder, LibraryFolderPatch, LibraryFolderRequest, LibraryListing, LibraryQuery } from '../../../src-main/contract/library-api';
 import type { LanInfo, PublicStream } from '../../../src-main/contract/public-api';
 import type { MediaInfo, SpriteMap } from '../../../src-main/contract/stream-files';
 import type { CoverageBucket } from '../lib/timeline/coverage';
@@ -59,6 +59,8 @@ export const api = {
   addLibraryFolder: (body: LibraryFolderRequest) => request<LibraryFolder>('POST', '/api/library/folders', { body }),
   patchLibraryFolder: (name: string, body: LibraryFolderPatch) => request<LibraryFolder>('PUT', `/api/library/folders/${encodeURIComponent(name)}`, { body }),
   removeLibraryFolder: (name: string) => request<void>('DELETE', `/api/library/folders/${encodeURIComponent(name)}`),
+  moveLibraryFile: (body: LibraryFileMove) => request<void>('PUT', '/api/library/files', { body }),
+  deleteLibraryFile: (folder: string, path: string) => request<void>('DELETE', `/api/library/files?${new URLSearchParams({ folder, path })}`),
   rescanLibraryFolder: (name: string) => request<void>('POST', `/api/library/folders/${encodeURIComponent(name)}/rescan`),
   sessions: (stream: string, signal?: AbortSignal) =>
     request<ViewerSession[]>('GET', `/api/sessions?${new URLSearchParams({ stream })}`, signal ? { signal } : {}),

@@ -8,6 +8,51 @@ import { formatSpan } from '../../lib/timeline/clock';
 import { QrCode } from '../common/QrCode';
 import { CopyField } from '../sections/CopyField';
 import { VodPlayer } from './VodPlayer';
+import { ConfirmDialog } from '../common/ConfirmDialog';
+
+/** Rename in place (a new path moves it to a sub-folder), and delete after asking. */
+function FileActions({ file }: { file: LibraryFile }) {
+  const [renaming, setRenaming] = useState<string | null>(null);
+  const [deleting, setDeleting] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const rename = async () => {
+    if (renaming === null || renaming === file.path) return setRenaming(null);
+    try {
+      await api.moveLibraryFile({ folder: file.folder, path: file.path, toPath: renaming });
+      setRenaming(null);
+      setProblem(null);
+    } catch (e) {
+      setProblem(errorMessage(e));
+    }
+  };
+  return (
+    <div className="library-actions">
+      {renaming === null ? (
+        <>
+          <button type="button" className="button" data-testid="library-rename" onClick={() => setRenaming(file.path)} title="Rename, or move into a sub-folder with a path (clips/intro.mp4)">
+            Rename
+          </button>
+          <button type="button" className="button" data-testid="library-delete" onClick={() => setDeleting(true)} title="Delete from disk">
+            Delete
+          </button>
+        </>
+      ) : (
+        <form className="input-row" onSubmit={(e) => { e.preventDefault(); void rename(); }}>
+          <input className="input" aria-label="New name" data-testid="library-rename-input" value={renaming} autoFocus onChange={(e) => setRenaming(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && setRenaming(null)} />
+          <button type="submit" className="button button-primary">Save</button>
+        </form>
+      )}
+      {problem && <p className="help help-warning">{problem}</p>}
+      {deleting && (
+        <ConfirmDialog title="Delete this file?" confirmLabel="Delete" danger testId="library-delete-confirm" onClose={() => setDeleting(false)} onConfirm={() => api.deleteLibraryFile(file.folder, file.path)}>
+          <p>
+            {file.path} is deleted from disk ({file.folder} folder). Players that have it open stop.
+          </p>
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}
 
 /** The URL a device on the LAN opens: the studio's LAN address when it has one, this page's origin otherwise. */
 function lanUrl(path: string, lanBase: string | null, token: string | null): string {
@@ -86,6 +131,7 @@ export function LibraryDetail({ file, lanBase, token }: { file: LibraryFile; lan
           </div>
         ))}
       </dl>
+      <FileActions key={file.path} file={file} />
       {file.state === 'ready' && <PlayAsLive file={file} />}
       {file.state === 'ready' && (
         <div className="library-links">

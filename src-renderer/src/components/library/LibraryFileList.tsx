@@ -6,6 +6,9 @@ import { formatSpan } from '../../lib/timeline/clock';
 
 export type LibraryView = 'grid' | 'list';
 
+/** A library file dragged inside the window (onto a folder: moved there); files from the OS carry no such type. */
+export const libraryDragType = 'application/x-framehouse-library-file';
+
 const rowHeight = 44;
 const cardHeight = 176;
 const cardMinWidth = 200;
@@ -59,6 +62,11 @@ export function LibraryFileList({ files, view, selected, token, onSelect, onOpen
                 aria-selected={f.path === selected}
                 onClick={() => onSelect(f.path)}
                 onDoubleClick={() => onOpen(f.path)}
+                draggable
+                onDragStart={(e) => {
+                  e.dataTransfer.setData(libraryDragType, JSON.stringify({ folder: f.folder, path: f.path }));
+                  e.dataTransfer.effectAllowed = 'move';
+                }}
               >
                 <Poster file={f} token={token} />
                 <span className="library-item-name" title={f.path}>

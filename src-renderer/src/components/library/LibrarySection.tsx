@@ -8,7 +8,7 @@ import { useStudio } from '../../store';
 import { LibraryIcon } from '../icons';
 import { EmptyState } from '../sections/EmptyState';
 import { LibraryDetail } from './LibraryDetail';
-import { LibraryFileList, type LibraryView } from './LibraryFileList';
+import { LibraryFileList, libraryDragType, type LibraryView } from './LibraryFileList';
 import { UploadQueue, useUploads } from './UploadQueue';
 
 /** Folders on the left, files in the middle (grid or list), the selected one on the right. */
@@ -90,7 +90,19 @@ export function LibrarySection() {
 
   const onDrop = (e: React.DragEvent) => {
     e.preventDefault();
+    if (e.dataTransfer.types.includes(libraryDragType)) return;
     uploads.add([...e.dataTransfer.files]);
+  };
+  const [dropTarget, setDropTarget] = useState<string | null>(null);
+  const dropOnFolder = (target: string) => (e: React.DragEvent) => {
+    setDropTarget(null);
+    const raw = e.dataTransfer.getData(libraryDragType);
+    if (!raw) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const from = JSON.parse(raw) as { folder: string; path: string };
+    if (from.folder === target) return;
+    api.moveLibraryFile({ folder: from.folder, path: from.path, toFolder: target, toPath: from.path.split('/').at(-1)! }).catch((err: unknown) => setError(errorMessage(err)));
   };
 
   return (
@@ -98,7 +110,22 @@ export function LibrarySection() {
       <nav className="library-folders" aria-label="Library folders">
         <div className="library-folders-head">Folders</div>
         {folders.map((f) => (
-          <button key={f.name} type="button" className={`library-folder${f.name === folderName ? ' is-selected' : ''}`} data-testid="library-folder" data-folder={f.name} onClick={() => { setFolderName(f.name); setSelected(null); }} title={f.problem ?? f.path}>
+          <button
+            key={f.name}
+            type="button"
+            className={`library-folder${f.name === folderName ? ' is-selected' : ''}${dropTarget === f.name ? ' is-drop-target' : ''}`}
+            data-testid="library-folder"
+            data-folder={f.name}
+            onClick={() => { setFolderName(f.name); setSelected(null); }}
+            onDragOver={(e) => {
+              if (!e.dataTransfer.types.includes(libraryDragType)) return;
+              e.preventDefault();
+              setDropTarget(f.name);
+            }}
+            onDragLeave={() => setDropTarget(null)}
+            onDrop={dropOnFolder(f.name)}
+            title={f.problem ?? `${f.path} (drop a file here to move it)`}
+          >
             <span className="library-folder-name">{f.name === 'media' ? 'Media' : f.name}</span>
             <span className="library-folder-count">{f.problem ? '!' : f.files}</span>
             {!f.shared && <span className="chip chip-quiet">private</span>}
