@@ -14,7 +14,7 @@ import type { ProcessRegistry } from '../transcode/process-registry.js';
 import { isLibraryFile, scanFolder, scanLimits } from './library-scan.js';
 import type { FileRow, FolderRow, LibraryStore } from './library-store.js';
 import { probeMedia } from './media-probe.js';
-import { moveFile } from '../files/move-file.js';
+import { copyFileNew, freeName, moveFile } from '../files/move-file.js';
 
 export interface LibraryServiceDeps {
   store: LibraryStore;
@@ -179,6 +179,25 @@ export class LibraryService {
     this.deps.store.moved(from, { folder: to.folder, path: relative });
     this.announce(from.folder);
     this.announce(to.folder);
+  }
+
+  /**
+   * A file from elsewhere on this machine (a finished DVR export) put into a folder under
+   * `subfolder`, by hard link where it can (no bytes copied), under a free name.
+   */
+  async importCopy(source: string, to: { folder: string; subfolder: string }): Promise<{ folder: string; path: string }> {
+    const folder = this.folder(to.folder);
+    if (!folder) throw new Problem('not-found', 'No such folder', `no library folder called ${to.folder}`);
+    const dir = path.join(this.rootOf(folder), to.subfolder);
+    await fs.mkdir(dir, { recursive: true });
+    const name = await freeName(dir, path.basename(source));
+    await copyFileNew(source, path.join(dir, name));
+    const relative = `${to.subfolder}/${name}`;
+    const stat = await fs.stat(path.join(dir, name));
+    this.deps.store.found(to.folder, { path: relative, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) });
+    this.announce(to.folder);
+    this.probeWaiting();
+    return { folder: to.folder, path: relative };
   }
 
   /** Deletes a file from disk and from the library. */

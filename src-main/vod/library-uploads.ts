@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { Server } from '@tus/server';
 import { FileStore } from '@tus/file-store';
 import { diskUsage } from '../system/system-status.js';
-import { moveFile } from '../files/move-file.js';
+import { freeName, moveFile } from '../files/move-file.js';
 import { isLibraryFile } from './library-scan.js';
 import type { LibraryService } from './library-service.js';
 
@@ -36,21 +36,6 @@ export function uploadName(raw: string | null | undefined): string {
   const name = [...((raw ?? '').split(/[\\/]/).at(-1) ?? '')].map((c) => (c.charCodeAt(0) < 0x20 || '<>:"|?*'.includes(c) ? '_' : c)).join('').trim();
   if (!name || name.startsWith('.') || name.length > 200 || !isLibraryFile(name)) throw refuse(400, `"${raw ?? ''}" is not a video or audio file name the library takes (mp4, mov, mkv, webm, ts, mp3 …)`);
   return name;
-}
-
-/** `name`, or `name (2)`, `name (3)` … : the first that is free in `dir`. */
-async function freeName(dir: string, name: string): Promise<string> {
-  const ext = path.extname(name);
-  const stem = name.slice(0, name.length - ext.length);
-  for (let n = 1; n < 10_000; n++) {
-    const candidate = n === 1 ? name : `${stem} (${n})${ext}`;
-    try {
-      await fs.access(path.join(dir, candidate));
-    } catch {
-      return candidate;
-    }
-  }
-  throw refuse(409, `too many files called ${name}`);
 }
 
 export class LibraryUploads {

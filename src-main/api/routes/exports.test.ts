@@ -93,6 +93,20 @@ describe('saved exports', () => {
     expect(part.status).toBe(206);
     expect(Buffer.from(await part.arrayBuffer())).toEqual(bytes.subarray(4, 12));
 
+    // One click puts it into the Library (a hard link: no bytes copied), where it plays by URL.
+    const sent = await studio().api(`/api/library/from-export/${job.id}`, { method: 'POST', body: JSON.stringify({}) });
+    expect(sent.status).toBe(201);
+    const ref = (await sent.json()) as { folder: string; path: string };
+    expect(ref).toEqual({ folder: 'media', path: `DVR exports/${done.fileName}` });
+    const inLibrary = path.join(studio().dir, 'media', 'DVR exports', done.fileName!);
+    expect(fs.statSync(inLibrary).ino).toBe(fs.statSync(done.file!).ino);
+    const master = await until('the export playable from the Library', async () => {
+      const res = await fetch(new URL(`/vod/media/DVR%20exports/${encodeURIComponent(done.fileName!)}/index.m3u8`, studio().urls.http));
+      return res.status === 200 ? res.text() : null;
+    }, 15_000);
+    expect(master).toContain('source/index.m3u8');
+    expect((await studio().api('/api/library/from-export/nope', { method: 'POST', body: JSON.stringify({}) })).status).toBe(404);
+
     // The same range again: the first file stays, the second gets " (1)".
     const second = (await (await post(body)).json()) as ExportJob;
     const secondDone = await finished(events, second.id);

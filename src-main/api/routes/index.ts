@@ -110,7 +110,7 @@ export async function registerRoutes(app: FastifyInstance, d: StudioRouteDeps): 
   const encoders = () => d.ffmpeg.probedEncoders();
   await app.register(streamsRoutes({ registry: d.registry, publishUrls: d.publishUrls, sourceProblem: d.sourceProblem, encoders }));
   await app.register(dvrRoutes(dvr));
-  await app.register(vodRoutes({ library: d.library, vod: d.vod, uploads: d.uploads, isAdmin: (request) => d.access.session(request).authenticated }));
+  await app.register(vodRoutes({ library: d.library, vod: d.vod, uploads: d.uploads, exportFile: (id) => d.exportJobs.get(id)?.file ?? null, isAdmin: (request) => d.access.session(request).authenticated }));
   await app.register(exportsRoutes({ jobs: d.exportJobs }));
   await app.register(
     watchRoutes({

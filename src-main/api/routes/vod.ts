@@ -23,6 +23,8 @@ export interface VodRouteDeps {
   library: LibraryService;
   vod: VodService;
   uploads: LibraryUploads;
+  /** A finished export's file, by job id; null when there is no such finished job. */
+  exportFile: (id: string) => string | null;
   isAdmin: (request: FastifyRequest) => boolean;
 }
 
@@ -150,6 +152,23 @@ export function vodRoutes(deps: VodRouteDeps) {
         const { folder, path: from, toFolder, toPath } = request.body;
         await deps.library.move({ folder, path: from }, { folder: toFolder ?? folder, path: toPath });
         return reply.code(204).send();
+      },
+    );
+    app.post<{ Params: { id: string }; Body: { folder?: string } }>(
+      '/api/library/from-export/:id',
+      { config: { access: 'admin' },
+        schema: {
+          tags: ['library'],
+          summary: 'Put a finished DVR export into the library (folder/DVR exports/NAME.mp4; a hard link, no copy, when on one disk)',
+          params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
+          body: Type.Object({ folder: Type.Optional(LibraryFolderName) }, { additionalProperties: false }),
+          response: { 201: LibraryFileRef, 404: ErrorBody },
+        },
+      },
+      async (request, reply) => {
+        const file = deps.exportFile(request.params.id);
+        if (!file) throw new Problem('not-found', 'No finished export', `export ${request.params.id} is not finished (or was removed)`);
+        return reply.code(201).send(await deps.library.importCopy(file, { folder: request.body?.folder ?? 'media', subfolder: 'DVR exports' }));
       },
     );
     app.delete<{ Querystring: LibraryFileRef }>(

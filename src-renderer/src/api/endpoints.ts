@@ -61,6 +61,7 @@ export const api = {
   removeLibraryFolder: (name: string) => request<void>('DELETE', `/api/library/folders/${encodeURIComponent(name)}`),
   moveLibraryFile: (body: LibraryFileMove) => request<void>('PUT', '/api/library/files', { body }),
   deleteLibraryFile: (folder: string, path: string) => request<void>('DELETE', `/api/library/files?${new URLSearchParams({ folder, path })}`),
+  exportToLibrary: (exportId: string, folder = 'media') => request<{ folder: string; path: string }>('POST', `/api/library/from-export/${encodeURIComponent(exportId)}`, { body: { folder } }),
   rescanLibraryFolder: (name: string) => request<void>('POST', `/api/library/folders/${encodeURIComponent(name)}/rescan`),
   sessions: (stream: string, signal?: AbortSignal) =>
     request<ViewerSession[]>('GET', `/api/sessions?${new URLSearchParams({ stream })}`, signal ? { signal } : {}),

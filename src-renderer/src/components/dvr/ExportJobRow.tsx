@@ -1,6 +1,6 @@
 import type { ExportJob } from '../../../../src-main/contract/export-api';
 import { errorMessage } from '../../api/api-error';
-import { exportFileUrl } from '../../api/endpoints';
+import { api, exportFileUrl } from '../../api/endpoints';
 import { formatBytes } from '../../lib/format';
 import { formatDateTime, formatSpan } from '../../lib/timeline/clock';
 import { platform } from '../../platform';
@@ -83,6 +83,22 @@ export function ExportJobRow({ job, compact = false, onDismiss }: { job: ExportJ
               <DownloadIcon size={13} />
               Download
             </a>
+          )}
+          {job.state === 'done' && (
+            <button
+              type="button"
+              className="button button-small"
+              data-testid="export-to-library"
+              title="Put the file into the Library (Media → DVR exports), playable on the LAN"
+              onClick={() =>
+                void api
+                  .exportToLibrary(job.id)
+                  .then((ref) => pushToast({ tone: 'success', text: `In the Library: ${ref.path}` }))
+                  .catch((err: unknown) => pushToast({ tone: 'danger', text: errorMessage(err) }))
+              }
+            >
+              To Library
+            </button>
           )}
           {onDismiss && !running && (
             <button type="button" className="icon-button" aria-label="Remove from the list (the file stays)" title="Remove from the list (the file stays)" onClick={onDismiss}>
