@@ -4,11 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
-import { dataDir, loginUrl, screenshot } from './support/studio';
+import { dataDir, loginUrl, screenshot, studioUrl } from './support/studio';
 
 const run = promisify(execFile);
 
-test('Library: a file copied into the media folder and one uploaded from the window both play, at a size picked by hand, with a LAN link', async ({ page }) => {
+test('Library: a file copied into the media folder and one uploaded from the window both play, at a size picked by hand, with a LAN link', async ({ page, browser }) => {
   test.setTimeout(120_000);
   const media = path.join(dataDir(), 'media');
   await fs.mkdir(media, { recursive: true });
@@ -71,6 +71,25 @@ test('Library: a file copied into the media folder and one uploaded from the win
     await page.getByTestId('library-delete-confirm').getByRole('button', { name: 'Delete' }).click();
     await expect(renamed).toHaveCount(0, { timeout: 10_000 });
     await expect(page.getByTestId('library-count')).toHaveText('1 file');
+
+    // A visitor on the LAN (no sign-in) finds it on the watch page and plays it; a QR code hands it to a phone.
+    const visitor = await browser.newContext();
+    try {
+      const guest = await visitor.newPage();
+      await guest.goto(studioUrl());
+      const card = guest.locator('[data-testid="watch-vod-card"][data-path="e2e-lib-clip.mp4"]');
+      await card.click();
+      const guestVideo = guest.getByTestId('watch-vod').getByTestId('vod-video');
+      await guestVideo.evaluate((v: HTMLVideoElement) => {
+        v.muted = true;
+        return v.play();
+      });
+      await expect.poll(() => guestVideo.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 20_000 }).toBeGreaterThan(1);
+      await expect(guest.getByTestId('watch-vod-qr')).toHaveAttribute('data-text', /#vod=media%2Fe2e-lib-clip\.mp4$/);
+      await screenshot(guest, 'watch-library-file');
+    } finally {
+      await visitor.close();
+    }
   } finally {
     await fs.rm(uploadDir, { recursive: true, force: true });
     await fs.rm(path.join(media, 'e2e-lib-clip.mp4'), { force: true });

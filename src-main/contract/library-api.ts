@@ -137,6 +137,27 @@ export const LibraryQuery = Type.Object(
 );
 export type LibraryQuery = Static<typeof LibraryQuery>;
 
+export const PublicLibraryFile = Type.Object({
+  folder: Type.String(),
+  path: Type.String(),
+  duration: Type.Number(),
+  width: Type.Union([Type.Integer(), Type.Null()]),
+  height: Type.Union([Type.Integer(), Type.Null()]),
+  hlsUrl: Type.String(),
+  posterUrl: Type.Union([Type.String(), Type.Null()]),
+});
+export type PublicLibraryFile = Static<typeof PublicLibraryFile>;
+
+export const PublicLibraryQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 200 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'Default 200' })),
+  },
+  { additionalProperties: false },
+);
+export type PublicLibraryQuery = Static<typeof PublicLibraryQuery>;
+
 export const LibraryListing = Type.Object({
   total: Type.Integer({ description: 'Files matching, before paging' }),
   files: Type.Array(LibraryFile),

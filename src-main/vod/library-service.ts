@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { watch, type FSWatcher } from 'chokidar';
 import { Problem } from '../contract/problem.js';
-import type { LibraryFolder, LibraryFolderPatch, LibraryFolderRequest, LibraryQuery } from '../contract/library-api.js';
+import type { LibraryFolder, LibraryFolderPatch, LibraryFolderRequest, LibraryQuery, ProbedMedia, PublicLibraryFile } from '../contract/library-api.js';
 import type { StudioEvents } from '../events/studio-events.js';
 import type { SettingsReactor } from '../config/settings-applier.js';
 import type { ProcessRegistry } from '../transcode/process-registry.js';
@@ -207,6 +207,30 @@ export class LibraryService {
     await fs.rm(source.file, { force: true });
     this.deps.store.forget(ref.folder, ref.path);
     this.announce(ref.folder);
+  }
+
+  /** What visitors may play: ready files of shared folders, newest first. */
+  publicList(query: { q?: string; offset?: number; limit?: number }): { total: number; files: PublicLibraryFile[] } {
+    const shared = this.folderRows().filter((f) => f.shared).map((f) => f.name);
+    const page = this.deps.store.listRaw({ folders: shared, readyOnly: true, q: query.q, sort: 'date', order: 'desc', offset: query.offset ?? 0, limit: query.limit ?? 200 });
+    return {
+      total: page.total,
+      files: page.rows.map((r) => {
+        const media = JSON.parse(r.media_json!) as ProbedMedia;
+        const url = vodUrl(r.folder, r.path);
+        const video = media.video;
+        const turned = video && (video.rotation === 90 || video.rotation === 270);
+        return {
+          folder: r.folder,
+          path: r.path,
+          duration: media.duration,
+          width: video ? (turned ? video.height : video.width) : null,
+          height: video ? (turned ? video.width : video.height) : null,
+          hlsUrl: `${url}/index.m3u8`,
+          posterUrl: video ? `${url}/poster.jpg` : null,
+        };
+      }),
+    };
   }
 
   /** A file by its address, with its absolute path; null when the library has no such file. */

@@ -30,6 +30,9 @@ export interface FoundFile {
 
 export interface ListQuery {
   folder?: string;
+  /** Only these folders (the shared ones, for visitors). */
+  folders?: readonly string[];
+  readyOnly?: boolean;
   under?: string;
   q?: string;
   sort: LibrarySort;
@@ -163,6 +166,11 @@ export class LibraryStore {
       where.push('folder = ?');
       params.push(query.folder);
     }
+    if (query.folders) {
+      where.push(`folder IN (${query.folders.map(() => '?').join(',') || "''"})`);
+      params.push(...query.folders);
+    }
+    if (query.readyOnly) where.push("state = 'ready'");
     if (query.under) {
       where.push("path LIKE ? ESCAPE '\\'");
       params.push(`${query.under.replace(/\/+$/, '').replace(/[\\%_]/g, (c) => `\\${c}`)}/%`);

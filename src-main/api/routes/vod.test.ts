@@ -116,6 +116,11 @@ describe('the VOD library', () => {
     expect((await get(`${byPath['languages.mkv']!.url}/preview.jpg?t=99`)).status).toBe(400);
     expect((await get(`${byPath['languages.mkv']!.url}/preview.jpg?t=1&w=99999`)).status).toBe(400);
     expect(byPath['h264 aac moov-at-end.mp4']!.hlsUrl).toBe('/vod/clips/h264%20aac%20moov-at-end.mp4/index.m3u8');
+    // Visitors (no sign-in) see the playable files of shared folders, the portrait one upright.
+    const visitors = (await (await get('/api/public/library?limit=50')).json()) as { total: number; files: { path: string; width: number | null; height: number | null }[] };
+    expect(visitors.total).toBe(6);
+    expect(visitors.files.find((f) => f.path === 'phone/portrait.mov')).toMatchObject({ width: 360, height: 640 });
+    expect((await get('/api/public/library?limit=100000')).status).toBe(400);
 
     // The original as it is: Range works, so a browser plays even a moov-at-the-end MP4 progressively.
     const original = byPath['h264 aac moov-at-end.mp4']!;
@@ -174,6 +179,9 @@ describe('the VOD library', () => {
     // The admin plays it too.
     expect((await studio().api(`${file}/index.m3u8`)).status).toBe(200);
 
+    // Visitors see shared folders only: the private one is not listed for them.
+    const visible = (await (await get('/api/public/library')).json()) as { files: { folder: string }[] };
+    expect(visible.files.every((f) => f.folder !== 'clips')).toBe(true);
     for (const hostile of ['/vod/clips/..%2F..%2Fetc%2Fpasswd', '/vod/clips/../../etc/passwd', '/vod/media/..%2Fframehouse.db', '/vod/clips/notes.txt', '/vod/nope/a.mp4', `${file}/9999p/index.m3u8`, `${file}/source/999999.ts`, `${file}/source/-1.ts`, '/vod/clips/%00.mp4']) {
       const res = await studio().api(hostile);
       expect(res.status, hostile).toBeGreaterThanOrEqual(400);

@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Problem } from '../../contract/problem.js';
 import { ErrorBody } from '../../contract/studio-api.js';
-import { LibraryFileMove, LibraryFileRef, LibraryFolder, LibraryFolderName, LibraryFolderPatch, LibraryFolderRequest, LibraryListing, LibraryQuery } from '../../contract/library-api.js';
+import { PublicLibraryFile, PublicLibraryQuery, LibraryFileMove, LibraryFileRef, LibraryFolder, LibraryFolderName, LibraryFolderPatch, LibraryFolderRequest, LibraryListing, LibraryQuery } from '../../contract/library-api.js';
 import { sameSecret } from '../../net/same-secret.js';
 import { sendError } from '../../http/problem-reply.js';
 import { sendFile } from '../../http/send-file.js';
@@ -177,6 +177,23 @@ export function vodRoutes(deps: VodRouteDeps) {
       async (request, reply) => {
         await deps.library.remove(request.query);
         return reply.code(204).send();
+      },
+    );
+    app.get<{ Querystring: PublicLibraryQuery }>(
+      '/api/public/library',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['playback'],
+          summary: 'Library files anyone on the LAN may play (shared folders, playable ones), newest first',
+          security: [],
+          querystring: PublicLibraryQuery,
+          response: { 200: Type.Object({ total: Type.Integer(), files: Type.Array(PublicLibraryFile) }) },
+        },
+      },
+      async (request, reply) => {
+        reply.header('cache-control', 'no-store');
+        return deps.library.publicList(request.query);
       },
     );
     app.get('/api/library/folders', { config: { access: 'admin' }, schema: { tags: ['library'], summary: 'Library folders: the media folder and any added', response: { 200: Type.Array(LibraryFolder) } } }, async () => deps.library.folders());

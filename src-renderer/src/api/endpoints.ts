@@ -16,7 +16,7 @@ import type {
   ViewerSession,
 } from '../../../src-main/contract/studio-api';
 import type { ExportJob, ExportRequest } from '../../../src-main/contract/export-api';
-import type { LibraryFileMove, LibraryFolder, LibraryFolderPatch, LibraryFolderRequest, LibraryListing, LibraryQuery } from '../../../src-main/contract/library-api';
+import type { PublicLibraryFile, LibraryFileMove, LibraryFolder, LibraryFolderPatch, LibraryFolderRequest, LibraryListing, LibraryQuery } from '../../../src-main/contract/library-api';
 import type { LanInfo, PublicStream } from '../../../src-main/contract/public-api';
 import type { MediaInfo, SpriteMap } from '../../../src-main/contract/stream-files';
 import type { CoverageBucket } from '../lib/timeline/coverage';
@@ -51,6 +51,7 @@ export const api = {
   publishUrls: (name: string, signal?: AbortSignal) =>
     request<PublishUrls>('GET', streamApiPath(name, '/publish-urls'), signal ? { signal } : {}),
   /** The watch page's list: public, answers without a session. */
+  publicLibrary: (signal?: AbortSignal) => request<{ total: number; files: PublicLibraryFile[] }>('GET', '/api/public/library?limit=200', withSignal(signal)),
   publicStreams: (signal?: AbortSignal) => request<PublicStream[]>('GET', '/api/public/streams', signal ? { signal } : {}),
   lan: () => request<LanInfo>('GET', '/api/lan'),
   library: (query: LibraryQuery, signal?: AbortSignal) =>

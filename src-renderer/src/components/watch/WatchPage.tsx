@@ -6,6 +6,7 @@ import { EmptyState } from '../sections/EmptyState';
 import { AlertIcon, LogoMark, MonitorIcon, SignInIcon } from '../icons';
 import { WatchCard } from './WatchCard';
 import { WatchPlayer } from './WatchPlayer';
+import { vodFromHash, vodHash, WatchLibrary, WatchVod } from './WatchLibrary';
 
 const POLL_MS = 5000;
 
@@ -19,6 +20,7 @@ export function WatchPage() {
   const tokens = useStudio((s) => s.playTokens);
   const openLogin = useStudio((s) => s.openLogin);
   const [open, setOpen] = useState<string | null>(() => streamFromHash(window.location.hash));
+  const [vod, setVod] = useState(() => vodFromHash(window.location.hash));
   // Whether the player was opened from the grid, so Back can simply go back in history.
   const openedHere = useRef(false);
 
@@ -38,7 +40,10 @@ export function WatchPage() {
   }, []);
 
   useEffect(() => {
-    const onHashChange = () => setOpen(streamFromHash(window.location.hash));
+    const onHashChange = () => {
+      setOpen(streamFromHash(window.location.hash));
+      setVod(vodFromHash(window.location.hash));
+    };
     window.addEventListener('hashchange', onHashChange);
     return () => window.removeEventListener('hashchange', onHashChange);
   }, []);
@@ -56,6 +61,7 @@ export function WatchPage() {
     }
     window.history.replaceState(null, '', window.location.pathname + window.location.search);
     setOpen(null);
+    setVod(null);
   };
 
   const signIn = () => {
@@ -82,7 +88,9 @@ export function WatchPage() {
       </header>
 
       <main className="watch-body">
-        {open ? (
+        {vod ? (
+          <WatchVod key={`${vod.folder}/${vod.path}`} file={vod} onBack={back} />
+        ) : open ? (
           <WatchPlayer key={open} name={open} stream={current} listed={streams !== null} onBack={back} />
         ) : (
           <div className="watch-content">
@@ -117,6 +125,12 @@ export function WatchPage() {
                 ))}
               </div>
             )}
+            <WatchLibrary
+              onOpen={(file) => {
+                openedHere.current = true;
+                window.location.hash = vodHash(file);
+              }}
+            />
           </div>
         )}
       </main>
