@@ -5,6 +5,8 @@ import type { LibraryListing } from '../../contract/library-api.js';
 import { ffmpeg } from '../../test-support/ffmpeg-tools.js';
 import { useStudio } from '../../test-support/studio-instance.js';
 import { until } from '../../test-support/wait.js';
+import { makeTempDir } from '../../test-support/temp-dir.js';
+import { createStudio } from '../../studio.js';
 
 const studio = useStudio();
 const tus = { 'tus-resumable': '1.0.0' };
@@ -42,6 +44,35 @@ describe('uploads into the library (tus)', () => {
     const again = await studio().api('/api/library/uploads', { method: 'POST', headers: { ...tus, 'upload-length': String(bytes.length), 'upload-metadata': meta({ filename: 'My clip.mp4' }) } });
     const second = await studio().api(new URL(again.headers.get('location')!, studio().urls.http).pathname, { method: 'PATCH', headers: { ...tus, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, body: bytes });
     expect(decodeURIComponent(second.headers.get('x-library-path')!)).toBe('My clip (2).mp4');
+  }, 60_000);
+
+  it('carries on after the studio restarted: the parts written are kept, and the upload finishes from there', async () => {
+    const { dir, cleanup } = await makeTempDir();
+    const open = async () => {
+      const s = await createStudio({ dataDir: dir, adminToken: null, cli: { httpPort: 0, rtmpPort: 0, srtPort: 0 }, env: {}, logToConsole: false });
+      const urls = await s.start();
+      const call = (p: string, init: RequestInit = {}) => fetch(new URL(p, urls.http), { ...init, headers: { authorization: `Bearer ${s.token}`, ...init.headers } });
+      return { s, call };
+    };
+    try {
+      const bytes = Buffer.alloc(3 << 20, 7);
+      const first = await open();
+      const created = await first.call('/api/library/uploads', { method: 'POST', headers: { ...tus, 'upload-length': String(bytes.length), 'upload-metadata': meta({ filename: 'across a restart.mp4' }) } });
+      const location = new URL(created.headers.get('location')!, 'http://studio').pathname;
+      await first.call(location, { method: 'PATCH', headers: { ...tus, 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }, body: bytes.subarray(0, 1 << 20) });
+      await first.s.stop();
+
+      const second = await open();
+      const head = await second.call(location, { method: 'HEAD', headers: tus });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('upload-offset')).toBe(String(1 << 20));
+      const done = await second.call(location, { method: 'PATCH', headers: { ...tus, 'upload-offset': String(1 << 20), 'content-type': 'application/offset+octet-stream' }, body: bytes.subarray(1 << 20) });
+      expect(done.status).toBe(204);
+      expect(Buffer.compare(await fs.readFile(path.join(dir, 'media', 'across a restart.mp4')), bytes)).toBe(0);
+      await second.s.stop();
+    } finally {
+      await cleanup();
+    }
   }, 60_000);
 
   it('refuses what it should before a byte is sent: no admin, a name that is not media, a hidden or path name, too big for the disk', async () => {
