@@ -47,6 +47,15 @@ test('Library: a file copied into the media folder and one uploaded from the win
     await quality.selectOption({ label: '240p' });
     await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoHeight), { timeout: 20_000 }).toBe(240);
     await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 20_000 }).toBeGreaterThan(4);
+    // The scrub bar shows the picture under the pointer (the file's sprite) and goes there on a click.
+    const scrub = detail.getByTestId('vod-scrub');
+    const box = (await scrub.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.75, box.y + box.height / 2);
+    await expect(detail.getByTestId('vod-scrub-hover').locator('.scrub-thumb')).toBeVisible();
+    await expect(detail.getByTestId('vod-scrub-hover')).toContainText(/^(8\.9|9\.0|9\.1) s/);
+    await screenshot(page, 'library-scrub');
+    await page.mouse.click(box.x + box.width * 0.75, box.y + box.height / 2);
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 }).toBeGreaterThan(8.5);
     await expect(detail.getByTestId('library-link')).toHaveText(/\/vod\/media\/e2e-lib-clip\.mp4\/index\.m3u8$/);
     await expect(detail.getByTestId('library-qr')).toBeVisible();
     await screenshot(page, 'library-grid');

@@ -31,6 +31,18 @@ export interface VodServiceDeps {
   jobs?: number;
 }
 
+/** A scrub bar's thumbnails: `tiles` pictures `interval` seconds apart, `columns` to a row of sprite.jpg. */
+export interface VodSpriteMap {
+  url: string;
+  tileWidth: number;
+  tileHeight: number;
+  columns: number;
+  rows: number;
+  interval: number;
+  tiles: number;
+}
+
+const spriteTileWidth = 160;
 /** Subtitle codecs ffmpeg turns into WebVTT. */
 const textSubtitles = new Set(['subrip', 'srt', 'ass', 'ssa', 'mov_text', 'webvtt', 'text']);
 /** Segments made ahead of the one asked for. */
@@ -125,6 +137,36 @@ export class VodService {
     if (!(t >= 0 && t <= plan.media.duration)) throw new Problem('invalid', 'Invalid time', `t must be between 0 and ${plan.media.duration.toFixed(1)} (the file's length)`);
     const tenths = Math.round(t * 10);
     return this.picture(file, tenths / 10, width, `preview-${tenths}-${width}.jpg`);
+  }
+
+  /**
+   * Thumbnails across the whole file for a scrub bar: up to 100 evenly spaced, ten to a
+   * row, from keyframes only in a long file (no full decode: seconds even for an hour's file).
+   */
+  spriteMap(file: VodFile): VodSpriteMap {
+    const plan = this.plan(file);
+    const video = plan.media.video;
+    if (!video) throw new Problem('not-found', 'No picture', `${file.path} has no video`);
+    const tiles = Math.max(1, Math.min(100, Math.ceil(plan.media.duration / 2)));
+    const turned = video.rotation === 90 || video.rotation === 270;
+    const aspect = turned ? video.width / video.height : video.height / video.width;
+    const tileHeight = Math.max(2, Math.round((spriteTileWidth * aspect) / 2) * 2);
+    return { url: 'sprite.jpg', tileWidth: spriteTileWidth, tileHeight, columns: Math.min(10, tiles), rows: Math.ceil(tiles / 10), interval: plan.media.duration / tiles, tiles };
+  }
+
+  sprite(file: VodFile): Promise<string> {
+    const plan = this.plan(file);
+    const map = this.spriteMap(file);
+    return this.deps.cache.get(`${plan.key}/sprite.jpg`, () =>
+      this.slots.run(true, () =>
+        this.collect(
+          // Keyframes only for long files; a short one may have a single keyframe, too few to space out.
+          ['-v', 'error', '-nostdin', ...(plan.media.duration > 120 ? ['-skip_frame', 'nokey'] : []), '-i', this.resolve(file).file, '-an', '-vf', `fps=1/${map.interval.toFixed(6)},scale=${map.tileWidth}:${map.tileHeight},tile=${map.columns}x${map.rows}`, '-frames:v', '1', '-q:v', '5', '-f', 'image2', '-c:v', 'mjpeg', 'pipe:1'],
+          'vod sprite',
+          16 << 20,
+        ),
+      ),
+    );
   }
 
   private picture(file: VodFile, at: number, width: number, name: string): Promise<string> {

@@ -110,6 +110,14 @@ describe('the VOD library', () => {
     expect(vtt).toMatch(/^WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:90000,LOCAL:00:00:00.000\n/);
     // The file's own times: Matroska moved every track 23 ms on (AAC priming), the cue with them.
     expect(vtt).toMatch(/00:00\.5\d\d --> 00:02\.0\d\d\nHello/);
+    // Thumbnails across the file for a scrub bar: its map, and one picture of them all.
+    const map = (await (await get(`${byPath['languages.mkv']!.url}/sprite.json`)).json()) as { tiles: number; columns: number; rows: number; tileWidth: number; tileHeight: number; interval: number };
+    expect(map).toMatchObject({ tiles: 2, columns: 2, rows: 1, tileWidth: 160, tileHeight: 120 });
+    const sheet = await get(`${byPath['languages.mkv']!.url}/sprite.jpg`);
+    expect(sheet.status).toBe(200);
+    const sheetFile = path.join(outDir, 'sheet.jpg');
+    await fs.writeFile(sheetFile, Buffer.from(await sheet.arrayBuffer()));
+    expect((await ffprobeJson<{ streams: { width: number; height: number }[] }>(['-show_entries', 'stream=width,height', sheetFile])).streams[0]).toEqual({ width: 320, height: 120 });
     // A picture at any time, for a scrub bar.
     const preview = await get(`${byPath['languages.mkv']!.url}/preview.jpg?t=1.5&w=160`);
     expect(preview.status).toBe(200);

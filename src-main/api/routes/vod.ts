@@ -43,6 +43,8 @@ type Target =
   | { kind: 'segment'; path: string; variant: string; index: number }
   | { kind: 'poster'; path: string }
   | { kind: 'preview'; path: string }
+  | { kind: 'sprite'; path: string }
+  | { kind: 'sprite-map'; path: string }
   | { kind: 'subtitle-list'; path: string; index: number }
   | { kind: 'subtitles'; path: string; index: number };
 
@@ -55,6 +57,8 @@ function targetOf(library: LibraryService, folder: string, parts: string[]): Tar
   if (n >= 2 && last === 'index.m3u8' && isFile(n - 1)) return { kind: 'master', path: parts.slice(0, n - 1).join('/') };
   if (n >= 2 && last === 'poster.jpg' && isFile(n - 1)) return { kind: 'poster', path: parts.slice(0, n - 1).join('/') };
   if (n >= 2 && last === 'preview.jpg' && isFile(n - 1)) return { kind: 'preview', path: parts.slice(0, n - 1).join('/') };
+  if (n >= 2 && last === 'sprite.jpg' && isFile(n - 1)) return { kind: 'sprite', path: parts.slice(0, n - 1).join('/') };
+  if (n >= 2 && last === 'sprite.json' && isFile(n - 1)) return { kind: 'sprite-map', path: parts.slice(0, n - 1).join('/') };
   if (n >= 4 && parts[n - 3] === 'subs' && /^\d{1,2}$/.test(parts[n - 2]!) && isFile(n - 3)) {
     const file = parts.slice(0, n - 3).join('/');
     const index = Number(parts[n - 2]);
@@ -117,6 +121,10 @@ export function vodRoutes(deps: VodRouteDeps) {
           if (!Number.isFinite(t) || !Number.isInteger(w) || w < 16 || w > 1920) throw new Problem('invalid', 'Invalid picture', 't is seconds into the file; w a width from 16 to 1920');
           return sendFile(request, reply, await deps.vod.preview(file, t, w - (w % 2)), { type: 'image/jpeg', cacheControl: 'public, max-age=300' });
         }
+        case 'sprite':
+          return sendFile(request, reply, await deps.vod.sprite(file), { type: 'image/jpeg', cacheControl: 'public, max-age=300' });
+        case 'sprite-map':
+          return reply.header('cache-control', 'public, max-age=60').header('access-control-allow-origin', '*').send(deps.vod.spriteMap(file));
         case 'subtitle-list':
           return sendPlaylist(request, reply, deps.vod.subtitleList(file, target.index, query), 'public, max-age=60');
         case 'subtitles':

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import Hls from 'hls.js/light';
+import { ScrubBar } from './ScrubBar';
 
 interface Level {
   height: number;
@@ -11,6 +12,10 @@ interface Level {
  * otherwise (Safari). Auto follows the connection; a size picked by hand stays.
  */
 export function VodPlayer({ src }: { src: string }) {
+  // …/FILE/index.m3u8?token=…: the file's base for its sprite, and the query it carries.
+  const [path, search = ''] = src.split('?');
+  const base = path!.replace(/\/index\.m3u8$/, '');
+  const query = search ? `?${search}` : '';
   const videoRef = useRef<HTMLVideoElement>(null);
   const hlsRef = useRef<Hls | null>(null);
   const [levels, setLevels] = useState<Level[]>([]);
@@ -54,6 +59,11 @@ export function VodPlayer({ src }: { src: string }) {
     else hls.currentLevel = level;
   };
 
+  const seek = (t: number) => {
+    const video = videoRef.current;
+    if (video) video.currentTime = t;
+  };
+
   const auto = playing !== null && levels[playing] ? `Auto (${levels[playing].height}p)` : 'Auto';
   return (
     <div className="vod-player" data-testid="vod-player">
@@ -72,6 +82,7 @@ export function VodPlayer({ src }: { src: string }) {
         </select>
       )}
       {error && <div className="vod-player-error">{error}</div>}
+      <ScrubBar video={videoRef} base={base} query={query} onSeek={seek} />
     </div>
   );
 }
