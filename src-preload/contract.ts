@@ -23,6 +23,8 @@ export interface DesktopIpcContract {
   'dialog:open-folder': (options: { title?: string }) => string | null;
   'shell:reveal': (path: string) => void;
   'shell:open-path': (path: string) => void;
+  /** Moves a file to the OS trash (Recycle Bin, Trash), where the user can get it back. */
+  'shell:trash': (path: string) => void;
 }
 export type DesktopIpcChannel = keyof DesktopIpcContract;
 
@@ -32,6 +34,7 @@ export const desktopIpcChannels: readonly DesktopIpcChannel[] = [
   'dialog:open-folder',
   'shell:reveal',
   'shell:open-path',
+  'shell:trash',
 ];
 
 type Invoker<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never;

@@ -119,6 +119,16 @@ export type LibraryFileMove = Static<typeof LibraryFileMove>;
 export const LibraryFileRef = Type.Object({ folder: LibraryFolderName, path: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false });
 export type LibraryFileRef = Static<typeof LibraryFileRef>;
 
+export const LibraryImport = Type.Object(
+  {
+    path: Type.String({ minLength: 1, maxLength: 4096, description: 'Absolute path of a file on the studio machine (a file dropped on the desktop window)' }),
+    mode: Type.Union([Type.Literal('copy'), Type.Literal('place')], { description: 'copy: into the folder; place: the file stays where it is (its folder joins the library)' }),
+    folder: Type.Optional(LibraryFolderName),
+  },
+  { additionalProperties: false },
+);
+export type LibraryImport = Static<typeof LibraryImport>;
+
 export const LibrarySort = Type.Union([Type.Literal('name'), Type.Literal('date'), Type.Literal('duration'), Type.Literal('size')]);
 export type LibrarySort = Static<typeof LibrarySort>;
 

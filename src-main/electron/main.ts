@@ -58,6 +58,7 @@ async function boot(): Promise<void> {
         return result.canceled ? null : (result.filePaths[0] ?? null);
       },
       'shell:reveal': (file) => shell.showItemInFolder(path.resolve(file)),
+      'shell:trash': (file) => shell.trashItem(path.resolve(file)),
       'shell:open-path': async (file) => {
         const error = await shell.openPath(path.resolve(file));
         if (error) throw new Error(error);

@@ -192,12 +192,38 @@ export class LibraryService {
     await fs.mkdir(dir, { recursive: true });
     const name = await freeName(dir, path.basename(source));
     await copyFileNew(source, path.join(dir, name));
-    const relative = `${to.subfolder}/${name}`;
+    const relative = to.subfolder ? `${to.subfolder}/${name}` : name;
     const stat = await fs.stat(path.join(dir, name));
     this.deps.store.found(to.folder, { path: relative, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) });
     this.announce(to.folder);
     this.probeWaiting();
     return { folder: to.folder, path: relative };
+  }
+
+  /**
+   * A file of this machine dropped on the desktop window: copied into `folder`, or used in
+   * place (its own folder joins the library, unless a library folder already holds it).
+   */
+  async importLocal(file: string, mode: 'copy' | 'place', folder: string): Promise<{ folder: string; path: string }> {
+    if (!path.isAbsolute(file) || !isLibraryFile(path.basename(file))) throw new Problem('invalid', 'Not a media file', `${file} is not an absolute path to a video or audio file`);
+    const stat = await fs.stat(file).catch(() => null);
+    if (!stat?.isFile()) throw new Problem('not-found', 'No such file', `${file} is not a file on this machine`);
+    if (mode === 'copy') return this.importCopy(file, { folder, subfolder: '' });
+    const resolved = path.resolve(file);
+    for (const f of this.folders()) {
+      if (resolved.startsWith(f.path + path.sep)) {
+        const relative = path.relative(f.path, resolved).split(path.sep).join('/');
+        this.deps.store.found(f.name, { path: relative, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) });
+        this.probeWaiting();
+        return { folder: f.name, path: relative };
+      }
+    }
+    const dir = path.dirname(resolved);
+    const base = path.basename(dir).toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 32) || 'folder';
+    let name = /^[a-z0-9]/.test(base) ? base : `f-${base}`;
+    for (let n = 2; this.folder(name); n++) name = `${base.slice(0, 30)}-${n}`;
+    await this.addFolder({ name, path: dir });
+    return { folder: name, path: path.basename(resolved) };
   }
 
   /** Deletes a file from disk and from the library. */

@@ -228,6 +228,26 @@ describe('the VOD library', () => {
     const gone = await studio().api('/api/library/files?folder=media&path=from%20clips.mpg', { method: 'DELETE' });
     expect(gone.status).toBe(204);
     expect(await fs.stat(path.join(studio().dir, 'media', 'from clips.mpg')).then(() => true, () => false)).toBe(false);
+    // A file of this machine dropped on the desktop window: copied in, or used where it is (its folder joins).
+    const elsewhere = await fs.mkdtemp(path.join(os.tmpdir(), 'fh-dropped-'));
+    try {
+      await fs.copyFile(path.join(dir, 'vp9 opus.webm'), path.join(elsewhere, 'dropped.webm'));
+      const copied = await studio().api('/api/library/imports', { method: 'POST', body: JSON.stringify({ path: path.join(elsewhere, 'dropped.webm'), mode: 'copy' }) });
+      expect(await copied.json()).toEqual({ folder: 'media', path: 'dropped.webm' });
+      expect(await fs.stat(path.join(studio().dir, 'media', 'dropped.webm')).then(() => true)).toBe(true);
+      const placed = await studio().api('/api/library/imports', { method: 'POST', body: JSON.stringify({ path: path.join(elsewhere, 'dropped.webm'), mode: 'place' }) });
+      const ref = (await placed.json()) as { folder: string; path: string };
+      expect(ref.path).toBe('dropped.webm');
+      expect(((await (await studio().api('/api/library/folders')).json()) as LibraryFolder[]).find((f) => f.name === ref.folder)?.path).toBe(elsewhere);
+      for (const body of [{ path: 'relative.webm', mode: 'copy' }, { path: '/etc/passwd', mode: 'copy' }, { path: path.join(elsewhere, 'missing.webm'), mode: 'place' }]) {
+        const res = await studio().api('/api/library/imports', { method: 'POST', body: JSON.stringify(body) });
+        expect(res.status, body.path).toBeGreaterThanOrEqual(400);
+        expect(res.status, body.path).toBeLessThan(500);
+      }
+      await studio().api(`/api/library/folders/${ref.folder}`, { method: 'DELETE' });
+    } finally {
+      await fs.rm(elsewhere, { recursive: true, force: true });
+    }
     // Put it back for the other tests of this file.
     await ffmpeg([...kinds[3]!.args, path.join(dir, 'mpeg2.mpg')]);
     await fs.rm(path.join(dir, 'old'), { recursive: true, force: true });

@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Problem } from '../../contract/problem.js';
 import { ErrorBody } from '../../contract/studio-api.js';
-import { PublicLibraryFile, PublicLibraryQuery, LibraryFileMove, LibraryFileRef, LibraryFolder, LibraryFolderName, LibraryFolderPatch, LibraryFolderRequest, LibraryListing, LibraryQuery } from '../../contract/library-api.js';
+import { LibraryImport, PublicLibraryFile, PublicLibraryQuery, LibraryFileMove, LibraryFileRef, LibraryFolder, LibraryFolderName, LibraryFolderPatch, LibraryFolderRequest, LibraryListing, LibraryQuery } from '../../contract/library-api.js';
 import { sameSecret } from '../../net/same-secret.js';
 import { sendError } from '../../http/problem-reply.js';
 import { sendFile } from '../../http/send-file.js';
@@ -178,6 +178,11 @@ export function vodRoutes(deps: VodRouteDeps) {
         if (!file) throw new Problem('not-found', 'No finished export', `export ${request.params.id} is not finished (or was removed)`);
         return reply.code(201).send(await deps.library.importCopy(file, { folder: request.body?.folder ?? 'media', subfolder: 'DVR exports' }));
       },
+    );
+    app.post<{ Body: LibraryImport }>(
+      '/api/library/imports',
+      { config: { access: 'admin' }, schema: { tags: ['library'], summary: 'Bring a file of this machine into the library: copied, or used in place', body: LibraryImport, response: { 201: LibraryFileRef, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody } } },
+      async (request, reply) => reply.code(201).send(await deps.library.importLocal(request.body.path, request.body.mode, request.body.folder ?? 'media')),
     );
     app.delete<{ Querystring: LibraryFileRef }>(
       '/api/library/files',

@@ -16,7 +16,7 @@ import type {
   ViewerSession,
 } from '../../../src-main/contract/studio-api';
 import type { ExportJob, ExportRequest } from '../../../src-main/contract/export-api';
-import type { PublicLibraryFile, LibraryFileMove, LibraryFolder, LibraryFolderPatch, LibraryFolderRequest, LibraryListing, LibraryQuery } from '../../../src-main/contract/library-api';
+import type { LibraryImport, PublicLibraryFile, LibraryFileMove, LibraryFolder, LibraryFolderPatch, LibraryFolderRequest, LibraryListing, LibraryQuery } from '../../../src-main/contract/library-api';
 import type { LanInfo, PublicStream } from '../../../src-main/contract/public-api';
 import type { MediaInfo, SpriteMap } from '../../../src-main/contract/stream-files';
 import type { CoverageBucket } from '../lib/timeline/coverage';
@@ -63,6 +63,7 @@ export const api = {
   moveLibraryFile: (body: LibraryFileMove) => request<void>('PUT', '/api/library/files', { body }),
   deleteLibraryFile: (folder: string, path: string) => request<void>('DELETE', `/api/library/files?${new URLSearchParams({ folder, path })}`),
   exportToLibrary: (exportId: string, folder = 'media') => request<{ folder: string; path: string }>('POST', `/api/library/from-export/${encodeURIComponent(exportId)}`, { body: { folder } }),
+  importLibraryFile: (body: LibraryImport) => request<{ folder: string; path: string }>('POST', '/api/library/imports', { body }),
   rescanLibraryFolder: (name: string) => request<void>('POST', `/api/library/folders/${encodeURIComponent(name)}/rescan`),
   sessions: (stream: string, signal?: AbortSignal) =>
     request<ViewerSession[]>('GET', `/api/sessions?${new URLSearchParams({ stream })}`, signal ? { signal } : {}),

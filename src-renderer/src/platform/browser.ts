@@ -13,6 +13,7 @@ export function browserPlatform(): Platform {
     pickFiles: pickWithInput,
     pickFolder: () => Promise.reject(new PlatformUnavailableError('Choosing a folder on the studio machine')),
     reveal: () => Promise.reject(new PlatformUnavailableError('Reveal in folder')),
+    trash: () => Promise.reject(new PlatformUnavailableError('Move to the trash')),
     openPath: () => Promise.reject(new PlatformUnavailableError('Opening files on the studio machine')),
     pathForFile: () => null,
   };

@@ -24,6 +24,7 @@ export function desktopPlatform(bridge: DesktopBridge): Platform {
     },
     pickFolder: (title) => bridge['dialog:open-folder'](title === undefined ? {} : { title }),
     reveal: (path) => bridge['shell:reveal'](path),
+    trash: (path) => bridge['shell:trash'](path),
     openPath: (path) => bridge['shell:open-path'](path),
     pathForFile(file) {
       return bridge.pathForFile(file) || null;

@@ -33,6 +33,8 @@ export interface Platform {
   /** Resolves to null when the user cancels. */
   pickFolder(title?: string): Promise<string | null>;
   reveal(path: string): Promise<void>;
+  /** Moves a file to the OS trash; the browser cannot (it rejects, saying so). */
+  trash(path: string): Promise<void>;
   openPath(path: string): Promise<void>;
   /** Native path of a dropped file, or null when the page cannot know it. */
   pathForFile(file: File): string | null;

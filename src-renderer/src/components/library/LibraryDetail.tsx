@@ -3,6 +3,7 @@ import type { LibraryFile } from '../../../../src-main/contract/library-api';
 import { api } from '../../api/endpoints';
 import { errorMessage } from '../../api/api-error';
 import { useStudio } from '../../store';
+import { platform } from '../../platform';
 import { formatBytes } from '../../lib/format';
 import { formatSpan } from '../../lib/timeline/clock';
 import { QrCode } from '../common/QrCode';
@@ -11,7 +12,17 @@ import { VodPlayer } from './VodPlayer';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 
 /** Rename in place (a new path moves it to a sub-folder), and delete after asking. */
-function FileActions({ file }: { file: LibraryFile }) {
+function FileActions({ file, folderPath }: { file: LibraryFile; folderPath: string | null }) {
+  // The desktop app moves files to the OS trash (they can be got back); a browser can only delete.
+  const toTrash = platform.kind === 'desktop' && folderPath !== null;
+  const remove = async () => {
+    if (toTrash) {
+      await platform.trash(`${folderPath}/${file.path}`);
+      await api.rescanLibraryFolder(file.folder);
+    } else {
+      await api.deleteLibraryFile(file.folder, file.path);
+    }
+  };
   const [renaming, setRenaming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -44,9 +55,9 @@ function FileActions({ file }: { file: LibraryFile }) {
       )}
       {problem && <p className="help help-warning">{problem}</p>}
       {deleting && (
-        <ConfirmDialog title="Delete this file?" confirmLabel="Delete" danger testId="library-delete-confirm" onClose={() => setDeleting(false)} onConfirm={() => api.deleteLibraryFile(file.folder, file.path)}>
+        <ConfirmDialog title={toTrash ? 'Move this file to the Trash?' : 'Delete this file?'} confirmLabel={toTrash ? 'Move to Trash' : 'Delete'} danger testId="library-delete-confirm" onClose={() => setDeleting(false)} onConfirm={remove}>
           <p>
-            {file.path} is deleted from disk ({file.folder} folder). Players that have it open stop.
+            {toTrash ? `${file.path} goes to the Trash, where you can get it back.` : `${file.path} is deleted from disk (${file.folder} folder); a browser cannot use the Trash.`} Players that have it open stop.
           </p>
         </ConfirmDialog>
       )}
@@ -109,7 +120,7 @@ function PlayAsLive({ file }: { file: LibraryFile }) {
 }
 
 /** The selected file: played, described, and its links to hand to other devices. */
-export function LibraryDetail({ file, lanBase, token }: { file: LibraryFile; lanBase: string | null; token: string | null }) {
+export function LibraryDetail({ file, lanBase, token, folderPath }: { file: LibraryFile; lanBase: string | null; token: string | null; folderPath: string | null }) {
   const link = lanUrl(file.hlsUrl, lanBase, token);
   return (
     <aside className="library-detail" data-testid="library-detail" data-path={file.path}>
@@ -131,7 +142,7 @@ export function LibraryDetail({ file, lanBase, token }: { file: LibraryFile; lan
           </div>
         ))}
       </dl>
-      <FileActions key={file.path} file={file} />
+      <FileActions key={file.path} file={file} folderPath={folderPath} />
       {file.state === 'ready' && <PlayAsLive file={file} />}
       {file.state === 'ready' && (
         <div className="library-links">

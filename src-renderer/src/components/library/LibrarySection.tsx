@@ -88,10 +88,21 @@ export function LibrarySection() {
     return () => window.removeEventListener('keydown', onKey);
   }, [files, selected]);
 
+  // The desktop app knows where a dropped file lives: the user chooses to copy it in or use it in place. A browser uploads it.
+  const [dropped, setDropped] = useState<string[] | null>(null);
   const onDrop = (e: React.DragEvent) => {
     e.preventDefault();
     if (e.dataTransfer.types.includes(libraryDragType)) return;
-    uploads.add([...e.dataTransfer.files]);
+    const files = [...e.dataTransfer.files];
+    const paths = files.map((f) => platform.pathForFile(f));
+    if (platform.nativePaths && paths.every((p) => p)) setDropped(paths as string[]);
+    else uploads.add(files);
+  };
+  const importDropped = async (mode: 'copy' | 'place') => {
+    const paths = dropped ?? [];
+    setDropped(null);
+    for (const p of paths) await api.importLibraryFile({ path: p, mode, folder: folderName }).catch((err: unknown) => setError(errorMessage(err)));
+    loadFolders();
   };
   const [dropTarget, setDropTarget] = useState<string | null>(null);
   const dropOnFolder = (target: string) => (e: React.DragEvent) => {
@@ -164,6 +175,20 @@ export function LibrarySection() {
         </div>
         {error && <p className="help help-warning">{error}</p>}
         <UploadQueue uploads={uploads.list} onCancel={uploads.cancel} />
+        {dropped && (
+          <div className="library-dropped" data-testid="library-dropped">
+            <span>{dropped.length === 1 ? dropped[0]!.split(/[\\/]/).at(-1) : `${dropped.length} files`}:</span>
+            <button type="button" className="button button-primary" onClick={() => void importDropped('copy')}>
+              Copy into {folderName === 'media' ? 'Media' : folderName}
+            </button>
+            <button type="button" className="button" onClick={() => void importDropped('place')} title="The files stay where they are; their folder joins the library">
+              Use where they are
+            </button>
+            <button type="button" className="button" onClick={() => setDropped(null)}>
+              Cancel
+            </button>
+          </div>
+        )}
         {files.length === 0 && !query ? (
           <EmptyState icon={<LibraryIcon size={28} />} title="Nothing in this folder yet" testId="library-empty">
             <p>Drop video files on this window, or use Upload. Every file becomes playable from any browser on the LAN, transcoded segment by segment where a device needs it.</p>
@@ -175,7 +200,7 @@ export function LibrarySection() {
           <LibraryFileList files={files} view={view} selected={selected} token={token} onSelect={setSelected} onOpen={setSelected} />
         )}
       </section>
-      {selectedFile && <LibraryDetail file={selectedFile} lanBase={lan?.lan ? (lan.urls[0] ?? null) : null} token={token} />}
+      {selectedFile && <LibraryDetail file={selectedFile} lanBase={lan?.lan ? (lan.urls[0] ?? null) : null} token={token} folderPath={folder?.path ?? null} />}
     </div>
   );
 }
