@@ -1,3 +1,4 @@
+import { renditionParent } from '../contract/stream-name.js';
 import type { StreamConfig, StreamConfigCreate, StreamConfigPatch } from '../contract/studio-api.js';
 import type { StudioDatabase } from '../db/index.js';
 
@@ -70,10 +71,16 @@ export class StreamStore {
     return this.db.prepare('SELECT 1 FROM streams WHERE name = ?').get(name) !== undefined;
   }
 
-  /** The stream's play token alone: asked on every playback request, so no whole row is decoded. */
+  /**
+   * The stream's play token alone: asked on every playback request, so no whole row is
+   * decoded. A recorded rendition (live/cam/720p) without a row of its own is its
+   * stream's: it plays only with live/cam's token.
+   */
   playToken(name: string): string | null {
     const row = this.db.prepare('SELECT play_token AS t FROM streams WHERE name = ?').get(name) as { t: string | null } | undefined;
-    return row?.t ?? null;
+    if (row) return row.t;
+    const parent = renditionParent(name);
+    return parent ? this.playToken(parent) : null;
   }
 
   /** Creates the stream; false when the name is taken. */

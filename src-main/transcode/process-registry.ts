@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
 
@@ -15,6 +16,8 @@ export interface RunOptions {
   streamStdin?: boolean;
   /** Extra output pipes the child writes (fd 3, 4, …): one per output of a ladder. */
   extraOutputs?: number;
+  /** Background work (probing a library, segments made ahead): runs at this niceness (1–19) so what a viewer waits for goes first. */
+  niceness?: number;
 }
 
 export interface RunResult {
@@ -77,6 +80,13 @@ export class ProcessRegistry {
     const err = new TailBuffer(options.keepBytes ?? 64 * 1024);
     const extra = Array.from({ length: options.extraOutputs ?? 0 }, () => 'pipe' as const);
     const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe', ...extra], windowsHide: true });
+    if (options.niceness && child.pid !== undefined) {
+      try {
+        os.setPriority(child.pid, options.niceness);
+      } catch {
+        // Not allowed here (or the child is already gone): it runs at normal priority.
+      }
+    }
     // SIGTERM lets ffmpeg finish its output; one stuck in a blocking read (UDP, a dead
     // camera) ignores it, so a SIGKILL follows if it has not gone within 3 s.
     let escalation: NodeJS.Timeout | null = null;

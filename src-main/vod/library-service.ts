@@ -2,6 +2,7 @@
 // at start, then watched), and what each file holds (ffprobe, one file at a time in the
 // background). Files are addressed by folder name and relative path; the rows are the
 // only way in, so no URL can name a file the scan did not find.
+import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -37,6 +38,7 @@ export const vodUrl = (folder: string, relative: string) => `/vod/${folder}/${re
 
 export class LibraryService {
   private readonly watchers = new Map<string, FSWatcher>();
+  private readonly scans = new Map<string, { done: Promise<void>; again?: Promise<void> }>();
   private readonly problems = new Map<string, string>();
   private probing: Promise<void> | null = null;
   private closed = false;
@@ -99,7 +101,9 @@ export class LibraryService {
       const inside = (a: string, b: string) => a === b || a.startsWith(b + path.sep);
       if (inside(root, otherRoot) || inside(otherRoot, root)) throw new Problem('conflict', 'Folders overlap', `${root} overlaps the library folder ${other.name} (${otherRoot}): a file would be listed twice`);
     }
-    this.deps.store.saveFolder({ name: request.name, path: root, shared: request.shared ?? true, playToken: request.playToken ?? null });
+    const shared = request.shared ?? true;
+    if (!shared && !request.playToken) throw new Problem('invalid', 'Play token needed', `a private folder plays only with its token: give ${request.name} a playToken`);
+    this.deps.store.saveFolder({ name: request.name, path: root, shared, playToken: request.playToken ?? null });
     await this.rescan(request.name);
     return this.folders().find((f) => f.name === request.name)!;
   }
@@ -122,13 +126,36 @@ export class LibraryService {
     this.problems.delete(name);
   }
 
-  /** Reads a folder again from disk (at start, on demand, when a watcher lost track). */
-  async rescan(name: string): Promise<void> {
+  /**
+   * Reads a folder again from disk (at start, on demand, when a watcher lost track). One
+   * scan per folder at a time: asks while one runs are answered by one more afterwards.
+   */
+  rescan(name: string): Promise<void> {
+    const running = this.scans.get(name);
+    if (running) {
+      running.again ??= running.done.then(() => {
+        this.scans.delete(name);
+        return this.rescan(name);
+      });
+      return running.again;
+    }
+    const entry: { done: Promise<void>; again?: Promise<void> } = {
+      done: this.scanOnce(name).finally(() => {
+        if (!entry.again) this.scans.delete(name);
+      }),
+    };
+    this.scans.set(name, entry);
+    return entry.done;
+  }
+
+  private async scanOnce(name: string): Promise<void> {
     const folder = this.folder(name);
     if (!folder || this.closed) return;
     const root = this.rootOf(folder);
     try {
       const found = await scanFolder(root);
+      // Removed or closed while the scan ran: its rows and watcher would outlive the folder.
+      if (this.closed || !this.folder(name)) return;
       this.problems.delete(name);
       if (found.length >= scanLimits.files) this.problems.set(name, `more than ${scanLimits.files} files: the rest are not listed`);
       const change = this.deps.store.reconcile(name, found);
@@ -219,10 +246,12 @@ export class LibraryService {
       }
     }
     const dir = path.dirname(resolved);
-    const base = path.basename(dir).toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 32) || 'folder';
-    let name = /^[a-z0-9]/.test(base) ? base : `f-${base}`;
+    const slug = path.basename(dir).toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^[-_]+|-+$/g, '').slice(0, 32);
+    const base = slug || 'folder';
+    let name = base;
     for (let n = 2; this.folder(name); n++) name = `${base.slice(0, 30)}-${n}`;
-    await this.addFolder({ name, path: dir });
+    // Private: one dropped clip must not publish everything beside it on the LAN; the admin shares it if meant.
+    await this.addFolder({ name, path: dir, shared: false, playToken: crypto.randomBytes(12).toString('base64url') });
     return { folder: name, path: path.basename(resolved) };
   }
 
@@ -272,6 +301,20 @@ export class LibraryService {
     return { folder, row, file };
   }
 
+  /**
+   * The file to open for a request: resolve(), and on disk still a regular file whose real
+   * path lies inside the folder's (a file replaced by a link since the scan is refused).
+   */
+  async openable(folderName: string, relative: string): Promise<{ folder: FolderRow; row: FileRow; file: string }> {
+    const resolved = this.resolve(folderName, relative);
+    if (!resolved) throw new Problem('not-found', 'Not in the library', `no file ${relative} in library folder ${folderName}`);
+    const stat = await fs.lstat(resolved.file).catch(() => null);
+    if (!stat?.isFile()) throw new Problem('not-found', 'Not in the library', `${relative} is no longer a file in ${folderName}`);
+    const [real, root] = await Promise.all([fs.realpath(resolved.file), fs.realpath(this.rootOf(resolved.folder))]);
+    if (!real.startsWith(root + path.sep)) throw new Problem('not-found', 'Not in the library', `${relative} lies outside ${folderName}`);
+    return resolved;
+  }
+
   /** Probes every file waiting, one at a time, until none is left. */
   probeWaiting(): void {
     if (this.probing || this.closed) return;
@@ -307,13 +350,18 @@ export class LibraryService {
   }
 
   private startWatching(name: string, root: string): void {
-    if (this.deps.watch === false || this.watchers.has(name)) return;
+    if (this.deps.watch === false || this.watchers.has(name) || this.closed) return;
     const relative = (file: string) => path.relative(root, file).split(path.sep).join('/');
     const seen = (file: string) => {
       const rel = relative(file);
       if (!isLibraryFile(rel)) return;
-      fs.stat(file)
+      // lstat: a link (which could point anywhere) or a device or pipe is not a library file, as in the scan.
+      fs.lstat(file)
         .then((stat) => {
+          if (!stat.isFile()) {
+            if (this.deps.store.forget(name, rel)) this.announce(name);
+            return;
+          }
           if (this.deps.store.found(name, { path: rel, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) })) {
             this.announce(name);
             this.probeWaiting();

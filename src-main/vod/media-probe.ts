@@ -62,6 +62,9 @@ const language = (s: FfprobeStream) => {
   return lang && lang !== 'und' ? lang : null;
 };
 
+/** A week: a duration beyond it is a broken header (and would plan millions of segments). */
+const maxDurationSeconds = 7 * 86_400;
+
 /** ffprobe's JSON → what the library keeps, or why the file cannot play. */
 export function readProbe(output: FfprobeOutput): ProbedMedia | string {
   const streams = output.streams ?? [];
@@ -72,6 +75,7 @@ export function readProbe(output: FfprobeOutput): ProbedMedia | string {
   if (pictures.length === 0 && audio.length === 0) return 'no video or audio track ffmpeg can read';
   const duration = Number(output.format?.duration);
   if (!Number.isFinite(duration) || duration <= 0) return 'no duration: the file may be truncated or still being written';
+  if (duration > maxDurationSeconds) return `ffprobe says it lasts ${Math.round(duration / 86_400)} days: longer than a week, which no real file does`;
   const bitrate = Number(output.format?.bit_rate);
   return {
     container: output.format?.format_name ?? 'unknown',
@@ -91,7 +95,7 @@ const reasonOf = (stderr: string, file: string) => {
 };
 
 export async function probeMedia(processes: ProcessRegistry, ffprobePath: string, file: string): Promise<ProbedMedia | string> {
-  const result = await processes.run(ffprobePath, ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', file], { label: 'probe library file', timeoutMs: 30_000, keepBytes: 4 << 20 });
+  const result = await processes.run(ffprobePath, ['-v', 'error', '-show_format', '-show_streams', '-of', 'json', file], { label: 'probe library file', timeoutMs: 30_000, keepBytes: 4 << 20, niceness: 10 });
   if (result.timedOut) return 'ffprobe took longer than 30 s';
   if (result.code !== 0) return reasonOf(result.stderr, file);
   try {

@@ -79,7 +79,8 @@ export class SegmentCache {
           else if (e.isFile() && e.name.includes('.tmp-')) await fs.rm(full, { force: true }).catch(() => undefined);
           else if (e.isFile()) {
             const stat = await fs.stat(full).catch(() => null);
-            if (stat) found.push({ key: path.relative(this.o.root, full), bytes: stat.size, usedAt: stat.mtimeMs });
+            // Keys use / on every OS, as get() names them.
+            if (stat) found.push({ key: path.relative(this.o.root, full).split(path.sep).join('/'), bytes: stat.size, usedAt: stat.mtimeMs });
           }
         }
       };

@@ -52,14 +52,14 @@ export function keptFrames(tracks: readonly Track[], frames: readonly Frame[], k
   return out;
 }
 
-export async function makeSegment(processes: ProcessRegistry, ffmpegPath: string, spec: SegmentSpec & { startTime: number }, signal?: AbortSignal): Promise<MadeSegment> {
+export async function makeSegment(processes: ProcessRegistry, ffmpegPath: string, spec: SegmentSpec & { startTime: number }, options: { signal?: AbortSignal; niceness?: number } = {}): Promise<MadeSegment> {
   const started = performance.now();
   const { args, keep } = segmentCommand(spec);
   let tracks: Track[] = [];
   const frames: Frame[] = [];
   let received = 0;
   const demuxer = new TsDemuxer({ onTracks: (t) => (tracks = t), onFrame: (f) => frames.push(f), onError: () => undefined });
-  const child = processes.start(ffmpegPath, args, { label: `vod segment ${spec.variant.name}`, timeoutMs: segmentTimeoutMs, signal });
+  const child = processes.start(ffmpegPath, args, { label: `vod segment ${spec.variant.name}`, timeoutMs: segmentTimeoutMs, ...options });
   child.stdout.on('data', (chunk: Buffer) => {
     received += chunk.length;
     if (received > maxSegmentBytes) child.stop();

@@ -145,7 +145,8 @@ export function segmentSpan(starts: readonly number[], duration: number, k: numb
 
 export function mediaPlaylist(starts: readonly number[], duration: number, query = ''): string {
   const durations = starts.map((s, k) => (k + 1 < starts.length ? starts[k + 1]! : duration) - s);
-  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${Math.max(1, Math.ceil(Math.max(...durations) - 0.001))}`, '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-MEDIA-SEQUENCE:0'];
+  const longest = durations.reduce((a, b) => Math.max(a, b), 0);
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${Math.max(1, Math.ceil(longest - 0.001))}`, '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-MEDIA-SEQUENCE:0'];
   durations.forEach((d, k) => lines.push(`#EXTINF:${d.toFixed(3)},`, `${k}.ts${query}`));
   lines.push('#EXT-X-ENDLIST');
   return `${lines.join('\n')}\n`;

@@ -43,8 +43,11 @@ export interface VodSpriteMap {
 }
 
 const spriteTileWidth = 160;
+const previewWidths = [160, 320, 640, 1280];
 /** Subtitle codecs ffmpeg turns into WebVTT. */
 const textSubtitles = new Set(['subrip', 'srt', 'ass', 'ssa', 'mov_text', 'webvtt', 'text']);
+/** Jobs that may wait for a slot; beyond, a request gets a 503 (players retry) instead of an ever longer queue. */
+const maxWaitingJobs = 64;
 /** Segments made ahead of the one asked for. */
 const prefetchCount = 2;
 /** A GPU encoder that failed is not tried again for this long. */
@@ -77,6 +80,9 @@ class JobSlots {
   }
 
   async run<T>(urgent: boolean, work: () => Promise<T>): Promise<T> {
+    if (this.running >= this.size && this.urgent.length + this.ahead.length >= maxWaitingJobs) {
+      throw new Problem('unavailable', 'Busy', `${maxWaitingJobs} library jobs are waiting already; try again in a moment`);
+    }
     if (this.running >= this.size) await new Promise<void>((resolve) => (urgent ? this.urgent : this.ahead).push(resolve));
     this.running++;
     try {
@@ -131,12 +137,16 @@ export class VodService {
     return this.picture(file, Math.min(plan.media.duration * 0.1, 10), 320, 'poster.jpg');
   }
 
-  /** The picture at `t` seconds (to a tenth), `width` wide: the scrub bar's hover and /preview.jpg?t=. */
+  /**
+   * The picture at second `t` (whole seconds), `width` wide (160, 320, 640 or 1280):
+   * /preview.jpg?t=. Few keys per file, so previews cannot crowd segments out of the cache.
+   */
   preview(file: VodFile, t: number, width: number): Promise<string> {
     const plan = this.plan(file);
     if (!(t >= 0 && t <= plan.media.duration)) throw new Problem('invalid', 'Invalid time', `t must be between 0 and ${plan.media.duration.toFixed(1)} (the file's length)`);
-    const tenths = Math.round(t * 10);
-    return this.picture(file, tenths / 10, width, `preview-${tenths}-${width}.jpg`);
+    if (!previewWidths.includes(width)) throw new Problem('invalid', 'Invalid width', `w is one of ${previewWidths.join(', ')}`);
+    const second = Math.min(Math.floor(t), Math.max(0, Math.floor(plan.media.duration - 0.5)));
+    return this.picture(file, second, width, `preview-${second}-${width}.jpg`);
   }
 
   /**
@@ -158,10 +168,10 @@ export class VodService {
     const plan = this.plan(file);
     const map = this.spriteMap(file);
     return this.deps.cache.get(`${plan.key}/sprite.jpg`, () =>
-      this.slots.run(true, () =>
+      this.slots.run(true, async () =>
         this.collect(
           // Keyframes only for long files; a short one may have a single keyframe, too few to space out.
-          ['-v', 'error', '-nostdin', ...(plan.media.duration > 120 ? ['-skip_frame', 'nokey'] : []), '-i', this.resolve(file).file, '-an', '-vf', `fps=1/${map.interval.toFixed(6)},scale=${map.tileWidth}:${map.tileHeight},tile=${map.columns}x${map.rows}`, '-frames:v', '1', '-q:v', '5', '-f', 'image2', '-c:v', 'mjpeg', 'pipe:1'],
+          ['-v', 'error', '-nostdin', ...(plan.media.duration > 120 ? ['-skip_frame', 'nokey'] : []), '-i', await this.openFile(file), '-an', '-vf', `fps=1/${map.interval.toFixed(6)},scale=${map.tileWidth}:${map.tileHeight},tile=${map.columns}x${map.rows}`, '-frames:v', '1', '-q:v', '5', '-f', 'image2', '-c:v', 'mjpeg', 'pipe:1'],
           'vod sprite',
           16 << 20,
         ),
@@ -174,7 +184,7 @@ export class VodService {
     if (!plan.media.video) throw new Problem('not-found', 'No picture', `${file.path} has no video`);
     return this.deps.cache.get(`${plan.key}/${name}`, () =>
       this.slots.run(true, async () => {
-        const args = ['-v', 'error', '-nostdin', '-ss', at.toFixed(3), '-i', this.resolve(file).file, '-frames:v', '1', '-vf', `scale=${width}:-2`, '-q:v', '4', '-f', 'image2', '-c:v', 'mjpeg', 'pipe:1'];
+        const args = ['-v', 'error', '-nostdin', '-ss', at.toFixed(3), '-i', await this.openFile(file), '-frames:v', '1', '-vf', `scale=${width}:-2`, '-q:v', '4', '-f', 'image2', '-c:v', 'mjpeg', 'pipe:1'];
         const bytes = await this.collect(args, 'vod picture', 4 << 20);
         if (bytes.length === 0) throw new Problem('unavailable', 'No picture', `nothing to show at ${at.toFixed(1)} s`);
         return bytes;
@@ -194,7 +204,7 @@ export class VodService {
     if (!textSubtitles.has(track.codec)) throw new Problem('unsupported', 'Picture subtitles', `${track.codec} subtitles are pictures; only text subtitles play in browsers`);
     return this.deps.cache.get(`${plan.key}/subtitles-${index}.vtt`, () =>
       this.slots.run(true, async () => {
-        const vtt = (await this.collect(['-v', 'error', '-nostdin', '-copyts', '-i', this.resolve(file).file, '-map', `0:${track.index}`, '-c:s', 'webvtt', '-f', 'webvtt', 'pipe:1'], 'vod subtitles', 16 << 20)).toString('utf8');
+        const vtt = (await this.collect(['-v', 'error', '-nostdin', '-copyts', '-i', await this.openFile(file), '-map', `0:${track.index}`, '-c:s', 'webvtt', '-f', 'webvtt', 'pipe:1'], 'vod subtitles', 16 << 20)).toString('utf8');
         // Cue times are the file's own (-copyts); segment times are the file's own plus the output offset (segment-command.ts).
         const mpegts = Math.round(outputOffsetSeconds * 90_000);
         return Buffer.from(vtt.replace(/^WEBVTT[^\n]*\n/, `WEBVTT\nX-TIMESTAMP-MAP=MPEGTS:${mpegts},LOCAL:00:00:00.000\n`));
@@ -228,18 +238,22 @@ export class VodService {
     if (!span) throw new Problem('not-found', 'No such segment', `${variant.name} has segments 0 to ${starts.length - 1}`);
     return this.deps.cache.get(this.segmentKey(plan, variant, k), () =>
       this.slots.run(urgent, async () => {
-        const resolved = this.resolve(file);
+        const resolved = { file: await this.openFile(file) };
         const ffmpeg = this.ffmpeg();
         let lastProblem: unknown = null;
+        // Hardware encoders that failed here are set aside only if a later one made the segment: a file no encoder can read is not the GPU's fault.
+        const failed: string[] = [];
         for (const encoder of this.encoderOrder(variant)) {
           try {
-            const made = await makeSegment(this.deps.processes, ffmpeg, { file: resolved.file, variant, ...span, last: k === starts.length - 1, encoder, startTime: plan.media.startTime });
+            // Made ahead: at a lower priority, so a segment somebody waits for goes first.
+            const made = await makeSegment(this.deps.processes, ffmpeg, { file: resolved.file, variant, ...span, last: k === starts.length - 1, encoder, startTime: plan.media.startTime }, { niceness: urgent ? undefined : 10 });
+            for (const gpu of failed) this.failedHardware.set(gpu, Date.now());
             return made.bytes;
           } catch (error) {
             lastProblem = error;
             const family = encoderFamily(encoder);
             if (!family || !isHardware(family)) break;
-            this.failedHardware.set(encoder, Date.now());
+            failed.push(encoder);
             this.deps.log.warn({ encoder, err: error }, 'vod: hardware encoder failed; trying the next');
           }
         }
@@ -263,6 +277,11 @@ export class VodService {
 
   private segmentKey(plan: Plan, variant: VodVariant, k: number): string {
     return `${plan.key}/${variant.name}/${k}.ts`;
+  }
+
+  /** The path ffmpeg opens: checked on disk (a regular file inside its folder) just before. */
+  private async openFile(file: VodFile): Promise<string> {
+    return (await this.deps.library.openable(file.folder, file.path)).file;
   }
 
   /** The file, playable now: a Problem that says why not otherwise. */
@@ -312,7 +331,13 @@ export class VodService {
   private async keyframes(file: VodFile, plan: Plan): Promise<number[]> {
     const ffprobe = this.deps.ffprobePath();
     if (!ffprobe) throw new Problem('unavailable', 'ffmpeg not found', 'ffprobe is needed to play library files');
-    const child = this.deps.processes.start(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', this.resolve(file).file], { label: 'vod keyframes', timeoutMs: 120_000 });
+    const input = await this.openFile(file);
+    // Reads the whole file: in a job slot like a segment, so a hundred files asked for at once queue.
+    return this.slots.run(true, () => this.readKeyframes(ffprobe, input, plan));
+  }
+
+  private async readKeyframes(ffprobe: string, input: string, plan: Plan): Promise<number[]> {
+    const child = this.deps.processes.start(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', input], { label: 'vod keyframes', timeoutMs: 120_000 });
     const times: number[] = [];
     let rest = '';
     child.stdout.setEncoding('utf8');

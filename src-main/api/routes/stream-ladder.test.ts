@@ -110,6 +110,11 @@ describe('a stream with an ABR ladder (API)', () => {
       const mp4 = await fetch(new URL(`/live/ladder/240p/archive-${range.from}-2.mp4`, studio().urls.http));
       expect(mp4.status).toBe(200);
       expect((await mp4.arrayBuffer()).byteLength).toBeGreaterThan(10_000);
+      // A play token on the stream guards its recorded renditions too, and the multivariant playlist hands it on.
+      await studio().api('/api/streams/live%2Fladder', { method: 'PUT', body: JSON.stringify({ playToken: 'ladder-secret' }) });
+      expect((await live(`240p/${mediaFile}`)).status).toBe(403);
+      expect((await live(`240p/${mediaFile}?token=ladder-secret`)).status).toBe(200);
+      expect(await (await live(`${abrFile}?token=ladder-secret`)).text()).toContain(`240p/${mediaFile}?token=ladder-secret`);
     } finally {
       await publisher.stop();
     }

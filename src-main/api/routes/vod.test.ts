@@ -271,6 +271,13 @@ describe('the VOD library', () => {
     expect(playing.video).toMatchObject({ width: 320, height: 240 });
     expect((await studio().api('/api/streams/live%2Fbad-file', { method: 'PUT', body: JSON.stringify({ sources: [{ url: 'library://media/..%2F..%2Fetc%2Fpasswd', priority: 0 }] }) })).status).toBe(400);
     expect((await studio().api('/api/streams/live%2Ffrom-file', { method: 'DELETE' })).status).toBeLessThan(300);
+    // A link dropped into a shared folder (to a file outside, which could be anything) is never listed or served.
+    await fs.symlink(path.join(dir, 'vp9 opus.webm'), path.join(media, 'link.webm'));
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const withLink = (await (await studio().api('/api/library?folder=media')).json()) as LibraryListing;
+    expect(withLink.files.map((f) => f.path)).toEqual(['new.mp4']);
+    expect((await get('/vod/media/link.webm')).status).toBe(404);
+    await fs.rm(path.join(media, 'link.webm'));
     await fs.rm(path.join(media, 'new.mp4'));
     await until('the file gone from the list', async () => {
       const listing = (await (await studio().api('/api/library?folder=media')).json()) as LibraryListing;

@@ -102,7 +102,7 @@ export function vodRoutes(deps: VodRouteDeps) {
     const serve = async (request: FastifyRequest, reply: FastifyReply, target: Target, file: { folder: string; path: string }, query: string) => {
       switch (target.kind) {
         case 'file': {
-          const resolved = deps.library.resolve(file.folder, file.path)!;
+          const resolved = await deps.library.openable(file.folder, file.path);
           const ext = path.extname(file.path).slice(1).toLowerCase();
           return sendFile(request, reply, resolved.file, { type: contentTypes[ext] ?? 'application/octet-stream', cacheControl: 'public, max-age=60' });
         }
@@ -118,8 +118,8 @@ export function vodRoutes(deps: VodRouteDeps) {
           const q = request.query as { t?: string; w?: string };
           const t = Number(q.t ?? 0);
           const w = q.w === undefined ? 320 : Number(q.w);
-          if (!Number.isFinite(t) || !Number.isInteger(w) || w < 16 || w > 1920) throw new Problem('invalid', 'Invalid picture', 't is seconds into the file; w a width from 16 to 1920');
-          return sendFile(request, reply, await deps.vod.preview(file, t, w - (w % 2)), { type: 'image/jpeg', cacheControl: 'public, max-age=300' });
+          if (!Number.isFinite(t) || !Number.isInteger(w)) throw new Problem('invalid', 'Invalid picture', 't is seconds into the file; w a width (160, 320, 640 or 1280)');
+          return sendFile(request, reply, await deps.vod.preview(file, t, w), { type: 'image/jpeg', cacheControl: 'public, max-age=300' });
         }
         case 'sprite':
           return sendFile(request, reply, await deps.vod.sprite(file), { type: 'image/jpeg', cacheControl: 'public, max-age=300' });
