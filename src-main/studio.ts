@@ -24,7 +24,7 @@ import { LibraryService } from './vod/library-service.js';
 import { LibraryStore } from './vod/library-store.js';
 import { SegmentCache } from './vod/segment-cache.js';
 import { VodService } from './vod/vod-service.js';
-import { LibraryUploads } from './vod/library-uploads.js';
+import { LibraryUploads } from './http/library-uploads.js';
 import { LadderService } from './delivery/ladder/ladder-service.js';
 import { appRoot, studioVersion } from './version.js';
 import { StreamStore } from './streams/stream-store.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError, sendNotFound } from './problem-reply.js';
 import { streamNameProblem } from '../contract/stream-name.js';
-import { sameSecret } from '../net/same-secret.js';
+import { admitPlayToken } from './play-token.js';
 import type { PlaybackProtocol } from '../contract/studio-api.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ViewerSession } from '../delivery/viewers/viewer-sessions.js';
@@ -77,13 +77,9 @@ export function streamFilesRoutes(routes: readonly StreamFileRoute[], access: Pl
       const context: StreamFileContext = { viewer: null, query: '' };
       const token = access.playToken(name);
       if (token !== null) {
-        const given = (request.query as { token?: unknown }).token;
-        const admitted = typeof given === 'string' ? sameSecret(given, token) : access.isAdmin(request);
-        if (!admitted) {
-          reply.header('access-control-allow-origin', '*');
-          return sendError(reply, 403, 'Play token needed', `${name} plays only with its token: add ?token=… to the URL (${given === undefined ? 'none was given' : 'the one given is wrong'})`);
-        }
-        context.query = `?token=${encodeURIComponent(token)}`;
+        const query = admitPlayToken(request, reply, { token, isAdmin: access.isAdmin, what: name });
+        if (query === null) return reply;
+        context.query = query;
       }
       if (route.playback) {
         const session = access.sessions.admit(name, route.playback, request.raw, reply.raw);

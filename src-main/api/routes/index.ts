@@ -50,7 +50,7 @@ import { previewRoute } from './preview.js';
 import { vodRoutes } from './vod.js';
 import type { LibraryService } from '../../vod/library-service.js';
 import type { VodService } from '../../vod/vod-service.js';
-import type { LibraryUploads } from '../../vod/library-uploads.js';
+import type { LibraryUploads } from '../../http/library-uploads.js';
 
 /** The parts of the studio the routes serve, as the composition root built them. */
 export interface StudioRouteDeps {

@@ -5,19 +5,20 @@
 //   /vod/F/P/720p/index.m3u8    one variant; …/720p/N.ts its segments, made on first request and cached
 //   /vod/F/P/poster.jpg         a picture from the file
 // A shared folder plays for anyone on the LAN; a private one needs ?token= (or the admin).
+import crypto from 'node:crypto';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Problem } from '../../contract/problem.js';
 import { ErrorBody } from '../../contract/studio-api.js';
 import { LibraryImport, PublicLibraryFile, PublicLibraryQuery, LibraryFileMove, LibraryFileRef, LibraryFolder, LibraryFolderName, LibraryFolderPatch, LibraryFolderRequest, LibraryListing, LibraryQuery } from '../../contract/library-api.js';
-import { sameSecret } from '../../net/same-secret.js';
+import { admitPlayToken } from '../../http/play-token.js';
 import { sendError } from '../../http/problem-reply.js';
 import { sendFile } from '../../http/send-file.js';
 import { sendPlaylist } from '../../http/send-playlist.js';
 import type { LibraryService } from '../../vod/library-service.js';
 import type { VodService } from '../../vod/vod-service.js';
-import { uploadsPath, type LibraryUploads } from '../../vod/library-uploads.js';
+import { uploadsPath, type LibraryUploads } from '../../http/library-uploads.js';
 
 export interface VodRouteDeps {
   library: LibraryService;
@@ -88,10 +89,10 @@ export function vodRoutes(deps: VodRouteDeps) {
       // A private folder shows nothing of itself without its token, not even whether a file exists.
       let query = '';
       if (!folder.shared) {
-        const given = (request.query as { token?: unknown }).token;
-        const admitted = typeof given === 'string' && folder.playToken !== null ? sameSecret(given, folder.playToken) : deps.isAdmin(request);
-        if (!admitted) return sendError(reply, 403, 'Play token needed', `library folder ${folder.name} plays only with its token: add ?token=… to the URL`);
-        if (typeof given === 'string') query = `?token=${encodeURIComponent(given)}`;
+        // A private folder without a token (made before tokens were required) plays for the admin only.
+        const admitted = admitPlayToken(request, reply, { token: folder.playToken ?? crypto.randomBytes(24).toString('hex'), isAdmin: deps.isAdmin, what: `library folder ${folder.name}` });
+        if (admitted === null) return reply;
+        if ((request.query as { token?: unknown }).token !== undefined) query = admitted;
       }
       const target = targetOf(deps.library, folder.name, rest);
       if (!target) return sendError(reply, 404, 'Not found', 'no such library file, rendition or segment');

@@ -10,8 +10,8 @@ import { Server } from '@tus/server';
 import { FileStore } from '@tus/file-store';
 import { diskUsage } from '../system/system-status.js';
 import { freeName, moveFile } from '../files/move-file.js';
-import { isLibraryFile } from './library-scan.js';
-import type { LibraryService } from './library-service.js';
+import { isLibraryFile } from '../vod/library-scan.js';
+import type { LibraryService } from '../vod/library-service.js';
 
 export interface UploadDeps {
   /** Where parts wait: <data>/uploads. */
