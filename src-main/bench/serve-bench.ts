@@ -3,13 +3,14 @@
 // package) serves byte-identical copies of the same files in the same run. Measured:
 // MB/s on 1–2 MB segments, requests/s on LL-HLS parts and on the live playlist, how fast a
 // blocking playlist reload answers once its part exists, and the studio's event-loop lag.
+import { withBenchWorkspace } from './workspace.js';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { startFfmpeg } from '../test-support/ffmpeg-tools.js';
 import { startStudioProcess, type StudioProcess } from '../test-support/studio-process.js';
-import { runHttpLoad, stopHttpLoads, type LoadResult } from './http-load.js';
+import { runHttpLoad, type LoadResult } from './http-load.js';
 import { startNginxStatic, type StaticServer } from './peers.js';
 import { cpuSeconds } from './process-cpu.js';
 import { holdsPart, nextPart, parsePlaylist, type ParsedPlaylist } from './serve-playlist.js';
@@ -160,28 +161,7 @@ interface Phase {
 
 export async function benchServe(argv: string[] = []): Promise<void> {
   const options = parseOptions(argv);
-  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'framehouse-bench-serve-'));
-  const cleanups: (() => Promise<unknown>)[] = [];
-  let cleaned: Promise<void> | null = null;
-  const cleanup = () =>
-    (cleaned ??= (async () => {
-      stopHttpLoads();
-      for (const step of cleanups.reverse()) await step().catch(() => undefined);
-      await fs.rm(work, { recursive: true, force: true });
-    })());
-  const onSignal = (signal: NodeJS.Signals) => {
-    process.stderr.write(`\nserve bench: ${signal}, stopping the studio, ffmpeg and nginx…\n`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    await run(options, work, cleanups);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await cleanup();
-  }
+  await withBenchWorkspace('serve', (work, cleanups) => run(options, work, cleanups));
 }
 
 async function run(options: Options, work: string, cleanups: (() => Promise<unknown>)[]): Promise<void> {

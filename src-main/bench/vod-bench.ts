@@ -9,6 +9,7 @@
 //   3. 10 viewers asking at once for one uncached segment: how many ffmpeg jobs made it,
 //      counted from the studio's child processes (/proc), with the timing and the cache;
 //   4. the listing of a folder of 10,000 files (GET /api/library?folder=…&limit=10000).
+import { withBenchWorkspace } from './workspace.js';
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -20,7 +21,7 @@ import type { LibraryListing, ProbedMedia } from '../contract/library-api.js';
 import { startStudioProcess, type StudioProcess } from '../test-support/studio-process.js';
 import { segmentCommand, type SegmentSpec } from '../vod/segment-command.js';
 import { gridSegments, planVariants, segmentSpan, type VodVariant } from '../vod/vod-plan.js';
-import { runHttpLoad, stopHttpLoads, type LoadResult } from './http-load.js';
+import { runHttpLoad, type LoadResult } from './http-load.js';
 import { startNginxStatic, type StaticServer } from './peers.js';
 import { cpuSeconds } from './process-cpu.js';
 
@@ -206,28 +207,7 @@ async function runPlain(ffmpeg: string, args: string[]): Promise<Plain> {
 
 export async function benchVod(argv: string[] = []): Promise<void> {
   const options = parseOptions(argv);
-  const work = await fsp.mkdtemp(path.join(os.tmpdir(), 'framehouse-bench-vod-'));
-  const cleanups: (() => Promise<unknown>)[] = [];
-  let cleaned: Promise<void> | null = null;
-  const cleanup = () =>
-    (cleaned ??= (async () => {
-      stopHttpLoads();
-      for (const step of cleanups.reverse()) await step().catch(() => undefined);
-      await fsp.rm(work, { recursive: true, force: true });
-    })());
-  const onSignal = (signal: NodeJS.Signals) => {
-    process.stderr.write(`\nvod bench: ${signal}, stopping the studio, ffmpeg and nginx…\n`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    await run(options, work, cleanups);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await cleanup();
-  }
+  await withBenchWorkspace('vod', (work, cleanups) => run(options, work, cleanups));
 }
 
 interface Row {

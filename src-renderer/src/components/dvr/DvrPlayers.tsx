@@ -11,7 +11,7 @@ function QualityPicker({ controller, stream, view }: { controller: DvrController
   const auto = view.playingHeight === null ? 'Auto' : `Auto (${view.playingHeight}p)`;
   return (
     <select
-      className="dvr-player-quality"
+      className="video-quality"
       data-testid="dvr-quality"
       aria-label="Quality"
       title="Quality: Auto follows the connection; a size picked by hand stays for this camera"

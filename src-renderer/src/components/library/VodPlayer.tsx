@@ -69,7 +69,7 @@ export function VodPlayer({ src }: { src: string }) {
     <div className="vod-player" data-testid="vod-player">
       <video ref={videoRef} className="vod-video" controls playsInline data-testid="vod-video" />
       {levels.length > 1 && (
-        <select className="vod-quality" aria-label="Quality" data-testid="vod-quality" value={picked} onChange={(e) => pick(Number(e.target.value))}>
+        <select className="video-quality" aria-label="Quality" data-testid="vod-quality" value={picked} onChange={(e) => pick(Number(e.target.value))}>
           <option value={-1}>{auto}</option>
           {levels
             .map((l, i) => ({ ...l, i }))
