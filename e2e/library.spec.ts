@@ -67,7 +67,12 @@ test('Library: a file copied into the media folder and one uploaded from the win
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('ArrowDown');
     await expect(detail).toHaveAttribute('data-path', 'e2e-lib-upload.webm');
+    // Several at once: Ctrl+A (Shift and Ctrl clicks too) selects for a bulk delete or a drag onto a folder.
+    await page.keyboard.press('Control+a');
+    await expect(page.getByTestId('library-bulk')).toContainText('2 files selected');
     await screenshot(page, 'library-list');
+    await page.getByTestId('library-bulk').getByRole('button', { name: 'Clear' }).click();
+    await expect(page.getByTestId('library-bulk')).toHaveCount(0);
 
     // Renamed into a sub-folder from the detail pane, then deleted after asking.
     await detail.getByTestId('library-rename').click();

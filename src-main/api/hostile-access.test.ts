@@ -132,7 +132,7 @@ describe('the route table', () => {
       ['/api/auth/login', '/api/*'].flatMap((url) => openWrites.filter((r) => r.url === url).map((r) => `${r.method} ${r.url}`)).sort(),
     );
     const publicApiReads = table.filter((r) => r.url.startsWith('/api/') && r.access === 'public' && r.method === 'GET').map((r) => r.url);
-    for (const url of publicApiReads) expect(url, url).toMatch(/^\/api\/(health|version|auth\/session|public\/streams|docs|\*)/);
+    for (const url of publicApiReads) expect(url, url).toMatch(/^\/api\/(health|version|auth\/session|public\/(streams|library)|docs|\*)/);
   });
 
   it('refuses to register a route without an access level', async () => {

@@ -25,7 +25,28 @@ const sizeOf = (f: LibraryFile) => (f.media?.video ? `${f.media.video.width}×${
 const codecsOf = (f: LibraryFile) => (f.media ? [f.media.video?.codec, f.media.audio[0]?.codec].filter(Boolean).join(' · ') : (f.problem ?? 'reading…'));
 
 /** Thousands of files: only the rows on screen are in the page. */
-export function LibraryFileList({ files, view, selected, token, onSelect, onOpen }: { files: LibraryFile[]; view: LibraryView; selected: string | null; token: string | null; onSelect: (path: string) => void; onOpen: (path: string) => void }) {
+/** How a click selects: alone, added or taken away (Ctrl/⌘), or a range from the last (Shift). */
+export type SelectMode = 'only' | 'toggle' | 'range';
+
+export function LibraryFileList({
+  files,
+  view,
+  selected,
+  picked,
+  token,
+  onSelect,
+  onOpen,
+}: {
+  files: LibraryFile[];
+  view: LibraryView;
+  /** The file in focus (the detail pane's). */
+  selected: string | null;
+  /** Every selected file (several with Ctrl/⌘ or Shift). */
+  picked: ReadonlySet<string>;
+  token: string | null;
+  onSelect: (path: string, mode: SelectMode) => void;
+  onOpen: (path: string) => void;
+}) {
   const scroller = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
   useEffect(() => {
@@ -55,16 +76,18 @@ export function LibraryFileList({ files, view, selected, token, onSelect, onOpen
               <button
                 key={f.path}
                 type="button"
-                className={`library-item${f.path === selected ? ' is-selected' : ''}${f.state === 'unplayable' ? ' is-bad' : ''}`}
+                className={`library-item${picked.has(f.path) ? ' is-selected' : ''}${f.path === selected ? ' is-focus' : ''}${f.state === 'unplayable' ? ' is-bad' : ''}`}
                 data-testid="library-file"
                 data-path={f.path}
                 data-state={f.state}
-                aria-selected={f.path === selected}
-                onClick={() => onSelect(f.path)}
+                aria-selected={picked.has(f.path)}
+                onClick={(e) => onSelect(f.path, e.shiftKey ? 'range' : e.ctrlKey || e.metaKey ? 'toggle' : 'only')}
                 onDoubleClick={() => onOpen(f.path)}
                 draggable
                 onDragStart={(e) => {
-                  e.dataTransfer.setData(libraryDragType, JSON.stringify({ folder: f.folder, path: f.path }));
+                  // Dragging one of several selected files takes them all.
+                  const paths = picked.has(f.path) ? [...picked] : [f.path];
+                  e.dataTransfer.setData(libraryDragType, JSON.stringify({ folder: f.folder, paths }));
                   e.dataTransfer.effectAllowed = 'move';
                 }}
               >

@@ -8,7 +8,8 @@ import { useStudio } from '../../store';
 import { LibraryIcon } from '../icons';
 import { EmptyState } from '../sections/EmptyState';
 import { LibraryDetail } from './LibraryDetail';
-import { LibraryFileList, libraryDragType, type LibraryView } from './LibraryFileList';
+import { LibraryFileList, libraryDragType, type LibraryView, type SelectMode } from './LibraryFileList';
+import { ConfirmDialog } from '../common/ConfirmDialog';
 import { UploadQueue, useUploads } from './UploadQueue';
 
 /** Folders on the left, files in the middle (grid or list), the selected one on the right. */
@@ -21,6 +22,8 @@ export function LibrarySection() {
   const [sort, setSort] = useState<LibrarySort>('name');
   const [view, setView] = useState<LibraryView>('grid');
   const [selected, setSelected] = useState<string | null>(null);
+  const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
+  const [bulkDelete, setBulkDelete] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
   const version = useStudio((s) => s.libraryVersion[folderName] ?? 0);
@@ -63,11 +66,38 @@ export function LibrarySection() {
   }, [version, loadFolders]);
 
   const selectedFile = useMemo(() => files.find((f) => f.path === selected) ?? null, [files, selected]);
+  // Files that went (deleted, moved) leave the selection.
+  const pickedNow = useMemo(() => new Set(files.filter((f) => picked.has(f.path)).map((f) => f.path)), [files, picked]);
+
+  const select = useCallback(
+    (path: string, mode: SelectMode) => {
+      if (mode === 'only') setPicked(new Set([path]));
+      else if (mode === 'toggle') {
+        const next = new Set(pickedNow);
+        if (next.has(path)) next.delete(path);
+        else next.add(path);
+        setPicked(next);
+      } else {
+        const from = files.findIndex((f) => f.path === selected);
+        const to = files.findIndex((f) => f.path === path);
+        const [a, b] = from < 0 ? [to, to] : [Math.min(from, to), Math.max(from, to)];
+        setPicked(new Set(files.slice(a, b + 1).map((f) => f.path)));
+      }
+      setSelected(path);
+    },
+    [files, pickedNow, selected],
+  );
 
   // ↑/↓ (←/→ in the grid) move the selection, / finds, G switches grid and list.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (isTypingTarget(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (isTypingTarget(e.target)) return;
+      if ((e.ctrlKey || e.metaKey) && e.key === 'a') {
+        e.preventDefault();
+        setPicked(new Set(files.map((f) => f.path)));
+        return;
+      }
+      if (e.ctrlKey || e.metaKey || e.altKey) return;
       if (e.key === '/') {
         e.preventDefault();
         search.current?.focus();
@@ -77,16 +107,20 @@ export function LibrarySection() {
         setView((v) => (v === 'grid' ? 'list' : 'grid'));
         return;
       }
+      if (e.key === 'Delete' && pickedNow.size > 0) {
+        setBulkDelete(true);
+        return;
+      }
       const step = { ArrowDown: 1, ArrowUp: -1, ArrowRight: 1, ArrowLeft: -1 }[e.key];
       if (step === undefined || files.length === 0) return;
       e.preventDefault();
       const index = files.findIndex((f) => f.path === selected);
       const next = Math.min(files.length - 1, Math.max(0, index < 0 ? 0 : index + step));
-      setSelected(files[next]!.path);
+      select(files[next]!.path, e.shiftKey ? 'range' : 'only');
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [files, selected]);
+  }, [files, selected, pickedNow, select]);
 
   // The desktop app knows where a dropped file lives: the user chooses to copy it in or use it in place. A browser uploads it.
   const [dropped, setDropped] = useState<string[] | null>(null);
@@ -111,9 +145,11 @@ export function LibrarySection() {
     if (!raw) return;
     e.preventDefault();
     e.stopPropagation();
-    const from = JSON.parse(raw) as { folder: string; path: string };
+    const from = JSON.parse(raw) as { folder: string; paths: string[] };
     if (from.folder === target) return;
-    api.moveLibraryFile({ folder: from.folder, path: from.path, toFolder: target, toPath: from.path.split('/').at(-1)! }).catch((err: unknown) => setError(errorMessage(err)));
+    void (async () => {
+      for (const p of from.paths) await api.moveLibraryFile({ folder: from.folder, path: p, toFolder: target, toPath: p.split('/').at(-1)! }).catch((err: unknown) => setError(errorMessage(err)));
+    })();
   };
 
   return (
@@ -127,7 +163,7 @@ export function LibrarySection() {
             className={`library-folder${f.name === folderName ? ' is-selected' : ''}${dropTarget === f.name ? ' is-drop-target' : ''}`}
             data-testid="library-folder"
             data-folder={f.name}
-            onClick={() => { setFolderName(f.name); setSelected(null); }}
+            onClick={() => { setFolderName(f.name); setSelected(null); setPicked(new Set()); }}
             onDragOver={(e) => {
               if (!e.dataTransfer.types.includes(libraryDragType)) return;
               e.preventDefault();
@@ -175,6 +211,32 @@ export function LibrarySection() {
         </div>
         {error && <p className="help help-warning">{error}</p>}
         <UploadQueue uploads={uploads.list} onCancel={uploads.cancel} />
+        {pickedNow.size > 1 && (
+          <div className="library-bulk" data-testid="library-bulk">
+            <span>{pickedNow.size} files selected</span>
+            <span className="help">Drag them onto a folder to move them</span>
+            <button type="button" className="button" data-testid="library-bulk-delete" onClick={() => setBulkDelete(true)}>
+              Delete…
+            </button>
+            <button type="button" className="button" onClick={() => setPicked(new Set(selected ? [selected] : []))}>
+              Clear
+            </button>
+          </div>
+        )}
+        {bulkDelete && (
+          <ConfirmDialog
+            title={`Delete ${pickedNow.size === 1 ? 'this file' : `${pickedNow.size} files`}?`}
+            confirmLabel="Delete"
+            danger
+            testId="library-bulk-confirm"
+            onClose={() => setBulkDelete(false)}
+            onConfirm={async () => {
+              for (const p of pickedNow) await api.deleteLibraryFile(folderName, p);
+            }}
+          >
+            <p>{[...pickedNow].slice(0, 5).join(', ')}{pickedNow.size > 5 ? ` and ${pickedNow.size - 5} more` : ''} will be deleted from disk.</p>
+          </ConfirmDialog>
+        )}
         {dropped && (
           <div className="library-dropped" data-testid="library-dropped">
             <span>{dropped.length === 1 ? dropped[0]!.split(/[\\/]/).at(-1) : `${dropped.length} files`}:</span>
@@ -197,7 +259,7 @@ export function LibrarySection() {
             </p>
           </EmptyState>
         ) : (
-          <LibraryFileList files={files} view={view} selected={selected} token={token} onSelect={setSelected} onOpen={setSelected} />
+          <LibraryFileList files={files} view={view} selected={selected} picked={pickedNow} token={token} onSelect={select} onOpen={(p) => select(p, 'only')} />
         )}
       </section>
       {selectedFile && <LibraryDetail file={selectedFile} lanBase={lan?.lan ? (lan.urls[0] ?? null) : null} token={token} folderPath={folder?.path ?? null} />}
