@@ -66,9 +66,10 @@ function isFrame(tag: FlvTag): boolean {
 }
 
 describe('DVR recording', () => {
-  it.each(liveEncoders)('records 30 s published over RTMP: durations add up, every segment reads, every frame is there (%s)', async (encoder) => {
-    const source = path.join(tempDir(), 'thirty.flv');
-    await ffmpeg([...testSourceArgs({ size: '640x360', seconds: 30, gop: 60, encoder }), '-f', 'flv', source]);
+  // 14 s in real time (seven 2 s segments) says the same as 30 did, in half the CI time.
+  it.each(liveEncoders)('records 14 s published over RTMP: durations add up, every segment reads, every frame is there (%s)', async (encoder) => {
+    const source = path.join(tempDir(), 'fourteen.flv');
+    await ffmpeg([...testSourceArgs({ size: '640x360', seconds: 14, gop: 60, encoder }), '-f', 'flv', source]);
     const sent = await sourcePackets(source);
     const publisher = startFfmpeg(['-re', '-i', source, '-c', 'copy', '-f', 'flv', `rtmp://127.0.0.1:${studio().rtmpPort}/live/rec`]);
     expect(await publisher.exited).toBe(0);
@@ -76,8 +77,8 @@ describe('DVR recording', () => {
     await studio().studio.stop(); // waits for every queued write
     const { rows, inits } = segmentsOf(studio().dir, 'live/rec');
     const total = rows.reduce((n, r) => n + r.duration_ms, 0);
-    expect(Math.abs(total - 30_000)).toBeLessThanOrEqual(2000); // within one GOP
-    expect(rows.length).toBeGreaterThanOrEqual(14);
+    expect(Math.abs(total - 14_000)).toBeLessThanOrEqual(2000); // within one GOP
+    expect(rows.length).toBeGreaterThanOrEqual(6);
     // Contiguous: each segment starts where the previous one ended.
     for (let i = 1; i < rows.length; i++) expect(Math.abs(rows[i]!.start_ms - (rows[i - 1]!.start_ms + rows[i - 1]!.duration_ms))).toBeLessThanOrEqual(2);
     let video = 0;
