@@ -288,6 +288,11 @@ export class LibraryService {
     };
   }
 
+  /** Whether the folder lists this file: one row lookup (a URL's prefixes are tried with it on every /vod request). */
+  has(folderName: string, relative: string): boolean {
+    return this.deps.store.exists(folderName, relative);
+  }
+
   /** A file by its address, with its absolute path; null when the library has no such file. */
   resolve(folderName: string, relative: string): { folder: FolderRow; row: FileRow; file: string } | null {
     const folder = this.folder(folderName);

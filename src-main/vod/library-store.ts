@@ -96,6 +96,11 @@ export class LibraryStore {
     return row ? fromDb(row) : null;
   }
 
+  /** Whether the row exists, without reading (or parsing) what ffprobe said. */
+  exists(folder: string, path: string): boolean {
+    return this.db.prepare('SELECT 1 FROM library_files WHERE folder = ? AND path = ?').get(folder, path) !== undefined;
+  }
+
   count(folder: string): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM library_files WHERE folder = ?').get(folder) as { n: number }).n;
   }

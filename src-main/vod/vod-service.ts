@@ -83,13 +83,16 @@ class JobSlots {
     if (this.running >= this.size && this.urgent.length + this.ahead.length >= maxWaitingJobs) {
       throw new Problem('unavailable', 'Busy', `${maxWaitingJobs} library jobs are waiting already; try again in a moment`);
     }
+    // A finished job hands its slot straight to the next waiter (running stays counted), so a
+    // caller arriving between the hand-over and the waiter waking cannot take it too.
     if (this.running >= this.size) await new Promise<void>((resolve) => (urgent ? this.urgent : this.ahead).push(resolve));
-    this.running++;
+    else this.running++;
     try {
       return await work();
     } finally {
-      this.running--;
-      (this.urgent.shift() ?? this.ahead.shift())?.();
+      const next = this.urgent.shift() ?? this.ahead.shift();
+      if (next) next();
+      else this.running--;
     }
   }
 }

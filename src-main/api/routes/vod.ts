@@ -51,7 +51,7 @@ type Target =
 
 /** What a URL below /vod/FOLDER/ asks for: the longest prefix naming a library file wins, the rest says which part of it. */
 function targetOf(library: LibraryService, folder: string, parts: string[]): Target | null {
-  const isFile = (n: number) => n > 0 && library.resolve(folder, parts.slice(0, n).join('/')) !== null;
+  const isFile = (n: number) => n > 0 && library.has(folder, parts.slice(0, n).join('/'));
   const n = parts.length;
   if (isFile(n)) return { kind: 'file', path: parts.join('/') };
   const last = parts[n - 1]!;
