@@ -12,11 +12,11 @@ test('Library: a file copied into the media folder and one uploaded from the win
   test.setTimeout(120_000);
   const media = path.join(dataDir(), 'media');
   await fs.mkdir(media, { recursive: true });
-  // A 1280×720 H.264/AAC file copied in on disk (the watcher finds it), and a VP9/Opus WebM to upload.
+  // A 1280×720 H.264/AAC file copied in on disk (the watcher finds it), and an AV1/Opus WebM to upload (its original plays remuxed to fMP4).
   await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440', '-t', '12', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '50', '-c:a', 'aac', path.join(media, 'e2e-lib-clip.mp4')]);
   const uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'fh-e2e-upload-'));
   const webm = path.join(uploadDir, 'e2e-lib-upload.webm');
-  await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=660', '-t', '4', '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '400k', '-c:a', 'libopus', webm]);
+  await run('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=660', '-t', '4', '-c:v', 'libsvtav1', '-preset', '12', '-g', '50', '-b:v', '400k', '-c:a', 'libopus', webm]);
   try {
     await page.goto(loginUrl());
     await page.getByTestId('nav-library').click();
@@ -43,7 +43,7 @@ test('Library: a file copied into the media folder and one uploaded from the win
     });
     await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 20_000 }).toBeGreaterThan(1);
     const quality = detail.getByTestId('vod-quality');
-    await expect(quality.locator('option')).toHaveText([/^Auto/, '720p', '480p', '360p', '240p']);
+    await expect(quality.locator('option')).toHaveText([/^Auto/, 'Original 720p', '480p', '360p', '240p']);
     await quality.selectOption({ label: '240p' });
     await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoHeight), { timeout: 20_000 }).toBe(240);
     await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 20_000 }).toBeGreaterThan(4);
@@ -59,6 +59,19 @@ test('Library: a file copied into the media folder and one uploaded from the win
     await expect(detail.getByTestId('library-link')).toHaveText(/\/vod\/media\/e2e-lib-clip\.mp4\/index\.m3u8$/);
     await expect(detail.getByTestId('library-qr')).toBeVisible();
     await screenshot(page, 'library-grid');
+
+    // AV1 with Opus: MPEG-TS carries neither, so the original plays from fMP4 segments (init.mp4 + N.m4s), picked by hand.
+    await uploaded.click();
+    await expect(detail).toHaveAttribute('data-path', 'e2e-lib-upload.webm');
+    await video.evaluate((v: HTMLVideoElement) => {
+      v.muted = true;
+      return v.play();
+    });
+    await expect(quality.locator('option')).toHaveText([/^Auto/, 'Original 360p', '360p', '240p']);
+    await quality.selectOption({ label: 'Original 360p' });
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoHeight), { timeout: 20_000 }).toBe(360);
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 20_000 }).toBeGreaterThan(2);
+    await clip.click();
 
     // The list view, found by name, moved through with the keyboard.
     await page.keyboard.press('g');

@@ -8,6 +8,7 @@ import os from 'node:os';
 
 import { probeMedia } from './media-probe.js';
 import { makeSegment } from './segment-maker.js';
+import { buildInitSegment } from '../formats/fmp4/index.js';
 import { gridSegments, keyframeSegments, planVariants, segmentSpan, type VodVariant } from './vod-plan.js';
 import type { ProbedMedia } from '../contract/library-api.js';
 
@@ -40,7 +41,9 @@ async function joined(file: string, media: ProbedMedia, variant: VodVariant, sta
   const parts: Buffer[] = [];
   for (let k = 0; k < starts.length; k++) {
     const span = segmentSpan(starts, media.duration, k)!;
-    const made = await makeSegment(processes, 'ffmpeg', { file, variant, ...span, last: k === starts.length - 1, encoder: 'libx264', startTime: media.startTime });
+    const made = await makeSegment(processes, 'ffmpeg', { file, variant, ...span, last: k === starts.length - 1, encoder: 'libx264', startTime: media.startTime, sequence: k + 1 });
+    // fMP4: the init segment first, built from the tracks as the service builds it.
+    if (k === 0 && variant.kind === 'remux' && variant.container === 'fmp4') parts.push(Buffer.from(buildInitSegment(made.tracks)));
     parts.push(made.bytes);
   }
   await fs.writeFile(out, Buffer.concat(parts));
@@ -97,5 +100,29 @@ describe('VOD segments made one at a time', () => {
     const packets = async (file: string) =>
       (await ffprobeJson<{ streams: { codec_type: string; nb_read_packets: string }[] }>(['-count_packets', '-show_entries', 'stream=codec_type,nb_read_packets', file])).streams.map((st) => `${st.codec_type} ${st.nb_read_packets}`);
     expect(await packets(out)).toEqual(await packets(source));
+  }, 120_000);
+
+  it('remuxes HEVC 10-bit to fMP4 with its AC-3 encoded to AAC: every picture once, evenly spaced, no click, no decode error', async () => {
+    const hevc = path.join(tempDir(), 'hevc10-ac3.mkv');
+    await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '8', '-c:v', 'libx265', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p10le', '-x265-params', 'log-level=error:keyint=50', '-c:a', 'ac3', hevc]);
+    const hevcMedia = (await probeMedia(processes, 'ffprobe', hevc)) as ProbedMedia;
+    const variant = planVariants(hevcMedia)[0]!;
+    expect(variant).toMatchObject({ name: 'source', kind: 'remux', container: 'fmp4', audioCopy: false });
+    const keyframes = (await ffprobeJson<{ packets: { pts_time: string; flags: string }[] }>(['-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', hevc])).packets.filter((p) => p.flags.startsWith('K')).map((p) => Number(p.pts_time) - hevcMedia.startTime);
+    const starts = keyframeSegments(keyframes, hevcMedia.duration);
+    expect(starts.map((t) => Math.round(t))).toEqual([0, 2, 6]);
+    const out = path.join(tempDir(), 'joined.mp4');
+    await joined(hevc, hevcMedia, variant, starts, out);
+    expect(await decodeErrors(out)).toBe('');
+    const probed = await ffprobeJson<{ frames: { pts_time: string }[] }>(['-select_streams', 'v:0', '-show_entries', 'frame=pts_time', out]);
+    const times = probed.frames.map((f) => Number(f.pts_time));
+    expect(times).toHaveLength(200);
+    const steps = times.slice(1).map((t, i) => t - times[i]!);
+    expect(Math.max(...steps)).toBeLessThan(1 / 25 + 0.002);
+    expect(Math.min(...steps)).toBeGreaterThan(1 / 25 - 0.002);
+    const samples = await pcm(out);
+    expect(samples.length / 48_000).toBeCloseTo(8, 1);
+    const { atBoundaries, inside } = clickRatio(samples, 48_000, starts.slice(1));
+    expect(atBoundaries).toBeLessThan(inside * 1.5);
   }, 120_000);
 });

@@ -26,10 +26,19 @@ describe('VOD plans', () => {
     expect(planVariants(media({}))[0]).toMatchObject({ codecs: 'avc1.640028,mp4a.40.2' });
   });
 
-  it('transcodes what browsers cannot take: HEVC, 10-bit, turned pictures, AC-3; a picture between rungs gets its own size', () => {
-    expect(planVariants(media({ codec: 'hevc', width: 3840, height: 2160 })).map((v) => v.name)).toEqual(['1080p', '720p', '480p', '360p', '240p']);
+  it('remuxes HEVC, AV1 and H.264 with other sound to fMP4, beside H.264 sizes up to its own that play everywhere', () => {
+    expect(planVariants(media({ codec: 'hevc', width: 3840, height: 2160, bitDepth: 10 })).map((v) => v.name)).toEqual(['source', '1080p', '720p', '480p', '360p', '240p']);
+    expect(planVariants(media({ codec: 'hevc' }))[0]).toMatchObject({ name: 'source', container: 'fmp4', audioCopy: true, codecs: null });
+    expect(planVariants(media({ codec: 'av1', width: 640, height: 360 }, 'opus')).map((v) => v.name)).toEqual(['source', '360p', '240p']);
+    expect(planVariants(media({ codec: 'av1' }, 'opus'))[0]).toMatchObject({ container: 'fmp4', audioCopy: true });
+    expect(planVariants(media({}, 'ac3'))[0]).toMatchObject({ name: 'source', container: 'fmp4', audioCopy: false });
+    expect(planVariants(media({}))[0]).toMatchObject({ name: 'source', container: 'ts', audioCopy: true });
+  });
+
+  it('transcodes what neither container takes: VP9, 10-bit H.264, turned pictures; a picture between rungs gets its own size', () => {
+    expect(planVariants(media({ codec: 'vp9', width: 3840, height: 2160 })).map((v) => v.name)).toEqual(['1080p', '720p', '480p', '360p', '240p']);
     expect(planVariants(media({ bitDepth: 10 }))[0]!.name).toBe('1080p');
-    expect(planVariants(media({}, 'ac3'))[0]!.name).toBe('1080p');
+    expect(planVariants(media({ codec: 'hevc', rotation: 90 }))[0]!.name).toBe('1080p');
     const portrait = planVariants(media({ rotation: 90, width: 1920, height: 1080 }));
     expect(portrait[0]).toMatchObject({ name: '1080p', width: 1080, height: 1920 });
     expect(planVariants(media({ codec: 'mpeg2video', width: 720, height: 576 })).map((v) => v.name)).toEqual(['576p', '480p', '360p', '240p']);
@@ -48,6 +57,7 @@ describe('VOD plans', () => {
     // A file whose first keyframe is late still starts at 0; one without any is one segment.
     expect(keyframeSegments([0.4, 6], 8)).toEqual([0, 6]);
     expect(keyframeSegments([], 8)).toEqual([0]);
+    expect(mediaPlaylist([0, 2], 5, '', 'fmp4')).toBe('#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:3\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-MAP:URI="init.mp4"\n#EXTINF:2.000,\n0.m4s\n#EXTINF:3.000,\n1.m4s\n#EXT-X-ENDLIST\n');
     expect(mediaPlaylist([0, 2, 6], 9, '?token=t')).toBe('#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:4\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:2.000,\n0.ts?token=t\n#EXTINF:4.000,\n1.ts?token=t\n#EXTINF:3.000,\n2.ts?token=t\n#EXT-X-ENDLIST\n');
     expect(masterPlaylist(planVariants(media({ width: 640, height: 360 })))).toContain('#EXT-X-STREAM-INF:BANDWIDTH=12000000,RESOLUTION=640x360,CODECS="avc1.640028,mp4a.40.2"\nsource/index.m3u8');
   });

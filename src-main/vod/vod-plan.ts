@@ -23,8 +23,14 @@ export const vodLadder: readonly Rung[] = [
 export const vodAudioBitrate = 128_000;
 export const vodAudioRate = 48_000;
 
+/**
+ * How the original plays remuxed: MPEG-TS (8-bit H.264 with AAC/MP3, what every HLS player
+ * takes) or fragmented MP4 (HEVC, AV1, or H.264 with other sound: what MPEG-TS cannot carry).
+ */
+export type RemuxContainer = 'ts' | 'fmp4';
+
 export type VodVariant =
-  | { name: 'source'; kind: 'remux'; width: number; height: number; bandwidth: number; codecs: string | null; audio: number | null }
+  | { name: 'source'; kind: 'remux'; container: RemuxContainer; audioCopy: boolean; width: number; height: number; bandwidth: number; codecs: string | null; audio: number | null }
   | { name: string; kind: 'transcode'; width: number; height: number; rung: Rung; bandwidth: number; codecs: string; audio: number | null }
   | { name: 'audio'; kind: 'audio'; copy: boolean; bandwidth: number; codecs: string; audio: number };
 
@@ -59,15 +65,22 @@ function mainAudio(media: ProbedMedia) {
   return media.audio[0] ?? null;
 }
 
+/** Sound an fMP4 remux copies; any other is encoded to AAC beside the copied picture. */
+const fmp4AudioCopy = new Set(['aac', 'opus']);
+
 /**
- * Whether the original plays in browsers as it is once remuxed to MPEG-TS: 8-bit H.264,
- * upright (TS has no rotation), with AAC or MP3 (or no) audio. HEVC, AV1, VP9 and 10-bit
- * pictures are offered transcoded only.
+ * How the original plays with its picture copied, or null when only transcoded sizes can
+ * play it: upright pictures only (neither container here carries the turn), 8-bit H.264
+ * in MPEG-TS when its sound is AAC, MP3 or none, else in fMP4 (HEVC and AV1 8/10-bit,
+ * H.264 with Opus, AC-3 …). Browsers that cannot decode it skip the variant by its CODECS.
  */
-export function remuxable(media: ProbedMedia): boolean {
+export function remuxable(media: ProbedMedia): { container: RemuxContainer; audioCopy: boolean } | null {
   const v = media.video;
   const a = mainAudio(media);
-  return v !== null && v.codec === 'h264' && v.bitDepth === 8 && v.rotation === 0 && (a === null || a.codec === 'aac' || a.codec === 'mp3');
+  if (!v || v.rotation !== 0) return null;
+  if (v.codec === 'h264' && v.bitDepth === 8 && (a === null || a.codec === 'aac' || a.codec === 'mp3')) return { container: 'ts', audioCopy: true };
+  const pictureFits = (v.codec === 'h264' && v.bitDepth === 8) || ((v.codec === 'hevc' || v.codec === 'av1') && (v.bitDepth === 8 || v.bitDepth === 10));
+  return pictureFits ? { container: 'fmp4', audioCopy: a === null || fmp4AudioCopy.has(a.codec) } : null;
 }
 
 export function planVariants(media: ProbedMedia): VodVariant[] {
@@ -84,12 +97,15 @@ export function planVariants(media: ProbedMedia): VodVariant[] {
   const remux = remuxable(media);
   if (remux) {
     const video = avcCodecString(media.video!.profile, media.video!.level);
-    const codecs = video && (audio === null || audio.codec === 'aac') ? [video, ...(audio ? ['mp4a.40.2'] : [])].join(',') : null;
+    // fMP4's CODECS are read from its init segment once made (the service fills them in).
+    const codecs = remux.container === 'ts' && video && (audio === null || audio.codec === 'aac') ? [video, ...(audio ? ['mp4a.40.2'] : [])].join(',') : null;
     // Peak of a file's own encoding is not known without reading it all: twice its average is a safe ceiling for ABR.
-    variants.push({ name: 'source', kind: 'remux', ...display, bandwidth: (media.bitrate ?? 8_000_000) * 2, codecs, audio: audioIndex });
+    variants.push({ name: 'source', kind: 'remux', ...remux, ...display, bandwidth: (media.bitrate ?? 8_000_000) * 2, codecs, audio: audioIndex });
   }
-  const rungs = vodLadder.filter((r) => (remux ? r.short < short : r.short <= short));
-  if (!remux && !rungs.some((r) => r.short === short) && short < 1080) {
+  // An fMP4 original (HEVC, AV1, Opus) does not play everywhere: the sizes go up to its own, in H.264 that does.
+  const universal = remux?.container === 'ts';
+  const rungs = vodLadder.filter((r) => (universal ? r.short < short : r.short <= short));
+  if (!universal && !rungs.some((r) => r.short === short) && short < 1080) {
     // A picture between rungs, or smaller than the smallest, is offered at its own size too.
     const above = vodLadder.find((r) => r.short > short) ?? vodLadder.at(-1)!;
     rungs.push({ ...above, short: even(short) });
@@ -143,11 +159,17 @@ export function segmentSpan(starts: readonly number[], duration: number, k: numb
   return { start: starts[k]!, end: k + 1 < starts.length ? starts[k + 1]! : duration };
 }
 
-export function mediaPlaylist(starts: readonly number[], duration: number, query = ''): string {
+/** A segment's file name in its variant's folder: N.ts, or N.m4s after an fMP4 variant's init.mp4. */
+export function segmentName(container: RemuxContainer, k: number): string {
+  return `${k}.${container === 'fmp4' ? 'm4s' : 'ts'}`;
+}
+
+export function mediaPlaylist(starts: readonly number[], duration: number, query = '', container: RemuxContainer = 'ts'): string {
   const durations = starts.map((s, k) => (k + 1 < starts.length ? starts[k + 1]! : duration) - s);
   const longest = durations.reduce((a, b) => Math.max(a, b), 0);
-  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${Math.max(1, Math.ceil(longest - 0.001))}`, '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-MEDIA-SEQUENCE:0'];
-  durations.forEach((d, k) => lines.push(`#EXTINF:${d.toFixed(3)},`, `${k}.ts${query}`));
+  const lines = ['#EXTM3U', `#EXT-X-VERSION:${container === 'fmp4' ? 7 : 3}`, `#EXT-X-TARGETDURATION:${Math.max(1, Math.ceil(longest - 0.001))}`, '#EXT-X-PLAYLIST-TYPE:VOD', '#EXT-X-MEDIA-SEQUENCE:0'];
+  if (container === 'fmp4') lines.push(`#EXT-X-MAP:URI="init.mp4${query}"`);
+  durations.forEach((d, k) => lines.push(`#EXTINF:${d.toFixed(3)},`, `${segmentName(container, k)}${query}`));
   lines.push('#EXT-X-ENDLIST');
   return `${lines.join('\n')}\n`;
 }

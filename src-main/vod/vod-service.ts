@@ -2,11 +2,14 @@
 // once, each segment on its first request by a job for that segment alone, kept in the
 // cache after that, and the next ones made ahead while somebody plays.
 import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
 import os from 'node:os';
 import type { Logger } from 'pino';
 import { Problem } from '../contract/problem.js';
 import type { EncoderStatus } from '../contract/studio-api.js';
 import type { ProbedMedia } from '../contract/library-api.js';
+import { buildInitSegment, readInitTracks } from '../formats/fmp4/index.js';
+import { codecString } from '../media/codecs/codec-string.js';
 import { chooseEncoders } from '../transcode/encoder-choice.js';
 import type { ProcessRegistry } from '../transcode/process-registry.js';
 import { encoderFamily, isHardware } from '../transcode/video-encode.js';
@@ -15,7 +18,7 @@ import type { FileRow } from './library-store.js';
 import { makeSegment } from './segment-maker.js';
 import { outputOffsetSeconds } from './segment-command.js';
 import type { SegmentCache } from './segment-cache.js';
-import { gridSegments, keyframeSegments, masterPlaylist, mediaPlaylist, planVariants, segmentSpan, subtitlePlaylist, type VodVariant } from './vod-plan.js';
+import { gridSegments, keyframeSegments, masterPlaylist, mediaPlaylist, planVariants, segmentName, segmentSpan, subtitlePlaylist, type RemuxContainer, type VodVariant } from './vod-plan.js';
 
 export interface VodServiceDeps {
   library: LibraryService;
@@ -60,7 +63,11 @@ interface Plan {
   media: ProbedMedia;
   variants: VodVariant[];
   starts: Map<string, Promise<number[]>>;
+  /** fMP4 variants' CODECS, by name, once read from their init. */
+  codecs: Map<string, string>;
 }
+
+const containerOf = (variant: VodVariant): RemuxContainer => (variant.kind === 'remux' ? variant.container : 'ts');
 
 export interface VodFile {
   folder: string;
@@ -108,17 +115,51 @@ export class VodService {
 
   async master(file: VodFile, query: string): Promise<string> {
     const plan = this.plan(file);
-    return masterPlaylist(plan.variants, query, plan.media.subtitles.map((t, i) => ({ index: i, language: t.language, playable: textSubtitles.has(t.codec) })).filter((t) => t.playable));
+    const variants: VodVariant[] = [];
+    for (const variant of plan.variants) {
+      if (variant.kind === 'remux' && variant.container === 'fmp4') {
+        // Players choose by CODECS (a browser without HEVC skips it): read from the init, made now if need be.
+        try {
+          variants.push({ ...variant, codecs: await this.codecs(file, plan, variant) });
+        } catch (error) {
+          // Gone meanwhile (moved, deleted): the file's own error, not a listing without its original.
+          if (!this.deps.library.resolve(file.folder, file.path)) throw error;
+          this.deps.log.warn({ file: file.path, err: error }, 'vod: the original cannot be remuxed; offering transcoded sizes only');
+        }
+      } else variants.push(variant);
+    }
+    return masterPlaylist(variants, query, plan.media.subtitles.map((t, i) => ({ index: i, language: t.language, playable: textSubtitles.has(t.codec) })).filter((t) => t.playable));
   }
 
   async media(file: VodFile, variantName: string, query: string): Promise<string> {
     const { plan, variant } = this.variant(file, variantName);
-    return mediaPlaylist(await this.starts(file, plan, variant), plan.media.duration, query);
+    return mediaPlaylist(await this.starts(file, plan, variant), plan.media.duration, query, containerOf(variant));
+  }
+
+  /** An fMP4 variant's init segment (init.mp4): the tracks ffmpeg writes when remuxing the first segment. */
+  async init(file: VodFile, variantName: string): Promise<string> {
+    const { plan, variant } = this.variant(file, variantName);
+    if (containerOf(variant) !== 'fmp4') throw new Problem('not-found', 'No init segment', `${variantName} is MPEG-TS: its segments need none`);
+    const starts = await this.starts(file, plan, variant);
+    return this.deps.cache.get(`${plan.key}/${variant.name}/init.mp4`, async () => {
+      const tracks = await this.slots.run(true, async () => (await makeSegment(this.deps.processes, this.ffmpeg(), { file: await this.openFile(file), variant, ...segmentSpan(starts, plan.media.duration, 0)!, last: starts.length === 1, encoder: 'copy', startTime: plan.media.startTime, sequence: 1 })).tracks);
+      return Buffer.from(buildInitSegment(tracks));
+    });
+  }
+
+  private async codecs(file: VodFile, plan: Plan, variant: VodVariant): Promise<string> {
+    const cached = plan.codecs.get(variant.name);
+    if (cached) return cached;
+    const tracks = readInitTracks(await fs.readFile(await this.init(file, variant.name)));
+    const codecs = tracks.map((t) => codecString(t)).join(',');
+    plan.codecs.set(variant.name, codecs);
+    return codecs;
   }
 
   /** The cached segment's file, made now if it is not there yet. */
-  async segment(file: VodFile, variantName: string, k: number): Promise<string> {
+  async segment(file: VodFile, variantName: string, k: number, extension: string): Promise<string> {
     const { plan, variant } = this.variant(file, variantName);
+    if (extension !== segmentName(containerOf(variant), k).split('.')[1]) throw new Problem('not-found', 'No such segment', `${variantName}'s segments are ${segmentName(containerOf(variant), 0).replace('0', 'N')}`);
     const starts = await this.starts(file, plan, variant);
     const made = this.make(file, plan, variant, starts, k, true);
     // The next ones once this one is in: made alongside, they would take the cores the viewer is waiting on.
@@ -249,7 +290,7 @@ export class VodService {
         for (const encoder of this.encoderOrder(variant)) {
           try {
             // Made ahead: at a lower priority, so a segment somebody waits for goes first.
-            const made = await makeSegment(this.deps.processes, ffmpeg, { file: resolved.file, variant, ...span, last: k === starts.length - 1, encoder, startTime: plan.media.startTime }, { niceness: urgent ? undefined : 10 });
+            const made = await makeSegment(this.deps.processes, ffmpeg, { file: resolved.file, variant, ...span, last: k === starts.length - 1, encoder, startTime: plan.media.startTime, sequence: k + 1 }, { niceness: urgent ? undefined : 10 });
             for (const gpu of failed) this.failedHardware.set(gpu, Date.now());
             return made.bytes;
           } catch (error) {
@@ -279,7 +320,7 @@ export class VodService {
   }
 
   private segmentKey(plan: Plan, variant: VodVariant, k: number): string {
-    return `${plan.key}/${variant.name}/${k}.ts`;
+    return `${plan.key}/${variant.name}/${segmentName(containerOf(variant), k)}`;
   }
 
   /** The path ffmpeg opens: checked on disk (a regular file inside its folder) just before. */
@@ -304,7 +345,7 @@ export class VodService {
     if (!plan) {
       const variants = planVariants(row.media);
       if (variants.length === 0) throw new Problem('unsupported', 'Cannot play this file', 'it has neither a picture nor a sound ffmpeg can read');
-      plan = { key, media: row.media, variants, starts: new Map() };
+      plan = { key, media: row.media, variants, starts: new Map(), codecs: new Map() };
       if (this.plans.size >= plannedFiles) this.plans.delete(this.plans.keys().next().value!);
       this.plans.set(key, plan);
     }

@@ -3,6 +3,7 @@
 //   /vod/F/P                    the file as it is (Range, ETag)
 //   /vod/F/P/index.m3u8         the variants: the original remuxed when browsers take it, and sizes up to its own
 //   /vod/F/P/720p/index.m3u8    one variant; …/720p/N.ts its segments, made on first request and cached
+//   /vod/F/P/source/init.mp4    an fMP4 variant's init (HEVC, AV1, Opus originals); its segments are N.m4s
 //   /vod/F/P/poster.jpg         a picture from the file
 // A shared folder plays for anyone on the LAN; a private one needs ?token= (or the admin).
 import crypto from 'node:crypto';
@@ -41,7 +42,8 @@ type Target =
   | { kind: 'file'; path: string }
   | { kind: 'master'; path: string }
   | { kind: 'media'; path: string; variant: string }
-  | { kind: 'segment'; path: string; variant: string; index: number }
+  | { kind: 'segment'; path: string; variant: string; index: number; extension: string }
+  | { kind: 'init'; path: string; variant: string }
   | { kind: 'poster'; path: string }
   | { kind: 'preview'; path: string }
   | { kind: 'sprite'; path: string }
@@ -69,8 +71,9 @@ function targetOf(library: LibraryService, folder: string, parts: string[]): Tar
   if (n >= 3 && variantName.test(parts[n - 2]!) && isFile(n - 2)) {
     const file = parts.slice(0, n - 2).join('/');
     if (last === 'index.m3u8') return { kind: 'media', path: file, variant: parts[n - 2]! };
-    const segment = /^(\d{1,6})\.ts$/.exec(last);
-    if (segment) return { kind: 'segment', path: file, variant: parts[n - 2]!, index: Number(segment[1]) };
+    if (last === 'init.mp4') return { kind: 'init', path: file, variant: parts[n - 2]! };
+    const segment = /^(\d{1,6})\.(ts|m4s)$/.exec(last);
+    if (segment) return { kind: 'segment', path: file, variant: parts[n - 2]!, index: Number(segment[1]), extension: segment[2]! };
   }
   return null;
 }
@@ -112,7 +115,9 @@ export function vodRoutes(deps: VodRouteDeps) {
         case 'media':
           return sendPlaylist(request, reply, await deps.vod.media(file, target.variant, query), 'public, max-age=60');
         case 'segment':
-          return sendFile(request, reply, await deps.vod.segment(file, target.variant, target.index), { type: 'video/mp2t', cacheControl: 'public, max-age=300' });
+          return sendFile(request, reply, await deps.vod.segment(file, target.variant, target.index, target.extension), { type: target.extension === 'ts' ? 'video/mp2t' : 'video/iso.segment', cacheControl: 'public, max-age=300' });
+        case 'init':
+          return sendFile(request, reply, await deps.vod.init(file, target.variant), { type: 'video/mp4', cacheControl: 'public, max-age=300' });
         case 'poster':
           return sendFile(request, reply, await deps.vod.poster(file), { type: 'image/jpeg', cacheControl: 'public, max-age=300' });
         case 'preview': {

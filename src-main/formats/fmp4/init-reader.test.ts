@@ -72,6 +72,18 @@ describe('readInitTracks', () => {
     });
   });
 
+  it("reads ffmpeg's Opus in MP4 (dOps) and writes it back as ffprobe reads it", async () => {
+    const file = await ffmpeg(dir, 'opus.mp4', ['-f', 'lavfi', '-i', 'sine=f=440:r=48000:d=1', '-ac', '2', '-c:a', 'libopus', '-movflags', '+frag_keyframe+empty_moov+default_base_moof', '-f', 'mp4']);
+    const [opus] = readInitTracks(new Uint8Array(await fs.readFile(file)));
+    expect(opus).toMatchObject({ kind: 'audio', codec: 'opus', sampleRate: 48_000, channels: 2, timescale: 48_000 });
+    expect(opus!.config[0]).toBe(0); // dOps version
+    expect(readInitTracks(buildInitSegment([opus!]))).toEqual([opus]);
+    const ours = `${dir}/ours-opus.mp4`;
+    await fs.writeFile(ours, buildInitSegment([opus!]));
+    const probed = await probe(ours);
+    expect(probed.streams.map((s) => [s.codec_name, s.channels, s.sample_rate])).toEqual([['opus', 2, '48000']]);
+  });
+
   it('throws only Fmp4ParseError for media segments, empty input and damaged copies', () => {
     expect(() => readInitTracks(new Uint8Array(0))).toThrow(Fmp4ParseError);
     expect(() => readInitTracks(Uint8Array.of(0, 0, 0, 8, 0x66, 0x72, 0x65, 0x65))).toThrow(/no moov/);

@@ -37,6 +37,7 @@ const box = {
   hvcC: fourCC('hvcC'),
   av1C: fourCC('av1C'),
   esds: fourCC('esds'),
+  dOps: fourCC('dOps'),
   vide: fourCC('vide'),
   soun: fourCC('soun'),
 } as const;
@@ -50,6 +51,7 @@ const VISUAL_ENTRIES = new Map<number, VideoTrack['codec']>([
 ]);
 const MP4A = fourCC('mp4a');
 const MP3_ENTRY = fourCC('.mp3');
+const OPUS_ENTRY = fourCC('Opus');
 
 /** Bytes of VisualSampleEntry fields before its child boxes (14496-12 12.1.3). */
 const VISUAL_ENTRY_FIELDS = 78;
@@ -188,8 +190,8 @@ function readVisualEntry(bytes: Uint8Array, view: DataView, entry: BoxHeader, id
 }
 
 function readAudioEntry(bytes: Uint8Array, view: DataView, entry: BoxHeader, id: number, timescale: number): AudioTrack {
-  if (entry.type !== MP4A && entry.type !== MP3_ENTRY) {
-    throw new Fmp4ParseError(`track ${id + 1}: audio sample entry '${fourCCName(entry.type)}' is not supported (mp4a)`);
+  if (entry.type !== MP4A && entry.type !== MP3_ENTRY && entry.type !== OPUS_ENTRY) {
+    throw new Fmp4ParseError(`track ${id + 1}: audio sample entry '${fourCCName(entry.type)}' is not supported (mp4a, Opus)`);
   }
   if (entry.end - entry.bodyStart < AUDIO_ENTRY_FIELDS[0]!) throw new Fmp4ParseError(`track ${id + 1}: audio sample entry is too short`);
   const version = view.getUint16(entry.bodyStart + 8); // QuickTime sound description version (0 in ISO files)
@@ -198,6 +200,13 @@ function readAudioEntry(bytes: Uint8Array, view: DataView, entry: BoxHeader, id:
   const channels = view.getUint16(entry.bodyStart + 16); // channelcount
   const sampleRate = view.getUint32(entry.bodyStart + 24) >>> 16; // samplerate, 16.16
   if (entry.type === MP3_ENTRY) return { kind: 'audio', id, timescale, codec: 'mp3', config: new Uint8Array(0), sampleRate: sampleRate || timescale, channels, profile: '' };
+  if (entry.type === OPUS_ENTRY) {
+    const dOps = required(entryChildren(view, entry, fields), box.dOps, 'Opus');
+    const config = bytes.slice(dOps.bodyStart, dOps.end);
+    if (config.length < 11 || config[0] !== 0) throw new Fmp4ParseError(`track ${id + 1}: dOps of ${config.length} bytes, version ${config[0] ?? '?'} (version 0, 11 bytes or more)`);
+    // Opus always decodes at 48 kHz; InputSampleRate is only what the encoder was fed.
+    return { kind: 'audio', id, timescale, codec: 'opus', config, sampleRate: 48_000, channels: config[1]!, profile: '' };
+  }
   const esds = required(entryChildren(view, entry, fields), box.esds, 'mp4a');
   const decoder = readEsds(bytes, esds);
   if (decoder.objectType === 0x6b || decoder.objectType === 0x69) {

@@ -94,7 +94,7 @@ describe('buildInitSegment', () => {
 
   it('refuses what it cannot describe', () => {
     expect(() => buildInitSegment([])).toThrow(Fmp4WriteError);
-    expect(() => buildInitSegment([audio({ codec: 'mp3', config: new Uint8Array() })])).toThrow(new Fmp4WriteError('track 1: mp3 audio cannot be recorded to fMP4 yet (AAC only)'));
+    expect(() => buildInitSegment([audio({ codec: 'mp3', config: new Uint8Array() })])).toThrow(new Fmp4WriteError('track 1: mp3 audio cannot be recorded to fMP4 (AAC and Opus)'));
     expect(() => buildInitSegment([audio({ codec: 'opus', config: new Uint8Array() })])).toThrow(Fmp4WriteError);
     expect(() => buildInitSegment([video(), audio({ id: 0 })])).toThrow(new Fmp4WriteError('two tracks share an id'));
     expect(() => buildInitSegment([video({ timescale: 0 })])).toThrow(Fmp4WriteError);

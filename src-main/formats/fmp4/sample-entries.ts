@@ -17,13 +17,10 @@ export type VisualSampleEntry = {
   height: number;
 };
 
-export type AudioSampleEntry = {
-  kind: 'audio';
-  format: 'mp4a';
-  audioSpecificConfig: Uint8Array;
-  channels: number;
-  sampleRate: number;
-};
+export type AudioSampleEntry =
+  | { kind: 'audio'; format: 'mp4a'; audioSpecificConfig: Uint8Array; channels: number; sampleRate: number }
+  /** Opus in ISOBMFF (opus-codec.org's encapsulation spec): dOps holds the Ogg OpusHead's fields, big-endian. */
+  | { kind: 'audio'; format: 'Opus'; opusSpecific: Uint8Array; channels: number; sampleRate: 48_000 };
 
 export type SampleEntry = VisualSampleEntry | AudioSampleEntry;
 
@@ -57,7 +54,13 @@ function describeVisual(track: VideoTrack): VisualSampleEntry {
 }
 
 function describeAudio(track: AudioTrack): AudioSampleEntry {
-  if (track.codec !== 'aac') throw new Fmp4WriteError(`track ${track.id}: ${track.codec} audio cannot be recorded to fMP4 yet (AAC only)`);
+  if (track.codec === 'opus') {
+    const dOps = track.config;
+    // Version 0, OutputChannelCount, PreSkip, InputSampleRate, OutputGain, ChannelMappingFamily (+ its table when not 0).
+    if (dOps.length < 11 || dOps[0] !== 0) throw new Fmp4WriteError(`track ${track.id}: an Opus track needs its dOps record (version 0, 11 bytes or more)`);
+    return { kind: 'audio', format: 'Opus', opusSpecific: dOps, channels: dOps[1]!, sampleRate: 48_000 };
+  }
+  if (track.codec !== 'aac') throw new Fmp4WriteError(`track ${track.id}: ${track.codec} audio cannot be recorded to fMP4 (AAC and Opus)`);
   // The AudioSpecificConfig is what decoders obey; the sample entry restates its output channels and rate.
   const info = parseAudioSpecificConfig(track.config);
   return { kind: 'audio', format: 'mp4a', audioSpecificConfig: track.config, channels: info.channels, sampleRate: info.sampleRate };
@@ -76,7 +79,7 @@ export function stsd(w: BoxWriter, entry: SampleEntry): void {
   w.fullBox('stsd', 0, 0, () => {
     w.u32(1); // entry_count
     if (entry.kind === 'visual') visualSampleEntry(w, entry);
-    else mp4a(w, entry);
+    else audioSampleEntry(w, entry);
   });
 }
 
@@ -111,9 +114,9 @@ function decoderConfigurationBox(w: BoxWriter, type: VisualSampleEntry['configBo
   w.box(type, () => w.bytes(record));
 }
 
-/** MP4AudioSampleEntry (14496-14 5.6.1): an AudioSampleEntry (14496-12 12.2.3) holding an esds. */
-function mp4a(w: BoxWriter, entry: AudioSampleEntry): void {
-  w.box('mp4a', () => {
+/** MP4AudioSampleEntry (14496-14 5.6.1) holding an esds, or OpusSampleEntry holding a dOps: an AudioSampleEntry (14496-12 12.2.3). */
+function audioSampleEntry(w: BoxWriter, entry: AudioSampleEntry): void {
+  w.box(entry.format, () => {
     sampleEntryHeader(w);
     w.zeros(8); // reserved[2]
     w.u16(entry.channels); // channelcount
@@ -122,7 +125,8 @@ function mp4a(w: BoxWriter, entry: AudioSampleEntry): void {
     w.u16(0); // reserved
     // samplerate is 16.16: rates above 65535 Hz do not fit; 0 then, as ffmpeg writes (decoders take the AudioSpecificConfig's).
     w.u32(entry.sampleRate <= 0xffff ? entry.sampleRate * 0x10000 : 0);
-    esds(w, entry);
+    if (entry.format === 'mp4a') esds(w, entry);
+    else w.box('dOps', () => w.bytes(entry.opusSpecific));
   });
 }
 
@@ -139,7 +143,7 @@ const AUDIO_STREAM_TYPE_BYTE = (0x05 << 2) | 1;
 const AAC_BUFFER_BYTES_PER_CHANNEL = 6144 / 8;
 
 /** esds (14496-14 5.6.1): an ES_Descriptor with the DecoderConfigDescriptor carrying the AudioSpecificConfig. */
-function esds(w: BoxWriter, entry: AudioSampleEntry): void {
+function esds(w: BoxWriter, entry: Extract<AudioSampleEntry, { format: 'mp4a' }>): void {
   const decoderSpecificInfoSize = descriptorSize(entry.audioSpecificConfig.length);
   const decoderConfigSize = descriptorSize(13 + decoderSpecificInfoSize);
   const slConfigSize = descriptorSize(1);

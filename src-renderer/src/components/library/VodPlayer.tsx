@@ -5,6 +5,7 @@ import { ScrubBar } from './ScrubBar';
 interface Level {
   height: number;
   bitrate: number;
+  original: boolean;
 }
 
 /**
@@ -36,7 +37,8 @@ export function VodPlayer({ src }: { src: string }) {
     }
     const hls = new Hls({ enableWorker: true, maxBufferLength: 20 });
     hlsRef.current = hls;
-    hls.on(Hls.Events.MANIFEST_PARSED, (_e, data) => setLevels(data.levels.map((l) => ({ height: l.height, bitrate: l.bitrate }))));
+    // The original remuxed is the source/ variant (the studio's /vod URLs): named so, beside the made sizes.
+    hls.on(Hls.Events.MANIFEST_PARSED, (_e, data) => setLevels(data.levels.map((l) => ({ height: l.height, bitrate: l.bitrate, original: /\/source\/index\.m3u8/.test(l.url[0] ?? '') }))));
     hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => setPlaying(data.level));
     hls.on(Hls.Events.ERROR, (_e, data) => {
       if (!data.fatal) return;
@@ -76,7 +78,7 @@ export function VodPlayer({ src }: { src: string }) {
             .reverse()
             .map((l) => (
               <option key={l.i} value={l.i}>
-                {l.height}p
+                {l.original ? `Original ${l.height}p` : `${l.height}p`}
               </option>
             ))}
         </select>
