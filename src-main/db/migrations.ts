@@ -180,4 +180,12 @@ export const migrations: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 12,
+    name: 'stream playlists',
+    sql: `
+      -- 1: the sources are files played one after another (a playlist), not failover.
+      ALTER TABLE streams ADD COLUMN playlist INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];

@@ -80,6 +80,7 @@ export function configView(config: StreamConfig): StreamConfigView {
     publishPasswordSet: config.publishPassword !== null,
     takeover: config.takeover,
     loop: config.loop,
+    playlist: config.playlist,
     dvr: config.dvr,
     dvrDepth: config.dvrDepth,
     dvrMaxSize: config.dvrMaxSize,

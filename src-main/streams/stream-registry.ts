@@ -154,7 +154,7 @@ export class StreamRegistry {
     if (current && patch.sources) patch = { ...patch, sources: keepHiddenCredentials(patch.sources, current.sources) };
     const config = this.deps.store.update(name, patch);
     if (!config) return null;
-    if ('sources' in patch || 'loop' in patch) {
+    if ('sources' in patch || 'loop' in patch || 'playlist' in patch) {
       await this.stopSources(name);
       this.startSources(config);
     }

@@ -10,6 +10,7 @@ interface StreamRow {
   publish_password: string | null;
   takeover: number;
   loop: number;
+  playlist: number;
   dvr: number;
   dvr_depth: string;
   dvr_max_size: string;
@@ -25,6 +26,7 @@ const fromRow = (row: StreamRow): StreamConfig => ({
   publishPassword: row.publish_password,
   takeover: row.takeover === 1,
   loop: row.loop === 1,
+  playlist: row.playlist === 1,
   dvr: row.dvr === 1,
   dvrDepth: row.dvr_depth,
   dvrMaxSize: row.dvr_max_size,
@@ -40,6 +42,7 @@ export const defaultStreamConfig = (name: string): StreamConfig => ({
   publishPassword: null,
   takeover: false,
   loop: false,
+  playlist: false,
   dvr: true,
   dvrDepth: '',
   dvrMaxSize: '',
@@ -89,10 +92,10 @@ export class StreamStore {
     const now = Date.now();
     const result = this.db
       .prepare(
-        `INSERT OR IGNORE INTO streams (name, title, sources_json, publish_enabled, publish_password, takeover, loop, dvr, dvr_depth, dvr_max_size, play_token, transcode_json, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO streams (name, title, sources_json, publish_enabled, publish_password, takeover, loop, playlist, dvr, dvr_depth, dvr_max_size, play_token, transcode_json, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(config.name, config.title, JSON.stringify(config.sources), +config.publishEnabled, config.publishPassword, +config.takeover, +config.loop, +config.dvr, config.dvrDepth, config.dvrMaxSize, config.playToken, transcodeJson(config), now, now);
+      .run(config.name, config.title, JSON.stringify(config.sources), +config.publishEnabled, config.publishPassword, +config.takeover, +config.loop, +config.playlist, +config.dvr, config.dvrDepth, config.dvrMaxSize, config.playToken, transcodeJson(config), now, now);
     return result.changes === 1 ? config : null;
   }
 
@@ -102,10 +105,10 @@ export class StreamStore {
     const next: StreamConfig = { ...current, ...patch, name };
     this.db
       .prepare(
-        `UPDATE streams SET title = ?, sources_json = ?, publish_enabled = ?, publish_password = ?, takeover = ?, loop = ?, dvr = ?, dvr_depth = ?, dvr_max_size = ?, play_token = ?, transcode_json = ?, updated_at = ?
+        `UPDATE streams SET title = ?, sources_json = ?, publish_enabled = ?, publish_password = ?, takeover = ?, loop = ?, playlist = ?, dvr = ?, dvr_depth = ?, dvr_max_size = ?, play_token = ?, transcode_json = ?, updated_at = ?
          WHERE name = ?`,
       )
-      .run(next.title, JSON.stringify(next.sources), +next.publishEnabled, next.publishPassword, +next.takeover, +next.loop, +next.dvr, next.dvrDepth, next.dvrMaxSize, next.playToken, transcodeJson(next), Date.now(), name);
+      .run(next.title, JSON.stringify(next.sources), +next.publishEnabled, next.publishPassword, +next.takeover, +next.loop, +next.playlist, +next.dvr, next.dvrDepth, next.dvrMaxSize, next.playToken, transcodeJson(next), Date.now(), name);
     return next;
   }
 

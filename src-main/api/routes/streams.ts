@@ -30,11 +30,13 @@ export interface StreamsRouteDeps {
 
 export function streamsRoutes(deps: StreamsRouteDeps) {
   const { registry } = deps;
-  const checkedSources = (sources: { url: string }[] | undefined) => {
+  const checkedSources = (sources: { url: string }[] | undefined, playlist: boolean | undefined) => {
     for (const source of sources ?? []) {
       if (source.url.includes(':***@')) continue; // a masked URL sent back unchanged keeps the stored one
       const problem = deps.sourceProblem(source.url);
       if (problem) throw new Problem('invalid', 'Invalid source', problem);
+      // A live source never ends, so the files after it would never play.
+      if (playlist && !/^(file|library):\/\//i.test(source.url)) throw new Problem('invalid', 'Invalid playlist', `${source.url}: a playlist plays files (file:// or library://), one after another`);
     }
   };
   const checkedTranscode = async (transcode: TranscodeConfig | null | undefined) => {
@@ -55,7 +57,7 @@ export function streamsRoutes(deps: StreamsRouteDeps) {
       { config: { access: 'admin' }, schema: { tags: ['streams'], summary: 'Configure a stream (sources to pull, publishing rules)', body: StreamConfigCreate, response: { 201: StreamInfo, 400: ErrorBody, 409: ErrorBody } } },
       async (request, reply) => {
         checkedName(request.body.name);
-        checkedSources(request.body.sources);
+        checkedSources(request.body.sources, request.body.playlist);
         await checkedTranscode(request.body.transcode);
         const created = registry.create(request.body);
         if (created === 'exists') throw new Problem('conflict', 'Stream exists', `a stream named ${request.body.name} is already configured; change it instead`);
@@ -83,7 +85,7 @@ export function streamsRoutes(deps: StreamsRouteDeps) {
       },
       async (request, reply) => {
         const name = checkedName(request.params.name);
-        checkedSources(request.body.sources);
+        checkedSources(request.body.sources, request.body.playlist);
         await checkedTranscode(request.body.transcode);
         const updated = await registry.update(name, request.body);
         if (updated) return found(name);

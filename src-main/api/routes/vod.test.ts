@@ -286,6 +286,23 @@ describe('the VOD library', () => {
     expect(playing.video).toMatchObject({ width: 320, height: 240 });
     expect((await studio().api('/api/streams/live%2Fbad-file', { method: 'PUT', body: JSON.stringify({ sources: [{ url: 'library://media/..%2F..%2Fetc%2Fpasswd', priority: 0 }] }) })).status).toBe(400);
     expect((await studio().api('/api/streams/live%2Ffrom-file', { method: 'DELETE' })).status).toBeLessThan(300);
+    // A playlist: files in turn (a smaller picture second), once, then the stream rests; a live URL in a playlist is refused.
+    await ffmpeg([...lavfi(1, '160x120'), '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', path.join(media, 'second.mp4')]);
+    await until('the second file read', async () => ((await (await studio().api('/api/library?folder=media&q=second')).json()) as LibraryListing).files.find((f) => f.state === 'ready') ?? null, 15_000);
+    const sources = [{ url: 'library://media/new.mp4', priority: 0 }, { url: 'library://media/second.mp4', priority: 1 }];
+    expect((await studio().api('/api/streams/live%2Fshow', { method: 'PUT', body: JSON.stringify({ sources: [...sources, { url: 'rtsp://127.0.0.1/cam', priority: 2 }], playlist: true }) })).status).toBe(400);
+    const show = await studio().api('/api/streams/live%2Fshow', { method: 'PUT', body: JSON.stringify({ sources, playlist: true, loop: false }) });
+    expect(show.status, await show.clone().text()).toBe(201);
+    const widths: number[] = [];
+    const rested = await until('both files played, in turn', async () => {
+      const s = await studio().stream('live/show');
+      if (s?.video && widths.at(-1) !== s.video.width) widths.push(s.video.width);
+      return s?.state === 'idle' && widths.length >= 2 ? s : null;
+    }, 20_000);
+    expect(widths).toEqual([320, 160]);
+    expect(rested.reason).toBe('the playlist ended');
+    expect((await studio().api('/api/streams/live%2Fshow', { method: 'DELETE' })).status).toBeLessThan(300);
+    await fs.rm(path.join(media, 'second.mp4'));
     // A link dropped into a shared folder (to a file outside, which could be anything) is never listed or served.
     await fs.symlink(path.join(dir, 'vp9 opus.webm'), path.join(media, 'link.webm'));
     await new Promise((resolve) => setTimeout(resolve, 2500));

@@ -47,6 +47,7 @@ function secretStream(overrides: Partial<StreamInfo> = {}): StreamInfo {
       publishPasswordSet: true,
       takeover: false,
       loop: false,
+      playlist: false,
       dvr: true,
       dvrDepth: '',
       dvrMaxSize: '',

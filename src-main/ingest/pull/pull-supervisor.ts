@@ -38,7 +38,8 @@ interface AttemptResult {
 /**
  * Keeps one configured stream fed from its sources: runs ffmpeg (-c copy to
  * MPEG-TS) on the best source, reconnects forever with backoff, fails over to the
- * next source and returns to the preferred one when it works again.
+ * next source and returns to the preferred one when it works again. A playlist
+ * instead plays its files one after another (and again from the first, looping).
  */
 export class PullSupervisor {
   private stopped = false;
@@ -62,6 +63,7 @@ export class PullSupervisor {
   }
 
   private async loop(): Promise<void> {
+    if (this.config.playlist) return this.playlist();
     const sources = [...this.config.sources].sort((a, b) => a.priority - b.priority);
     let index = 0;
     let backoff = firstBackoffMs;
@@ -104,7 +106,44 @@ export class PullSupervisor {
     }
   }
 
-  private async attempt(source: ResolvedSource, returnAfterMs: number | null): Promise<AttemptResult> {
+  /**
+   * The files in priority order, each to its end, then the next; with loop the list starts
+   * again. One that cannot be played is skipped (the stream says why); a whole round
+   * where none played waits before the next, as a failing source does.
+   */
+  private async playlist(): Promise<void> {
+    const sources = [...this.config.sources].sort((a, b) => a.priority - b.priority);
+    let backoff = firstBackoffMs;
+    while (!this.stopped && sources.length > 0) {
+      let played = 0;
+      for (const [index, { url }] of sources.entries()) {
+        if (this.stopped) return;
+        let resolved: ResolvedSource;
+        try {
+          resolved = resolveSourceUrl(url, this.deps.mediaDir(), this.deps.libraryFile);
+        } catch (err) {
+          this.hub.setWaiting('failed', err instanceof SourceUrlError ? err.message : String(err));
+          continue;
+        }
+        if (index > 0 || played > 0) this.deps.events.publish('source_switched', { name: this.hub.name, from: sources[(index + sources.length - 1) % sources.length]!.url, to: resolved.display });
+        const result = await this.attempt(resolved, null, false);
+        if (this.stopped) return;
+        if (result.finished) played++;
+        else this.hub.setWaiting('failed', result.reason);
+      }
+      if (!this.config.loop) {
+        this.hub.setWaiting('idle', played > 0 ? 'the playlist ended' : 'no file of the playlist could be played');
+        return;
+      }
+      if (played > 0) backoff = firstBackoffMs;
+      else {
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, maxBackoffMs);
+      }
+    }
+  }
+
+  private async attempt(source: ResolvedSource, returnAfterMs: number | null, loopFile = this.config.loop): Promise<AttemptResult> {
     const ffmpeg = this.deps.ffmpegPath();
     if (!ffmpeg) return { delivered: false, ranMs: 0, reason: 'ffmpeg not found: set FFMPEG_PATH or the ffmpeg path in Settings' };
     if (source.kind === 'file' && !(await fs.stat(source.input).then((s) => s.isFile(), () => false))) {
@@ -114,7 +153,7 @@ export class PullSupervisor {
     const started = Date.now();
     const args = [
       '-hide_banner', '-nostdin', '-loglevel', 'error',
-      ...ffmpegInputArgs(source, this.config.loop),
+      ...ffmpegInputArgs(source, loopFile),
       '-map', '0:v:0?', '-map', '0:a:0?',
       '-c', 'copy',
       '-f', 'mpegts', 'pipe:1',
@@ -158,7 +197,7 @@ export class PullSupervisor {
     demuxer.end();
     this.current = null;
     const ffmpegSays = exit.stderr.trim().split('\n').filter(Boolean).at(-1);
-    const finished = source.kind === 'file' && !this.config.loop && exit.code === 0 && reason === null;
+    const finished = source.kind === 'file' && !loopFile && exit.code === 0 && reason === null;
     const why = this.stopped
       ? 'the stream was stopped'
       : finished

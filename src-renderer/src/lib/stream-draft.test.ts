@@ -13,6 +13,7 @@ const config: StreamConfigView = {
   publishPasswordSet: true,
   takeover: false,
   loop: false,
+  playlist: false,
   dvr: true,
   dvrDepth: '',
   dvrMaxSize: '',
@@ -32,6 +33,7 @@ describe('buildCreate', () => {
         publishPassword: null,
         takeover: false,
         loop: false,
+        playlist: false,
         dvr: true,
         playToken: null,
       },
@@ -85,7 +87,7 @@ describe('buildStreamPatch', () => {
   });
 
   it('sends every field for a stream that is only published', () => {
-    expect(buildStreamPatch(emptyDraft(), null).patch).toEqual({ title: '', sources: [], publishEnabled: true, takeover: false, loop: false, dvr: true, playToken: null });
+    expect(buildStreamPatch(emptyDraft(), null).patch).toEqual({ title: '', sources: [], publishEnabled: true, takeover: false, loop: false, playlist: false, dvr: true, playToken: null });
   });
 });
 

@@ -23,6 +23,7 @@ export interface StreamDraft {
   clearPassword: boolean;
   takeover: boolean;
   loop: boolean;
+  playlist: boolean;
   dvr: boolean;
   /** The play token as typed; empty means open playback. Shown in full: it is handed to viewers. */
   playToken: string;
@@ -44,7 +45,7 @@ export function sourceRow(url = '', priority = 0): SourceRow {
 }
 
 export function emptyDraft(): StreamDraft {
-  return { title: '', sources: [], publishEnabled: true, newPassword: '', clearPassword: false, takeover: false, loop: false, dvr: true, playToken: '' };
+  return { title: '', sources: [], publishEnabled: true, newPassword: '', clearPassword: false, takeover: false, loop: false, playlist: false, dvr: true, playToken: '' };
 }
 
 export function draftFromConfig(config: StreamConfigView | null): StreamDraft {
@@ -57,6 +58,7 @@ export function draftFromConfig(config: StreamConfigView | null): StreamDraft {
     clearPassword: false,
     takeover: config.takeover,
     loop: config.loop,
+    playlist: config.playlist,
     dvr: config.dvr,
     playToken: config.playToken ?? '',
   };
@@ -143,6 +145,7 @@ export function buildCreate(name: string, draft: StreamDraft): { body: StreamCon
     publishPassword: draft.newPassword.length > 0 ? draft.newPassword : null,
     takeover: draft.takeover,
     loop: draft.loop,
+    playlist: draft.playlist,
     dvr: draft.dvr,
     playToken: playTokenValue(draft),
   };
@@ -178,6 +181,7 @@ export function buildStreamPatch(
   if (!config || draft.publishEnabled !== base.publishEnabled) patch.publishEnabled = draft.publishEnabled;
   if (!config || draft.takeover !== base.takeover) patch.takeover = draft.takeover;
   if (!config || draft.loop !== base.loop) patch.loop = draft.loop;
+  if (!config || draft.playlist !== base.playlist) patch.playlist = draft.playlist;
   if (!config || draft.dvr !== base.dvr) patch.dvr = draft.dvr;
   if (!config || playTokenValue(draft) !== config.playToken) patch.playToken = playTokenValue(draft);
   if (draft.newPassword.length > 0) patch.publishPassword = draft.newPassword;
@@ -194,6 +198,7 @@ export function isDraftDirty(draft: StreamDraft, config: StreamConfigView | null
     draft.publishEnabled !== base.publishEnabled ||
     draft.takeover !== base.takeover ||
     draft.loop !== base.loop ||
+    draft.playlist !== base.playlist ||
     draft.dvr !== base.dvr ||
     draft.playToken.trim() !== base.playToken ||
     draft.newPassword.length > 0 ||

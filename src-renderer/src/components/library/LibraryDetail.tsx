@@ -2,12 +2,12 @@ import { useState } from 'react';
 import type { LibraryFile } from '../../../../src-main/contract/library-api';
 import { api } from '../../api/endpoints';
 import { errorMessage } from '../../api/api-error';
-import { useStudio } from '../../store';
 import { platform } from '../../platform';
 import { formatBytes } from '../../lib/format';
 import { formatSpan } from '../../lib/timeline/clock';
 import { QrCode } from '../common/QrCode';
 import { CopyField } from '../sections/CopyField';
+import { PlayAsLive } from './PlayAsLive';
 import { VodPlayer } from './VodPlayer';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 
@@ -87,38 +87,6 @@ function facts(file: LibraryFile): [string, string][] {
   ];
 }
 
-/** live/NAME from a file name: letters, digits, - and _ only. */
-const liveName = (file: LibraryFile) => `live/${(file.path.split('/').at(-1) ?? 'file').replace(/\.[^.]+$/, '').toLowerCase().replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'file'}`;
-
-/** WCS's VOD-live: the file as a live stream (looping), which records, restreams and mixes like a camera. */
-function PlayAsLive({ file }: { file: LibraryFile }) {
-  const [state, setState] = useState<{ name: string } | { error: string } | null>(null);
-  const setSection = useStudio((s) => s.setSection);
-  const start = async () => {
-    const name = liveName(file);
-    const url = `library://${file.folder}/${file.path.split('/').map(encodeURIComponent).join('/')}`;
-    try {
-      await api.updateStream(name, { sources: [{ url, priority: 0 }], loop: true });
-      setState({ name });
-    } catch (e) {
-      setState({ error: errorMessage(e) });
-    }
-  };
-  return (
-    <div className="library-live">
-      <button type="button" className="button" data-testid="library-play-live" onClick={() => void start()} title="Start a live stream from this file, looping; stop it from the Monitor">
-        Play as live
-      </button>
-      {state && 'name' in state && (
-        <span className="help">
-          Live as <button type="button" className="link-button" onClick={() => setSection('monitor')}>{state.name}</button>
-        </span>
-      )}
-      {state && 'error' in state && <span className="help help-warning">{state.error}</span>}
-    </div>
-  );
-}
-
 /** The selected file: played, described, and its links to hand to other devices. */
 export function LibraryDetail({ file, lanBase, token, folderPath }: { file: LibraryFile; lanBase: string | null; token: string | null; folderPath: string | null }) {
   const link = lanUrl(file.hlsUrl, lanBase, token);
@@ -143,7 +111,7 @@ export function LibraryDetail({ file, lanBase, token, folderPath }: { file: Libr
         ))}
       </dl>
       <FileActions key={file.path} file={file} folderPath={folderPath} />
-      {file.state === 'ready' && <PlayAsLive file={file} />}
+      {file.state === 'ready' && <PlayAsLive files={[file]} />}
       {file.state === 'ready' && (
         <div className="library-links">
           <span className="field-label">Play on any device (HLS)</span>

@@ -8,6 +8,7 @@ import { useStudio } from '../../store';
 import { LibraryIcon } from '../icons';
 import { EmptyState } from '../sections/EmptyState';
 import { LibraryDetail } from './LibraryDetail';
+import { PlayAsLive } from './PlayAsLive';
 import { LibraryFileList, libraryDragType, type LibraryView, type SelectMode } from './LibraryFileList';
 import { ConfirmDialog } from '../common/ConfirmDialog';
 import { UploadQueue, useUploads } from './UploadQueue';
@@ -215,6 +216,7 @@ export function LibrarySection() {
           <div className="library-bulk" data-testid="library-bulk">
             <span>{pickedNow.size} files selected</span>
             <span className="help">Drag them onto a folder to move them</span>
+            <PlayAsLive files={files.filter((f) => pickedNow.has(f.path) && f.state === 'ready')} />
             <button type="button" className="button" data-testid="library-bulk-delete" onClick={() => setBulkDelete(true)}>
               Delete…
             </button>

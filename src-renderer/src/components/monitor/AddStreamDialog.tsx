@@ -173,7 +173,7 @@ export function AddStreamDialog() {
             }}
           />
 
-          <StreamSwitches draft={draft} edit={edit} show={['takeover', 'loop', 'dvr']} />
+          <StreamSwitches draft={draft} edit={edit} show={['takeover', 'loop', 'playlist', 'dvr']} />
 
           {serverError && (
             <div className="callout callout-danger" role="alert" data-testid="add-stream-error">

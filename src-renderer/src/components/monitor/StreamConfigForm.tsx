@@ -149,7 +149,7 @@ export function StreamConfigForm({ name, config }: { name: string; config: Strea
         }}
       />
 
-      <StreamSwitches draft={draft} edit={edit} show={['publishEnabled', 'takeover', 'loop', 'dvr']} />
+      <StreamSwitches draft={draft} edit={edit} show={['publishEnabled', 'takeover', 'loop', 'playlist', 'dvr']} />
 
       {serverError && (
         <div className="callout callout-danger" role="alert" data-testid="stream-config-error">
