@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
-import { dataDir, loginUrl, screenshot, studioUrl } from './support/studio';
+import { adminToken, dataDir, loginUrl, screenshot, studioUrl } from './support/studio';
 
 const run = promisify(execFile);
 
@@ -84,6 +84,15 @@ test('Library: a file copied into the media folder and one uploaded from the win
     await page.keyboard.press('Control+a');
     await expect(page.getByTestId('library-bulk')).toContainText('2 files selected');
     await screenshot(page, 'library-list');
+    // The two as one live stream, one after the other (a playlist, looping), then stopped from the API.
+    await page.getByTestId('library-bulk').getByTestId('library-play-live').click();
+    await expect(page.getByTestId('library-bulk')).toContainText('Live as live/e2e-lib-clip-playlist');
+    const streamUrl = `${studioUrl()}api/streams/live%2Fe2e-lib-clip-playlist`;
+    const headers = { authorization: `Bearer ${adminToken()}` };
+    const stream = (await (await page.request.get(streamUrl, { headers })).json()) as { config: { playlist: boolean; sources: { url: string }[] } };
+    expect(stream.config.playlist).toBe(true);
+    expect(stream.config.sources.map((x) => x.url)).toEqual(['library://media/e2e-lib-clip.mp4', 'library://media/e2e-lib-upload.webm']);
+    expect((await page.request.delete(streamUrl, { headers })).status()).toBeLessThan(300);
     await page.getByTestId('library-bulk').getByRole('button', { name: 'Clear' }).click();
     await expect(page.getByTestId('library-bulk')).toHaveCount(0);
 
