@@ -26,7 +26,7 @@ const benchmarks: Record<string, { about: string; run: (argv: string[]) => Promi
     run: benchTranscode,
   },
   vod: {
-    about: 'library files as HLS: first 720p segment uncached vs the same plain ffmpeg, cached segments MB/s vs nginx, one ffmpeg job for 10 viewers of a segment, listing 10,000 files',
+    about: 'library files as HLS: first transcoded segment uncached (720p; --variant 1080p --source-codec hevc for 1080p) vs the same plain ffmpeg, cached segments MB/s vs nginx, one ffmpeg job for 10 viewers of a segment, listing 10,000 files',
     run: benchVod,
   },
   soak: {

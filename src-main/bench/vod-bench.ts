@@ -35,6 +35,10 @@ interface Options {
   viewers: number;
   files: number;
   sourceSeconds: number;
+  /** The rendition timed (a transcoded one: 720p from the H.264 source, 1080p from the HEVC one). */
+  variant: string;
+  /** The source's video codec: h264 (its 1080p is the original remuxed) or hevc (every size transcoded). */
+  sourceCodec: 'h264' | 'hevc';
 }
 
 function parseOptions(argv: string[]): Options {
@@ -50,12 +54,13 @@ function parseOptions(argv: string[]): Options {
     viewers: Number(get('--viewers') ?? 10),
     files: Number(get('--files') ?? 10_000),
     sourceSeconds: Number(get('--source-seconds') ?? 60),
+    variant: get('--variant') ?? '720p',
+    sourceCodec: get('--source-codec') === 'hevc' ? 'hevc' : 'h264',
   };
 }
 
 const folderName = 'bench';
 const manyName = 'many';
-const variantName = '720p';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -130,8 +135,9 @@ class ChildWatch {
     }
   }
 
+  /** Transcoding segment jobs (not copies: the master playlist of an fMP4 original makes its init by remuxing). */
   segmentJobs(since = 0): Job[] {
-    return this.jobs.filter((j) => j.seenAt >= since && j.argv.includes('-output_ts_offset'));
+    return this.jobs.filter((j) => j.seenAt >= since && j.argv.includes('-output_ts_offset') && j.argv[j.argv.indexOf('-c:v') + 1] !== 'copy');
   }
 
   private tick(): void {
@@ -219,6 +225,7 @@ interface Row {
 }
 
 async function run(options: Options, work: string, cleanups: (() => Promise<unknown>)[]): Promise<void> {
+  const variantName = options.variant;
   const dataDir = path.join(work, 'studio');
   const library = path.join(work, 'library');
   const many = path.join(work, 'many');
@@ -232,11 +239,12 @@ async function run(options: Options, work: string, cleanups: (() => Promise<unkn
 
   // The source: once, outside the library; the library gets hard links of it.
   const source = path.join(work, 'source-1080p30.mp4');
-  out(`making a ${options.sourceSeconds} s 1080p30 H.264/AAC MP4 (testsrc2 + sine, libx264 veryfast 6 Mbit/s, keyframe every 2 s)…`);
+  const videoCodec = options.sourceCodec === 'hevc' ? ['-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-tag:v', 'hvc1'] : ['-c:v', 'libx264', '-preset', 'veryfast'];
+  out(`making a ${options.sourceSeconds} s 1080p30 ${options.sourceCodec === 'hevc' ? 'HEVC' : 'H.264'}/AAC MP4 (testsrc2 + sine, ${videoCodec[1]} ${videoCodec[3]} 6 Mbit/s, keyframe every 2 s)…`);
   const made = await runPlain(envFfmpeg, [
     '-hide_banner', '-loglevel', 'error', '-nostdin', '-y',
     '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', String(options.sourceSeconds),
-    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-b:v', '6M', '-g', '60', '-keyint_min', '60', '-sc_threshold', '0',
+    ...videoCodec, '-pix_fmt', 'yuv420p', '-b:v', '6M', '-g', '60', '-keyint_min', '60', '-sc_threshold', '0',
     '-c:a', 'aac', '-b:a', '128k', '-movflags', '+faststart', source,
   ]);
   out(`  made in ${seconds(made.ms)}, ${(fs.statSync(source).size / 1e6).toFixed(1)} MB`);

@@ -142,7 +142,9 @@ export class VodService {
     if (containerOf(variant) !== 'fmp4') throw new Problem('not-found', 'No init segment', `${variantName} is MPEG-TS: its segments need none`);
     const starts = await this.starts(file, plan, variant);
     return this.deps.cache.get(`${plan.key}/${variant.name}/init.mp4`, async () => {
-      const tracks = await this.slots.run(true, async () => (await makeSegment(this.deps.processes, this.ffmpeg(), { file: await this.openFile(file), variant, ...segmentSpan(starts, plan.media.duration, 0)!, last: starts.length === 1, encoder: 'copy', startTime: plan.media.startTime, sequence: 1 })).tracks);
+      // Only the tracks are wanted: the first picture's worth of the file is enough (the master playlist waits on this).
+      const end = Math.min(segmentSpan(starts, plan.media.duration, 0)!.end, 0.1);
+      const tracks = await this.slots.run(true, async () => (await makeSegment(this.deps.processes, this.ffmpeg(), { file: await this.openFile(file), variant, start: 0, end, last: false, encoder: 'copy', startTime: plan.media.startTime, sequence: 1 })).tracks);
       return Buffer.from(buildInitSegment(tracks));
     });
   }
