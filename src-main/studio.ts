@@ -33,6 +33,7 @@ import type { StreamHub } from './streams/stream-hub.js';
 import { RtmpServer } from './ingest/rtmp/rtmp-server.js';
 import { SrtServer } from './ingest/srt/srt-server.js';
 import { IngestMemory, ingestLimitsFrom } from './ingest/ingest-limits.js';
+import { WhipServer, webrtcPortRange } from './ingest/webrtc/whip-server.js';
 import { ffmpegSourceRunner, resolveSourceUrl, SourceUrlError } from './ingest/pull/index.js';
 import { publishUrlsFor } from './ingest/publish-urls.js';
 import { DvrIndex } from './dvr/dvr-index.js';
@@ -216,6 +217,15 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       log: log.child({ module: 'hls' }),
     });
     const srt = new SrtServer({ gate: registry, log: log.child({ module: 'srt' }), limits: ingestLimits, memory: ingestMemory });
+    const whip = new WhipServer({
+      gate: registry,
+      processes: children,
+      ffmpegPath,
+      log: log.child({ module: 'whip' }),
+      // Candidates on the address the studio listens on (every interface when it listens on all).
+      keyframeSeconds: () => config.get('dvrSegmentSeconds'),
+      ice: () => ({ portRange: webrtcPortRange, hosts: isWildcard(config.get('host')) ? null : [config.get('host') === 'localhost' ? '127.0.0.1' : config.get('host')] }),
+    });
     const previews = new PreviewService({ processes: children, ffmpegPath, hub: (name) => registry.hub(name) });
     // On the LAN, the name a client used to reach the studio is the one its encoder can reach too.
     const publishUrls = (name: string, clientHost: string) =>
@@ -312,6 +322,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       mediaJobs,
       listings,
       ingestLimits,
+      whip,
       ffmpegPath,
       playlistMaxHours,
       exportMaxSeconds,
@@ -369,6 +380,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
           await retentionSchedule.stop();
           await rtmp.close();
           await srt.close();
+          await whip.stop();
           await ladders.close();
           await library.close();
           uploads.close();

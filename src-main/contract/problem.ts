@@ -10,6 +10,8 @@ export type ProblemKind =
   | 'not-found'
   /** It exists, but the request clashes with its state (already published, already running). */
   | 'conflict'
+  /** Not allowed to whoever asked: a wrong publish key or password, publishing switched off. */
+  | 'refused'
   /** Bigger than a limit allows. */
   | 'too-large'
   /** The media cannot be given in the asked form (a codec MPEG-TS cannot carry). */

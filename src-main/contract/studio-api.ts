@@ -229,6 +229,8 @@ export const IngestProtocol = Type.Union([
   Type.Literal('rtmp'),
   Type.Literal('srt'),
   Type.Literal('mpegts-http'),
+  /** WebRTC from a browser or OBS (WHIP). */
+  Type.Literal('whip'),
   Type.Literal('pull'),
   Type.Literal('file'),
   /** A rendition of another stream, made by the studio's transcoder. */

@@ -8,6 +8,7 @@ export const statusOf: Readonly<Record<ProblemKind, number>> = {
   invalid: 400,
   'not-found': 404,
   conflict: 409,
+  refused: 403,
   'too-large': 413,
   unsupported: 415,
   unavailable: 503,

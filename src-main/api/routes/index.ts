@@ -40,6 +40,7 @@ import { lanRoutes, type LanRouteDeps } from './lan.js';
 import { playbackRoutes } from './playback.js';
 import { embedRoute, playerAssetRoutes } from './player.js';
 import { mpegtsHttpIngest } from './mpegts-ingest.js';
+import type { WhipServer } from '../../ingest/webrtc/whip-server.js';
 import { liveRoutes } from './live-hls.js';
 import { hlsRoutes } from './dvr-hls.js';
 import { mpegtsRoutes } from './mpegts.js';
@@ -84,6 +85,7 @@ export interface StudioRouteDeps {
   mediaJobs: MediaJobs;
   listings: ListingBuilds;
   ingestLimits: () => IngestLimits;
+  whip: WhipServer;
   ffmpegPath: () => string | null;
   playlistMaxHours: () => number;
   exportMaxSeconds: () => number;
@@ -124,7 +126,7 @@ export async function registerRoutes(app: FastifyInstance, d: StudioRouteDeps): 
   await app.register(lanRoutes(d.lan));
   await app.register(playbackRoutes({ sessions: d.viewers, stats: d.playbackStats }));
   await app.register(playerAssetRoutes(d.resourcesDir));
-  await app.register(mpegtsHttpIngest({ gate: d.registry, log: d.log.child({ module: 'mpegts-http' }), limits: d.ingestLimits }));
+  await app.register(mpegtsHttpIngest({ gate: d.registry, log: d.log.child({ module: 'mpegts-http' }), limits: d.ingestLimits, whip: d.whip }));
   await app.register(
     streamFilesRoutes(
       [

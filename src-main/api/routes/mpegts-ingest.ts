@@ -5,6 +5,8 @@ import { sendError } from '../../http/problem-reply.js';
 import type { SourceSession } from '../../streams/stream-hub.js';
 import { publishSecret, type PublishGate } from '../../ingest/publish-gate.js';
 import { IngestLimitError, defaultIngestLimits, type IngestLimits } from '../../ingest/ingest-limits.js';
+import type { WhipServer } from '../../ingest/webrtc/whip-server.js';
+import { whipHandlers, whipPath } from './whip.js';
 
 // A refused publisher gets its answer, then this long before its connection is cut, whatever it still sends.
 const refusedGraceMs = 1000;
@@ -21,7 +23,8 @@ const fromWebPage = (request: FastifyRequest) => request.headers.origin !== unde
  * (POST or PUT, usually chunked). The body is demuxed as it arrives, never
  * buffered whole.
  */
-export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger; limits?: () => Pick<IngestLimits, 'idleMs'> }) {
+export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger; limits?: () => Pick<IngestLimits, 'idleMs'>; whip?: WhipServer }) {
+  const whip = deps.whip ? whipHandlers(deps.whip) : null;
   const limits = deps.limits ?? (() => defaultIngestLimits);
   return async (app: FastifyInstance) => {
     // Raw bodies for this plugin only: the handler reads the request stream itself.
@@ -30,6 +33,9 @@ export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger; limits?
 
     const handler = async (request: FastifyRequest<{ Params: { '*': string }; Querystring: { password?: string } }>, reply: FastifyReply) => {
       const path = request.params['*'];
+      // WebRTC publishers (WHIP) share the publish URLs: /live/NAME/whip.
+      const webrtc = whipPath(path);
+      if (whip && webrtc && webrtc.id === null && request.method === 'POST') return whip.offer(request, reply, webrtc.name);
       if (!path.endsWith('/mpegts')) return refuse(request, reply, 404, 'Not found', `No route for ${request.method} /${path}`);
       const name = path.slice(0, -'/mpegts'.length);
       // Any page the operator opens can POST to 127.0.0.1 (a simple request, no preflight), and this
@@ -76,6 +82,16 @@ export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger; limits?
     };
     app.post('/*', { config: { access: 'publish' }, schema: { hide: true } }, handler);
     app.put('/*', { config: { access: 'publish' }, schema: { hide: true } }, handler);
+    if (whip) {
+      // A WHIP session's own URL: whoever holds it (its id is the capability) may trickle to it or end it.
+      const session = (act: 'trickle' | 'end') => async (request: FastifyRequest<{ Params: { '*': string } }>, reply: FastifyReply) => {
+        const target = whipPath(request.params['*']);
+        if (!target?.id) return sendError(reply, 404, 'Not found', `No route for ${request.method} /${request.params['*']}`);
+        return whip[act](request, reply, target.name, target.id);
+      };
+      app.patch('/*', { config: { access: 'publish' }, schema: { hide: true } }, session('trickle'));
+      app.delete('/*', { config: { access: 'publish' }, schema: { hide: true } }, session('end'));
+    }
   };
 }
 

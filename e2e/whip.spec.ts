@@ -1,0 +1,46 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { expect, test } from '@playwright/test';
+import { adminToken, studioUrl } from './support/studio';
+
+const run = promisify(execFile);
+
+test('WHIP: a browser publishes its camera over WebRTC; the stream plays by HLS as H.264 + AAC and ends when the publisher does', async ({ page, request }) => {
+  test.setTimeout(90_000);
+  const name = 'live/e2e-whip';
+  const headers = { authorization: `Bearer ${adminToken()}` };
+  await page.goto(studioUrl());
+  // The fake camera (Chromium's test pattern) and microphone, sent as WHIP clients do: one offer, the answer, done.
+  const location = await page.evaluate(async (stream) => {
+    const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: true });
+    const pc = new RTCPeerConnection();
+    for (const track of media.getTracks()) pc.addTransceiver(track, { direction: 'sendonly' });
+    await pc.setLocalDescription(await pc.createOffer());
+    const res = await fetch(`/${stream}/whip`, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: pc.localDescription!.sdp });
+    if (res.status !== 201) throw new Error(`WHIP answered ${res.status}: ${await res.text()}`);
+    await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
+    (window as unknown as { whip: RTCPeerConnection }).whip = pc;
+    return res.headers.get('location');
+  }, name);
+  expect(location).toMatch(/^\/live\/e2e-whip\/whip\/[0-9a-f]{32}$/);
+
+  // The stream is live from WebRTC, H.264 passed through and Opus made AAC.
+  await expect
+    .poll(async () => {
+      const s = (await (await request.get(`${studioUrl()}api/streams/${encodeURIComponent(name)}`, { headers })).json()) as { state: string; protocol: string | null; video: { codec: string; width: number } | null; audio: { codec: string } | null };
+      return `${s.state} ${s.protocol ?? '-'} ${s.video?.codec ?? '-'} ${s.video?.width ?? '-'} ${s.audio?.codec ?? '-'}`;
+    }, { timeout: 20_000 })
+    .toBe('publishing whip h264 640 aac');
+  await expect.poll(async () => (await request.get(`${studioUrl()}${name}/index.m3u8`)).status(), { timeout: 20_000 }).toBe(200);
+  const probed = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', `${studioUrl()}${name}/index.m3u8`], { timeout: 30_000 });
+  // (ffprobe lists the HLS program's streams and the streams themselves: the same two.)
+  expect([...new Set(probed.stdout.split('\n').filter(Boolean))].sort()).toEqual(['aac', 'h264']);
+
+  // DELETE on the session URL ends it; the stream goes idle.
+  expect((await request.delete(`${studioUrl()}${location!.slice(1)}`)).status()).toBe(200);
+  await expect
+    .poll(async () => ((await (await request.get(`${studioUrl()}api/streams/${encodeURIComponent(name)}`, { headers })).json()) as { state: string }).state, { timeout: 10_000 })
+    .toBe('idle');
+  await page.evaluate(() => (window as unknown as { whip: RTCPeerConnection }).whip.close());
+  await request.delete(`${studioUrl()}api/streams/${encodeURIComponent(name)}`, { headers });
+});

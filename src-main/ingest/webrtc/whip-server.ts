@@ -1,0 +1,99 @@
+// WHIP (RFC 9725) sessions: offers answered, trickled candidates added, sessions ended by
+// DELETE, by the publisher leaving, or when they never connect. Bounded: a publisher
+// cannot hold more than a few sessions, nor the whole studio more than `maxSessions`.
+import crypto from 'node:crypto';
+import type { Logger } from 'pino';
+import type { PeerConfig } from 'werift';
+import { Problem } from '../../contract/problem.js';
+import type { ProcessRegistry } from '../../transcode/index.js';
+import type { PublishGate } from '../publish-gate.js';
+import { WhipSession } from './whip-session.js';
+
+export interface WhipServerDeps {
+  gate: PublishGate;
+  processes: ProcessRegistry;
+  ffmpegPath: () => string | null;
+  log: Logger;
+  /** ICE: the UDP port range and the addresses candidates may name (null: every interface). */
+  ice: () => { portRange: [number, number]; hosts: readonly string[] | null };
+  /** Seconds between the keyframes a publisher is asked for (the DVR segment target). */
+  keyframeSeconds: () => number;
+}
+
+/** UDP ports WebRTC sessions take (one each, bundled): a small range a firewall can open. */
+export const webrtcPortRange: [number, number] = [50000, 50099];
+/** Sessions at once, studio-wide (each holds a UDP port and an ffmpeg). */
+export const maxWhipSessions = 32;
+/** Sessions not yet connected, from one address. */
+const maxPendingPerAddress = 4;
+/** A session that has not connected this long after its answer is freed. */
+export const whipConnectTimeoutMs = 20_000;
+/** An offer larger than this is not a WebRTC offer (Chromium's, with every codec, is about 6 KB). */
+export const maxOfferBytes = 64 << 10;
+
+export interface WhipOffer {
+  name: string;
+  sdp: string;
+  remoteAddress: string | null;
+  password: string | null;
+}
+
+export class WhipServer {
+  private readonly sessions = new Map<string, WhipSession>();
+
+  constructor(private readonly deps: WhipServerDeps) {}
+
+  get count(): number {
+    return this.sessions.size;
+  }
+
+  /** Answers an offer: the session's id (its URL) and the SDP answer. Throws a Problem when it cannot. */
+  async offer(offer: WhipOffer): Promise<{ id: string; answer: string }> {
+    if (!/^v=0\r?\n/.test(offer.sdp) || !/\r?\nm=(audio|video) /.test(offer.sdp)) throw new Problem('invalid', 'Not an SDP offer', 'the body must be an SDP offer (application/sdp) with at least one audio or video section');
+    if (this.sessions.size >= maxWhipSessions) throw new Problem('unavailable', 'Too many WebRTC publishers', `${maxWhipSessions} WHIP sessions are open already`);
+    const pending = [...this.sessions.values()].filter((s) => !s.isConnected && s.remoteAddress === offer.remoteAddress).length;
+    if (pending >= maxPendingPerAddress) throw new Problem('unavailable', 'Too many unconnected sessions', `${offer.remoteAddress ?? 'this address'} has ${pending} WHIP sessions that have not connected yet`);
+    const ffmpegPath = this.deps.ffmpegPath();
+    if (!ffmpegPath) throw new Problem('unavailable', 'ffmpeg not found', 'WebRTC publishing needs ffmpeg (Opus to AAC)');
+    const id = crypto.randomBytes(16).toString('hex');
+    let session: WhipSession | null = null;
+    const answer = this.deps.gate.requestPublish({ name: offer.name, protocol: 'whip', remoteAddress: offer.remoteAddress, password: offer.password, kick: (reason) => void session?.close(reason) });
+    if (!answer.ok) throw new Problem(answer.reason.includes('already being published') ? 'conflict' : 'refused', 'Publish refused', answer.reason);
+    const ice = this.deps.ice();
+    const peer: Partial<PeerConfig> = {
+      icePortRange: ice.portRange,
+      iceUseIpv6: false,
+      // Loopback is not gathered by default; a studio listening there (tests, this machine only) offers it.
+      iceAdditionalHostAddresses: ice.hosts?.filter((h) => h.startsWith('127.')) ?? ['127.0.0.1'],
+    };
+    session = new WhipSession(id, offer.name, offer.remoteAddress, answer.session, { processes: this.deps.processes, ffmpegPath, log: this.deps.log, peer, candidateHosts: ice.hosts, connectTimeoutMs: whipConnectTimeoutMs, keyframeIntervalMs: () => this.deps.keyframeSeconds() * 1000 });
+    this.sessions.set(id, session);
+    void session.done.then(() => this.sessions.delete(id));
+    try {
+      return { id, answer: await session.answer(offer.sdp) };
+    } catch (error) {
+      await session.close('the offer could not be answered', false);
+      throw new Problem('invalid', 'Offer not accepted', error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** The session of stream `name` with this id, or a Problem. */
+  private find(name: string, id: string): WhipSession {
+    const session = this.sessions.get(id);
+    // Ids are 128 random bits: one that does not match its stream is treated as unknown.
+    if (!session || session.name !== name) throw new Problem('not-found', 'No such WHIP session', `no WebRTC session ${id.slice(0, 8)}… publishing ${name}`);
+    return session;
+  }
+
+  async trickle(name: string, id: string, fragment: string): Promise<void> {
+    await this.find(name, id).addCandidates(fragment);
+  }
+
+  async end(name: string, id: string): Promise<void> {
+    await this.find(name, id).close('the publisher ended the session (DELETE)');
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => s.close('the studio is stopping')));
+  }
+}

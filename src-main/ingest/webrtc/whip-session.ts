@@ -1,0 +1,196 @@
+// One browser (or OBS) publishing over WebRTC: werift answers its offer and receives RTP;
+// werift's processors reorder packets (jitter buffer), reassemble frames (H.264 FU-A /
+// STAP-A, VP8/VP9/AV1 descriptors, Opus) and line audio up with video by their RTCP sender
+// reports; its WebM writer hands them to one ffmpeg that copies H.264 as it is (other
+// codecs are encoded to H.264) and turns Opus into AAC, and the studio's MPEG-TS demuxer
+// gives the frames to the stream's hub, as every ingest does.
+import type { Logger } from 'pino';
+import { Event, RTCPeerConnection, RTCRtpCodecParameters, type MediaStreamTrack, type PeerConfig } from 'werift';
+import { MediaRecorder, type StreamEvent } from 'werift/nonstandard';
+import { TsDemuxer } from '../../formats/mpegts/index.js';
+import type { SourceSession } from '../../streams/stream-hub.js';
+import type { ProcessRegistry, RunningProcess } from '../../transcode/index.js';
+
+/** RTCP feedback every video codec is offered: NACK (resend lost packets) and PLI (a new keyframe). */
+const videoFeedback = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }];
+
+/** What the studio takes, in order of preference: H.264 passes through; the rest is encoded. */
+export function whipCodecs(): PeerConfig['codecs'] {
+  return {
+    video: [
+      new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90_000, rtcpFeedback: videoFeedback, parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f' }),
+      new RTCRtpCodecParameters({ mimeType: 'video/VP8', clockRate: 90_000, rtcpFeedback: videoFeedback }),
+      new RTCRtpCodecParameters({ mimeType: 'video/VP9', clockRate: 90_000, rtcpFeedback: videoFeedback }),
+      new RTCRtpCodecParameters({ mimeType: 'video/AV1', clockRate: 90_000, rtcpFeedback: videoFeedback }),
+    ],
+    audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48_000, channels: 2 })],
+  };
+}
+
+export interface WhipSessionDeps {
+  processes: ProcessRegistry;
+  ffmpegPath: string;
+  log: Logger;
+  peer: Partial<PeerConfig>;
+  /** Answer candidates are kept to these addresses (the interfaces the studio listens on); null keeps all. */
+  candidateHosts: readonly string[] | null;
+  /** A peer that has not connected this long after its answer is dropped. */
+  connectTimeoutMs: number;
+  /** How often to ask the publisher for a keyframe: the DVR/HLS segment target. */
+  keyframeIntervalMs: () => number;
+}
+
+/** How the video is made H.264: copied, or encoded on the transcoding engine's software fallback. */
+function videoArgs(codec: string | undefined): string[] {
+  if (codec?.toLowerCase() === 'h264') return ['-c:v', 'copy'];
+  return ['-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-g', '60', '-b:v', '2500k', '-maxrate', '2750k', '-bufsize', '5000k', '-pix_fmt', 'yuv420p'];
+}
+
+export class WhipSession {
+  private readonly pc: RTCPeerConnection;
+  private recorder: MediaRecorder | null = null;
+  private ffmpeg: RunningProcess | null = null;
+  private readonly tracks: MediaStreamTrack[] = [];
+  private expectedTracks = 0;
+  private connectTimer: NodeJS.Timeout | null = null;
+  private keyframeTimer: NodeJS.Timeout | null = null;
+  private sawKeyframe = false;
+  private closed = false;
+  private connected = false;
+  /** Resolves once the session is over (its hub session ended, everything released). */
+  readonly done: Promise<void>;
+  private finish!: () => void;
+
+  constructor(
+    readonly id: string,
+    readonly name: string,
+    readonly remoteAddress: string | null,
+    private readonly session: SourceSession,
+    private readonly deps: WhipSessionDeps,
+  ) {
+    this.done = new Promise((resolve) => (this.finish = resolve));
+    this.pc = new RTCPeerConnection({ ...deps.peer, codecs: whipCodecs(), bundlePolicy: 'max-bundle' });
+    this.pc.onTrack.subscribe((track) => this.onTrack(track));
+    this.pc.connectionStateChange.subscribe((state) => {
+      if (state === 'connected') {
+        this.connected = true;
+        if (this.connectTimer) clearTimeout(this.connectTimer);
+      } else if (state === 'failed' || state === 'closed') void this.close(state === 'failed' ? 'the WebRTC connection failed' : 'the publisher left', state === 'failed');
+    });
+  }
+
+  get isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** The SDP answer to the publisher's offer, with every candidate gathered (no trickle needed). */
+  async answer(offer: string): Promise<string> {
+    // mDNS names (.local) would be looked up by multicast; the publisher's checks reach us anyway (peer-reflexive).
+    const cleaned = offer
+      .split(/\r?\n/)
+      .filter((line) => !(line.startsWith('a=candidate:') && /\s\S+\.local\s/.test(line)))
+      .join('\r\n');
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: cleaned });
+    this.expectedTracks = this.pc.getTransceivers().filter((t) => t.direction === 'recvonly' || t.direction === 'sendrecv').length;
+    if (this.expectedTracks === 0) throw new Error('the offer sends no audio or video the studio can take (H.264, VP8, VP9, AV1, Opus)');
+    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    this.connectTimer = setTimeout(() => void this.close(`not connected within ${this.deps.connectTimeoutMs / 1000} s`, true), this.deps.connectTimeoutMs);
+    return keepCandidates(this.pc.localDescription!.sdp, this.deps.candidateHosts);
+  }
+
+  /** Trickled candidates (an SDP fragment, RFC 8840): the ones the publisher found after its offer. */
+  async addCandidates(fragment: string): Promise<void> {
+    for (const line of fragment.split(/\r?\n/)) {
+      if (!line.startsWith('a=candidate:') || /\s\S+\.local\s/.test(line)) continue;
+      await this.pc.addIceCandidate({ candidate: line.slice(2), sdpMLineIndex: 0 }).catch(() => undefined);
+    }
+  }
+
+  async close(reason: string, lost = false): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const timer of [this.connectTimer, this.keyframeTimer]) if (timer) clearTimeout(timer);
+    this.session.end(reason, lost);
+    await this.recorder?.stop().catch(() => undefined);
+    this.ffmpeg?.stdin?.end();
+    await this.pc.close().catch(() => undefined);
+    // ffmpeg ends once its input does; a stuck one is stopped.
+    const stuck = setTimeout(() => this.ffmpeg?.stop(), 3000);
+    await this.ffmpeg?.exited;
+    clearTimeout(stuck);
+    this.deps.log.info({ stream: this.name, session: this.id }, `whip: ${reason}`);
+    this.finish();
+  }
+
+  private onTrack(track: MediaStreamTrack): void {
+    if (this.closed) return;
+    this.tracks.push(track);
+    if (track.kind === 'video') this.askForKeyframes(track);
+    if (this.tracks.length < this.expectedTracks) return;
+    const video = this.tracks.find((t) => t.kind === 'video');
+    this.startFfmpeg(video?.codec?.name);
+    const stream: StreamEvent = new Event();
+    stream.subscribe((o) => void (o.saveToFile && this.ffmpeg?.stdin?.write(o.saveToFile)));
+    this.recorder = new MediaRecorder({ tracks: this.tracks, stream });
+    this.recorder.onError.subscribe((error) => void this.close(`recording the WebRTC media failed: ${error.message}`, true));
+  }
+
+  /**
+   * PLIs: a second apart until the first keyframe has come (the encoder started before we
+   * listened), then one every `keyframeIntervalMs`. A WebRTC encoder makes keyframes only
+   * when asked, and HLS segments and the DVR begin at keyframes.
+   */
+  private askForKeyframes(track: MediaStreamTrack): void {
+    const receiver = this.pc.getTransceivers().find((t) => t.receiver.track === track)?.receiver;
+    const ask = () => {
+      if (this.closed) return;
+      if (track.ssrc) void receiver?.sendRtcpPLI(track.ssrc).catch(() => undefined);
+      this.keyframeTimer = setTimeout(ask, this.sawKeyframe ? this.deps.keyframeIntervalMs() : 1000);
+    };
+    ask();
+  }
+
+  private startFfmpeg(videoCodec: string | undefined): void {
+    const args = [
+      '-hide_banner', '-nostdin', '-loglevel', 'error',
+      // Small probe: the first frames should reach viewers within a second.
+      '-probesize', '65536', '-analyzeduration', '500000', '-fflags', '+nobuffer',
+      '-f', 'matroska', '-i', 'pipe:0',
+      '-map', '0:v?', '-map', '0:a?',
+      ...videoArgs(videoCodec),
+      '-c:a', 'aac', '-b:a', '128k', '-ar', '48000',
+      '-f', 'mpegts', '-flush_packets', '1', 'pipe:1',
+    ];
+    const child = this.deps.processes.start(this.deps.ffmpegPath, args, { label: `whip ${this.name}`, streamStdin: true, keepBytes: 8192 });
+    this.ffmpeg = child;
+    const demuxer = new TsDemuxer({
+      onTracks: (tracks) => this.session.setTracks(tracks),
+      onFrame: (frame) => {
+        if (frame.keyframe) this.sawKeyframe = true;
+        this.session.pushFrame(frame);
+      },
+      onError: (kind) => {
+        if (kind === 'continuity') this.session.countError('continuity');
+      },
+    });
+    child.stdout.on('data', (chunk: Buffer) => demuxer.push(chunk, Date.now()));
+    child.stdin?.on('error', () => undefined);
+    void child.exited.then((result) => {
+      demuxer.end();
+      if (!this.closed) void this.close(`ffmpeg stopped: ${result.stderr.trim().split('\n').at(-1) ?? `exit ${result.code}`}`, true);
+    });
+  }
+}
+
+/** The SDP with only the candidates on the given addresses (all when null). */
+export function keepCandidates(sdp: string, hosts: readonly string[] | null): string {
+  if (!hosts) return sdp;
+  return sdp
+    .split('\r\n')
+    .filter((line) => {
+      if (!line.startsWith('a=candidate:')) return true;
+      const address = line.split(' ')[4];
+      return address !== undefined && hosts.includes(address);
+    })
+    .join('\r\n');
+}
