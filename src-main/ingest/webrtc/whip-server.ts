@@ -53,8 +53,6 @@ export class WhipServer {
     if (this.sessions.size >= maxWhipSessions) throw new Problem('unavailable', 'Too many WebRTC publishers', `${maxWhipSessions} WHIP sessions are open already`);
     const pending = [...this.sessions.values()].filter((s) => !s.isConnected && s.remoteAddress === offer.remoteAddress).length;
     if (pending >= maxPendingPerAddress) throw new Problem('unavailable', 'Too many unconnected sessions', `${offer.remoteAddress ?? 'this address'} has ${pending} WHIP sessions that have not connected yet`);
-    const ffmpegPath = this.deps.ffmpegPath();
-    if (!ffmpegPath) throw new Problem('unavailable', 'ffmpeg not found', 'WebRTC publishing needs ffmpeg (Opus to AAC)');
     const id = crypto.randomBytes(16).toString('hex');
     let session: WhipSession | null = null;
     const answer = this.deps.gate.requestPublish({ name: offer.name, protocol: 'whip', remoteAddress: offer.remoteAddress, password: offer.password, kick: (reason) => void session?.close(reason) });
@@ -66,7 +64,7 @@ export class WhipServer {
       // Loopback is not gathered by default; a studio listening there (tests, this machine only) offers it.
       iceAdditionalHostAddresses: ice.hosts?.filter((h) => h.startsWith('127.')) ?? ['127.0.0.1'],
     };
-    session = new WhipSession(id, offer.name, offer.remoteAddress, answer.session, { processes: this.deps.processes, ffmpegPath, log: this.deps.log, peer, candidateHosts: ice.hosts, connectTimeoutMs: whipConnectTimeoutMs, keyframeIntervalMs: () => this.deps.keyframeSeconds() * 1000 });
+    session = new WhipSession(id, offer.name, offer.remoteAddress, answer.session, { processes: this.deps.processes, ffmpegPath: this.deps.ffmpegPath, log: this.deps.log, peer, candidateHosts: ice.hosts, connectTimeoutMs: whipConnectTimeoutMs, keyframeIntervalMs: () => this.deps.keyframeSeconds() * 1000 });
     this.sessions.set(id, session);
     void session.done.then(() => this.sessions.delete(id));
     try {

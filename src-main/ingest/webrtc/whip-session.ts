@@ -29,7 +29,7 @@ export function whipCodecs(): PeerConfig['codecs'] {
 
 export interface WhipSessionDeps {
   processes: ProcessRegistry;
-  ffmpegPath: string;
+  ffmpegPath: () => string | null;
   log: Logger;
   peer: Partial<PeerConfig>;
   /** Answer candidates are kept to these addresses (the interfaces the studio listens on); null keeps all. */
@@ -75,6 +75,7 @@ export class WhipSession {
       if (state === 'connected') {
         this.connected = true;
         if (this.connectTimer) clearTimeout(this.connectTimer);
+        this.startPipeline();
       } else if (state === 'failed' || state === 'closed') void this.close(state === 'failed' ? 'the WebRTC connection failed' : 'the publisher left', state === 'failed');
     });
   }
@@ -125,9 +126,14 @@ export class WhipSession {
   private onTrack(track: MediaStreamTrack): void {
     if (this.closed) return;
     this.tracks.push(track);
-    if (track.kind === 'video') this.askForKeyframes(track);
-    if (this.tracks.length < this.expectedTracks) return;
+    this.startPipeline();
+  }
+
+  /** Once connected with every track: ffmpeg and the recorder feeding it (a session that never connects costs no process). */
+  private startPipeline(): void {
+    if (this.closed || this.recorder || !this.connected || this.tracks.length < this.expectedTracks) return;
     const video = this.tracks.find((t) => t.kind === 'video');
+    if (video) this.askForKeyframes(video);
     this.startFfmpeg(video?.codec?.name);
     const stream: StreamEvent = new Event();
     stream.subscribe((o) => void (o.saveToFile && this.ffmpeg?.stdin?.write(o.saveToFile)));
@@ -151,6 +157,11 @@ export class WhipSession {
   }
 
   private startFfmpeg(videoCodec: string | undefined): void {
+    const ffmpegPath = this.deps.ffmpegPath();
+    if (!ffmpegPath) {
+      void this.close('ffmpeg not found: WebRTC publishing needs it (Opus to AAC); set its path in Settings', true);
+      return;
+    }
     const args = [
       '-hide_banner', '-nostdin', '-loglevel', 'error',
       // Small probe: the first frames should reach viewers within a second.
@@ -161,7 +172,7 @@ export class WhipSession {
       '-c:a', 'aac', '-b:a', '128k', '-ar', '48000',
       '-f', 'mpegts', '-flush_packets', '1', 'pipe:1',
     ];
-    const child = this.deps.processes.start(this.deps.ffmpegPath, args, { label: `whip ${this.name}`, streamStdin: true, keepBytes: 8192 });
+    const child = this.deps.processes.start(ffmpegPath, args, { label: `whip ${this.name}`, streamStdin: true, keepBytes: 8192 });
     this.ffmpeg = child;
     const demuxer = new TsDemuxer({
       onTracks: (tracks) => this.session.setTracks(tracks),

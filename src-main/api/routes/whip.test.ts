@@ -1,0 +1,72 @@
+// WHIP from hostile or broken clients: every bad request gets a 4xx and frees what it took;
+// real offers (made by werift, as a WHIP client would) are answered with loopback candidates
+// only, and one address cannot pile up sessions that never connect.
+import { RTCPeerConnection } from 'werift';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useStudio } from '../../test-support/studio-instance.js';
+import { until } from '../../test-support/wait.js';
+import { keepCandidates } from '../../ingest/webrtc/whip-session.js';
+
+const studio = useStudio();
+const peers: RTCPeerConnection[] = [];
+afterEach(async () => {
+  await Promise.all(peers.splice(0).map((p) => p.close()));
+});
+
+/** A real offer: audio and video to send, as OBS or a browser makes it. */
+async function realOffer(): Promise<string> {
+  const pc = new RTCPeerConnection({ iceUseIpv6: false, iceAdditionalHostAddresses: ['127.0.0.1'], iceInterfaceAddresses: { udp4: '127.0.0.1' } });
+  peers.push(pc);
+  pc.addTransceiver('video', { direction: 'sendonly' });
+  pc.addTransceiver('audio', { direction: 'sendonly' });
+  await pc.setLocalDescription(await pc.createOffer());
+  // Loopback only: the studio would check every candidate named, and tests talk to nothing else.
+  return keepCandidates(pc.localDescription!.sdp, ['127.0.0.1']);
+}
+
+const post = (path: string, body: string, type = 'application/sdp') => fetch(new URL(path, studio().urls.http), { method: 'POST', headers: { 'content-type': type }, body });
+
+describe('WHIP', () => {
+  it('refuses what is not an offer, and unknown sessions, with a 4xx and no session left behind', async () => {
+    expect((await post('/live/w/whip', 'v=0\r\n', 'text/plain')).status).toBe(415);
+    for (const junk of ['', 'hello', 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n', 'v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n' + 'a=rtpmap:96 H264/90000\r\n'.repeat(50), `v=0\r\nm=audio 9 RTP/AVP 0\r\n${'a=x\r\n'.repeat(1000)}`]) {
+      const res = await post('/live/w/whip', junk);
+      expect(res.status, junk.slice(0, 40)).toBeGreaterThanOrEqual(400);
+      expect(res.status, junk.slice(0, 40)).toBeLessThan(500);
+    }
+    expect((await post('/live/w/whip', `v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n${'x'.repeat(70 << 10)}`)).status).toBe(413);
+    const base = studio().urls.http;
+    for (const method of ['PATCH', 'DELETE']) {
+      expect((await fetch(new URL(`/live/w/whip/${'0'.repeat(32)}`, base), { method, headers: { 'content-type': 'application/trickle-ice-sdpfrag' }, body: method === 'PATCH' ? 'a=candidate:1 1 udp 1 127.0.0.1 9 typ host\r\n' : undefined })).status).toBe(404);
+      expect((await fetch(new URL('/live/w/whip/../../api/settings', base), { method })).status).toBe(404);
+    }
+    // Nothing is published after all that.
+    expect((await studio().stream('live/w'))?.state ?? 'idle').not.toBe('publishing');
+  }, 30_000);
+
+  it('answers a real offer with loopback candidates, ends the session on DELETE, and bounds unconnected sessions per address', async () => {
+    const res = await post('/live/whip-test/whip', await realOffer());
+    expect(res.status, await res.clone().text()).toBe(201);
+    expect(res.headers.get('content-type')).toBe('application/sdp');
+    const location = res.headers.get('location')!;
+    expect(location).toMatch(/^\/live\/whip-test\/whip\/[0-9a-f]{32}$/);
+    const answer = await res.text();
+    const candidates = answer.split('\r\n').filter((l) => l.startsWith('a=candidate:'));
+    expect(candidates.length).toBeGreaterThan(0);
+    // The studio listens on 127.0.0.1 here: its answer names no other address.
+    expect(candidates.every((c) => c.split(' ')[4] === '127.0.0.1')).toBe(true);
+    expect(answer).toMatch(/a=rtpmap:\d+ (H264|VP8)\/90000/); // werift offers VP8 alone: taken, to be encoded to H.264
+    // Trickled candidates are taken; a wrong stream name for the session is not.
+    const trickle = (path: string) => fetch(new URL(path, studio().urls.http), { method: 'PATCH', headers: { 'content-type': 'application/trickle-ice-sdpfrag' }, body: 'a=candidate:1 1 udp 2130706431 127.0.0.1 9 typ host\r\n' });
+    expect((await trickle(location)).status).toBe(204);
+    expect((await trickle(location.replace('whip-test', 'other'))).status).toBe(404);
+    expect((await fetch(new URL(location, studio().urls.http), { method: 'DELETE' })).status).toBe(200);
+    expect((await fetch(new URL(location, studio().urls.http), { method: 'DELETE' })).status).toBe(404);
+
+    // Offers that never connect: four from one address at most, the fifth waits for them to go.
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await post(`/live/pending-${i}/whip`, await realOffer())).status);
+    expect(statuses).toEqual([201, 201, 201, 201, 503]);
+    await until('the publish sessions begun', async () => (await studio().stream('live/pending-0'))?.state === 'publishing');
+  }, 30_000);
+});
