@@ -100,6 +100,7 @@ const protocolNames: Record<IngestProtocol, string> = {
   rtmp: 'RTMP',
   srt: 'SRT',
   'mpegts-http': 'MPEG-TS',
+  whip: 'WebRTC',
   pull: 'PULL',
   file: 'FILE',
   transcode: 'TRANSCODE',
