@@ -11,6 +11,9 @@ import { TsDemuxer } from '../../formats/mpegts/index.js';
 import type { SourceSession } from '../../streams/stream-hub.js';
 import type { ProcessRegistry, RunningProcess } from '../../transcode/index.js';
 
+/** Media waiting for ffmpeg beyond this ends the session. */
+const maxPendingBytes = 32 << 20;
+
 /** RTCP feedback every video codec is offered: NACK (resend lost packets) and PLI (a new keyframe). */
 const videoFeedback = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }];
 
@@ -136,7 +139,13 @@ export class WhipSession {
     if (video) this.askForKeyframes(video);
     this.startFfmpeg(video?.codec?.name);
     const stream: StreamEvent = new Event();
-    stream.subscribe((o) => void (o.saveToFile && this.ffmpeg?.stdin?.write(o.saveToFile)));
+    stream.subscribe((o) => {
+      const stdin = this.ffmpeg?.stdin;
+      if (!o.saveToFile || !stdin) return;
+      // ffmpeg falling behind (a stalled encoder) must not pile the media up in memory.
+      if (stdin.writableLength > maxPendingBytes) void this.close(`ffmpeg fell ${maxPendingBytes >> 20} MB behind the publisher`, true);
+      else stdin.write(o.saveToFile);
+    });
     this.recorder = new MediaRecorder({ tracks: this.tracks, stream });
     this.recorder.onError.subscribe((error) => void this.close(`recording the WebRTC media failed: ${error.message}`, true));
   }
