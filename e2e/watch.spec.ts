@@ -66,12 +66,14 @@ test('a visitor without the token gets the watch page, plays a stream, and is as
   // The player, live.
   await live.click();
   await expect(page).toHaveURL(/#\/watch\/live\/e2e-watch$/);
-  await expect(page.getByTestId('watch-iframe')).toHaveAttribute('src', '/live/e2e-watch/embed.html?autoplay=1');
+  await expect(page.getByTestId('watch-iframe')).toHaveAttribute('src', '/live/e2e-watch/embed.html?autoplay=1&webrtc=1');
   const frame = await playerFrame(page);
   await frame.waitForFunction(() => {
     const p = (window as unknown as { framehousePlayer?: { video: HTMLVideoElement } }).framehousePlayer;
     return p !== undefined && p.video.currentTime > 1;
   }, undefined, { timeout: 20_000 });
+  // Live over WebRTC (WHEP): this browser and this H.264 stream allow it.
+  await expect(frame.locator('#player')).toHaveAttribute('data-transport', 'webrtc');
   await screenshot(page, 'watch-player');
   await page.setViewportSize({ width: 390, height: 844 });
   await screenshot(page, 'watch-player-phone');
@@ -95,7 +97,7 @@ test('a visitor without the token gets the watch page, plays a stream, and is as
   await expect(page.getByTestId('watch-token-error')).toContainText('does not open this stream');
   await page.getByTestId('watch-token-input').fill(lockedToken);
   await page.getByTestId('watch-token-submit').click();
-  await expect(page.getByTestId('watch-iframe')).toHaveAttribute('src', `/cams/vault/embed.html?autoplay=1&token=${encodeURIComponent(lockedToken)}`);
+  await expect(page.getByTestId('watch-iframe')).toHaveAttribute('src', `/cams/vault/embed.html?autoplay=1&webrtc=1&token=${encodeURIComponent(lockedToken)}`);
   // Remembered in this browser: opening it again goes straight to the player.
   await page.reload();
   await expect(page.getByTestId('watch-iframe')).toHaveAttribute('src', /token=/);

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
-import { adminToken, studioUrl } from './support/studio';
+import { adminToken, loginUrl, screenshot, studioUrl } from './support/studio';
 
 const run = promisify(execFile);
 
@@ -44,3 +44,26 @@ test('WHIP: a browser publishes its camera over WebRTC; the stream plays by HLS 
   await page.evaluate(() => (window as unknown as { whip: RTCPeerConnection }).whip.close());
   await request.delete(`${studioUrl()}api/streams/${encodeURIComponent(name)}`, { headers });
 });
+
+test('Go live from this browser: the Monitor publishes the camera by WHIP with one click and shows it live', async ({ page, request }) => {
+  test.setTimeout(60_000);
+  const headers = { authorization: `Bearer ${adminToken()}` };
+  await page.goto(loginUrl());
+  await page.getByTestId('go-live-open').click();
+  const dialog = page.getByTestId('go-live');
+  await expect.poll(() => dialog.getByTestId('go-live-preview').evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 10_000 }).toBeGreaterThan(0);
+  await dialog.getByTestId('go-live-name').fill('live/e2e-golive');
+  await dialog.getByTestId('go-live-start').click();
+  await expect(dialog.getByTestId('go-live-status')).toHaveAttribute('data-state', 'connected', { timeout: 15_000 });
+  await expect(dialog.getByTestId('go-live-status')).toContainText(/Live · \d/, { timeout: 10_000 });
+  await expect
+    .poll(async () => ((await (await request.get(`${studioUrl()}api/streams/live%2Fe2e-golive`, { headers })).json()) as { protocol: string | null }).protocol, { timeout: 15_000 })
+    .toBe('whip');
+  await screenshot(page, 'go-live');
+  await dialog.getByTestId('go-live-stop').click();
+  await expect
+    .poll(async () => ((await (await request.get(`${studioUrl()}api/streams/live%2Fe2e-golive`, { headers })).json()) as { state: string }).state, { timeout: 10_000 })
+    .toBe('idle');
+  await request.delete(`${studioUrl()}api/streams/live%2Fe2e-golive`, { headers });
+});
+

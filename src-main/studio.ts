@@ -34,6 +34,7 @@ import { RtmpServer } from './ingest/rtmp/rtmp-server.js';
 import { SrtServer } from './ingest/srt/srt-server.js';
 import { IngestMemory, ingestLimitsFrom } from './ingest/ingest-limits.js';
 import { WhipServer, webrtcPortRange } from './ingest/webrtc/whip-server.js';
+import { WhepServer } from './delivery/webrtc/whep-server.js';
 import { ffmpegSourceRunner, resolveSourceUrl, SourceUrlError } from './ingest/pull/index.js';
 import { publishUrlsFor } from './ingest/publish-urls.js';
 import { DvrIndex } from './dvr/dvr-index.js';
@@ -217,6 +218,9 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       log: log.child({ module: 'hls' }),
     });
     const srt = new SrtServer({ gate: registry, log: log.child({ module: 'srt' }), limits: ingestLimits, memory: ingestMemory });
+    const webrtcIce = () => ({ portRange: webrtcPortRange, hosts: isWildcard(config.get('host')) ? null : [config.get('host') === 'localhost' ? '127.0.0.1' : config.get('host')] });
+    const whep = new WhepServer({ hub: (name) => registry.hub(name), processes: children, ffmpegPath, log: log.child({ module: 'whep' }), ice: webrtcIce });
+    viewers.addSource(whep.asViewerSource());
     const whip = new WhipServer({
       gate: registry,
       processes: children,
@@ -224,7 +228,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       log: log.child({ module: 'whip' }),
       // Candidates on the address the studio listens on (every interface when it listens on all).
       keyframeSeconds: () => config.get('dvrSegmentSeconds'),
-      ice: () => ({ portRange: webrtcPortRange, hosts: isWildcard(config.get('host')) ? null : [config.get('host') === 'localhost' ? '127.0.0.1' : config.get('host')] }),
+      ice: webrtcIce,
     });
     const previews = new PreviewService({ processes: children, ffmpegPath, hub: (name) => registry.hub(name) });
     // On the LAN, the name a client used to reach the studio is the one its encoder can reach too.
@@ -323,6 +327,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       listings,
       ingestLimits,
       whip,
+      whep,
       ffmpegPath,
       playlistMaxHours,
       exportMaxSeconds,
@@ -381,6 +386,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
           await rtmp.close();
           await srt.close();
           await whip.stop();
+          await whep.stop();
           await ladders.close();
           await library.close();
           uploads.close();

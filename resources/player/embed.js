@@ -9,50 +9,101 @@
   var quality = root.querySelector('.quality');
   var src = root.getAttribute('data-src');
   var lowLatency = root.getAttribute('data-lowlatency') === '1';
+  var whep = root.getAttribute('data-whep');
   var hls = null;
+  var peer = null;
 
   function say(text) {
     notice.textContent = text;
     notice.hidden = !text;
   }
 
-  if (window.Hls && window.Hls.isSupported()) {
-    // Low latency follows the playlist's PART-HOLD-BACK, playing up to 1.5x to catch up after a
-    // stall; plain HLS stays two segments behind live (hls.js would keep three), safe on a LAN.
-    hls = new window.Hls(lowLatency ? { lowLatencyMode: true, maxLiveSyncPlaybackRate: 1.5 } : { lowLatencyMode: false, liveSyncDurationCount: 2 });
-    hls.on(window.Hls.Events.ERROR, function (_event, data) {
-      if (!data.fatal) return;
-      if (data.type === window.Hls.ErrorTypes.NETWORK_ERROR) {
-        say('Waiting for the stream…');
-        setTimeout(function () { hls.loadSource(src); }, 2000);
-      } else if (data.type === window.Hls.ErrorTypes.MEDIA_ERROR) {
-        hls.recoverMediaError();
-      } else {
-        say('This stream cannot be played here: ' + data.details);
-      }
-    });
-    hls.on(window.Hls.Events.MANIFEST_PARSED, function () {
-      say('');
-      showLevels();
-    });
-    // "Auto" names the variant hls.js chose; a pick by hand holds until Auto is chosen again.
-    hls.on(window.Hls.Events.LEVEL_SWITCHED, function (_event, data) {
-      if (!quality || quality.hidden) return;
-      var level = hls.levels[data.level];
-      quality.options[0].textContent = 'Auto' + (hls.autoLevelEnabled && level ? ' (' + levelName(level) + ')' : '');
-      root.setAttribute('data-level', String(data.level));
-    });
-    if (quality) {
-      quality.addEventListener('change', function () {
-        hls.currentLevel = Number(quality.value);
+  /** WebRTC (WHEP): sub-second latency; resolves false when the browser or the studio cannot, and HLS plays instead. */
+  function playWebRtc() {
+    if (!whep || !window.RTCPeerConnection) return Promise.resolve(false);
+    var pc = new RTCPeerConnection();
+    var media = new MediaStream();
+    pc.addTransceiver('video', { direction: 'recvonly' });
+    pc.addTransceiver('audio', { direction: 'recvonly' });
+    pc.ontrack = function (event) {
+      media.addTrack(event.track);
+      if (video.srcObject !== media) video.srcObject = media;
+      // Autoplay as HLS does: muted when the page asked for it, else the browser may wait for a click.
+      if (video.autoplay) video.play().catch(function () { say('Click to play'); });
+    };
+    return pc.createOffer()
+      .then(function (offer) { return pc.setLocalDescription(offer); })
+      .then(function () { return fetch(whep, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: pc.localDescription.sdp }); })
+      .then(function (res) {
+        if (res.status !== 201) throw new Error('WHEP ' + res.status);
+        root.setAttribute('data-session', res.headers.get('location') || '');
+        return res.text();
+      })
+      .then(function (answer) { return pc.setRemoteDescription({ type: 'answer', sdp: answer }); })
+      .then(function () {
+        peer = pc;
+        root.setAttribute('data-transport', 'webrtc');
+        window.addEventListener('pagehide', function () {
+          var session = root.getAttribute('data-session');
+          if (session) fetch(session, { method: 'DELETE', keepalive: true });
+          pc.close();
+        });
+        pc.addEventListener('connectionstatechange', function () {
+          if (pc.connectionState === 'failed') say('The WebRTC connection was lost; reload to play again.');
+        });
+        return true;
+      })
+      .catch(function () {
+        pc.close();
+        return false;
       });
+  }
+
+  playWebRtc().then(function (playing) {
+    if (!playing) playHls();
+    window.framehousePlayer = { video: video, hls: hls, peer: peer };
+  });
+
+  function playHls() {
+    root.setAttribute('data-transport', 'hls');
+    if (window.Hls && window.Hls.isSupported()) {
+      // Low latency follows the playlist's PART-HOLD-BACK, playing up to 1.5x to catch up after a
+      // stall; plain HLS stays two segments behind live (hls.js would keep three), safe on a LAN.
+      hls = new window.Hls(lowLatency ? { lowLatencyMode: true, maxLiveSyncPlaybackRate: 1.5 } : { lowLatencyMode: false, liveSyncDurationCount: 2 });
+      hls.on(window.Hls.Events.ERROR, function (_event, data) {
+        if (!data.fatal) return;
+        if (data.type === window.Hls.ErrorTypes.NETWORK_ERROR) {
+          say('Waiting for the stream…');
+          setTimeout(function () { hls.loadSource(src); }, 2000);
+        } else if (data.type === window.Hls.ErrorTypes.MEDIA_ERROR) {
+          hls.recoverMediaError();
+        } else {
+          say('This stream cannot be played here: ' + data.details);
+        }
+      });
+      hls.on(window.Hls.Events.MANIFEST_PARSED, function () {
+        say('');
+        showLevels();
+      });
+      // "Auto" names the variant hls.js chose; a pick by hand holds until Auto is chosen again.
+      hls.on(window.Hls.Events.LEVEL_SWITCHED, function (_event, data) {
+        if (!quality || quality.hidden) return;
+        var level = hls.levels[data.level];
+        quality.options[0].textContent = 'Auto' + (hls.autoLevelEnabled && level ? ' (' + levelName(level) + ')' : '');
+        root.setAttribute('data-level', String(data.level));
+      });
+      if (quality) {
+        quality.addEventListener('change', function () {
+          hls.currentLevel = Number(quality.value);
+        });
+      }
+      hls.loadSource(src);
+      hls.attachMedia(video);
+    } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
+      video.src = src; // Safari and iOS play HLS natively
+    } else {
+      say('This browser cannot play HLS.');
     }
-    hls.loadSource(src);
-    hls.attachMedia(video);
-  } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
-    video.src = src; // Safari and iOS play HLS natively
-  } else {
-    say('This browser cannot play HLS.');
   }
 
   function levelName(level) {
@@ -85,6 +136,6 @@
     clock.textContent = date ? date.toLocaleString() : '';
   }, 250);
 
-  // For tests and for pages that embed the player and want to drive it.
-  window.framehousePlayer = { video: video, hls: hls };
+  // For tests and for pages that embed the player and want to drive it (set again once playing).
+  window.framehousePlayer = { video: video, hls: hls, peer: peer };
 })();

@@ -374,8 +374,8 @@ export const StreamInfo = Type.Object({
 });
 export type StreamInfo = Static<typeof StreamInfo>;
 
-/** How a viewer plays: HLS (live, LL-HLS, DVR) or MPEG-TS over HTTP. */
-export const PlaybackProtocol = Type.Union([Type.Literal('hls'), Type.Literal('mpegts')]);
+/** How a viewer plays: HLS (live, LL-HLS, DVR), MPEG-TS over HTTP, or WebRTC (WHEP). */
+export const PlaybackProtocol = Type.Union([Type.Literal('hls'), Type.Literal('mpegts'), Type.Literal('webrtc')]);
 export type PlaybackProtocol = Static<typeof PlaybackProtocol>;
 
 export const ViewerSession = Type.Object({
@@ -387,6 +387,9 @@ export const ViewerSession = Type.Object({
   startedAt: Type.String({ description: 'ISO 8601' }),
   lastSeenAt: Type.String({ description: 'ISO 8601' }),
   bytesSent: Type.Number({ description: 'Bytes written to the viewer, headers included' }),
+  /** WebRTC viewers: round-trip time and packets lost (%) from their receiver reports; null until the first report. */
+  rttMs: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
+  lossPercent: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
 });
 export type ViewerSession = Static<typeof ViewerSession>;
 

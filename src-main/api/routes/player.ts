@@ -31,11 +31,12 @@ interface EmbedQuery {
   from?: string;
   to?: string;
   lowlatency?: string;
+  webrtc?: string;
 }
 
 const flag = (v: string | undefined) => v === '1' || v === 'true' || v === '';
 
-/** /NAME/embed.html?autoplay&muted&dvr=true&from&to&lowlatency: a page that plays the stream by URL alone. */
+/** /NAME/embed.html?autoplay&muted&dvr=true&from&to&lowlatency&webrtc: a page that plays the stream by URL alone (webrtc: WHEP, HLS when that fails). */
 export function embedRoute(deps: { index: DvrIndex; streamKnown: (name: string) => boolean }): StreamFileRoute {
   return {
     file: 'embed.html',
@@ -72,7 +73,7 @@ export function embedRoute(deps: { index: DvrIndex; streamKnown: (name: string) 
   .quality { position: absolute; top: 8px; left: 10px; padding: 2px 4px; background: rgb(0 0 0 / 0.55); color: inherit; border: 1px solid rgb(255 255 255 / 0.2); border-radius: 3px; font: inherit; }
   .quality[hidden] { display: none; }
 </style></head>
-<body><div id="player" data-src="${escapeHtml(src)}" data-lowlatency="${flag(q.lowlatency) ? '1' : '0'}">
+<body><div id="player" data-src="${escapeHtml(src)}" data-lowlatency="${flag(q.lowlatency) ? '1' : '0'}" data-whep="${flag(q.webrtc) && src.startsWith('index.m3u8') ? escapeHtml(`whep${query}`) : ''}">
 <video ${attrs}></video><div class="clock" aria-live="off"></div><div class="notice" hidden></div>
 <select class="quality" aria-label="Quality" title="Quality (Auto follows the connection)" hidden></select>
 </div>

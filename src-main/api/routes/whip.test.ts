@@ -69,4 +69,17 @@ describe('WHIP', () => {
     expect(statuses).toEqual([201, 201, 201, 201, 503]);
     await until('the publish sessions begun', async () => (await studio().stream('live/pending-0'))?.state === 'publishing');
   }, 30_000);
+
+  it('WHEP: 404 for a stream that is not live, 403 without the token of a protected one, 4xx for junk, 404 for unknown sessions', async () => {
+    expect((await post('/live/nobody/whep', await realOffer())).status).toBe(404);
+    const junk = await post('/live/nobody/whep', 'hello');
+    expect(junk.status, await junk.clone().text()).toBe(400);
+    expect((await post('/live/nobody/whep', 'v=0\r\n', 'text/plain')).status).toBe(415);
+    expect((await post('/live/bad%20name/whep', await realOffer())).status).toBe(400);
+    const protectedStream = await studio().api('/api/streams/live%2Fsecret', { method: 'PUT', body: JSON.stringify({ playToken: 'letmein1' }) });
+    expect(protectedStream.status).toBeLessThan(300);
+    expect((await post('/live/secret/whep', await realOffer())).status).toBe(403);
+    expect((await post('/live/secret/whep?token=letmein1', await realOffer())).status).toBe(404); // admitted; not live
+    expect((await fetch(new URL(`/live/nobody/whep/${'a'.repeat(32)}`, studio().urls.http), { method: 'DELETE' })).status).toBe(404);
+  }, 30_000);
 });

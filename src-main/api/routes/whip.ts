@@ -13,7 +13,8 @@ import { maxOfferBytes, type WhipServer } from '../../ingest/webrtc/whip-server.
 /** Trickle fragments are a few candidates; larger is not one. */
 const maxFragmentBytes = 16 << 10;
 
-async function readBody(request: FastifyRequest, limit: number): Promise<string> {
+/** The request body as text, refused (413) past `limit` bytes whatever Content-Length says. */
+export async function readBoundedBody(request: FastifyRequest, limit: number): Promise<string> {
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > limit) throw new Problem('too-large', 'Body too large', `at most ${limit} bytes`);
   const chunks: Buffer[] = [];
@@ -37,7 +38,7 @@ export function whipHandlers(whip: WhipServer) {
     /** POST …/NAME/whip */
     async offer(request: FastifyRequest, reply: FastifyReply, name: string): Promise<FastifyReply> {
       if (!String(request.headers['content-type'] ?? '').startsWith('application/sdp')) throw new Problem('unsupported', 'Not an SDP offer', 'send the offer as Content-Type: application/sdp');
-      const sdp = await readBody(request, maxOfferBytes);
+      const sdp = await readBoundedBody(request, maxOfferBytes);
       const { id, answer } = await whip.offer({ name, sdp, remoteAddress: request.ip, password: secret(request) });
       return reply
         .code(201)
@@ -50,7 +51,7 @@ export function whipHandlers(whip: WhipServer) {
     /** PATCH …/NAME/whip/ID */
     async trickle(request: FastifyRequest, reply: FastifyReply, name: string, id: string): Promise<FastifyReply> {
       if (!String(request.headers['content-type'] ?? '').startsWith('application/trickle-ice-sdpfrag')) throw new Problem('unsupported', 'Not a trickle fragment', 'send candidates as Content-Type: application/trickle-ice-sdpfrag');
-      await whip.trickle(name, id, await readBody(request, maxFragmentBytes));
+      await whip.trickle(name, id, await readBoundedBody(request, maxFragmentBytes));
       return reply.code(204).send();
     },
 

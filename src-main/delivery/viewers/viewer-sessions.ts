@@ -11,6 +11,14 @@ export interface ViewerSessionView {
   startedAt: string;
   lastSeenAt: string;
   bytesSent: number;
+  rttMs?: number | null;
+  lossPercent?: number | null;
+}
+
+/** Viewers kept elsewhere (WebRTC sessions), listed and ended with the HTTP ones. */
+export interface ViewerSource {
+  list(stream?: string): ViewerSessionView[];
+  end(id: string): boolean;
 }
 
 export interface ViewerSession {
@@ -62,6 +70,7 @@ export class ViewerSessions {
   private readonly banMs: number;
   private readonly streamKnown: (name: string) => boolean;
   private readonly sweep: NodeJS.Timeout;
+  private readonly sources: ViewerSource[] = [];
 
   constructor(o: ViewerSessionsOptions = {}) {
     this.idleMs = o.idleMs ?? 30_000;
@@ -104,22 +113,29 @@ export class ViewerSessions {
     return session;
   }
 
+  /** Viewers that another part of the studio keeps (WebRTC). */
+  addSource(source: ViewerSource): void {
+    this.sources.push(source);
+  }
+
   list(stream?: string): ViewerSessionView[] {
     const out: ViewerSessionView[] = [];
     for (const s of this.byId.values()) if (stream === undefined || s.stream === stream) out.push(view(s));
+    for (const source of this.sources) out.push(...source.list(stream));
     return out.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   }
 
   count(stream: string): number {
     let n = 0;
     for (const s of this.byId.values()) if (s.stream === stream) n++;
+    for (const source of this.sources) n += source.list(stream).length;
     return n;
   }
 
   /** Ends a session: its open responses are cut and the viewer is refused for a while. False if unknown. */
   end(id: string, now = Date.now()): boolean {
     const session = this.byId.get(id);
-    if (!session) return false;
+    if (!session) return this.sources.some((source) => source.end(id));
     this.remove(session);
     this.banned.set(keyOf(session), now + this.banMs);
     for (const { res } of session.open) res.destroy();

@@ -28,7 +28,8 @@ describe('RTMP ingest from ffmpeg', () => {
     expect(video).toMatchObject(encoder === 'obs' ? { profile: 'High', has_b_frames: 2 } : { has_b_frames: 0 });
     const publisher = startFfmpeg(['-re', '-i', file, '-c', 'copy', '-f', 'flv', `rtmp://127.0.0.1:${studio().rtmpPort}/live/cam1`]);
     try {
-      const s = await publishing('live/cam1', (info) => info.video!.fps > 20 && info.keyframeInterval.average !== null);
+      // The frame rate is counted on arrival over the last 5 s: read it once that window is full, past -re's opening burst.
+      const s = await publishing('live/cam1', (info) => info.video!.fps > 20 && info.keyframeInterval.average !== null && info.uptime >= 5);
       expect(s).toMatchObject({ protocol: 'rtmp', remoteAddress: '127.0.0.1', configured: false });
       expect(s.video).toMatchObject({ codec: 'h264', width: video!.width, height: video!.height, profile: video!.profile, bFrames: encoder === 'obs' });
       expect(s.video!.fps).toBeGreaterThan(parseRate(video!.r_frame_rate)! - 4);

@@ -22,7 +22,7 @@ describe('watch page helpers', () => {
   });
 
   it('addresses the player and the poster, each name part encoded', () => {
-    expect(embedUrl('live/cam 1')).toBe('/live/cam%201/embed.html?autoplay=1');
+    expect(embedUrl('live/cam 1')).toBe('/live/cam%201/embed.html?autoplay=1&webrtc=1');
     expect(embedUrl('live/cam1', { dvr: true, token: 'a~b.c' })).toBe('/live/cam1/embed.html?autoplay=1&dvr=true&token=a%7Eb.c');
     expect(posterUrl('live/cam1', null, 7)).toBe('/live/cam1/preview.jpg?t=7');
     expect(posterUrl('live/cam1', 'tok_1', 7)).toBe('/live/cam1/preview.jpg?t=7&token=tok_1');

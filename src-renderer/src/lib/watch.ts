@@ -34,7 +34,9 @@ export function archiveLabel(archive: PublicStream['archive']): string | null {
 /** The player page of a stream: autoplay, the whole archive when `dvr`, the play token when locked. */
 export function embedUrl(name: string, options: { dvr?: boolean; token?: string | null } = {}): string {
   const params = new URLSearchParams({ autoplay: '1' });
+  // Live plays over WebRTC (sub-second) where the browser and the stream allow, HLS otherwise.
   if (options.dvr) params.set('dvr', 'true');
+  else params.set('webrtc', '1');
   if (options.token) params.set('token', options.token);
   return `${streamFileUrl(name, 'embed.html')}?${params}`;
 }

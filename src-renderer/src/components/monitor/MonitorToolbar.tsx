@@ -1,12 +1,15 @@
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatBitrate, isLive } from '../../lib/stream-format';
 import { plural } from '../../lib/format';
 import { stuckSummary } from '../../lib/retention-status';
 import { useStudio } from '../../store';
 import { PlusIcon } from '../icons';
+import { GoLiveDialog } from './GoLiveDialog';
 
-/** Counts and total input across every stream, and the Add stream button. */
+/** Counts and total input across every stream, Go live (this browser by WebRTC), and the Add stream button. */
 export function MonitorToolbar() {
+  const [goLive, setGoLive] = useState(false);
   const summary = useStudio(
     useShallow((s) => {
       let live = 0;
@@ -67,6 +70,10 @@ export function MonitorToolbar() {
           </span>
         )}
       </div>
+      <button type="button" className="button" data-testid="go-live-open" onClick={() => setGoLive(true)} title="Publish this browser's camera or screen (WebRTC)">
+        Go live
+      </button>
+      {goLive && <GoLiveDialog onClose={() => setGoLive(false)} />}
       <button type="button" className="button button-primary" data-testid="add-stream" onClick={() => setAddStreamOpen(true)} title="Add stream (N)">
         <PlusIcon size={14} />
         Add stream

@@ -9,7 +9,7 @@ import { describeUserAgent } from '../../lib/user-agent';
 import { useStudio } from '../../store';
 
 const REFRESH_MS = 5000;
-const protocolNames: Record<ViewerSession['protocol'], string> = { hls: 'HLS', mpegts: 'MPEG-TS' };
+const protocolNames: Record<ViewerSession['protocol'], string> = { hls: 'HLS', mpegts: 'MPEG-TS', webrtc: 'WebRTC' };
 
 /**
  * Who watches this stream now: address, player, how long and how much, each with
@@ -105,6 +105,14 @@ export function ViewerSessions({ name, viewers }: { name: string; viewers: numbe
                     <span title={session.startedAt}>for {Number.isFinite(started) ? formatUptime((now - started) / 1000) : '–'}</span>
                     <span className="sep">·</span>
                     <span>{formatBytes(session.bytesSent)} sent</span>
+                    {session.protocol === 'webrtc' && (
+                      <>
+                        <span className="sep">·</span>
+                        <span data-testid="viewer-session-link" title="From the viewer's RTCP receiver reports">
+                          RTT {session.rttMs == null ? '–' : `${session.rttMs} ms`} · loss {session.lossPercent == null ? '–' : `${session.lossPercent}%`}
+                        </span>
+                      </>
+                    )}
                     {Number.isFinite(seen) && now - seen > 3000 && (
                       <>
                         <span className="sep">·</span>

@@ -1,0 +1,62 @@
+import { expect, test } from '@playwright/test';
+import { adminToken, publishTestPattern, studioUrl } from './support/studio';
+
+test('WHEP: a live RTMP stream plays in the browser over WebRTC, H.264 as it came and its AAC as Opus', async ({ page }) => {
+  test.setTimeout(90_000);
+  const name = 'live/e2e-whep';
+  const publisher = publishTestPattern('e2e-whep');
+  try {
+    await page.goto(studioUrl());
+    await expect.poll(async () => (await page.request.get(`${studioUrl()}${name}/index.m3u8`)).status(), { timeout: 20_000 }).toBe(200);
+    const location = await page.evaluate(async (stream) => {
+      const pc = new RTCPeerConnection();
+      pc.addTransceiver('video', { direction: 'recvonly' });
+      pc.addTransceiver('audio', { direction: 'recvonly' });
+      const video = document.createElement('video');
+      video.muted = true;
+      video.autoplay = true;
+      video.dataset.testid = 'whep-video';
+      document.body.append(video);
+      const media = new MediaStream();
+      pc.ontrack = (e) => {
+        media.addTrack(e.track);
+        video.srcObject = media;
+      };
+      await pc.setLocalDescription(await pc.createOffer());
+      const res = await fetch(`/${stream}/whep`, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: pc.localDescription!.sdp });
+      if (res.status !== 201) throw new Error(`WHEP answered ${res.status}: ${await res.text()}`);
+      await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
+      (window as unknown as { whep: RTCPeerConnection }).whep = pc;
+      return res.headers.get('location');
+    }, name);
+    expect(location).toMatch(/^\/live\/e2e-whep\/whep\/[0-9a-f]{32}$/);
+    const video = page.getByTestId('whep-video');
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 20_000 }).toBe(640);
+    await video.evaluate((v: HTMLVideoElement) => v.play());
+    await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 20_000 }).toBeGreaterThan(1);
+    // Sound arrives as Opus, and the picture as H.264: what the browser's receivers report.
+    const received = await page.evaluate(async () => {
+      const pc = (window as unknown as { whep: RTCPeerConnection }).whep;
+      await new Promise((r) => setTimeout(r, 1500));
+      const stats = [...(await pc.getStats()).values()] as { type: string; kind?: string; packetsReceived?: number; codecId?: string; mimeType?: string; id: string }[];
+      const inbound = (kind: string) => stats.find((s) => s.type === 'inbound-rtp' && s.kind === kind);
+      const codec = (kind: string) => stats.find((s) => s.id === inbound(kind)?.codecId)?.mimeType;
+      return { video: codec('video'), audio: codec('audio'), audioPackets: inbound('audio')?.packetsReceived ?? 0 };
+    });
+    expect(received).toMatchObject({ video: 'video/H264', audio: 'audio/opus' });
+    expect(received.audioPackets).toBeGreaterThan(20);
+    // The Monitor lists the WebRTC viewer, with the RTT its receiver reports give.
+    const headers = { authorization: `Bearer ${adminToken()}` };
+    await expect
+      .poll(async () => {
+        const sessions = (await (await page.request.get(`${studioUrl()}api/sessions?stream=${encodeURIComponent(name)}`, { headers })).json()) as { protocol: string; rttMs?: number | null; bytesSent: number }[];
+        const webrtc = sessions.find((x) => x.protocol === 'webrtc');
+        return webrtc ? `${typeof webrtc.rttMs} ${webrtc.bytesSent > 10_000}` : 'none';
+      }, { timeout: 15_000 })
+      .toBe('number true');
+    expect((await page.request.delete(`${studioUrl()}${location!.slice(1)}`)).status()).toBe(200);
+    await expect.poll(async () => ((await (await page.request.get(`${studioUrl()}api/sessions?stream=${encodeURIComponent(name)}`, { headers })).json()) as { protocol: string }[]).filter((x) => x.protocol === 'webrtc').length, { timeout: 10_000 }).toBe(0);
+  } finally {
+    await publisher.stop();
+  }
+});
