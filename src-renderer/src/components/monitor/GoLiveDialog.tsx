@@ -86,7 +86,7 @@ export function GoLiveDialog({ onClose }: { onClose(): void }) {
             <div className="segmented" role="radiogroup" aria-label="Source">
               {(['camera', 'screen'] as const).map((s) => (
                 <button key={s} type="button" role="radio" aria-checked={source === s} className="segment" disabled={publisher !== null} onClick={() => setSource(s)}>
-                  <span className="segment-label">{s === 'camera' ? 'Camera + microphone' : 'Screen'}</span>
+                  <span className="segment-label">{s === 'camera' ? 'Camera' : 'Screen'}</span>
                 </button>
               ))}
             </div>
