@@ -1,11 +1,14 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { adminToken, loginUrl, screenshot, studioUrl } from './support/studio';
 
 const run = promisify(execFile);
 
-test('WHIP: a browser publishes its camera over WebRTC; the stream plays by HLS as H.264 + AAC and ends when the publisher does', async ({ page, request }) => {
+test('WHIP: a browser publishes its camera over WebRTC; the stream plays by HLS as H.264 + AAC, records, exports an MP4, and ends when the publisher leaves', async ({ page, request }) => {
   test.setTimeout(90_000);
   const name = 'live/e2e-whip';
   const headers = { authorization: `Bearer ${adminToken()}` };
@@ -36,12 +39,31 @@ test('WHIP: a browser publishes its camera over WebRTC; the stream plays by HLS 
   // (ffprobe lists the HLS program's streams and the streams themselves: the same two.)
   expect([...new Set(probed.stdout.split('\n').filter(Boolean))].sort()).toEqual(['aac', 'h264']);
 
-  // DELETE on the session URL ends it; the stream goes idle.
-  expect((await request.delete(`${studioUrl()}${location!.slice(1)}`)).status()).toBe(200);
-  await expect
-    .poll(async () => ((await (await request.get(`${studioUrl()}api/streams/${encodeURIComponent(name)}`, { headers })).json()) as { state: string }).state, { timeout: 10_000 })
-    .toBe('idle');
+  // Recorded in the DVR like any source, and a range of it exports as an MP4 with both tracks.
+  const archive = await expect
+    .poll(async () => {
+      const info = (await (await request.get(`${studioUrl()}${name}/media_info.json`)).json()) as { archive: { from: number; to: number } | null };
+      return info.archive && info.archive.to - info.archive.from >= 4 ? info.archive : null;
+    }, { timeout: 20_000 })
+    .not.toBeNull()
+    .then(async () => ((await (await request.get(`${studioUrl()}${name}/media_info.json`)).json()) as { archive: { from: number; to: number } }).archive);
+  const mp4 = await request.get(`${studioUrl()}${name}/archive-${archive.from}-${archive.to - archive.from}.mp4`);
+  expect(mp4.status()).toBe(200);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'fh-whip-'));
+  try {
+    await fs.writeFile(path.join(dir, 'export.mp4'), await mp4.body());
+    const exported = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', path.join(dir, 'export.mp4')]);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+
+  // The publisher going away (its browser closes the connection, no DELETE) ends the stream cleanly.
   await page.evaluate(() => (window as unknown as { whip: RTCPeerConnection }).whip.close());
+  await expect
+    .poll(async () => ((await (await request.get(`${studioUrl()}api/streams/${encodeURIComponent(name)}`, { headers })).json()) as { state: string }).state, { timeout: 15_000 })
+    .toBe('idle');
+  // Its session URL is gone with it.
+  expect((await request.delete(`${studioUrl()}${location!.slice(1)}`)).status()).toBe(404);
   await request.delete(`${studioUrl()}api/streams/${encodeURIComponent(name)}`, { headers });
 });
 

@@ -79,7 +79,7 @@ export class WhipServer {
   private find(name: string, id: string): WhipSession {
     const session = this.sessions.get(id);
     // Ids are 128 random bits: one that does not match its stream is treated as unknown.
-    if (!session || session.name !== name) throw new Problem('not-found', 'No such WHIP session', `no WebRTC session ${id.slice(0, 8)}… publishing ${name}`);
+    if (!session || session.name !== name || session.isClosed) throw new Problem('not-found', 'No such WHIP session', `no WebRTC session ${id.slice(0, 8)}… publishing ${name}`);
     return session;
   }
 

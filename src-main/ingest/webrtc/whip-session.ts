@@ -1,7 +1,7 @@
 // One browser (or OBS) publishing over WebRTC: werift answers its offer and receives RTP;
-// werift's processors reorder packets (jitter buffer), reassemble frames (H.264 FU-A /
-// STAP-A, VP8/VP9/AV1 descriptors, Opus) and line audio up with video by their RTCP sender
-// reports; its WebM writer hands them to one ffmpeg that copies H.264 as it is (other
+// werift's processors reorder packets (jitter buffer) and reassemble frames (H.264 FU-A /
+// STAP-A, VP8/VP9/AV1 descriptors, Opus), timed by each track's RTP clock from its first
+// packet; its WebM writer hands them to one ffmpeg that copies H.264 as it is (other
 // codecs are encoded to H.264) and turns Opus into AAC, and the studio's MPEG-TS demuxer
 // gives the frames to the stream's hub, as every ingest does.
 import type { Logger } from 'pino';
@@ -11,6 +11,8 @@ import { TsDemuxer } from '../../formats/mpegts/index.js';
 import type { SourceSession } from '../../streams/stream-hub.js';
 import type { ProcessRegistry, RunningProcess } from '../../transcode/index.js';
 
+/** No RTP for this long from a connected publisher ends its stream. */
+const silentMs = 5000;
 /** Media waiting for ffmpeg beyond this ends the session. */
 const maxPendingBytes = 32 << 20;
 
@@ -58,6 +60,8 @@ export class WhipSession {
   private connectTimer: NodeJS.Timeout | null = null;
   private keyframeTimer: NodeJS.Timeout | null = null;
   private sawKeyframe = false;
+  private lastPacketAt = 0;
+  private silenceTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private connected = false;
   /** Resolves once the session is over (its hub session ended, everything released). */
@@ -87,6 +91,11 @@ export class WhipSession {
     return this.connected;
   }
 
+  /** Ending or ended: its URL is gone for the publisher. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** The SDP answer to the publisher's offer, with every candidate gathered (no trickle needed). */
   async answer(offer: string): Promise<string> {
     // mDNS names (.local) would be looked up by multicast; the publisher's checks reach us anyway (peer-reflexive).
@@ -114,6 +123,7 @@ export class WhipSession {
     if (this.closed) return;
     this.closed = true;
     for (const timer of [this.connectTimer, this.keyframeTimer]) if (timer) clearTimeout(timer);
+    if (this.silenceTimer) clearInterval(this.silenceTimer);
     this.session.end(reason, lost);
     await this.recorder?.stop().catch(() => undefined);
     this.ffmpeg?.stdin?.end();
@@ -129,7 +139,19 @@ export class WhipSession {
   private onTrack(track: MediaStreamTrack): void {
     if (this.closed) return;
     this.tracks.push(track);
+    track.onReceiveRtp.subscribe(() => (this.lastPacketAt = Date.now()));
     this.startPipeline();
+  }
+
+  /**
+   * A publisher that closes its tab or loses the network says nothing werift hears at
+   * once (ICE gives up only after long): no media for `silentMs` ends the stream.
+   */
+  private watchSilence(): void {
+    this.lastPacketAt = Date.now();
+    this.silenceTimer = setInterval(() => {
+      if (Date.now() - this.lastPacketAt > silentMs) void this.close(`no media from the publisher for ${silentMs / 1000} s`, true);
+    }, 1000);
   }
 
   /** Once connected with every track: ffmpeg and the recorder feeding it (a session that never connects costs no process). */
@@ -137,6 +159,7 @@ export class WhipSession {
     if (this.closed || this.recorder || !this.connected || this.tracks.length < this.expectedTracks) return;
     const video = this.tracks.find((t) => t.kind === 'video');
     if (video) this.askForKeyframes(video);
+    this.watchSilence();
     this.startFfmpeg(video?.codec?.name);
     const stream: StreamEvent = new Event();
     stream.subscribe((o) => {
@@ -146,7 +169,9 @@ export class WhipSession {
       if (stdin.writableLength > maxPendingBytes) void this.close(`ffmpeg fell ${maxPendingBytes >> 20} MB behind the publisher`, true);
       else stdin.write(o.saveToFile);
     });
-    this.recorder = new MediaRecorder({ tracks: this.tracks, stream });
+    // Times from each track's RTP clock, not held for RTCP sender reports: werift's lip-sync stage stalled
+    // both tracks for seconds at the start (seen: a DVR segment without sound, an export without its AAC).
+    this.recorder = new MediaRecorder({ tracks: this.tracks, stream, disableLipSync: true, disableNtp: true });
     this.recorder.onError.subscribe((error) => void this.close(`recording the WebRTC media failed: ${error.message}`, true));
   }
 
@@ -179,6 +204,8 @@ export class WhipSession {
       '-map', '0:v?', '-map', '0:a?',
       ...videoArgs(videoCodec),
       '-c:a', 'aac', '-b:a', '128k', '-ar', '48000',
+      // Each packet out as it comes: waiting to interleave would hold the sound back while the picture starts.
+      '-max_interleave_delta', '0', '-muxdelay', '0', '-muxpreload', '0',
       '-f', 'mpegts', '-flush_packets', '1', 'pipe:1',
     ];
     const child = this.deps.processes.start(ffmpegPath, args, { label: `whip ${this.name}`, streamStdin: true, keepBytes: 8192 });
