@@ -53,6 +53,7 @@ test('WHIP: a browser publishes its camera over WebRTC; the stream plays by HLS 
   try {
     await fs.writeFile(path.join(dir, 'export.mp4'), await mp4.body());
     const exported = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', path.join(dir, 'export.mp4')]);
+    expect(exported.stdout.trim().split('\n').sort()).toEqual(['aac', 'h264']);
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
