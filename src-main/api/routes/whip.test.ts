@@ -1,6 +1,8 @@
 // WHIP from hostile or broken clients: every bad request gets a 4xx and frees what it took;
 // real offers (made by werift, as a WHIP client would) are answered with loopback candidates
 // only, and one address cannot pile up sessions that never connect.
+import crypto from 'node:crypto';
+import dgram from 'node:dgram';
 import { RTCPeerConnection } from 'werift';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useStudio } from '../../test-support/studio-instance.js';
@@ -81,5 +83,34 @@ describe('WHIP', () => {
     expect((await post('/live/secret/whep', await realOffer())).status).toBe(403);
     expect((await post('/live/secret/whep?token=letmein1', await realOffer())).status).toBe(404); // admitted; not live
     expect((await fetch(new URL(`/live/nobody/whep/${'a'.repeat(32)}`, studio().urls.http), { method: 'DELETE' })).status).toBe(404);
+  }, 30_000);
+
+  it('takes UDP garbage on a session port (random, STUN-, DTLS- and RTP-looking datagrams) without a crash, and still answers', async () => {
+    const res = await post('/live/garbage/whip', await realOffer());
+    expect(res.status).toBe(201);
+    const candidate = (await res.text()).split('\r\n').find((l) => l.startsWith('a=candidate:') && l.includes(' udp '))!;
+    const port = Number(candidate.split(' ')[5]);
+    expect(port).toBeGreaterThan(0);
+    const socket = dgram.createSocket('udp4');
+    const random = (n: number) => crypto.randomBytes(n);
+    const kinds = [
+      () => random(1 + crypto.randomInt(1400)),
+      // STUN: a binding request header with the magic cookie and a length past the datagram.
+      () => Buffer.concat([Buffer.from([0x00, 0x01, 0xff, 0xf0, 0x21, 0x12, 0xa4, 0x42]), random(12 + crypto.randomInt(100))]),
+      // DTLS: handshake and application data records with lying lengths.
+      () => Buffer.concat([Buffer.from([22, 0xfe, 0xfd]), random(10), Buffer.from([0xff, 0xff]), random(crypto.randomInt(200))]),
+      () => Buffer.concat([Buffer.from([23, 0xfe, 0xfd]), random(crypto.randomInt(300))]),
+      // RTP/RTCP version 2 headers over noise.
+      () => Buffer.concat([Buffer.from([0x80, 96]), random(10 + crypto.randomInt(1200))]),
+      () => Buffer.concat([Buffer.from([0x81, 200]), random(crypto.randomInt(100))]),
+    ];
+    for (let i = 0; i < 3000; i++) {
+      socket.send(kinds[i % kinds.length]!(), port, '127.0.0.1');
+      if (i % 200 === 0) await new Promise((r) => setImmediate(r));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    socket.close();
+    expect((await fetch(new URL('/api/health', studio().urls.http))).status).toBe(200);
+    expect((await post('/live/garbage-after/whip', await realOffer())).status).toBe(201);
   }, 30_000);
 });
