@@ -33,7 +33,7 @@ import type { StreamHub } from './streams/stream-hub.js';
 import { RtmpServer } from './ingest/rtmp/rtmp-server.js';
 import { SrtServer } from './ingest/srt/srt-server.js';
 import { IngestMemory, ingestLimitsFrom } from './ingest/ingest-limits.js';
-import { WhipServer, webrtcPortRange } from './ingest/webrtc/whip-server.js';
+import { WhipServer } from './ingest/webrtc/whip-server.js';
 import { WhepServer } from './delivery/webrtc/whep-server.js';
 import { ffmpegSourceRunner, resolveSourceUrl, SourceUrlError } from './ingest/pull/index.js';
 import { publishUrlsFor } from './ingest/publish-urls.js';
@@ -218,7 +218,12 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       log: log.child({ module: 'hls' }),
     });
     const srt = new SrtServer({ gate: registry, log: log.child({ module: 'srt' }), limits: ingestLimits, memory: ingestMemory });
-    const webrtcIce = () => ({ portRange: webrtcPortRange, hosts: isWildcard(config.get('host')) ? null : [config.get('host') === 'localhost' ? '127.0.0.1' : config.get('host')] });
+    // werift needs two different ends; a range set backwards is read the right way round.
+    const webrtcPorts = (): [number, number] => {
+      const [a, b] = [config.get('webrtcPortMin'), config.get('webrtcPortMax')].sort((x, y) => x - y) as [number, number];
+      return [a, Math.max(b, a + 1)];
+    };
+    const webrtcIce = () => ({ portRange: webrtcPorts(), hosts: isWildcard(config.get('host')) ? null : [config.get('host') === 'localhost' ? '127.0.0.1' : config.get('host')] });
     const whep = new WhepServer({ hub: (name) => registry.hub(name), processes: children, ffmpegPath, log: log.child({ module: 'whep' }), ice: webrtcIce });
     viewers.addSource(whep.asViewerSource());
     const whip = new WhipServer({

@@ -33,4 +33,6 @@ export const defaultSettings: Readonly<Settings> = Object.freeze({
   transcodeLadder: '',
   transcodeEncoder: 'auto',
   vodCacheMB: 4096,
+  webrtcPortMin: 50_000,
+  webrtcPortMax: 50_099,
 });

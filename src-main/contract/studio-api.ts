@@ -109,6 +109,8 @@ export const Settings = Type.Object(
       pattern: ladderSettingPattern,
       description: 'The ABR ladder of every stream without its own, e.g. 720p@3000k, 480p@1200k; empty: the source alone',
     }),
+    webrtcPortMin: Type.Integer({ minimum: 1024, maximum: 65_535, description: 'WebRTC (WHIP/WHEP) uses UDP ports from here to webrtcPortMax, one per session: open this range in a firewall' }),
+    webrtcPortMax: Type.Integer({ minimum: 1025, maximum: 65_535, description: 'The last UDP port WebRTC sessions may use' }),
     vodCacheMB: Type.Integer({ minimum: 64, maximum: 10_000_000, description: 'Disk kept for VOD segments made on first request (MB); the least recently played go first' }),
     transcodeEncoder: Type.String({
       minLength: 1,

@@ -20,8 +20,6 @@ export interface WhipServerDeps {
   keyframeSeconds: () => number;
 }
 
-/** UDP ports WebRTC sessions take (one each, bundled): a small range a firewall can open. */
-export const webrtcPortRange: [number, number] = [50000, 50099];
 /** Sessions at once, studio-wide (each holds a UDP port and an ffmpeg). */
 export const maxWhipSessions = 32;
 /** Sessions not yet connected, from one address. */

@@ -33,6 +33,8 @@ const saved: Settings = {
   playlistMaxHours: 24,
   mediaJobsMax: 4,
   vodCacheMB: 4096,
+  webrtcPortMin: 50_000,
+  webrtcPortMax: 50_099,
   transcodeLadder: '',
   transcodeEncoder: 'auto',
 };

@@ -48,6 +48,8 @@ const keyOrder: Record<SettingKey, number> = {
   transcodeLadder: 29,
   transcodeEncoder: 30,
   vodCacheMB: 31,
+  webrtcPortMin: 32,
+  webrtcPortMax: 33,
 };
 export const settingKeys = (Object.keys(keyOrder) as SettingKey[]).sort((a, b) => keyOrder[a] - keyOrder[b]);
 
@@ -74,6 +76,8 @@ const integerKeys = {
   playlistMaxHours: 'hours',
   mediaJobsMax: 'jobs',
   vodCacheMB: 'megabytes, at least 64',
+  webrtcPortMin: 'a UDP port, 1024 to 65535',
+  webrtcPortMax: 'a UDP port, 1025 to 65535',
 } as const;
 type IntegerKey = keyof typeof integerKeys;
 
@@ -115,6 +119,8 @@ export function toDraft(settings: Settings): SettingsDraft {
     transcodeLadder: settings.transcodeLadder,
     transcodeEncoder: settings.transcodeEncoder,
     vodCacheMB: String(settings.vodCacheMB),
+    webrtcPortMin: String(settings.webrtcPortMin),
+    webrtcPortMax: String(settings.webrtcPortMax),
   };
 }
 

@@ -25,10 +25,12 @@ const limitHelp: Record<LimitKey, string> = {
   playlistMaxHours: 'Longest archive range one DVR playlist or recording status covers; longer requests are clamped to the newest part.',
   mediaJobsMax: 'MP4 export plans and thumbnail renders at once; more wait in a queue.',
   vodCacheMB: 'Disk for library segments made on first play; the least recently played go first.',
+  webrtcPortMin: 'WebRTC publishers and viewers take one UDP port each from this range: open it in a firewall.',
+  webrtcPortMax: 'The last port of that range.',
 };
 const limitKeys = Object.keys(limitHelp) as LimitKey[];
 /** The settings whose names say what they bound: ingest…, httpMax…, httpHeaders…, srtMax…, playlistMax…, mediaJobsMax. */
-type LimitKey = Extract<SettingKey, `ingest${string}` | `httpMax${string}` | `httpHeaders${string}` | `srtMax${string}` | `playlistMax${string}` | 'mediaJobsMax' | 'vodCacheMB'>;
+type LimitKey = Extract<SettingKey, `ingest${string}` | `httpMax${string}` | `httpHeaders${string}` | `srtMax${string}` | `playlistMax${string}` | 'mediaJobsMax' | 'vodCacheMB' | `webrtcPort${string}`>;
 
 const portHelp: Record<'httpPort' | 'rtmpPort' | 'srtPort', string> = {
   httpPort: 'UI, API and playback; this page follows a change. 0 picks a free port.',

@@ -34,6 +34,8 @@ export const settingLabels: Record<SettingKey, string> = {
   transcodeLadder: 'Default ladder',
   transcodeEncoder: 'Encoder',
   vodCacheMB: 'VOD segment cache (MB)',
+  webrtcPortMin: 'WebRTC UDP ports from',
+  webrtcPortMax: 'WebRTC UDP ports to',
 };
 
 export const sourceLabels: Record<SettingSource, string> = {
