@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { adminToken, publishTestPattern, studioUrl } from './support/studio';
+import { adminToken, loginUrl, publishTestPattern, screenshot, studioUrl } from './support/studio';
 
 test('WHEP: a live RTMP stream plays in the browser over WebRTC, H.264 as it came and its AAC as Opus', async ({ page }) => {
   test.setTimeout(90_000);
@@ -60,3 +60,23 @@ test('WHEP: a live RTMP stream plays in the browser over WebRTC, H.264 as it cam
     await publisher.stop();
   }
 });
+
+test("The Monitor's details play the stream over WebRTC, not counted as a viewer", async ({ page }) => {
+  test.setTimeout(60_000);
+  const name = 'live/e2e-whep-preview';
+  const publisher = publishTestPattern('e2e-whep-preview');
+  try {
+    await page.goto(loginUrl());
+    const tile = page.locator(`[data-testid="stream-tile"][data-stream="${name}"]`);
+    await expect(tile).toBeVisible({ timeout: 20_000 });
+    await tile.click();
+    await expect(page.getByTestId('live-preview')).toHaveAttribute('data-playing', 'webrtc', { timeout: 20_000 });
+    await screenshot(page, 'monitor-live-preview');
+    const headers = { authorization: `Bearer ${adminToken()}` };
+    const sessions = (await (await page.request.get(`${studioUrl()}api/sessions?stream=${encodeURIComponent(name)}`, { headers })).json()) as { protocol: string }[];
+    expect(sessions.filter((x) => x.protocol === 'webrtc')).toEqual([]);
+  } finally {
+    await publisher.stop();
+  }
+});
+

@@ -43,7 +43,9 @@ export function whepRoutes(deps: WhepRouteDeps) {
         if (name === null) return reply;
         if (!String(request.headers['content-type'] ?? '').startsWith('application/sdp')) throw new Problem('unsupported', 'Not an SDP offer', 'send the offer as Content-Type: application/sdp');
         const sdp = await readBoundedBody(request, maxOfferBytes);
-        const { id, answer } = await deps.whep.offer(name, sdp, request.ip, String(request.headers['user-agent'] ?? ''));
+        // The studio's own preview (the Monitor) is not a viewer; only the admin may say so.
+        const preview = request.headers['x-framehouse-preview'] === '1' && deps.isAdmin(request);
+        const { id, answer } = await deps.whep.offer(name, sdp, request.ip, String(request.headers['user-agent'] ?? ''), preview);
         return reply.code(201).header('content-type', 'application/sdp').header('location', `/${name}/whep/${id}`).send(answer);
       });
       app.delete(`/${namePattern(depth)}/whep/:id`, { config: { access: 'play' }, schema: { hide: true } }, async (request, reply) => {

@@ -38,7 +38,9 @@ export class WhepServer {
   asViewerSource(): ViewerSource {
     return {
       list: (stream) =>
-        this.viewers(stream).map((v) => ({
+        this.viewers(stream)
+          .filter((v) => !v.preview)
+          .map((v) => ({
           id: v.id,
           stream: v.stream,
           protocol: 'webrtc' as const,
@@ -59,7 +61,7 @@ export class WhepServer {
     };
   }
 
-  async offer(name: string, sdp: string, remoteAddress: string | null, userAgent = ''): Promise<{ id: string; answer: string }> {
+  async offer(name: string, sdp: string, remoteAddress: string | null, userAgent = '', preview = false): Promise<{ id: string; answer: string }> {
     if (!/^v=0\r?\n/.test(sdp) || !/\r?\nm=(audio|video) /.test(sdp)) throw new Problem('invalid', 'Not an SDP offer', 'the body must be an SDP offer (application/sdp) with at least one audio or video section');
     const hub = this.deps.hub(name);
     if (!hub?.tracks) throw new Problem('not-found', 'Not live', `${name} is not live now`);
@@ -72,7 +74,7 @@ export class WhepServer {
     const ice = this.deps.ice();
     const peer: Partial<PeerConfig> = { icePortRange: ice.portRange, iceUseIpv6: false, iceAdditionalHostAddresses: ice.hosts?.filter((h) => h.startsWith('127.')) ?? ['127.0.0.1'] };
     const id = crypto.randomBytes(16).toString('hex');
-    const session = new WhepSession(id, name, remoteAddress, userAgent.slice(0, 300), hub, this.feed(name, hub), { log: this.deps.log, peer, candidateHosts: ice.hosts, connectTimeoutMs: whepConnectTimeoutMs });
+    const session = new WhepSession(id, name, remoteAddress, userAgent.slice(0, 300), preview, hub, this.feed(name, hub), { log: this.deps.log, peer, candidateHosts: ice.hosts, connectTimeoutMs: whepConnectTimeoutMs });
     this.sessions.set(id, session);
     void session.done.then(() => {
       this.sessions.delete(id);

@@ -33,6 +33,7 @@ export interface WhepStats {
   remoteAddress: string | null;
   userAgent: string;
   startedAt: number;
+  preview: boolean;
   connected: boolean;
   /** Round-trip time the viewer's receiver reports say, ms. */
   rttMs: number | null;
@@ -66,6 +67,8 @@ export class WhepSession implements FrameSink {
     readonly name: string,
     readonly remoteAddress: string | null,
     private readonly userAgent: string,
+    /** The studio's own preview (the Monitor's details): not listed among viewers. */
+    private readonly preview: boolean,
     private readonly hub: StreamHub,
     private readonly opus: OpusFeed,
     private readonly deps: WhepSessionDeps,
@@ -97,7 +100,7 @@ export class WhepSession implements FrameSink {
   }
 
   stats(): WhepStats {
-    return { id: this.id, stream: this.name, remoteAddress: this.remoteAddress, userAgent: this.userAgent, startedAt: this.startedAt, connected: this.connected, rttMs: this.rttMs, loss: this.loss, sentBytes: this.sentBytes };
+    return { id: this.id, stream: this.name, remoteAddress: this.remoteAddress, userAgent: this.userAgent, startedAt: this.startedAt, preview: this.preview, connected: this.connected, rttMs: this.rttMs, loss: this.loss, sentBytes: this.sentBytes };
   }
 
   /** The viewer's receiver reports (RTCP RR, RFC 3550 6.4): the fraction lost, and RTT from LSR/DLSR. */

@@ -25,6 +25,7 @@ import { Sparkline } from './Sparkline';
 import { StateChip } from './StateChip';
 import { RenditionsPanel } from './RenditionsPanel';
 import { StreamConfigForm } from './StreamConfigForm';
+import { LivePreview } from './LivePreview';
 import { StreamPreview } from './StreamPreview';
 import { ViewerSessions } from './ViewerSessions';
 
@@ -70,14 +71,16 @@ export function StreamDetails({ name, onClose }: { name: string; onClose(): void
               <p>{maskCredentials(info.reason)}</p>
             </div>
           )}
-          <StreamPreview
-            name={name}
-            live={isLive(info.state)}
-            hasVideo={info.video !== null}
-            idleLabel={info.state === 'idle' ? 'Offline' : info.state}
-            playToken={info.config?.playToken ?? null}
-            className="details-preview"
-          />
+          <LivePreview name={name} live={isLive(info.state)} h264={info.video?.codec === 'h264'} playToken={info.config?.playToken ?? null}>
+            <StreamPreview
+              name={name}
+              live={isLive(info.state)}
+              hasVideo={info.video !== null}
+              idleLabel={info.state === 'idle' ? 'Offline' : info.state}
+              playToken={info.config?.playToken ?? null}
+              className="details-preview"
+            />
+          </LivePreview>
           <div className="details-rate">
             <Sparkline values={info.bitrateHistory} className="sparkline-large" />
             <div className="details-rate-figures">
