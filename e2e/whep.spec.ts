@@ -1,10 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { adminToken, loginUrl, publishTestPattern, screenshot, studioUrl } from './support/studio';
+import { adminToken, loginUrl, publishOverHttp, screenshot, studioUrl } from './support/studio';
 
-test('WHEP: a live RTMP stream plays in the browser over WebRTC, H.264 as it came and its AAC as Opus', async ({ page }) => {
+test('WHEP: a live stream (MPEG-TS over HTTP) plays in the browser over WebRTC, H.264 as it came and its AAC as Opus', async ({ page }) => {
   test.setTimeout(90_000);
   const name = 'live/e2e-whep';
-  const publisher = publishTestPattern('e2e-whep');
+  const publisher = publishOverHttp('e2e-whep');
   try {
     await page.goto(studioUrl());
     await expect.poll(async () => (await page.request.get(`${studioUrl()}${name}/index.m3u8`)).status(), { timeout: 20_000 }).toBe(200);
@@ -64,7 +64,7 @@ test('WHEP: a live RTMP stream plays in the browser over WebRTC, H.264 as it cam
 test("The Monitor's details play the stream over WebRTC, not counted as a viewer", async ({ page }) => {
   test.setTimeout(60_000);
   const name = 'live/e2e-whep-preview';
-  const publisher = publishTestPattern('e2e-whep-preview');
+  const publisher = publishOverHttp('e2e-whep-preview');
   try {
     await page.goto(loginUrl());
     const tile = page.locator(`[data-testid="stream-tile"][data-stream="${name}"]`);

@@ -17,10 +17,22 @@ export function publishTestPattern(name: string, size = '640x360', extra: string
 
 /** The same, to any RTMP application URL (rtmp://HOST:PORT/APP). */
 export function publishTo(rtmpBase: string, name: string, size = '640x360', extra: string[] = []): { stop(): Promise<void> } {
+  return publishPattern(size, [...extra, '-f', 'flv', `${rtmpBase}/${name}`]);
+}
+
+/**
+ * The test pattern as MPEG-TS over HTTP to the shared studio (live/NAME): its HTTP port
+ * stays put while a settings test may move the RTMP listener.
+ */
+export function publishOverHttp(name: string, size = '640x360'): { stop(): Promise<void> } {
+  return publishPattern(size, ['-f', 'mpegts', `${studioUrl()}live/${name}/mpegts`]);
+}
+
+function publishPattern(size: string, output: string[]): { stop(): Promise<void> } {
   const child = spawn(
     'ffmpeg',
     ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=30`, '-f', 'lavfi', '-i', 'sine=frequency=440',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60', '-pix_fmt', 'yuv420p', '-c:a', 'aac', ...extra, '-f', 'flv', `${rtmpBase}/${name}`],
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60', '-pix_fmt', 'yuv420p', '-c:a', 'aac', ...output],
     { stdio: 'ignore' },
   );
   return {

@@ -68,6 +68,8 @@ export class WhepServer {
     const video = hub.tracks.find((t) => t.kind === 'video');
     // Browsers take H.264 over WebRTC everywhere; HEVC and AV1 streams play by HLS (or a ladder's H.264 rendition).
     if (video && video.codec !== 'h264') throw new Problem('unsupported', 'Not H.264', `${name} is ${video.codec.toUpperCase()}; WebRTC viewers get H.264 only (watch it by HLS)`);
+    // WebRTC decoders take pictures in the order they are shown: reordered ones (B-frames) stutter or break.
+    if (video && hub.stats.bFrames) throw new Problem('unsupported', 'B-frames', `${name} has B-frames, which WebRTC cannot play; watch it by HLS, or set the encoder's B-frames to 0 (OBS: x264 options bframes=0)`);
     if (this.sessions.size >= maxWhepViewers) throw new Problem('unavailable', 'Too many WebRTC viewers', `${maxWhepViewers} WHEP sessions are open already; HLS still plays`);
     const pending = [...this.sessions.values()].filter((s) => !s.isConnected && s.remoteAddress === remoteAddress).length;
     if (pending >= maxPendingPerAddress) throw new Problem('unavailable', 'Too many unconnected sessions', `${remoteAddress ?? 'this address'} has ${pending} WHEP sessions that have not connected yet`);
