@@ -53,7 +53,10 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-main(process.argv.slice(2)).catch((err: unknown) => {
-  process.stderr.write(`bench: ${(err as Error).stack ?? String(err)}\n`);
-  process.exitCode = 1;
-});
+main(process.argv.slice(2))
+  .catch((err: unknown) => {
+    process.stderr.write(`bench: ${(err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  })
+  // Done when the figures are out: werift's closed peers (the webrtc bench) leave timers that would keep the process up.
+  .finally(() => process.exit());

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { RTCPeerConnection } from 'werift';
+import { whepCodecs } from '../delivery/webrtc/whep-session.js';
 import { keepCandidates } from '../ingest/webrtc/whip-session.js';
 import { startStudioProcess } from '../test-support/studio-process.js';
 import { cpuSeconds } from './process-cpu.js';
@@ -22,7 +23,8 @@ interface Viewer {
 }
 
 async function watch(base: string, stream: string): Promise<Viewer> {
-  const pc = new RTCPeerConnection({ iceUseIpv6: false, iceAdditionalHostAddresses: ['127.0.0.1'] });
+  // The codecs a browser offers for this (werift alone would offer VP8 only).
+  const pc = new RTCPeerConnection({ codecs: whepCodecs(), iceUseIpv6: false, iceAdditionalHostAddresses: ['127.0.0.1'] });
   const viewer: Viewer = { pc, bytes: 0, session: '' };
   pc.addTransceiver('video', { direction: 'recvonly' });
   pc.addTransceiver('audio', { direction: 'recvonly' });
@@ -60,7 +62,9 @@ export async function benchWebrtc(argv: string[]): Promise<void> {
     out(`studio ${base}: 720p30 H.264 2.5 Mbit/s + AAC published over MPEG-TS/HTTP; studio CPU with no viewer ${(idle * 100).toFixed(1)}% of one core`);
     out('\nviewers  studio CPU (% of one core)  per viewer  received per viewer (min / mean Mbit/s)');
     for (const n of counts) {
-      const viewers = await Promise.all(Array.from({ length: n }, () => watch(base, 'live/bench')));
+      // One after another: offers made at once would all gather candidates at the same moment.
+      const viewers: Viewer[] = [];
+      for (let i = 0; i < n; i++) viewers.push(await Promise.race([watch(base, 'live/bench'), sleep(10_000).then(() => Promise.reject(new Error(`viewer ${i + 1} not answered in 10 s`)))]));
       await sleep(3000); // connect, first keyframe, Opus encoder started
       for (const v of viewers) v.bytes = 0;
       const from = cpuSeconds(pid);
