@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { RTCPeerConnection } from 'werift';
 import { whepCodecs } from '../delivery/webrtc/whep-session.js';
-import { keepCandidates } from '../ingest/webrtc/whip-session.js';
+import { keepCandidates } from '../net/ice-candidates.js';
 import { startStudioProcess } from '../test-support/studio-process.js';
 import { cpuSeconds } from './process-cpu.js';
 import { withBenchWorkspace } from './workspace.js';

@@ -8,7 +8,7 @@ import { RTCPeerConnection } from 'werift';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useStudio } from '../../test-support/studio-instance.js';
 import { until } from '../../test-support/wait.js';
-import { keepCandidates } from '../../ingest/webrtc/whip-session.js';
+import { keepCandidates } from '../../net/ice-candidates.js';
 
 const studio = useStudio();
 const peers: RTCPeerConnection[] = [];

@@ -7,7 +7,7 @@ import { H264Packetizer, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, Rt
 import type { Frame, Track } from '../../media/frame.js';
 import type { FrameSink, SinkAttachment } from '../../streams/frame-sink.js';
 import type { StreamHub } from '../../streams/stream-hub.js';
-import { keepCandidates } from '../../ingest/webrtc/whip-session.js';
+import { keepCandidates, withoutMdnsCandidates } from '../../net/ice-candidates.js';
 import type { OpusFeed } from './opus-feed.js';
 
 const videoFeedback = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }];
@@ -89,11 +89,7 @@ export class WhepSession implements FrameSink {
   }
 
   async answer(offer: string): Promise<string> {
-    const cleaned = offer
-      .split(/\r?\n/)
-      .filter((line) => !(line.startsWith('a=candidate:') && /\s\S+\.local\s/.test(line)))
-      .join('\r\n');
-    await this.pc.setRemoteDescription({ type: 'offer', sdp: cleaned });
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: withoutMdnsCandidates(offer) });
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     this.connectTimer = setTimeout(() => void this.close(`not connected within ${this.deps.connectTimeoutMs / 1000} s`), this.deps.connectTimeoutMs);
     return keepCandidates(this.pc.localDescription!.sdp, this.deps.candidateHosts);

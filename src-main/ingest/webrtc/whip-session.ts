@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { Event, RTCPeerConnection, RTCRtpCodecParameters, type MediaStreamTrack, type PeerConfig } from 'werift';
 import { MediaRecorder, type StreamEvent } from 'werift/nonstandard';
 import { TsDemuxer } from '../../formats/mpegts/index.js';
+import { keepCandidates, trickledCandidates, withoutMdnsCandidates } from '../../net/ice-candidates.js';
 import type { SourceSession } from '../../streams/stream-hub.js';
 import type { ProcessRegistry, RunningProcess } from '../../transcode/index.js';
 
@@ -98,12 +99,7 @@ export class WhipSession {
 
   /** The SDP answer to the publisher's offer, with every candidate gathered (no trickle needed). */
   async answer(offer: string): Promise<string> {
-    // mDNS names (.local) would be looked up by multicast; the publisher's checks reach us anyway (peer-reflexive).
-    const cleaned = offer
-      .split(/\r?\n/)
-      .filter((line) => !(line.startsWith('a=candidate:') && /\s\S+\.local\s/.test(line)))
-      .join('\r\n');
-    await this.pc.setRemoteDescription({ type: 'offer', sdp: cleaned });
+    await this.pc.setRemoteDescription({ type: 'offer', sdp: withoutMdnsCandidates(offer) });
     this.expectedTracks = this.pc.getTransceivers().filter((t) => t.direction === 'recvonly' || t.direction === 'sendrecv').length;
     if (this.expectedTracks === 0) throw new Error('the offer sends no audio or video the studio can take (H.264, VP8, VP9, AV1, Opus)');
     await this.pc.setLocalDescription(await this.pc.createAnswer());
@@ -113,8 +109,7 @@ export class WhipSession {
 
   /** Trickled candidates (an SDP fragment, RFC 8840): the ones the publisher found after its offer. */
   async addCandidates(fragment: string): Promise<void> {
-    for (const line of fragment.split(/\r?\n/)) {
-      if (!line.startsWith('a=candidate:') || /\s\S+\.local\s/.test(line)) continue;
+    for (const line of trickledCandidates(fragment)) {
       await this.pc.addIceCandidate({ candidate: line.slice(2), sdpMLineIndex: 0 }).catch(() => undefined);
     }
   }
@@ -227,17 +222,4 @@ export class WhipSession {
       if (!this.closed) void this.close(`ffmpeg stopped: ${result.stderr.trim().split('\n').at(-1) ?? `exit ${result.code}`}`, true);
     });
   }
-}
-
-/** The SDP with only the candidates on the given addresses (all when null). */
-export function keepCandidates(sdp: string, hosts: readonly string[] | null): string {
-  if (!hosts) return sdp;
-  return sdp
-    .split('\r\n')
-    .filter((line) => {
-      if (!line.startsWith('a=candidate:')) return true;
-      const address = line.split(' ')[4];
-      return address !== undefined && hosts.includes(address);
-    })
-    .join('\r\n');
 }

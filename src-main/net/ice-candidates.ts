@@ -1,0 +1,34 @@
+// ICE candidates in SDP (RFC 8839), as the WebRTC sessions (WHIP, WHEP) filter them.
+
+const isCandidate = (line: string) => line.startsWith('a=candidate:');
+/** A candidate naming an mDNS host (…local): browsers hide their addresses this way. */
+const isMdns = (line: string) => isCandidate(line) && /\s\S+\.local\s/.test(line);
+
+/**
+ * The offer without mDNS candidates: werift would look them up by multicast on the LAN;
+ * the peer's connectivity checks reach the studio anyway (peer-reflexive candidates).
+ */
+export function withoutMdnsCandidates(sdp: string): string {
+  return sdp
+    .split(/\r?\n/)
+    .filter((line) => !isMdns(line))
+    .join('\r\n');
+}
+
+/** Candidate lines of a trickle fragment (RFC 8840) the studio takes: all but mDNS ones. */
+export function trickledCandidates(fragment: string): string[] {
+  return fragment.split(/\r?\n/).filter((line) => isCandidate(line) && !isMdns(line));
+}
+
+/** The SDP with only the candidates on the given addresses (all when null). */
+export function keepCandidates(sdp: string, hosts: readonly string[] | null): string {
+  if (!hosts) return sdp;
+  return sdp
+    .split('\r\n')
+    .filter((line) => {
+      if (!isCandidate(line)) return true;
+      const address = line.split(' ')[4];
+      return address !== undefined && hosts.includes(address);
+    })
+    .join('\r\n');
+}
