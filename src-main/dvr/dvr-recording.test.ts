@@ -66,10 +66,10 @@ function isFrame(tag: FlvTag): boolean {
 }
 
 describe('DVR recording', () => {
-  // 14 s in real time (seven 2 s segments) says the same as 30 did, in half the CI time.
-  it.each(liveEncoders)('records 14 s published over RTMP: durations add up, every segment reads, every frame is there (%s)', async (encoder) => {
-    const source = path.join(tempDir(), 'fourteen.flv');
-    await ffmpeg([...testSourceArgs({ size: '640x360', seconds: 14, gop: 60, encoder }), '-f', 'flv', source]);
+  // 10 s in real time (five 2 s segments) says the same as 30 did, in a third of the CI time.
+  it.each(liveEncoders)('records 10 s published over RTMP: durations add up, every segment reads, every frame is there (%s)', async (encoder) => {
+    const source = path.join(tempDir(), 'ten.flv');
+    await ffmpeg([...testSourceArgs({ size: '640x360', seconds: 10, gop: 60, encoder }), '-f', 'flv', source]);
     const sent = await sourcePackets(source);
     const publisher = startFfmpeg(['-re', '-i', source, '-c', 'copy', '-f', 'flv', `rtmp://127.0.0.1:${studio().rtmpPort}/live/rec`]);
     expect(await publisher.exited).toBe(0);
@@ -77,8 +77,8 @@ describe('DVR recording', () => {
     await studio().studio.stop(); // waits for every queued write
     const { rows, inits } = segmentsOf(studio().dir, 'live/rec');
     const total = rows.reduce((n, r) => n + r.duration_ms, 0);
-    expect(Math.abs(total - 14_000)).toBeLessThanOrEqual(2000); // within one GOP
-    expect(rows.length).toBeGreaterThanOrEqual(6);
+    expect(Math.abs(total - 10_000)).toBeLessThanOrEqual(2000); // within one GOP
+    expect(rows.length).toBeGreaterThanOrEqual(4);
     // Contiguous: each segment starts where the previous one ended.
     for (let i = 1; i < rows.length; i++) expect(Math.abs(rows[i]!.start_ms - (rows[i - 1]!.start_ms + rows[i - 1]!.duration_ms))).toBeLessThanOrEqual(2);
     let video = 0;
