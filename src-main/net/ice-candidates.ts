@@ -1,4 +1,18 @@
-// ICE candidates in SDP (RFC 8839), as the WebRTC sessions (WHIP, WHEP) filter them.
+// ICE for the WebRTC sessions (WHIP, WHEP): the peer settings they share, and candidates
+// in SDP (RFC 8839) as they filter them.
+import type { PeerConfig } from 'werift';
+
+/** Where sessions listen: the UDP port range, and the addresses candidates may name (null: every interface). */
+export interface IceSettings {
+  portRange: [number, number];
+  hosts: readonly string[] | null;
+}
+
+/** werift's peer settings for these: IPv4, ports from the range, loopback offered when the studio listens there. */
+export function peerConfig(ice: IceSettings): Partial<PeerConfig> {
+  // Loopback is not gathered by default; a studio listening there (tests, this machine only) offers it.
+  return { icePortRange: ice.portRange, iceUseIpv6: false, iceAdditionalHostAddresses: ice.hosts?.filter((h) => h.startsWith('127.')) ?? ['127.0.0.1'] };
+}
 
 const isCandidate = (line: string) => line.startsWith('a=candidate:');
 /** A candidate naming an mDNS host (…local): browsers hide their addresses this way. */

@@ -10,7 +10,7 @@ import { streamNameProblem } from '../../contract/stream-name.js';
 import type { WhepServer } from '../../delivery/webrtc/whep-server.js';
 import { admitPlayToken } from '../../http/play-token.js';
 import { maxOfferBytes } from '../../ingest/webrtc/whip-server.js';
-import { readBoundedBody } from './whip.js';
+import { readBoundedBody } from '../../http/read-body.js';
 
 export interface WhepRouteDeps {
   whep: WhepServer;

@@ -7,25 +7,12 @@
 // is a capability (128 random bits), as the RFC intends.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Problem } from '../../contract/problem.js';
+import { readBoundedBody } from '../../http/read-body.js';
 import { publishSecret } from '../../ingest/publish-gate.js';
 import { maxOfferBytes, type WhipServer } from '../../ingest/webrtc/whip-server.js';
 
 /** Trickle fragments are a few candidates; larger is not one. */
 const maxFragmentBytes = 16 << 10;
-
-/** The request body as text, refused (413) past `limit` bytes whatever Content-Length says. */
-export async function readBoundedBody(request: FastifyRequest, limit: number): Promise<string> {
-  const declared = Number(request.headers['content-length'] ?? 0);
-  if (declared > limit) throw new Problem('too-large', 'Body too large', `at most ${limit} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request.raw) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new Problem('too-large', 'Body too large', `at most ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 function secret(request: FastifyRequest): string | null {
   const auth = request.headers.authorization;

@@ -18,6 +18,8 @@ export interface ViewerSessionView {
 /** Viewers kept elsewhere (WebRTC sessions), listed and ended with the HTTP ones. */
 export interface ViewerSource {
   list(stream?: string): ViewerSessionView[];
+  /** How many watch `stream` (asked every second for every stream: no views built). */
+  count(stream: string): number;
   end(id: string): boolean;
 }
 
@@ -128,7 +130,7 @@ export class ViewerSessions {
   count(stream: string): number {
     let n = 0;
     for (const s of this.byId.values()) if (s.stream === stream) n++;
-    for (const source of this.sources) n += source.list(stream).length;
+    for (const source of this.sources) n += source.count(stream);
     return n;
   }
 

@@ -2,7 +2,7 @@
 // DELETE, by the viewer leaving, or when they never connect; bounded like WHIP.
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
-import type { PeerConfig } from 'werift';
+import { peerConfig, type IceSettings } from '../../net/ice-candidates.js';
 import { Problem } from '../../contract/problem.js';
 import type { StreamHub } from '../../streams/stream-hub.js';
 import type { ProcessRegistry } from '../../transcode/index.js';
@@ -15,7 +15,7 @@ export interface WhepServerDeps {
   processes: ProcessRegistry;
   ffmpegPath: () => string | null;
   log: Logger;
-  ice: () => { portRange: [number, number]; hosts: readonly string[] | null };
+  ice: () => IceSettings;
 }
 
 /** Viewers at once, studio-wide: each holds a UDP port (the shared range) and its share of the uplink. */
@@ -52,6 +52,11 @@ export class WhepServer {
           rttMs: v.rttMs,
           lossPercent: v.loss === null ? null : Math.round(v.loss * 1000) / 10,
         })),
+      count: (stream) => {
+        let n = 0;
+        for (const s of this.sessions.values()) if (s.name === stream && !s.isPreview) n++;
+        return n;
+      },
       end: (id) => {
         const session = this.sessions.get(id);
         if (!session) return false;
@@ -74,9 +79,8 @@ export class WhepServer {
     const pending = [...this.sessions.values()].filter((s) => !s.isConnected && s.remoteAddress === remoteAddress).length;
     if (pending >= maxPendingPerAddress) throw new Problem('unavailable', 'Too many unconnected sessions', `${remoteAddress ?? 'this address'} has ${pending} WHEP sessions that have not connected yet`);
     const ice = this.deps.ice();
-    const peer: Partial<PeerConfig> = { icePortRange: ice.portRange, iceUseIpv6: false, iceAdditionalHostAddresses: ice.hosts?.filter((h) => h.startsWith('127.')) ?? ['127.0.0.1'] };
     const id = crypto.randomBytes(16).toString('hex');
-    const session = new WhepSession(id, name, remoteAddress, userAgent.slice(0, 300), preview, hub, this.feed(name, hub), { log: this.deps.log, peer, candidateHosts: ice.hosts, connectTimeoutMs: whepConnectTimeoutMs });
+    const session = new WhepSession(id, name, remoteAddress, userAgent.slice(0, 300), preview, hub, this.feed(name, hub), { log: this.deps.log, peer: peerConfig(ice), candidateHosts: ice.hosts, connectTimeoutMs: whepConnectTimeoutMs });
     this.sessions.set(id, session);
     void session.done.then(() => {
       this.sessions.delete(id);

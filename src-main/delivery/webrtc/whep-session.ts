@@ -88,6 +88,10 @@ export class WhepSession implements FrameSink {
     return this.connected;
   }
 
+  get isPreview(): boolean {
+    return this.preview;
+  }
+
   async answer(offer: string): Promise<string> {
     await this.pc.setRemoteDescription({ type: 'offer', sdp: withoutMdnsCandidates(offer) });
     await this.pc.setLocalDescription(await this.pc.createAnswer());

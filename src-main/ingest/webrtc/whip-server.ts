@@ -3,7 +3,7 @@
 // cannot hold more than a few sessions, nor the whole studio more than `maxSessions`.
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
-import type { PeerConfig } from 'werift';
+import { peerConfig, type IceSettings } from '../../net/ice-candidates.js';
 import { Problem } from '../../contract/problem.js';
 import type { ProcessRegistry } from '../../transcode/index.js';
 import type { PublishGate } from '../publish-gate.js';
@@ -15,7 +15,7 @@ export interface WhipServerDeps {
   ffmpegPath: () => string | null;
   log: Logger;
   /** ICE: the UDP port range and the addresses candidates may name (null: every interface). */
-  ice: () => { portRange: [number, number]; hosts: readonly string[] | null };
+  ice: () => IceSettings;
   /** Seconds between the keyframes a publisher is asked for (the DVR segment target). */
   keyframeSeconds: () => number;
 }
@@ -56,13 +56,7 @@ export class WhipServer {
     const answer = this.deps.gate.requestPublish({ name: offer.name, protocol: 'whip', remoteAddress: offer.remoteAddress, password: offer.password, kick: (reason) => void session?.close(reason) });
     if (!answer.ok) throw new Problem(answer.reason.includes('already being published') ? 'conflict' : 'refused', 'Publish refused', answer.reason);
     const ice = this.deps.ice();
-    const peer: Partial<PeerConfig> = {
-      icePortRange: ice.portRange,
-      iceUseIpv6: false,
-      // Loopback is not gathered by default; a studio listening there (tests, this machine only) offers it.
-      iceAdditionalHostAddresses: ice.hosts?.filter((h) => h.startsWith('127.')) ?? ['127.0.0.1'],
-    };
-    session = new WhipSession(id, offer.name, offer.remoteAddress, answer.session, { processes: this.deps.processes, ffmpegPath: this.deps.ffmpegPath, log: this.deps.log, peer, candidateHosts: ice.hosts, connectTimeoutMs: whipConnectTimeoutMs, keyframeIntervalMs: () => this.deps.keyframeSeconds() * 1000 });
+    session = new WhipSession(id, offer.name, offer.remoteAddress, answer.session, { processes: this.deps.processes, ffmpegPath: this.deps.ffmpegPath, log: this.deps.log, peer: peerConfig(ice), candidateHosts: ice.hosts, connectTimeoutMs: whipConnectTimeoutMs, keyframeIntervalMs: () => this.deps.keyframeSeconds() * 1000 });
     this.sessions.set(id, session);
     void session.done.then(() => this.sessions.delete(id));
     try {
