@@ -69,7 +69,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['resources/player/**/*.js'],
+    files: ['resources/player/**/*.js', 'resources/bench/**/*.js'],
     languageOptions: { globals: { ...globals.browser }, sourceType: 'script' },
   },
   {

@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { chromiumPath } from './support/chromium';
+import { chromiumPath } from '../src-main/test-support/chromium.js';
 
 // Real Chromium (Debian's) against a real `framehouse serve` started by global-setup.ts.
 export default defineConfig({

@@ -127,6 +127,8 @@ test('a bookmarked studio section opens the login screen, not the watch page', a
 });
 
 test('the Monitor shows how many watch a stream, and who', async ({ page, browser, request }) => {
+  // Two streams go live and a viewer plays before the Monitor is looked at: more than the default 30 s on a loaded CI machine.
+  test.setTimeout(60_000);
   const viewer = await browser.newContext();
   // A locked stream live too: the Monitor's picture of it must not be refused for want of the token.
   const vault = publish(studio.rtmp.replace(/\/live$/, '/cams'), 'vault', '320x180');

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { adminToken, loginUrl, publishOverHttp, screenshot, studioUrl } from './support/studio';
+import { playWhep, receivedCodecs } from './support/webrtc';
 
 test('WHEP: a live stream (MPEG-TS over HTTP) plays in the browser over WebRTC, H.264 as it came and its AAC as Opus', async ({ page }) => {
   test.setTimeout(90_000);
@@ -8,41 +9,14 @@ test('WHEP: a live stream (MPEG-TS over HTTP) plays in the browser over WebRTC, 
   try {
     await page.goto(studioUrl());
     await expect.poll(async () => (await page.request.get(`${studioUrl()}${name}/index.m3u8`)).status(), { timeout: 20_000 }).toBe(200);
-    const location = await page.evaluate(async (stream) => {
-      const pc = new RTCPeerConnection();
-      pc.addTransceiver('video', { direction: 'recvonly' });
-      pc.addTransceiver('audio', { direction: 'recvonly' });
-      const video = document.createElement('video');
-      video.muted = true;
-      video.autoplay = true;
-      video.dataset.testid = 'whep-video';
-      document.body.append(video);
-      const media = new MediaStream();
-      pc.ontrack = (e) => {
-        media.addTrack(e.track);
-        video.srcObject = media;
-      };
-      await pc.setLocalDescription(await pc.createOffer());
-      const res = await fetch(`/${stream}/whep`, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: pc.localDescription!.sdp });
-      if (res.status !== 201) throw new Error(`WHEP answered ${res.status}: ${await res.text()}`);
-      await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
-      (window as unknown as { whep: RTCPeerConnection }).whep = pc;
-      return res.headers.get('location');
-    }, name);
+    const location = await playWhep(page, name);
     expect(location).toMatch(/^\/live\/e2e-whep\/whep\/[0-9a-f]{32}$/);
     const video = page.getByTestId('whep-video');
     await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 20_000 }).toBe(640);
     await video.evaluate((v: HTMLVideoElement) => v.play());
     await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 20_000 }).toBeGreaterThan(1);
     // Sound arrives as Opus, and the picture as H.264: what the browser's receivers report.
-    const received = await page.evaluate(async () => {
-      const pc = (window as unknown as { whep: RTCPeerConnection }).whep;
-      await new Promise((r) => setTimeout(r, 1500));
-      const stats = [...(await pc.getStats()).values()] as { type: string; kind?: string; packetsReceived?: number; codecId?: string; mimeType?: string; id: string }[];
-      const inbound = (kind: string) => stats.find((s) => s.type === 'inbound-rtp' && s.kind === kind);
-      const codec = (kind: string) => stats.find((s) => s.id === inbound(kind)?.codecId)?.mimeType;
-      return { video: codec('video'), audio: codec('audio'), audioPackets: inbound('audio')?.packetsReceived ?? 0 };
-    });
+    const received = await receivedCodecs(page);
     expect(received).toMatchObject({ video: 'video/H264', audio: 'audio/opus' });
     expect(received.audioPackets).toBeGreaterThan(20);
     // The Monitor lists the WebRTC viewer, with the RTT its receiver reports give.

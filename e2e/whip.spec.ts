@@ -5,19 +5,24 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { adminToken, loginUrl, screenshot, studioUrl } from './support/studio';
+import { playWhep, receivedCodecs } from './support/webrtc';
 
 const run = promisify(execFile);
 
-test('WHIP: a browser publishes its camera over WebRTC; the stream plays by HLS as H.264 + AAC, records, exports an MP4, and ends when the publisher leaves', async ({ page, request }) => {
+test('WHIP: a browser publishes its camera in VP8 over WebRTC; WHEP viewers get its VP8 as it came, HLS plays H.264 + AAC, it records, exports an MP4, and ends when the publisher leaves', async ({ page, request }) => {
   test.setTimeout(90_000);
   const name = 'live/e2e-whip';
   const headers = { authorization: `Bearer ${adminToken()}` };
   await page.goto(studioUrl());
   // The fake camera (Chromium's test pattern) and microphone, sent as WHIP clients do: one offer, the answer, done.
+  // VP8, as a browser without an H.264 encoder sends: the studio encodes it to H.264 for HLS and the DVR.
   const location = await page.evaluate(async (stream) => {
     const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: true });
     const pc = new RTCPeerConnection();
-    for (const track of media.getTracks()) pc.addTransceiver(track, { direction: 'sendonly' });
+    for (const track of media.getTracks()) {
+      const transceiver = pc.addTransceiver(track, { direction: 'sendonly' });
+      if (track.kind === 'video') transceiver.setCodecPreferences(RTCRtpReceiver.getCapabilities('video')!.codecs.filter((c) => c.mimeType === 'video/VP8'));
+    }
     await pc.setLocalDescription(await pc.createOffer());
     const res = await fetch(`/${stream}/whip`, { method: 'POST', headers: { 'content-type': 'application/sdp' }, body: pc.localDescription!.sdp });
     if (res.status !== 201) throw new Error(`WHIP answered ${res.status}: ${await res.text()}`);
@@ -27,7 +32,7 @@ test('WHIP: a browser publishes its camera over WebRTC; the stream plays by HLS 
   }, name);
   expect(location).toMatch(/^\/live\/e2e-whip\/whip\/[0-9a-f]{32}$/);
 
-  // The stream is live from WebRTC, H.264 passed through and Opus made AAC.
+  // The stream is live from WebRTC, VP8 made H.264 and Opus made AAC.
   await expect
     .poll(async () => {
       const s = (await (await request.get(`${studioUrl()}api/streams/${encodeURIComponent(name)}`, { headers })).json()) as { state: string; protocol: string | null; video: { codec: string; width: number } | null; audio: { codec: string } | null };
@@ -35,6 +40,15 @@ test('WHIP: a browser publishes its camera over WebRTC; the stream plays by HLS 
     }, { timeout: 20_000 })
     .toBe('publishing whip h264 640 aac');
   await expect.poll(async () => (await request.get(`${studioUrl()}${name}/index.m3u8`)).status(), { timeout: 20_000 }).toBe(200);
+  // A WHEP viewer gets the publisher's own VP8 and Opus packets, forwarded: nothing re-encoded on the way.
+  const viewer = await page.context().newPage();
+  await viewer.goto(studioUrl());
+  await playWhep(viewer, name);
+  const video = viewer.getByTestId('whep-video');
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 15_000 }).toBe(640);
+  expect(await receivedCodecs(viewer)).toMatchObject({ video: 'video/VP8', audio: 'audio/opus' });
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames), { timeout: 10_000 }).toBeGreaterThan(30);
+
   const probed = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name', '-of', 'csv=p=0', `${studioUrl()}${name}/index.m3u8`], { timeout: 30_000 });
   // (ffprobe lists the HLS program's streams and the streams themselves: the same two.)
   expect([...new Set(probed.stdout.split('\n').filter(Boolean))].sort()).toEqual(['aac', 'h264']);
@@ -58,8 +72,9 @@ test('WHIP: a browser publishes its camera over WebRTC; the stream plays by HLS 
     await fs.rm(dir, { recursive: true, force: true });
   }
 
-  // The publisher going away (its browser closes the connection, no DELETE) ends the stream cleanly.
+  // The publisher going away (its browser closes the connection, no DELETE) ends the stream cleanly, and its viewers' sessions.
   await page.evaluate(() => (window as unknown as { whip: RTCPeerConnection }).whip.close());
+  await expect.poll(() => viewer.evaluate(() => (window as unknown as { whep: RTCPeerConnection }).whep.connectionState), { timeout: 15_000 }).not.toBe('connected');
   await expect
     .poll(async () => ((await (await request.get(`${studioUrl()}api/streams/${encodeURIComponent(name)}`, { headers })).json()) as { state: string }).state, { timeout: 15_000 })
     .toBe('idle');
@@ -79,6 +94,8 @@ test('Go live from this browser: the Monitor publishes the camera by WHIP with o
   await dialog.getByTestId('go-live-start').click();
   await expect(dialog.getByTestId('go-live-status')).toHaveAttribute('data-state', 'connected', { timeout: 15_000 });
   await expect(dialog.getByTestId('go-live-status')).toContainText(/Live · [1-9]/, { timeout: 10_000 });
+  // H.264 is sent when the browser can: the studio passes it through as it is.
+  await expect(dialog.getByTestId('go-live-status')).toContainText('H264');
   await expect
     .poll(async () => ((await (await request.get(`${studioUrl()}api/streams/live%2Fe2e-golive`, { headers })).json()) as { protocol: string | null }).protocol, { timeout: 15_000 })
     .toBe('whip');

@@ -34,6 +34,7 @@ import { RtmpServer } from './ingest/rtmp/rtmp-server.js';
 import { SrtServer } from './ingest/srt/srt-server.js';
 import { IngestMemory, ingestLimitsFrom } from './ingest/ingest-limits.js';
 import { WhipServer } from './ingest/webrtc/whip-server.js';
+import { parseIceServers } from './net/ice-candidates.js';
 import { WhepServer } from './delivery/webrtc/whep-server.js';
 import { ffmpegSourceRunner, resolveSourceUrl, SourceUrlError } from './ingest/pull/index.js';
 import { publishUrlsFor } from './ingest/publish-urls.js';
@@ -223,8 +224,13 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       const [a, b] = [config.get('webrtcPortMin'), config.get('webrtcPortMax')].sort((x, y) => x - y) as [number, number];
       return [a, Math.max(b, a + 1)];
     };
-    const webrtcIce = () => ({ portRange: webrtcPorts(), hosts: isWildcard(config.get('host')) ? null : [config.get('host') === 'localhost' ? '127.0.0.1' : config.get('host')] });
-    const whep = new WhepServer({ hub: (name) => registry.hub(name), processes: children, ffmpegPath, log: log.child({ module: 'whep' }), ice: webrtcIce });
+    const webrtcIce = () => ({
+      portRange: webrtcPorts(),
+      hosts: isWildcard(config.get('host')) ? null : [config.get('host') === 'localhost' ? '127.0.0.1' : config.get('host')],
+      servers: parseIceServers(config.get('webrtcIceServers')),
+      connectTimeoutMs: config.get('webrtcConnectSeconds') * 1000,
+    });
+    const whep = new WhepServer({ hub: (name) => registry.hub(name), processes: children, ffmpegPath, log: log.child({ module: 'whep' }), ice: webrtcIce, relay: (name) => whip.relayOf(name) });
     viewers.addSource(whep.asViewerSource());
     const whip = new WhipServer({
       gate: registry,

@@ -42,14 +42,11 @@
       .then(function (answer) { return pc.setRemoteDescription({ type: 'answer', sdp: answer }); })
       .then(function () {
         peer = pc;
+        if (window.framehousePlayer) window.framehousePlayer.peer = pc;
         root.setAttribute('data-transport', 'webrtc');
-        window.addEventListener('pagehide', function () {
-          var session = root.getAttribute('data-session');
-          if (session) fetch(session, { method: 'DELETE', keepalive: true });
-          pc.close();
-        });
         pc.addEventListener('connectionstatechange', function () {
-          if (pc.connectionState === 'failed') say('The WebRTC connection was lost; reload to play again.');
+          // The publisher went (and may come back), or the network did: play again once the stream is there.
+          if (peer === pc && (pc.connectionState === 'failed' || pc.connectionState === 'closed')) rejoin(pc);
         });
         return true;
       })
@@ -57,6 +54,33 @@
         pc.close();
         return false;
       });
+  }
+
+  window.addEventListener('pagehide', function () {
+    var session = root.getAttribute('data-session');
+    if (session && peer) fetch(session, { method: 'DELETE', keepalive: true });
+    if (peer) peer.close();
+  });
+
+  /** Tries WebRTC again every 2 s; after three misses (the stream is gone, or can no longer play over WebRTC) HLS takes over, waiting as it does. */
+  function rejoin(lost) {
+    peer = null;
+    lost.close();
+    say('Waiting for the stream…');
+    var tries = 0;
+    (function again() {
+      setTimeout(function () {
+        playWebRtc().then(function (playing) {
+          if (playing) say('');
+          else if (++tries < 3) again();
+          else {
+            video.srcObject = null; // a stream object outranks the src hls.js sets
+            playHls();
+            window.framehousePlayer.hls = hls;
+          }
+        });
+      }, 2000);
+    })();
   }
 
   playWebRtc().then(function (playing) {

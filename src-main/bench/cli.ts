@@ -30,7 +30,7 @@ const benchmarks: Record<string, { about: string; run: (argv: string[]) => Promi
     about: 'library files as HLS: first transcoded segment uncached (720p; --variant 1080p --source-codec hevc for 1080p) vs the same plain ffmpeg, cached segments MB/s vs nginx, one ffmpeg job for 10 viewers of a segment, listing 10,000 files',
     run: benchVod,
   },
-  webrtc: { about: 'WHEP viewers of a 720p30 stream on werift: studio CPU per viewer, and every viewer fed (--viewers 1,10,25 --seconds 10)', run: benchWebrtc },
+  webrtc: { about: 'glass-to-glass latency in Chromium, WHIP → WHEP beside LL-HLS (p50, p95; --latency-seconds 10, --no-latency); then WHEP viewers of a 720p30 stream on werift: studio CPU per viewer, every viewer fed (--viewers 1,10,25 --seconds 10)', run: benchWebrtc },
   soak: {
     about: '20 publishers, 100 HLS/LL-HLS viewers and playlist/export storms for 10 min: RSS and event-loop lag over time, frames and segments lost',
     run: benchSoak,

@@ -10,6 +10,7 @@ import { RTCPeerConnection } from 'werift';
 import { whepCodecs } from '../delivery/webrtc/whep-session.js';
 import { keepCandidates } from '../net/ice-candidates.js';
 import { startStudioProcess } from '../test-support/studio-process.js';
+import { glassToGlass, percentile } from './glass-to-glass.js';
 import { cpuSeconds } from './process-cpu.js';
 import { withBenchWorkspace } from './workspace.js';
 
@@ -46,6 +47,16 @@ export async function benchWebrtc(argv: string[]): Promise<void> {
     const studio = await startStudioProcess(['--data-dir', path.join(work, 'studio'), '--http-port', '0', '--log-level', 'warn']);
     cleanups.push(() => studio.stop());
     const base = studio.url.endsWith('/') ? studio.url : `${studio.url}/`;
+    if (!argv.includes('--no-latency')) {
+      const latencySeconds = Number(argv.includes('--latency-seconds') ? get('--latency-seconds') : 10);
+      out(`glass to glass: a clock painted into a 640x360 canvas in one Chromium page, published by WHIP, read back from the frames another page shows (${latencySeconds} s each)`);
+      out('path                                  frames   p50 ms   p95 ms');
+      for (const { path: label, samples } of await glassToGlass(base, 'live/clock', latencySeconds)) {
+        const sorted = [...samples].sort((a, b) => a - b);
+        out(`${label.padEnd(36)}  ${String(sorted.length).padStart(6)}  ${String(percentile(sorted, 50)).padStart(7)}  ${String(percentile(sorted, 95)).padStart(7)}`);
+      }
+      out('');
+    }
     const publisher = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
       '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-b:v', '2500k', '-g', '60', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '128k', '-f', 'mpegts', `${base}live/bench/mpegts`], { stdio: 'ignore' });
     cleanups.push(async () => publisher.kill('SIGKILL'));

@@ -34,5 +34,7 @@ export const defaultSettings: Readonly<Settings> = Object.freeze({
   transcodeEncoder: 'auto',
   vodCacheMB: 4096,
   webrtcPortMin: 50_000,
+  webrtcIceServers: [],
+  webrtcConnectSeconds: 20,
   webrtcPortMax: 50_099,
 });

@@ -2,16 +2,54 @@
 // in SDP (RFC 8839) as they filter them.
 import type { PeerConfig } from 'werift';
 
-/** Where sessions listen: the UDP port range, and the addresses candidates may name (null: every interface). */
+/** Where sessions listen: the port range, the addresses host candidates may name (null: every interface), STUN/TURN servers. */
 export interface IceSettings {
   portRange: [number, number];
   hosts: readonly string[] | null;
+  servers: readonly IceServer[];
+  /** A peer that has not connected this long after its answer is dropped. */
+  connectTimeoutMs: number;
 }
 
-/** werift's peer settings for these: IPv4, ports from the range, loopback offered when the studio listens there. */
+export interface IceServer {
+  urls: string;
+  username?: string;
+  credential?: string;
+}
+
+const isLoopback = (address: string) => address.startsWith('127.') || address === '::1';
+
+/**
+ * werift's peer settings for these: IPv4; UDP, and ICE-TCP (passive) for networks that
+ * drop UDP, on ports from the range; loopback offered when the studio listens there.
+ * A studio listening on loopback alone talks to loopback peers alone: a browser's LAN
+ * candidates are never tried, so nothing leaves the machine.
+ */
 export function peerConfig(ice: IceSettings): Partial<PeerConfig> {
-  // Loopback is not gathered by default; a studio listening there (tests, this machine only) offers it.
-  return { icePortRange: ice.portRange, iceUseIpv6: false, iceAdditionalHostAddresses: ice.hosts?.filter((h) => h.startsWith('127.')) ?? ['127.0.0.1'] };
+  const loopbackOnly = ice.hosts !== null && ice.hosts.every(isLoopback);
+  return {
+    icePortRange: ice.portRange,
+    iceUseIpv6: false,
+    iceUseTcp: true,
+    iceTcpPassive: true,
+    // Loopback is not gathered by default; a studio listening there (tests, this machine only) offers it.
+    iceAdditionalHostAddresses: ice.hosts?.filter(isLoopback) ?? ['127.0.0.1'],
+    iceServers: ice.servers.map((server) => ({ ...server })),
+    ...(loopbackOnly ? { iceFilterCandidatePair: (pair) => isLoopback(pair.remoteCandidate.host) } : {}),
+  };
+}
+
+/**
+ * The STUN/TURN setting: one URL per entry, TURN credentials before the host
+ * (`turn:user:secret@turn.example.com:3478?transport=udp`), as RTCIceServer objects.
+ */
+export function parseIceServers(entries: readonly string[]): IceServer[] {
+  return entries.map((entry) => {
+    const match = /^(stuns?|turns?):(?:([^:@\s]+):([^@\s]+)@)?(\S+)$/.exec(entry.trim());
+    if (!match) throw new Error(`${entry}: not a stun: or turn: URL`);
+    const [, scheme, username, credential, rest] = match;
+    return username ? { urls: `${scheme}:${rest}`, username, credential } : { urls: `${scheme}:${rest}` };
+  });
 }
 
 const isCandidate = (line: string) => line.startsWith('a=candidate:');
@@ -34,14 +72,16 @@ export function trickledCandidates(fragment: string): string[] {
   return fragment.split(/\r?\n/).filter((line) => isCandidate(line) && !isMdns(line));
 }
 
-/** The SDP with only the candidates on the given addresses (all when null). */
+/** The SDP with only the host candidates on the given addresses (all when null); STUN and TURN ones (srflx, relay) stay. */
 export function keepCandidates(sdp: string, hosts: readonly string[] | null): string {
   if (!hosts) return sdp;
   return sdp
     .split('\r\n')
     .filter((line) => {
       if (!isCandidate(line)) return true;
-      const address = line.split(' ')[4];
+      const fields = line.split(' ');
+      const address = fields[4];
+      if (fields[7] !== 'host') return true;
       return address !== undefined && hosts.includes(address);
     })
     .join('\r\n');

@@ -3,7 +3,6 @@
 // only, and one address cannot pile up sessions that never connect.
 import crypto from 'node:crypto';
 import dgram from 'node:dgram';
-import http from 'node:http';
 import { RTCPeerConnection } from 'werift';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useStudio } from '../../test-support/studio-instance.js';
@@ -114,28 +113,4 @@ describe('WHIP', () => {
     expect((await fetch(new URL('/api/health', studio().urls.http))).status).toBe(200);
     expect((await post('/live/garbage-after/whip', await realOffer())).status).toBe(201);
   }, 30_000);
-
-  it('a flood of offers that never connect, from 25 addresses: 32 sessions at most studio-wide, the rest 503, the studio still answers', async () => {
-    const offer = await realOffer();
-    const url = new URL(studio().urls.http);
-    // Other hosts publish with the studio's publish key (as a Bearer token, what OBS sends).
-    const { publishKey } = ((await (await studio().api('/api/settings')).json()) as { settings: { publishKey: string } }).settings;
-    const from = (address: string, i: number) =>
-      new Promise<number>((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port: Number(url.port), path: `/live/flood-${i}/whip`, method: 'POST', localAddress: address, headers: { 'content-type': 'application/sdp', authorization: `Bearer ${publishKey}` } }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        });
-        req.on('error', reject);
-        req.end(offer);
-      });
-    const statuses: number[] = [];
-    for (let round = 0; round < 4; round++) {
-      statuses.push(...(await Promise.all(Array.from({ length: 25 }, (_, a) => from(`127.0.0.${a + 2}`, round * 25 + a)))));
-    }
-    expect(new Set(statuses)).toEqual(new Set([201, 503]));
-    expect(statuses.filter((s) => s === 201)).toHaveLength(32);
-    expect(statuses.filter((s) => s === 503)).toHaveLength(68);
-    expect((await fetch(new URL('/api/health', studio().urls.http))).status).toBe(200);
-  }, 60_000);
 });

@@ -1,13 +1,15 @@
-// One WebRTC viewer (WHEP): the stream's H.264 as it is, packetized for RTP (Single NAL,
-// STAP-A for the parameter sets before each keyframe, FU-A), and its sound as the
-// stream's shared Opus. The viewer is a sink of the hub once connected, so it starts at
-// the newest keyframe of the GOP cache.
+// One WebRTC viewer (WHEP). Of a stream a browser publishes by WHIP: the publisher's own
+// packets, forwarded (net/rtp-relay.ts). Of any other stream: its H.264 as it is,
+// packetized for RTP (Single NAL, STAP-A for the parameter sets before each keyframe,
+// FU-A), and its sound as the stream's shared Opus; the viewer is then a sink of the hub
+// once connected, so it starts at the newest keyframe of the GOP cache.
 import type { Logger } from 'pino';
 import { H264Packetizer, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, RtpPacket, parseAvcDecoderConfigurationRecord, type PeerConfig, type RTCRtpTransceiver } from 'werift';
 import type { Frame, Track } from '../../media/frame.js';
 import type { FrameSink, SinkAttachment } from '../../streams/frame-sink.js';
 import type { StreamHub } from '../../streams/stream-hub.js';
 import { keepCandidates, withoutMdnsCandidates } from '../../net/ice-candidates.js';
+import { relayCodec, type RtpRelay } from '../../net/rtp-relay.js';
 import type { OpusFeed } from './opus-feed.js';
 
 const videoFeedback = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }];
@@ -18,6 +20,16 @@ export function whepCodecs(): PeerConfig['codecs'] {
     video: [new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90_000, rtcpFeedback: videoFeedback, parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f' })],
     audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48_000, channels: 2 })],
   };
+}
+
+/** Where a viewer's media comes from: the hub (any source), or a WebRTC publisher's packets as they are. */
+export type WhepMedia = { kind: 'hub'; hub: StreamHub; opus: OpusFeed } | { kind: 'relay'; relay: RtpRelay };
+
+function codecsFor(media: WhepMedia): PeerConfig['codecs'] {
+  const hub = whepCodecs();
+  if (media.kind === 'hub') return hub;
+  const { video, audio } = media.relay;
+  return { video: video ? [relayCodec(video)] : hub.video, audio: audio ? [relayCodec(audio)] : hub.audio };
 }
 
 export interface WhepSessionDeps {
@@ -48,7 +60,8 @@ export class WhepSession implements FrameSink {
   private readonly video: RTCRtpTransceiver;
   private readonly audio: RTCRtpTransceiver;
   private attachment: SinkAttachment | null = null;
-  private unsubscribeOpus: (() => void) | null = null;
+  /** Undo what start() subscribed to (the Opus feed, or the relay's tracks). */
+  private readonly unsubscribes: (() => void)[] = [];
   private packetizer: H264Packetizer | null = null;
   private videoTrack: Track | null = null;
   private audioSequence = Math.floor(Math.random() * 0xffff);
@@ -69,15 +82,15 @@ export class WhepSession implements FrameSink {
     private readonly userAgent: string,
     /** The studio's own preview (the Monitor's details): not listed among viewers. */
     private readonly preview: boolean,
-    private readonly hub: StreamHub,
-    private readonly opus: OpusFeed,
+    private readonly media: WhepMedia,
     private readonly deps: WhepSessionDeps,
   ) {
     this.done = new Promise((resolve) => (this.finish = resolve));
-    this.pc = new RTCPeerConnection({ ...deps.peer, codecs: whepCodecs(), bundlePolicy: 'max-bundle' });
+    this.pc = new RTCPeerConnection({ ...deps.peer, codecs: codecsFor(media), bundlePolicy: 'max-bundle' });
     this.video = this.pc.addTransceiver('video', { direction: 'sendonly' });
     this.audio = this.pc.addTransceiver('audio', { direction: 'sendonly' });
     this.video.sender.onRtcp.subscribe((packet) => this.readReports(packet));
+    if (media.kind === 'relay') this.unsubscribes.push(media.relay.onEnd(() => void this.close('the publisher left')));
     this.pc.connectionStateChange.subscribe((state) => {
       if (state === 'connected') this.start();
       else if (state === 'failed' || state === 'closed') void this.close(state === 'failed' ? 'the WebRTC connection failed' : 'the viewer left');
@@ -90,6 +103,11 @@ export class WhepSession implements FrameSink {
 
   get isPreview(): boolean {
     return this.preview;
+  }
+
+  /** Forwarding a WebRTC publisher's packets, rather than packetizing the hub's frames. */
+  get isRelay(): boolean {
+    return this.media.kind === 'relay';
   }
 
   async answer(offer: string): Promise<string> {
@@ -119,7 +137,7 @@ export class WhepSession implements FrameSink {
     this.closed = true;
     if (this.connectTimer) clearTimeout(this.connectTimer);
     this.attachment?.detach();
-    this.unsubscribeOpus?.();
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe();
     await this.pc.close().catch(() => undefined);
     this.deps.log.debug({ stream: this.name, session: this.id }, `whep: ${reason}`);
     this.finish();
@@ -161,13 +179,35 @@ export class WhepSession implements FrameSink {
     if (this.closed || this.connected) return;
     this.connected = true;
     if (this.connectTimer) clearTimeout(this.connectTimer);
-    this.attachment = this.hub.attach(this);
-    this.unsubscribeOpus = this.opus.subscribe((packet, timestamp) => {
+    if (this.media.kind === 'relay') this.startRelay(this.media.relay);
+    else this.startHub(this.media.hub, this.media.opus);
+  }
+
+  /** The publisher's packets, re-stamped by werift's sender with this viewer's SSRC and payload types; lost pictures asked of the publisher. */
+  private startRelay(relay: RtpRelay): void {
+    const forward = (transceiver: RTCRtpTransceiver) => (packet: RtpPacket) => {
+      // Padding (bandwidth probes) carries nothing; the publisher's header extensions name its own ids.
+      if (packet.payload.length === 0) return;
+      const { sequenceNumber, timestamp, marker } = packet.header;
+      this.sentBytes += packet.payload.length;
+      void transceiver.sender.sendRtp(new RtpPacket(new RtpHeader({ sequenceNumber, timestamp, marker }), packet.payload)).catch(() => undefined);
+    };
+    if (relay.video) this.unsubscribes.push(relay.video.subscribe(forward(this.video)));
+    if (relay.audio) this.unsubscribes.push(relay.audio.subscribe(forward(this.audio)));
+    const pli = this.video.sender.onPictureLossIndication.subscribe(() => relay.requestKeyframe());
+    this.unsubscribes.push(() => pli.unSubscribe());
+    // The picture starts at the next keyframe: ask for it now rather than at the publisher's next one.
+    relay.requestKeyframe();
+  }
+
+  private startHub(hub: StreamHub, opus: OpusFeed): void {
+    this.attachment = hub.attach(this);
+    this.unsubscribes.push(opus.subscribe((packet, timestamp) => {
       const header = new RtpHeader({ payloadType: 111, timestamp, sequenceNumber: this.audioSequence, marker: false });
       this.audioSequence = (this.audioSequence + 1) & 0xffff;
       this.sentBytes += packet.length;
       void this.audio.sender.sendRtp(new RtpPacket(header, packet)).catch(() => undefined);
-    });
+    }));
   }
 }
 

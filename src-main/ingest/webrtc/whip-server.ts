@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import { peerConfig, type IceSettings } from '../../net/ice-candidates.js';
 import { Problem } from '../../contract/problem.js';
+import type { RtpRelay } from '../../net/rtp-relay.js';
 import type { ProcessRegistry } from '../../transcode/index.js';
 import type { PublishGate } from '../publish-gate.js';
 import { WhipSession } from './whip-session.js';
@@ -24,8 +25,6 @@ export interface WhipServerDeps {
 export const maxWhipSessions = 32;
 /** Sessions not yet connected, from one address. */
 const maxPendingPerAddress = 4;
-/** A session that has not connected this long after its answer is freed. */
-export const whipConnectTimeoutMs = 20_000;
 /** An offer larger than this is not a WebRTC offer (Chromium's, with every codec, is about 6 KB). */
 export const maxOfferBytes = 64 << 10;
 
@@ -56,7 +55,7 @@ export class WhipServer {
     const answer = this.deps.gate.requestPublish({ name: offer.name, protocol: 'whip', remoteAddress: offer.remoteAddress, password: offer.password, kick: (reason) => void session?.close(reason) });
     if (!answer.ok) throw new Problem(answer.reason.includes('already being published') ? 'conflict' : 'refused', 'Publish refused', answer.reason);
     const ice = this.deps.ice();
-    session = new WhipSession(id, offer.name, offer.remoteAddress, answer.session, { processes: this.deps.processes, ffmpegPath: this.deps.ffmpegPath, log: this.deps.log, peer: peerConfig(ice), candidateHosts: ice.hosts, connectTimeoutMs: whipConnectTimeoutMs, keyframeIntervalMs: () => this.deps.keyframeSeconds() * 1000 });
+    session = new WhipSession(id, offer.name, offer.remoteAddress, answer.session, { processes: this.deps.processes, ffmpegPath: this.deps.ffmpegPath, log: this.deps.log, peer: peerConfig(ice), candidateHosts: ice.hosts, connectTimeoutMs: ice.connectTimeoutMs, keyframeIntervalMs: () => this.deps.keyframeSeconds() * 1000 });
     this.sessions.set(id, session);
     void session.done.then(() => this.sessions.delete(id));
     try {
@@ -65,6 +64,16 @@ export class WhipServer {
       await session.close('the offer could not be answered', false);
       throw new Problem('invalid', 'Offer not accepted', error instanceof Error ? error.message : String(error));
     }
+  }
+
+  /** The media of the browser (or OBS) publishing `name` now, for WebRTC viewers to get as it is. */
+  relayOf(name: string): RtpRelay | null {
+    for (const session of this.sessions.values()) {
+      if (session.name !== name) continue;
+      const relay = session.relay();
+      if (relay) return relay;
+    }
+    return null;
   }
 
   /** The session of stream `name` with this id, or a Problem. */

@@ -9,6 +9,7 @@ import { Event, RTCPeerConnection, RTCRtpCodecParameters, type MediaStreamTrack,
 import { MediaRecorder, type StreamEvent } from 'werift/nonstandard';
 import { TsDemuxer } from '../../formats/mpegts/index.js';
 import { keepCandidates, trickledCandidates, withoutMdnsCandidates } from '../../net/ice-candidates.js';
+import type { RtpRelay, RtpRelayTrack } from '../../net/rtp-relay.js';
 import type { SourceSession } from '../../streams/stream-hub.js';
 import type { ProcessRegistry, RunningProcess } from '../../transcode/index.js';
 
@@ -16,6 +17,9 @@ import type { ProcessRegistry, RunningProcess } from '../../transcode/index.js';
 const silentMs = 5000;
 /** Media waiting for ffmpeg beyond this ends the session. */
 const maxPendingBytes = 32 << 20;
+
+/** Viewers joining at once ask for one keyframe, not one each. */
+const minKeyframeRequestGapMs = 300;
 
 /** RTCP feedback every video codec is offered: NACK (resend lost packets) and PLI (a new keyframe). */
 const videoFeedback = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }];
@@ -65,6 +69,8 @@ export class WhipSession {
   private silenceTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private connected = false;
+  private lastKeyframeRequestAt = 0;
+  private readonly endListeners = new Set<() => void>();
   /** Resolves once the session is over (its hub session ended, everything released). */
   readonly done: Promise<void>;
   private finish!: () => void;
@@ -97,6 +103,35 @@ export class WhipSession {
     return this.closed;
   }
 
+  /**
+   * The publisher's media as it comes, for WebRTC viewers (net/rtp-relay.ts): null until
+   * connected with every track it offered, and once it has ended.
+   */
+  relay(): RtpRelay | null {
+    if (this.closed || !this.connected || this.tracks.length < this.expectedTracks) return null;
+    const relayTrack = (kind: 'audio' | 'video'): RtpRelayTrack | null => {
+      const track = this.tracks.find((t) => t.kind === kind);
+      if (!track?.codec) return null;
+      return {
+        kind,
+        codec: track.codec,
+        subscribe: (onPacket) => {
+          const { unSubscribe } = track.onReceiveRtp.subscribe((packet) => onPacket(packet));
+          return unSubscribe;
+        },
+      };
+    };
+    return {
+      video: relayTrack('video'),
+      audio: relayTrack('audio'),
+      requestKeyframe: () => this.requestKeyframe(),
+      onEnd: (listener) => {
+        this.endListeners.add(listener);
+        return () => this.endListeners.delete(listener);
+      },
+    };
+  }
+
   /** The SDP answer to the publisher's offer, with every candidate gathered (no trickle needed). */
   async answer(offer: string): Promise<string> {
     await this.pc.setRemoteDescription({ type: 'offer', sdp: withoutMdnsCandidates(offer) });
@@ -120,6 +155,8 @@ export class WhipSession {
     for (const timer of [this.connectTimer, this.keyframeTimer]) if (timer) clearTimeout(timer);
     if (this.silenceTimer) clearInterval(this.silenceTimer);
     this.session.end(reason, lost);
+    for (const listener of this.endListeners) listener();
+    this.endListeners.clear();
     await this.recorder?.stop().catch(() => undefined);
     this.ffmpeg?.stdin?.end();
     await this.pc.close().catch(() => undefined);
@@ -176,13 +213,25 @@ export class WhipSession {
    * when asked, and HLS segments and the DVR begin at keyframes.
    */
   private askForKeyframes(track: MediaStreamTrack): void {
-    const receiver = this.pc.getTransceivers().find((t) => t.receiver.track === track)?.receiver;
     const ask = () => {
       if (this.closed) return;
-      if (track.ssrc) void receiver?.sendRtcpPLI(track.ssrc).catch(() => undefined);
+      this.sendPli(track);
       this.keyframeTimer = setTimeout(ask, this.sawKeyframe ? this.deps.keyframeIntervalMs() : 1000);
     };
     ask();
+  }
+
+  /** A viewer's request (it joined, or lost a picture): at most one PLI every `minKeyframeRequestGapMs`. */
+  private requestKeyframe(): void {
+    const video = this.tracks.find((t) => t.kind === 'video');
+    if (!video || this.closed || Date.now() - this.lastKeyframeRequestAt < minKeyframeRequestGapMs) return;
+    this.sendPli(video);
+  }
+
+  private sendPli(track: MediaStreamTrack): void {
+    this.lastKeyframeRequestAt = Date.now();
+    const receiver = this.pc.getTransceivers().find((t) => t.receiver.track === track)?.receiver;
+    if (track.ssrc) void receiver?.sendRtcpPLI(track.ssrc).catch(() => undefined);
   }
 
   private startFfmpeg(videoCodec: string | undefined): void {

@@ -35,6 +35,8 @@ const saved: Settings = {
   vodCacheMB: 4096,
   webrtcPortMin: 50_000,
   webrtcPortMax: 50_099,
+  webrtcIceServers: [],
+  webrtcConnectSeconds: 20,
   transcodeLadder: '',
   transcodeEncoder: 'auto',
 };

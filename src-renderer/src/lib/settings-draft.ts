@@ -50,6 +50,8 @@ const keyOrder: Record<SettingKey, number> = {
   vodCacheMB: 31,
   webrtcPortMin: 32,
   webrtcPortMax: 33,
+  webrtcConnectSeconds: 34,
+  webrtcIceServers: 35,
 };
 export const settingKeys = (Object.keys(keyOrder) as SettingKey[]).sort((a, b) => keyOrder[a] - keyOrder[b]);
 
@@ -78,6 +80,7 @@ const integerKeys = {
   vodCacheMB: 'megabytes, at least 64',
   webrtcPortMin: 'a UDP port, 1024 to 65535',
   webrtcPortMax: 'a UDP port, 1025 to 65535',
+  webrtcConnectSeconds: 'seconds, 1 to 60',
 } as const;
 type IntegerKey = keyof typeof integerKeys;
 
@@ -121,6 +124,8 @@ export function toDraft(settings: Settings): SettingsDraft {
     vodCacheMB: String(settings.vodCacheMB),
     webrtcPortMin: String(settings.webrtcPortMin),
     webrtcPortMax: String(settings.webrtcPortMax),
+    webrtcIceServers: settings.webrtcIceServers.join('\n'),
+    webrtcConnectSeconds: String(settings.webrtcConnectSeconds),
   };
 }
 
@@ -132,13 +137,21 @@ export function parseHostList(text: string): string[] {
     .filter((line) => line.length > 0);
 }
 
+/** Settings that are lists, edited one entry per line. */
+const listKeys = ['allowedHosts', 'webrtcIceServers'] as const;
+type ListKey = (typeof listKeys)[number];
+
+function isListKey(key: SettingKey): key is ListKey {
+  return (listKeys as readonly string[]).includes(key);
+}
+
 /** Whether the form value differs from the saved one, ignoring formatting-only edits. */
 export function isChanged(draft: SettingsDraft, settings: Settings, key: SettingKey): boolean {
+  if (isListKey(key)) {
+    const next = parseHostList(draft[key]);
+    return next.length !== settings[key].length || next.some((h, i) => h !== settings[key][i]);
+  }
   switch (key) {
-    case 'allowedHosts': {
-      const next = parseHostList(draft.allowedHosts);
-      return next.length !== settings.allowedHosts.length || next.some((h, i) => h !== settings.allowedHosts[i]);
-    }
     case 'logLevel':
       return draft.logLevel !== settings.logLevel;
     case 'lanPublish':
@@ -170,8 +183,8 @@ export function buildPatch(
         return { patch: null, error: { key, message: `${key}: must be a whole number (${integerKeys[key]})` } };
       }
       patch[key] = Number(text);
-    } else if (key === 'allowedHosts') {
-      patch.allowedHosts = parseHostList(draft.allowedHosts);
+    } else if (isListKey(key)) {
+      patch[key] = parseHostList(draft[key]);
     } else if (key === 'logLevel') {
       patch.logLevel = draft.logLevel;
     } else if (key === 'lanPublish') {

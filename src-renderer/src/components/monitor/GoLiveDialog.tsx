@@ -16,7 +16,7 @@ export function GoLiveDialog({ onClose }: { onClose(): void }) {
   const [key, setKey] = useState('');
   const [media, setMedia] = useState<MediaStream | null>(null);
   const [publisher, setPublisher] = useState<WhipPublisher | null>(null);
-  const [status, setStatus] = useState<{ bitrate: number; state: string } | null>(null);
+  const [status, setStatus] = useState<{ bitrate: number; state: string; videoCodec: string | null } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const preview = useRef<HTMLVideoElement>(null);
@@ -110,6 +110,7 @@ export function GoLiveDialog({ onClose }: { onClose(): void }) {
             {status && (
               <p className="help" data-testid="go-live-status" data-state={status.state}>
                 {status.state === 'connected' ? 'Live' : status.state} · {formatBitrate(status.bitrate)}
+                {status.videoCodec ? ` · ${status.videoCodec}` : ''}
               </p>
             )}
             {error && <p className="help help-warning">{error}</p>}

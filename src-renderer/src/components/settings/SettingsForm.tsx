@@ -25,12 +25,13 @@ const limitHelp: Record<LimitKey, string> = {
   playlistMaxHours: 'Longest archive range one DVR playlist or recording status covers; longer requests are clamped to the newest part.',
   mediaJobsMax: 'MP4 export plans and thumbnail renders at once; more wait in a queue.',
   vodCacheMB: 'Disk for library segments made on first play; the least recently played go first.',
-  webrtcPortMin: 'WebRTC publishers and viewers take one UDP port each from this range: open it in a firewall.',
+  webrtcPortMin: 'WebRTC publishers and viewers take one UDP port each (and one TCP port for ICE over TCP) from this range: open it in a firewall.',
   webrtcPortMax: 'The last port of that range.',
+  webrtcConnectSeconds: 'A WebRTC publisher or viewer that has not connected by then is dropped, and its port freed.',
 };
 const limitKeys = Object.keys(limitHelp) as LimitKey[];
 /** The settings whose names say what they bound: ingest…, httpMax…, httpHeaders…, srtMax…, playlistMax…, mediaJobsMax. */
-type LimitKey = Extract<SettingKey, `ingest${string}` | `httpMax${string}` | `httpHeaders${string}` | `srtMax${string}` | `playlistMax${string}` | 'mediaJobsMax' | 'vodCacheMB' | `webrtcPort${string}`>;
+type LimitKey = Extract<SettingKey, `ingest${string}` | `httpMax${string}` | `httpHeaders${string}` | `srtMax${string}` | `playlistMax${string}` | 'mediaJobsMax' | 'vodCacheMB' | `webrtcPort${string}` | 'webrtcConnectSeconds'>;
 
 const portHelp: Record<'httpPort' | 'rtmpPort' | 'srtPort', string> = {
   httpPort: 'UI, API and playback; this page follows a change. 0 picks a free port.',
@@ -123,6 +124,21 @@ export function SettingsForm({ draft }: { draft: SettingsDraft }) {
                 className="input input-mono"
                 rows={3}
                 placeholder={'studio.local\n192.168.1.20'}
+              />
+            </SettingField>
+          </div>
+          <div className="span-all">
+            <SettingField
+              settingKey="webrtcIceServers"
+              controlId="setting-webrtcIceServers"
+              dirty={dirty('webrtcIceServers')}
+              help="One per line. WebRTC needs none on a LAN; for publishers and viewers beyond it, a STUN server, or a TURN relay with its user and secret before the host. ICE over TCP is offered too, on the WebRTC port range."
+            >
+              <textarea
+                {...textProps('webrtcIceServers')}
+                className="input input-mono"
+                rows={2}
+                placeholder={'stun:stun.example.org:3478\nturn:user:secret@turn.example.org:3478?transport=udp'}
               />
             </SettingField>
           </div>

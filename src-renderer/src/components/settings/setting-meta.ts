@@ -36,6 +36,8 @@ export const settingLabels: Record<SettingKey, string> = {
   vodCacheMB: 'VOD segment cache (MB)',
   webrtcPortMin: 'WebRTC UDP ports from',
   webrtcPortMax: 'WebRTC UDP ports to',
+  webrtcIceServers: 'STUN/TURN servers',
+  webrtcConnectSeconds: 'WebRTC connect timeout (s)',
 };
 
 export const sourceLabels: Record<SettingSource, string> = {

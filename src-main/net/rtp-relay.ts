@@ -1,0 +1,37 @@
+// A WebRTC publisher's media as it arrived, for WebRTC viewers of the same stream: the
+// packets are forwarded as they are (an SFU), with no decoding, no re-encoding and no
+// waiting for ffmpeg, which is what keeps browser-to-browser latency under a quarter
+// of a second. WHIP makes relays; WHEP uses them; the studio wires the two together.
+import { RTCRtpCodecParameters, type RtpPacket } from 'werift';
+
+export interface RtpRelayTrack {
+  kind: 'audio' | 'video';
+  /** The codec the publisher sends (mime type, clock, format parameters): what a viewer must take. */
+  codec: RTCRtpCodecParameters;
+  /** Every packet as received (before the publisher side's jitter buffer); returns the unsubscribe. */
+  subscribe(onPacket: (packet: RtpPacket) => void): () => void;
+}
+
+export interface RtpRelay {
+  video: RtpRelayTrack | null;
+  audio: RtpRelayTrack | null;
+  /** Asks the publisher for a keyframe (a viewer joined or lost one); rate-limited by the publisher side. */
+  requestKeyframe(): void;
+  /** Called once when the publisher is gone; returns the unsubscribe. */
+  onEnd(listener: () => void): () => void;
+}
+
+/** The codec a viewer is offered for a relayed track: the publisher's, without its payload type (the viewer's offer picks that). */
+export function relayCodec(track: RtpRelayTrack): RTCRtpCodecParameters {
+  const { mimeType, clockRate, channels, parameters } = track.codec;
+  const rtcpFeedback = track.kind === 'video' ? [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] : [];
+  return new RTCRtpCodecParameters({ mimeType, clockRate, channels, parameters, rtcpFeedback });
+}
+
+/** Whether an SDP offer can receive this codec (an rtpmap of the same name and clock). */
+export function offerTakes(sdp: string, codec: RTCRtpCodecParameters): boolean {
+  const [, name] = codec.mimeType.split('/');
+  if (!name) return false;
+  const pattern = new RegExp(`^a=rtpmap:\\d+ ${name.replace(/[^A-Za-z0-9]/g, '')}/${codec.clockRate}(/|\\s*$)`, 'im');
+  return pattern.test(sdp);
+}
