@@ -107,3 +107,37 @@ test('Go live from this browser: the Monitor publishes the camera by WHIP with o
   await request.delete(`${studioUrl()}api/streams/live%2Fe2e-golive`, { headers });
 });
 
+
+test('a phone on the LAN goes live from the watch page over HTTPS, with the certificate the studio made for itself', async ({ browser, request }) => {
+  test.setTimeout(60_000);
+  const headers = { authorization: `Bearer ${adminToken()}` };
+  expect((await request.put(`${studioUrl()}api/settings`, { headers, data: { https: 'on', httpsPort: 0 } })).status()).toBe(200);
+  const phone = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 412, height: 915 }, isMobile: true, hasTouch: true });
+  try {
+    const { httpsPort } = (await (await request.get(`${studioUrl()}api/health`)).json()) as { httpsPort: number | null };
+    expect(httpsPort).toBeGreaterThan(0);
+    const page = await phone.newPage();
+    await page.goto(`https://127.0.0.1:${httpsPort}/`);
+    expect(await page.evaluate(() => `${location.protocol} ${isSecureContext}`)).toBe('https: true');
+    // A visitor, not signed in: the watch page, with Go live beside Sign in.
+    await expect(page.getByTestId('watch-page')).toBeVisible();
+    await page.getByTestId('watch-go-live').click();
+    const dialog = page.getByTestId('go-live');
+    await expect.poll(() => dialog.getByTestId('go-live-preview').evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 10_000 }).toBeGreaterThan(0);
+    await dialog.getByTestId('go-live-name').fill('live/e2e-phone');
+    await dialog.getByTestId('go-live-start').click();
+    await expect(dialog.getByTestId('go-live-status')).toHaveAttribute('data-state', 'connected', { timeout: 15_000 });
+    await expect
+      .poll(async () => ((await (await request.get(`${studioUrl()}api/streams/live%2Fe2e-phone`, { headers })).json()) as { state: string; protocol: string | null }).protocol, { timeout: 15_000 })
+      .toBe('whip');
+    await screenshot(page, 'watch-go-live-https');
+    await dialog.getByTestId('go-live-stop').click();
+    await expect
+      .poll(async () => ((await (await request.get(`${studioUrl()}api/streams/live%2Fe2e-phone`, { headers })).json()) as { state: string }).state, { timeout: 10_000 })
+      .toBe('idle');
+  } finally {
+    await phone.close();
+    await request.put(`${studioUrl()}api/settings`, { headers, data: { https: 'off' } });
+    await request.delete(`${studioUrl()}api/streams/live%2Fe2e-phone`, { headers });
+  }
+});

@@ -18,7 +18,7 @@ function parentChannel(): ((message: unknown) => void) | null {
 }
 
 function printUrls(urls: StudioUrls): void {
-  const lines = [`http  ${urls.http}`, `rtmp  ${urls.rtmp}`, `srt   ${urls.srt}`, ...urls.lan.map((u) => `lan   ${u}`), `ui    ${urls.login}`];
+  const lines = [`http  ${urls.http}`, ...(urls.https ? [`https ${urls.https}`] : []), `rtmp  ${urls.rtmp}`, `srt   ${urls.srt}`, ...urls.lan.map((u) => `lan   ${u}`), `ui    ${urls.login}`];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -17,7 +17,8 @@ import { dataSubdir } from './config/data-dir.js';
 import { openDatabase, type StudioDatabase } from './db/index.js';
 import { StudioEvents } from './events/studio-events.js';
 import { createStudioLogger, type StudioLogger } from './log/logger.js';
-import { isWildcard, urlsFor, type StudioUrls } from './net/studio-urls.js';
+import { httpsUrl, isWildcard, lanAddresses, urlsFor, type StudioUrls } from './net/studio-urls.js';
+import { loadTlsIdentity } from './net/tls-identity.js';
 import { SystemMonitor } from './system/system-status.js';
 import { FfmpegService, ProcessRegistry, TranscodeCapacity } from './transcode/index.js';
 import { LibraryService } from './vod/library-service.js';
@@ -119,6 +120,12 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     const access = createAccessControl(token, new SessionStore(db, token));
 
     let listener: HttpListener | null = null;
+    /** HTTPS beside HTTP (Settings → https): the same app, for browsers on other hosts that need a secure context. */
+    let secureListener: HttpListener | null = null;
+    const applyHttps = async (s: Settings): Promise<{ listener: string; url: string } | void> => {
+      if (s.https === 'off') return secureListener!.close(0);
+      return { listener: 'https', url: httpsUrl(s.host, await secureListener!.listen(s.host, s.httpsPort)) };
+    };
     const mediaDir = () => dataSubdir(dataDir, config.get('mediaDir'), 'media');
     const ffmpegPath = () => {
       const status = ffmpeg.status();
@@ -293,6 +300,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       config,
       [
         { keys: ['host', 'httpPort'], apply: (next, previous) => listener!.settingsReactor(options.onHttpMoved).apply(next, previous) },
+        { keys: ['host', 'https', 'httpsPort'], apply: (next) => applyHttps(next) },
         rtmp.settingsReactor(),
         srt.settingsReactor(),
         hosts.settingsReactor(),
@@ -344,14 +352,18 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       exportMaxSeconds,
       publishUrls,
       sourceProblem,
+      httpsPort: () => secureListener?.address?.port ?? null,
       lan: {
         host: () => config.get('host'),
-        urls: () => (listener?.address ? urlsFor(listener.address, config.get('host'), token, null) : { lan: [] }),
+        urls: () => (listener?.address ? urlsFor(listener.address, config.get('host'), token, null, null, secureListener?.address ?? null) : { lan: [] }),
       },
     });
     await app.ready();
     listener = new HttpListener(app, () => httpLimitsFrom(config.settings));
     const httpListener = listener;
+    // The certificate names every address this machine has now (made again when that changes).
+    const tlsNames = () => ({ dns: [...new Set(['localhost', os.hostname(), `${os.hostname()}.local`])], ips: ['127.0.0.1', ...lanAddresses()] });
+    secureListener = new HttpListener(app, () => httpLimitsFrom(config.settings), () => loadTlsIdentity(path.join(dataDir, 'tls'), tlsNames()));
     let stopping: Promise<void> | null = null;
     let serving = false;
 
@@ -375,6 +387,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
           log.info(report, `dvr: archive reconciled in ${report.ms} ms`);
         }
         await httpListener.listen(s.host, s.httpPort);
+        await applyHttps(s);
         await rtmp.listen(s.host, s.rtmpPort);
         await srt.listen(s.host, s.srtPort);
         serving = true;
@@ -388,7 +401,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       urls() {
         const address = httpListener.address;
         if (!address) throw new Error('the studio is not listening');
-        return urlsFor(address, config.get('host'), token, rtmp.address, srt.address);
+        return urlsFor(address, config.get('host'), token, rtmp.address, srt.address, secureListener?.address ?? null);
       },
       stop() {
         stopping ??= (async () => {
@@ -409,7 +422,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
           thumbs.close();
           mediaJobs.close();
           await exportJobs.close();
-          await httpListener.close();
+          await Promise.all([httpListener.close(), secureListener?.close()]);
           await app.close();
           const probing = ffmpeg.close();
           await children.killAll();

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { LimitWarning } from '../delivery/busy.js';
@@ -49,9 +50,12 @@ const minBodyBytesPerSecond = 1024;
  *   fault). A trickled body is cut within two windows; a stalled publisher is cut by
  *   its own idle timeout.
  */
+/** Plain HTTP, or HTTPS with the studio's certificate: the same app and limits behind either. */
+type WebServer = http.Server | https.Server;
+
 export class HttpListener {
-  private server: http.Server | null = null;
-  private readonly sockets = new WeakMap<http.Server, Set<Socket>>();
+  private server: WebServer | null = null;
+  private readonly sockets = new WeakMap<WebServer, Set<Socket>>();
   private readonly perAddress = new Map<string, number>();
   private readonly bodies: SlowBodies;
   private readonly totalWarning: LimitWarning;
@@ -60,6 +64,8 @@ export class HttpListener {
   constructor(
     private readonly app: FastifyInstance,
     private readonly limits: () => HttpLimits = () => defaultLimits,
+    /** HTTPS: the key and certificate, read at each bind (null: plain HTTP). */
+    private readonly tls: (() => Promise<{ key: string; cert: string }>) | null = null,
   ) {
     const warn = (line: string) => app.log.warn(line);
     this.totalWarning = new LimitWarning(warn);
@@ -106,15 +112,15 @@ export class HttpListener {
     return this.address!;
   }
 
-  private async bind(host: string, port: number): Promise<http.Server> {
+  private async bind(host: string, port: number): Promise<WebServer> {
     const limits = this.limits();
-    const next = http.createServer(
-      { keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: connectionsCheckingIntervalMs },
-      (req, res) => {
-        this.bodies.watch(req);
-        this.app.routing(req, res);
-      },
-    );
+    const options: http.ServerOptions = { keepAliveTimeout: 65_000, requestTimeout: 0, headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: connectionsCheckingIntervalMs };
+    const handle = (req: http.IncomingMessage, res: http.ServerResponse) => {
+      this.bodies.watch(req);
+      this.app.routing(req, res);
+    };
+    // A TLS handshake that never ends is held no longer than request headers may take.
+    const next: WebServer = this.tls ? https.createServer({ ...options, ...(await this.tls()), handshakeTimeout: limits.headersTimeoutMs }, handle) : http.createServer(options, handle);
     next.maxConnections = limits.maxConnections;
     next.on('upgrade', (req, socket, head) => this.app.server.emit('upgrade', req, socket, head));
     next.on('drop', (data?: { remoteAddress?: string }) => {
@@ -129,7 +135,7 @@ export class HttpListener {
   }
 
   /** A new connection: counted against its address, or destroyed when that address holds its share already. */
-  private admit(server: http.Server, sockets: Set<Socket>, socket: Socket): void {
+  private admit(server: WebServer, sockets: Set<Socket>, socket: Socket): void {
     const limits = this.limits();
     server.maxConnections = limits.maxConnections;
     server.headersTimeout = limits.headersTimeoutMs;
@@ -158,7 +164,7 @@ export class HttpListener {
     this.bodies.close();
   }
 
-  private retire(server: http.Server, graceMs: number): Promise<void> {
+  private retire(server: WebServer, graceMs: number): Promise<void> {
     return new Promise((resolve) => {
       // Upgraded sockets (WebSockets) are not in the server's own connection list, hence our set.
       const timer = setTimeout(() => {

@@ -3,6 +3,8 @@ import type { Settings } from '../contract/studio-api.js';
 export const defaultSettings: Readonly<Settings> = Object.freeze({
   host: '127.0.0.1',
   httpPort: 8935,
+  https: 'off',
+  httpsPort: 8936,
   rtmpPort: 1935,
   srtPort: 8890,
   ffmpegPath: '',

@@ -36,6 +36,10 @@ export const Settings = Type.Object(
     httpPort: Port('HTTP port of the UI, API and playback'),
     rtmpPort: Port('RTMP ingest port'),
     srtPort: Port('SRT ingest port'),
+    https: Type.Union([Type.Literal('off'), Type.Literal('on')], {
+      description: 'HTTPS beside HTTP, with a certificate the studio makes for itself: browsers on other hosts give a page their camera only over HTTPS (Go live from a phone)',
+    }),
+    httpsPort: Port('HTTPS port (when https is on)'),
     mediaDir: Type.String({
       maxLength: 4096,
       description: 'Folder of media files (file:// sources, the library); empty means <data-dir>/media',
@@ -155,7 +159,13 @@ export type SettingsView = Static<typeof SettingsView>;
 export const ErrorBody = Type.Object({ error: Type.String(), detail: Type.String() });
 export type ErrorBody = Static<typeof ErrorBody>;
 
-export const Health = Type.Object({ ok: Type.Boolean(), version: Type.String(), uptime: Type.Number() });
+export const Health = Type.Object({
+  ok: Type.Boolean(),
+  version: Type.String(),
+  uptime: Type.Number(),
+  /** The HTTPS port when HTTPS is on: a page on plain HTTP from another host points there for its camera. */
+  httpsPort: Type.Union([Type.Integer(), Type.Null()]),
+});
 export type Health = Static<typeof Health>;
 
 export const EncoderStatus = Type.Object({

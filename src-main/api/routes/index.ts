@@ -95,6 +95,8 @@ export interface StudioRouteDeps {
   publishUrls: StreamsRouteDeps['publishUrls'];
   sourceProblem: StreamsRouteDeps['sourceProblem'];
   lan: LanRouteDeps;
+  /** Where HTTPS listens now, or null when it is off. */
+  httpsPort: () => number | null;
 }
 
 /** A stream is known when it is configured, live, or has recordings. */
@@ -105,7 +107,7 @@ export async function registerRoutes(app: FastifyInstance, d: StudioRouteDeps): 
   const dvr: DvrRouteDeps = { index: d.index, dvr: d.dvr, streamKnown, retentionStatus: () => d.retention.status() };
   const info = (name: string): StreamInfo | null => d.registry.info(name);
 
-  await app.register(healthRoutes({ version: d.version, uptime: () => d.monitor.uptimeSeconds() }));
+  await app.register(healthRoutes({ version: d.version, uptime: () => d.monitor.uptimeSeconds(), httpsPort: d.httpsPort }));
   await app.register(authRoutes(d.access));
   await app.register(systemRoutes({ monitor: d.monitor, ffmpeg: d.ffmpeg }));
   await app.register(settingsRoutes(d.settings));

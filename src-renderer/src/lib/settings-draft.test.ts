@@ -7,6 +7,8 @@ const saved: Settings = {
   httpPort: 8935,
   rtmpPort: 1935,
   srtPort: 8890,
+  https: 'off',
+  httpsPort: 8936,
   publishPrefix: 'live/',
   dvrSegmentSeconds: 2,
   dvrDepth: '',

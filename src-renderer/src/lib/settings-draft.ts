@@ -3,10 +3,11 @@
 // keys (a pinned or untouched setting is never rewritten by accident).
 import type { LogLevel, SettingKey, Settings, SettingsPatch } from '../../../src-main/contract/studio-api';
 
-type LanPublish = Settings['lanPublish'];
+/** Settings that are closed choices, edited with a select: their draft is the value itself. */
+type ChoiceKey = 'logLevel' | 'lanPublish' | 'https';
 
-/** One text value per setting; the log level and the LAN publishing rule are already closed choices. */
-export type SettingsDraft = { [K in SettingKey]: K extends 'logLevel' ? LogLevel : K extends 'lanPublish' ? LanPublish : string };
+/** One text value per setting; closed choices keep their own type. */
+export type SettingsDraft = { [K in SettingKey]: K extends ChoiceKey ? Settings[K] : string };
 
 export interface FieldError {
   /** The setting the message is about, when the message names one. */
@@ -20,6 +21,8 @@ const keyOrder: Record<SettingKey, number> = {
   httpPort: 1,
   rtmpPort: 2,
   srtPort: 3,
+  https: 3.1,
+  httpsPort: 3.2,
   publishPrefix: 4,
   mediaDir: 5,
   ffmpegPath: 6,
@@ -62,6 +65,7 @@ const integerKeys = {
   httpPort: '0 to 65535',
   rtmpPort: '0 to 65535',
   srtPort: '0 to 65535',
+  httpsPort: '0 to 65535',
   dvrSegmentSeconds: '1 to 10',
   dvrMinFreeMB: 'megabytes',
   exportMaxSeconds: 'seconds, 1 to 86400',
@@ -94,6 +98,8 @@ export function toDraft(settings: Settings): SettingsDraft {
     httpPort: String(settings.httpPort),
     rtmpPort: String(settings.rtmpPort),
     srtPort: String(settings.srtPort),
+    https: settings.https,
+    httpsPort: String(settings.httpsPort),
     publishPrefix: settings.publishPrefix,
     mediaDir: settings.mediaDir,
     ffmpegPath: settings.ffmpegPath,
@@ -156,6 +162,8 @@ export function isChanged(draft: SettingsDraft, settings: Settings, key: Setting
       return draft.logLevel !== settings.logLevel;
     case 'lanPublish':
       return draft.lanPublish !== settings.lanPublish;
+    case 'https':
+      return draft.https !== settings.https;
     default:
       return draft[key].trim() !== String(settings[key]);
   }
@@ -189,6 +197,8 @@ export function buildPatch(
       patch.logLevel = draft.logLevel;
     } else if (key === 'lanPublish') {
       patch.lanPublish = draft.lanPublish;
+    } else if (key === 'https') {
+      patch.https = draft.https;
     } else {
       patch[key] = draft[key].trim();
     }

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../api/api-error';
+import { api } from '../../api/endpoints';
 import { formatBitrate } from '../../lib/stream-format';
 import { publishWhip, type WhipPublisher } from '../../lib/whip-client';
 import { Modal } from '../common/Modal';
@@ -21,6 +22,16 @@ export function GoLiveDialog({ onClose }: { onClose(): void }) {
   const [busy, setBusy] = useState(false);
   const preview = useRef<HTMLVideoElement>(null);
   const secure = window.isSecureContext && navigator.mediaDevices !== undefined;
+  const onThisMachine = /^(localhost|127\.|\[::1\]$)/.test(window.location.hostname);
+  // On plain HTTP from another host: where this page is over HTTPS, when the studio has it on.
+  const [secureUrl, setSecureUrl] = useState<string | null>(null);
+  useEffect(() => {
+    if (secure) return;
+    api.health().then(
+      (health) => setSecureUrl(health.httpsPort ? `https://${window.location.hostname}:${health.httpsPort}${window.location.pathname}` : null),
+      () => undefined,
+    );
+  }, [secure]);
 
   // The chosen source, previewed; asked for again when the choice changes.
   useEffect(() => {
@@ -78,7 +89,16 @@ export function GoLiveDialog({ onClose }: { onClose(): void }) {
   return (
     <Modal title="Go live from this browser" onClose={onClose} className="dialog-wide" testId="go-live">
       {!secure ? (
-        <p className="help help-warning">This page is not a secure context (plain HTTP from another machine), so the browser gives it no camera. Open the studio on this machine, or over HTTPS.</p>
+        <div className="go-live-insecure" data-testid="go-live-insecure">
+          <p className="help help-warning">This page came over plain HTTP from another machine, so the browser gives it no camera or screen.</p>
+          {secureUrl ? (
+            <p className="help">
+              Open it over HTTPS: <a href={secureUrl} data-testid="go-live-https">{secureUrl}</a>. The studio signs its own certificate: accept it once in this browser.
+            </p>
+          ) : (
+            <p className="help">Ask the studio's owner to turn HTTPS on (Settings → Network), then open this page over it.</p>
+          )}
+        </div>
       ) : (
         <div className="go-live">
           <video ref={preview} className="go-live-preview" autoPlay muted playsInline data-testid="go-live-preview" />
@@ -96,7 +116,7 @@ export function GoLiveDialog({ onClose }: { onClose(): void }) {
             </label>
             <label className="form-field">
               <span className="field-label">Publish key or stream password</span>
-              <input className="input" type="password" value={key} placeholder="Not needed on this machine" disabled={publisher !== null} onChange={(e) => setKey(e.target.value)} />
+              <input className="input" type="password" value={key} placeholder={onThisMachine ? 'Not needed on this machine' : 'Needed from another machine'} disabled={publisher !== null} onChange={(e) => setKey(e.target.value)} />
             </label>
             {publisher ? (
               <button type="button" className="button button-danger" onClick={() => void stop()} data-testid="go-live-stop">

@@ -52,7 +52,7 @@ export function SettingsForm({ draft }: { draft: SettingsDraft }) {
   if (!settings) return null;
 
   const dirty = (key: SettingKey) => isChanged(draft, settings, key);
-  const textProps = <K extends Exclude<SettingKey, 'logLevel' | 'lanPublish'>>(key: K) => ({
+  const textProps = <K extends Exclude<SettingKey, 'logLevel' | 'lanPublish' | 'https'>>(key: K) => ({
     id: `setting-${key}`,
     'data-testid': `setting-${key}`,
     value: draft[key],
@@ -104,6 +104,20 @@ export function SettingsForm({ draft }: { draft: SettingsDraft }) {
               <input {...textProps(key)} className="input input-port" type="text" inputMode="numeric" />
             </SettingField>
           ))}
+          <SettingField
+            settingKey="https"
+            controlId="setting-https"
+            dirty={dirty('https')}
+            help="Browsers on other hosts give a page their camera only over HTTPS: turn it on to Go live from a phone. The studio makes its own certificate; accept it once in each browser."
+          >
+            <select id="setting-https" data-testid="setting-https" className="input select" value={draft.https} onChange={(event) => editSetting('https', event.target.value === 'on' ? 'on' : 'off')}>
+              <option value="off">Off</option>
+              <option value="on">On, beside HTTP</option>
+            </select>
+          </SettingField>
+          <SettingField settingKey="httpsPort" controlId="setting-httpsPort" dirty={dirty('httpsPort')} help="Where HTTPS listens when on. 0 picks a free port.">
+            <input {...textProps('httpsPort')} className="input input-port" type="text" inputMode="numeric" />
+          </SettingField>
           <SettingField
             settingKey="publishPrefix"
             controlId="setting-publishPrefix"

@@ -6,6 +6,8 @@ export const settingLabels: Record<SettingKey, string> = {
   httpPort: 'HTTP port',
   rtmpPort: 'RTMP port',
   srtPort: 'SRT port',
+  https: 'HTTPS',
+  httpsPort: 'HTTPS port',
   publishPrefix: 'Open publishing prefix',
   mediaDir: 'Media folder',
   ffmpegPath: 'ffmpeg path',

@@ -4,6 +4,7 @@ import { plural } from '../../lib/format';
 import { useStudio } from '../../store';
 import { EmptyState } from '../sections/EmptyState';
 import { AlertIcon, LogoMark, MonitorIcon, SignInIcon } from '../icons';
+import { GoLiveDialog } from '../monitor/GoLiveDialog';
 import { WatchCard } from './WatchCard';
 import { WatchPlayer } from './WatchPlayer';
 import { vodFromHash, vodHash, WatchLibrary, WatchVod } from './WatchLibrary';
@@ -21,6 +22,7 @@ export function WatchPage() {
   const openLogin = useStudio((s) => s.openLogin);
   const [open, setOpen] = useState<string | null>(() => streamFromHash(window.location.hash));
   const [vod, setVod] = useState(() => vodFromHash(window.location.hash));
+  const [goLive, setGoLive] = useState(false);
   // Whether the player was opened from the grid, so Back can simply go back in history.
   const openedHere = useRef(false);
 
@@ -81,10 +83,15 @@ export function WatchPage() {
           <span className="brand-name">Framehouse</span>
           <span className="watch-host">{window.location.host}</span>
         </div>
+        <div className="watch-actions">
+        <button type="button" className="watch-sign-in" data-testid="watch-go-live" onClick={() => setGoLive(true)} title="Publish this device's camera or screen to the studio (WebRTC)">
+          Go live
+        </button>
         <button type="button" className="watch-sign-in" data-testid="watch-sign-in" onClick={signIn} title="Sign in to the studio with the admin token">
           <SignInIcon size={15} />
           Sign in
         </button>
+        </div>
       </header>
 
       <main className="watch-body">
@@ -134,6 +141,7 @@ export function WatchPage() {
           </div>
         )}
       </main>
+      {goLive && <GoLiveDialog onClose={() => setGoLive(false)} />}
     </div>
   );
 }
