@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import https from 'node:https';
 import path from 'node:path';
+import type { TLSSocket } from 'node:tls';
 import { RTCPeerConnection } from 'werift';
 import { describe, expect, it } from 'vitest';
 import { keepCandidates } from '../net/ice-candidates.js';
@@ -20,7 +21,7 @@ function request(url: string, ca: string, init: { method?: string; body?: string
   return new Promise((resolve, reject) => {
     const req = https.request(url, { ca, agent: false, method: init.method ?? 'GET', headers: init.headers }, (res) => {
       const chunks: Buffer[] = [];
-      const fingerprint = (res.socket as import('node:tls').TLSSocket).getPeerX509Certificate()?.fingerprint256 ?? '';
+      const fingerprint = (res.socket as TLSSocket).getPeerX509Certificate()?.fingerprint256 ?? '';
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), fingerprint }));
     });
