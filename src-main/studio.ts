@@ -1,14 +1,15 @@
 import crypto from 'node:crypto';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Settings } from './contract/studio-api.js';
 import { buildServer } from './api/server.js';
-import { HttpListener, httpLimitsFrom } from './api/http-listener.js';
+import { ConnectionBudget, HttpListener, httpLimitsFrom } from './api/http-listener.js';
 import { createAccessControl } from './api/auth/access-control.js';
 import { loadAdminToken } from './api/auth/admin-token.js';
 import { SessionStore } from './api/auth/session-store.js';
-import { HostGuard } from './api/auth/host-guard.js';
+import { allowedHostnames, HostGuard } from './api/auth/host-guard.js';
 import { SettingsApplier } from './config/settings-applier.js';
 import { ConfigService } from './config/config-service.js';
 import { ensureWritableDataDir } from './config/data-dir-check.js';
@@ -17,7 +18,7 @@ import { dataSubdir } from './config/data-dir.js';
 import { openDatabase, type StudioDatabase } from './db/index.js';
 import { StudioEvents } from './events/studio-events.js';
 import { createStudioLogger, type StudioLogger } from './log/logger.js';
-import { httpsUrl, isWildcard, lanAddresses, urlsFor, type StudioUrls } from './net/studio-urls.js';
+import { httpsUrl, isWildcard, urlsFor, type StudioUrls } from './net/studio-urls.js';
 import { loadTlsIdentity } from './net/tls-identity.js';
 import { SystemMonitor } from './system/system-status.js';
 import { FfmpegService, ProcessRegistry, TranscodeCapacity } from './transcode/index.js';
@@ -359,11 +360,15 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       },
     });
     await app.ready();
-    listener = new HttpListener(app, () => httpLimitsFrom(config.settings));
+    const connectionBudget = new ConnectionBudget();
+    listener = new HttpListener(app, () => httpLimitsFrom(config.settings), { budget: connectionBudget });
     const httpListener = listener;
-    // The certificate names every address this machine has now (made again when that changes).
-    const tlsNames = () => ({ dns: [...new Set(['localhost', os.hostname(), `${os.hostname()}.local`])], ips: ['127.0.0.1', ...lanAddresses()] });
-    secureListener = new HttpListener(app, () => httpLimitsFrom(config.settings), () => loadTlsIdentity(path.join(dataDir, 'tls'), tlsNames()));
+    // The certificate names what the host guard lets browsers use: this machine's names and IPv4 addresses, and the allowed extra names.
+    const tlsNames = () => {
+      const names = [...allowedHostnames(config.get('host'), config.get('allowedHosts'))];
+      return { dns: names.filter((n) => net.isIP(n) === 0), ips: names.filter((n) => net.isIP(n) === 4) };
+    };
+    secureListener = new HttpListener(app, () => httpLimitsFrom(config.settings), { label: 'HTTPS', tls: () => loadTlsIdentity(path.join(dataDir, 'tls'), tlsNames()), budget: connectionBudget });
     let stopping: Promise<void> | null = null;
     let serving = false;
 
@@ -387,7 +392,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
           log.info(report, `dvr: archive reconciled in ${report.ms} ms`);
         }
         await httpListener.listen(s.host, s.httpPort);
-        await applyHttps(s);
+        // HTTPS is an extra: a port taken or a certificate that cannot be made is said, and the studio serves HTTP.
+        await applyHttps(s).catch((err: unknown) => log.error({ err }, `https: not serving: ${err instanceof Error ? err.message : String(err)}`));
         await rtmp.listen(s.host, s.rtmpPort);
         await srt.listen(s.host, s.srtPort);
         serving = true;

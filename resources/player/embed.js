@@ -18,7 +18,26 @@
     notice.hidden = !text;
   }
 
-  /** WebRTC (WHEP): sub-second latency; resolves false when the browser or the studio cannot, and HLS plays instead. */
+  /** Resolves once `pc` is connected (true), or failed or took longer than `ms` (false). */
+  function connected(pc, ms) {
+    return new Promise(function (resolve) {
+      var timer = setTimeout(function () { resolve(false); }, ms);
+      function check() {
+        var state = pc.connectionState;
+        if (state !== 'connected' && state !== 'failed' && state !== 'closed') return;
+        clearTimeout(timer);
+        pc.removeEventListener('connectionstatechange', check);
+        resolve(state === 'connected');
+      }
+      pc.addEventListener('connectionstatechange', check);
+      check();
+    });
+  }
+
+  /**
+   * WebRTC (WHEP): sub-second latency. Resolves true once connected; false when the
+   * browser or the studio cannot, or ICE does not connect (UDP blocked), and HLS plays instead.
+   */
   function playWebRtc() {
     if (!whep || !window.RTCPeerConnection) return Promise.resolve(false);
     var pc = new RTCPeerConnection();
@@ -40,7 +59,9 @@
         return res.text();
       })
       .then(function (answer) { return pc.setRemoteDescription({ type: 'answer', sdp: answer }); })
-      .then(function () {
+      .then(function () { return connected(pc, 8000); })
+      .then(function (ok) {
+        if (!ok) throw new Error('WebRTC did not connect');
         peer = pc;
         if (window.framehousePlayer) window.framehousePlayer.peer = pc;
         root.setAttribute('data-transport', 'webrtc');
@@ -51,6 +72,9 @@
         return true;
       })
       .catch(function () {
+        var session = root.getAttribute('data-session');
+        if (session) fetch(session, { method: 'DELETE', keepalive: true }).catch(function () {});
+        root.setAttribute('data-session', '');
         pc.close();
         return false;
       });
@@ -62,7 +86,7 @@
     if (peer) peer.close();
   });
 
-  /** Tries WebRTC again every 2 s; after three misses (the stream is gone, or can no longer play over WebRTC) HLS takes over, waiting as it does. */
+  /** Tries WebRTC again every 2 s; after three tries that do not connect (the stream is gone, or cannot play over WebRTC here) HLS takes over, waiting as it does. */
   function rejoin(lost) {
     peer = null;
     lost.close();

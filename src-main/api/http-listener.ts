@@ -53,10 +53,30 @@ const minBodyBytesPerSecond = 1024;
 /** Plain HTTP, or HTTPS with the studio's certificate: the same app and limits behind either. */
 type WebServer = http.Server | https.Server;
 
+/**
+ * Connections held, per client address and in all: shared by the HTTP and HTTPS
+ * listeners, so a second port is not a second allowance.
+ */
+export class ConnectionBudget {
+  total = 0;
+  readonly perAddress = new Map<string, number>();
+}
+
+export interface HttpListenerOptions {
+  /** 'HTTP' or 'HTTPS': in errors ("HTTPS port 8936 … is already in use; choose another with --https-port"). */
+  label?: string;
+  /** HTTPS: the key and certificate, read at each bind (absent: plain HTTP). */
+  tls?: () => Promise<{ key: string; cert: string }>;
+  /** Shared with another listener of the same app; a listener of its own otherwise. */
+  budget?: ConnectionBudget;
+}
+
 export class HttpListener {
   private server: WebServer | null = null;
   private readonly sockets = new WeakMap<WebServer, Set<Socket>>();
-  private readonly perAddress = new Map<string, number>();
+  private readonly budget: ConnectionBudget;
+  private readonly label: string;
+  private readonly tls: (() => Promise<{ key: string; cert: string }>) | null;
   private readonly bodies: SlowBodies;
   private readonly totalWarning: LimitWarning;
   private readonly addressWarning: LimitWarning;
@@ -64,9 +84,11 @@ export class HttpListener {
   constructor(
     private readonly app: FastifyInstance,
     private readonly limits: () => HttpLimits = () => defaultLimits,
-    /** HTTPS: the key and certificate, read at each bind (null: plain HTTP). */
-    private readonly tls: (() => Promise<{ key: string; cert: string }>) | null = null,
+    options: HttpListenerOptions = {},
   ) {
+    this.budget = options.budget ?? new ConnectionBudget();
+    this.label = options.label ?? 'HTTP';
+    this.tls = options.tls ?? null;
     const warn = (line: string) => app.log.warn(line);
     this.totalWarning = new LimitWarning(warn);
     this.addressWarning = new LimitWarning(warn);
@@ -129,7 +151,7 @@ export class HttpListener {
     const sockets = new Set<Socket>();
     this.sockets.set(next, sockets);
     next.on('connection', (socket: Socket) => this.admit(next, sockets, socket));
-    await listenOn(next, 'HTTP', host, port);
+    await listenOn(next, this.label, host, port);
     next.on('error', (err) => this.app.log.error({ err }, 'http listener error'));
     return next;
   }
@@ -139,20 +161,29 @@ export class HttpListener {
     const limits = this.limits();
     server.maxConnections = limits.maxConnections;
     server.headersTimeout = limits.headersTimeoutMs;
+    const { budget } = this;
     const address = clientAddress(socket.remoteAddress ?? '');
-    const open = this.perAddress.get(address) ?? 0;
+    // Node's maxConnections counts one server; the budget counts both listeners.
+    if (budget.total >= limits.maxConnections) {
+      socket.destroy();
+      this.totalWarning.hit(`http: refused a connection from ${address}: ${budget.total} connections are open (setting httpMaxConnections)`);
+      return;
+    }
+    const open = budget.perAddress.get(address) ?? 0;
     if (open >= limits.maxConnectionsPerAddress) {
       socket.destroy();
       this.addressWarning.hit(`http: refused a connection from ${address}: ${open} connections from that address are open (setting httpMaxConnectionsPerAddress)`);
       return;
     }
-    this.perAddress.set(address, open + 1);
+    budget.perAddress.set(address, open + 1);
+    budget.total++;
     sockets.add(socket);
     socket.once('close', () => {
       sockets.delete(socket);
-      const left = (this.perAddress.get(address) ?? 1) - 1;
-      if (left > 0) this.perAddress.set(address, left);
-      else this.perAddress.delete(address);
+      budget.total--;
+      const left = (budget.perAddress.get(address) ?? 1) - 1;
+      if (left > 0) budget.perAddress.set(address, left);
+      else budget.perAddress.delete(address);
     });
   }
 

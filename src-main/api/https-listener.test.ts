@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import https from 'node:https';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
+import selfsigned from 'selfsigned';
 import { RTCPeerConnection } from 'werift';
 import { describe, expect, it } from 'vitest';
 import { keepCandidates } from '../net/ice-candidates.js';
@@ -76,6 +77,16 @@ describe('HTTPS', () => {
       const remade = await loadTlsIdentity(dir, names);
       expect(remade.fingerprint).not.toBe(moved.fingerprint);
       expect(new crypto.X509Certificate(remade.cert).verify(crypto.createPublicKey(remade.key))).toBe(true);
+      // A key that is not the certificate's (a crash between the two writes): the pair is made again.
+      await fs.writeFile(path.join(dir, 'key.pem'), first.key);
+      const rematched = await loadTlsIdentity(dir, names);
+      expect(rematched.fingerprint).not.toBe(remade.fingerprint);
+      expect(new crypto.X509Certificate(rematched.cert).checkPrivateKey(crypto.createPrivateKey(rematched.key))).toBe(true);
+      // A pair of the user's own (another issuer) is used as it is, whatever it names.
+      const own = await selfsigned.generate([{ name: 'commonName', value: 'studio.example.org' }], { keyType: 'ec', algorithm: 'sha256' });
+      await fs.writeFile(path.join(dir, 'key.pem'), own.private);
+      await fs.writeFile(path.join(dir, 'cert.pem'), own.cert);
+      expect((await loadTlsIdentity(dir, names)).cert).toBe(own.cert);
     } finally {
       await cleanup();
     }

@@ -117,8 +117,8 @@ export const Settings = Type.Object(
     webrtcPortMax: Type.Integer({ minimum: 1025, maximum: 65_535, description: 'The last UDP port WebRTC sessions may use' }),
     webrtcConnectSeconds: Type.Integer({ minimum: 1, maximum: 60, description: 'A WebRTC publisher or viewer that has not connected this long after its answer is dropped, and its port freed' }),
     webrtcIceServers: Type.Array(Type.String({ minLength: 6, maxLength: 300, pattern: '^(stuns?|turns?):[^\\s]+$' }), {
-      maxItems: 8,
-      description: 'STUN/TURN servers for WebRTC beyond the LAN, e.g. stun:stun.example.org:3478 or turn:user:secret@turn.example.org:3478; none are needed on a LAN',
+      maxItems: 2,
+      description: 'STUN/TURN servers for WebRTC beyond the LAN (one STUN and one TURN are used), e.g. stun:stun.example.org:3478 and turn:user:secret@turn.example.org:3478; none are needed on a LAN',
     }),
     vodCacheMB: Type.Integer({ minimum: 64, maximum: 10_000_000, description: 'Disk kept for VOD segments made on first request (MB); the least recently played go first' }),
     transcodeEncoder: Type.String({

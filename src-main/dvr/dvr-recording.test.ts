@@ -92,13 +92,13 @@ describe('DVR recording', () => {
     expect(Math.abs(audio - sent.audio)).toBeLessThanOrEqual(2); // AAC priming frames may sit before the first keyframe
   }, 90_000);
 
-  it('shows a publisher stopped for 10 s as two ranges with a 10 s gap', async () => {
+  it('shows a publisher stopped for 5 s as two ranges with a 5 s gap', async () => {
     const url = `rtmp://127.0.0.1:${studio().rtmpPort}/live/gap`;
-    const first = startFfmpeg(['-re', ...testSourceArgs({ seconds: 6, gop: 30 }), '-f', 'flv', url]);
+    const first = startFfmpeg(['-re', ...testSourceArgs({ seconds: 4, gop: 30 }), '-f', 'flv', url]);
     await first.exited;
     await until('idle', async () => (await studio().stream('live/gap'))?.state === 'idle');
-    await new Promise((r) => setTimeout(r, 10_000));
-    const second = startFfmpeg(['-re', ...testSourceArgs({ seconds: 6, gop: 30 }), '-f', 'flv', url]);
+    await new Promise((r) => setTimeout(r, 5000));
+    const second = startFfmpeg(['-re', ...testSourceArgs({ seconds: 4, gop: 30 }), '-f', 'flv', url]);
     await second.exited;
     await until('idle again', async () => (await studio().stream('live/gap'))?.state === 'idle');
     // The second session's last segment is written after the stream goes idle: wait for both ranges (one before, one after the gap).
@@ -106,14 +106,14 @@ describe('DVR recording', () => {
       const res = await fetch(new URL(`/live/gap/recording_status.json?from=${Math.floor(Date.now() / 1000) - 120}&to=now`, studio().urls.http));
       const [status] = (await res.json()) as { stream: string; ranges: { from: number; duration: number }[] }[];
       const end = status?.ranges[1] ? status.ranges[1].from + status.ranges[1].duration : 0;
-      // Complete: the second session published 6 s; its range reaches (nearly) that far.
-      return status && status.ranges.length >= 2 && end - status.ranges[1]!.from >= 5 ? status.ranges : null;
+      // Complete: the second session published 4 s; its range reaches (nearly) that far.
+      return status && status.ranges.length >= 2 && end - status.ranges[1]!.from >= 3 ? status.ranges : null;
     });
     expect(ranges).toHaveLength(2);
     const [a, b] = ranges;
     const gap = b!.from - (a!.from + a!.duration);
-    expect(gap).toBeGreaterThanOrEqual(9);
-    expect(gap).toBeLessThanOrEqual(13);
+    expect(gap).toBeGreaterThanOrEqual(4);
+    expect(gap).toBeLessThanOrEqual(8);
   }, 45_000);
 
   it('answers bad time ranges with a 400 that says why, unknown streams with 404', async () => {
@@ -148,7 +148,8 @@ describe('DVR crash safety', () => {
   const gopFrames = 30;
   const mayLoseMs = defaultSettings.dvrSegmentSeconds * 1000 + (gopFrames / fps) * 1000;
 
-  it.each(liveEncoders)('after kill -9 every completed segment is indexed and decodes, and at most one segment is lost (%s)', async (encoder) => {
+  // The OBS profile alone: B-frames make it the harder case, and the recorder's crash safety does not depend on the encoder.
+  it.each(['obs'] as const)('after kill -9 every completed segment is indexed and decodes, and at most one segment is lost (%s)', async (encoder) => {
     const dataDir = tempDir();
     const file = path.join(studio().dir, 'crash-source.flv');
     await ffmpeg([...testSourceArgs({ seconds: 12, rate: fps, gop: gopFrames, encoder }), '-f', 'flv', file]);

@@ -52,7 +52,8 @@ describe('push ingest other than RTMP', () => {
     expect(refused.status).toBe(403);
   });
 
-  it.each(liveEncoders)('SRT: two publishers on one port, routed by stream id; playback requests refused (%s)', async (encoder) => {
+  // One profile: what SRT routing does is the same for both (the MPEG-TS over HTTP check above covers the two); OBS's, whose B-frames must be seen.
+  it.each(['obs'] as const)('SRT: two publishers on one port, routed by stream id; playback requests refused (%s)', async (encoder) => {
     const url = (id: string) => `srt://127.0.0.1:${studio().srtPort}?streamid=${id}`;
     const a = startFfmpeg(['-re', ...testSourceArgs({ size: '640x360', encoder }), '-f', 'mpegts', url('publish:live/srt1')]);
     const b = startFfmpeg(['-re', ...testSourceArgs({ size: '320x240', encoder }), '-f', 'mpegts', url('#!::r=live/srt2,m=publish')]);

@@ -30,15 +30,21 @@ describe('ICE candidates', () => {
     expect(trickledCandidates(offer)).toEqual(['a=candidate:2 1 udp 1 127.0.0.1 50001 typ host']);
   });
 
-  it('a studio on loopback pairs with loopback peers only: a LAN candidate in an offer is never tried', () => {
+  it('a studio on loopback binds its sessions there and pairs with loopback peers only: a LAN candidate in an offer is never tried', () => {
     const config = peerConfig({ portRange: [50_000, 50_099], hosts: ['127.0.0.1'], servers: [], connectTimeoutMs: 20_000 });
+    expect(config.iceInterfaceAddresses).toEqual({ udp4: '127.0.0.1' });
     const filter = config.iceFilterCandidatePair!;
     const pair = (host: string) => ({ remoteCandidate: { host } }) as Parameters<typeof filter>[0];
     expect(filter(pair('127.0.0.1'))).toBe(true);
     expect(filter(pair('192.168.1.30'))).toBe(false);
-    expect(config.iceUseTcp).toBe(true);
-    // On every interface (the LAN switch on), any peer may pair.
-    expect(peerConfig({ portRange: [50_000, 50_099], hosts: null, servers: [], connectTimeoutMs: 20_000 }).iceFilterCandidatePair).toBeUndefined();
+    // Bound to a LAN address: sessions there, any peer.
+    const lan = peerConfig({ portRange: [50_000, 50_099], hosts: ['192.168.1.20'], servers: [], connectTimeoutMs: 20_000 });
+    expect(lan.iceInterfaceAddresses).toEqual({ udp4: '192.168.1.20' });
+    expect(lan.iceFilterCandidatePair!(pair('192.168.1.30'))).toBe(true);
+    // On every interface (the LAN switch on): every interface, loopback added.
+    const all = peerConfig({ portRange: [50_000, 50_099], hosts: null, servers: [], connectTimeoutMs: 20_000 });
+    expect(all.iceInterfaceAddresses).toBeUndefined();
+    expect(all.iceAdditionalHostAddresses).toEqual(['127.0.0.1']);
   });
 
   it('reads STUN and TURN URLs, with TURN credentials before the host', () => {
@@ -55,5 +61,11 @@ describe('ICE candidates', () => {
     expect(offerTakes('v=0\r\na=rtpmap:96 H264/90000\r\n', vp8)).toBe(false);
     const opus = new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48_000, channels: 2 });
     expect(offerTakes('v=0\r\na=rtpmap:111 opus/48000/2\r\n', opus)).toBe(true);
+    // H.264: the publisher's profile and packetization mode must be among the offer's.
+    const h264 = new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90_000, parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f' });
+    const offer = (fmtp: string) => `v=0\r\na=rtpmap:102 H264/90000\r\na=fmtp:102 ${fmtp}\r\na=rtpmap:96 VP8/90000\r\n`;
+    expect(offerTakes(offer('level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f'), h264)).toBe(true);
+    expect(offerTakes(offer('level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=640c1f'), h264)).toBe(false);
+    expect(offerTakes(offer('level-asymmetry-allowed=1;profile-level-id=42e01f'), h264)).toBe(false);
   });
 });

@@ -20,28 +20,29 @@ export interface IceServer {
 const isLoopback = (address: string) => address.startsWith('127.') || address === '::1';
 
 /**
- * werift's peer settings for these: IPv4; UDP, and ICE-TCP (passive) for networks that
- * drop UDP, on ports from the range; loopback offered when the studio listens there.
- * A studio listening on loopback alone talks to loopback peers alone: a browser's LAN
- * candidates are never tried, so nothing leaves the machine.
+ * werift's peer settings for these: IPv4 UDP on ports from the range. A studio bound to
+ * one address binds its sessions' sockets there alone (on loopback, nothing can leave
+ * the machine: a browser's LAN candidates are not even tried); bound to every
+ * interface, sessions gather on each, with loopback added for this machine's browsers.
  */
 export function peerConfig(ice: IceSettings): Partial<PeerConfig> {
-  const loopbackOnly = ice.hosts !== null && ice.hosts.every(isLoopback);
+  const bound = ice.hosts?.find((h) => !h.includes(':'));
   return {
     icePortRange: ice.portRange,
     iceUseIpv6: false,
-    iceUseTcp: true,
-    iceTcpPassive: true,
-    // Loopback is not gathered by default; a studio listening there (tests, this machine only) offers it.
-    iceAdditionalHostAddresses: ice.hosts?.filter(isLoopback) ?? ['127.0.0.1'],
+    ...(bound ? { iceInterfaceAddresses: { udp4: bound }, iceFilterCandidatePair: (pair) => !isLoopback(bound) || isLoopback(pair.remoteCandidate.host) } : {}),
+    // Loopback is not gathered by default; offered when the studio listens there or on every interface.
+    iceAdditionalHostAddresses: bound ? (isLoopback(bound) ? [bound] : []) : ['127.0.0.1'],
     iceServers: ice.servers.map((server) => ({ ...server })),
-    ...(loopbackOnly ? { iceFilterCandidatePair: (pair) => isLoopback(pair.remoteCandidate.host) } : {}),
+    // An unreachable STUN server must not hold every answer for werift's default 5 s.
+    iceStunGatherTimeout: 2,
   };
 }
 
 /**
  * The STUN/TURN setting: one URL per entry, TURN credentials before the host
  * (`turn:user:secret@turn.example.com:3478?transport=udp`), as RTCIceServer objects.
+ * werift uses the first STUN and the first TURN server of the list.
  */
 export function parseIceServers(entries: readonly string[]): IceServer[] {
   return entries.map((entry) => {

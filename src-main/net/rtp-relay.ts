@@ -28,10 +28,25 @@ export function relayCodec(track: RtpRelayTrack): RTCRtpCodecParameters {
   return new RTCRtpCodecParameters({ mimeType, clockRate, channels, parameters, rtcpFeedback });
 }
 
-/** Whether an SDP offer can receive this codec (an rtpmap of the same name and clock). */
+/**
+ * Whether an SDP offer can receive this codec: an rtpmap of the same name and clock, and
+ * for H.264 the same profile and packetization mode (what werift matches an answer by).
+ */
 export function offerTakes(sdp: string, codec: RTCRtpCodecParameters): boolean {
   const [, name] = codec.mimeType.split('/');
   if (!name) return false;
-  const pattern = new RegExp(`^a=rtpmap:\\d+ ${name.replace(/[^A-Za-z0-9]/g, '')}/${codec.clockRate}(/|\\s*$)`, 'im');
-  return pattern.test(sdp);
+  const payloadTypes = [...sdp.matchAll(/^a=rtpmap:(\d+) ([A-Za-z0-9-]+)\/(\d+)/gm)]
+    .filter(([, , n, clock]) => n!.toLowerCase() === name.toLowerCase() && Number(clock) === codec.clockRate)
+    .map(([, pt]) => pt!);
+  if (name.toLowerCase() !== 'h264') return payloadTypes.length > 0;
+  const wanted = h264Format(codec.parameters ?? '');
+  return payloadTypes.some((pt) => {
+    const offered = h264Format(new RegExp(`^a=fmtp:${pt} (.*)$`, 'm').exec(sdp)?.[1] ?? '');
+    return offered.profile === wanted.profile && offered.mode === wanted.mode;
+  });
+}
+
+function h264Format(parameters: string): { profile: string; mode: string } {
+  const value = (key: string) => new RegExp(`(?:^|;)\\s*${key}=([^;\\s]+)`, 'i').exec(parameters)?.[1]?.toLowerCase() ?? '';
+  return { profile: value('profile-level-id'), mode: value('packetization-mode') || '0' };
 }

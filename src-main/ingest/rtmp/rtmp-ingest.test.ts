@@ -10,7 +10,8 @@ import { readFlvTags } from '../../test-support/flv-file.js';
 import { encodeAmf0 } from '../../formats/amf/amf0.js';
 import type { StreamInfo } from '../../contract/studio-api.js';
 
-const studio = useStudio();
+// Short handshake and idle limits: the tests read the limit from the studio's reason, and need not wait 10 s for it.
+const studio = useStudio({ ingestHandshakeSeconds: 3, ingestIdleSeconds: 3 });
 
 
 const publishing = (name: string, extra: (s: StreamInfo) => boolean = () => true) =>
@@ -61,7 +62,7 @@ describe('RTMP ingest from ffmpeg', () => {
     expect((await studio().api('/api/streams/live%2Fnope/health')).status).toBe(404);
   });
 
-  it.each(liveEncoders)('warns when keyframes are further apart than the segment target (%s)', async (encoder) => {
+  it.each(['obs'] as const)('warns when keyframes are further apart than the segment target (%s)', async (encoder) => {
     const publisher = startFfmpeg(['-re', ...testSourceArgs({ gop: 150, rate: 30, encoder }), '-f', 'flv', `rtmp://127.0.0.1:${studio().rtmpPort}/live/longgop`]);
     try {
       const s = await until('keyframe interval', async () => {
@@ -222,7 +223,7 @@ describe('RTMP bad input: each ends only its own connection', () => {
     });
   });
 
-  it('a publisher that stalls in the middle of a frame is cut off after 10 s', async () => {
+  it('a publisher that stalls in the middle of a frame is cut off after its idle limit', async () => {
     await withHealthyNeighbour(async () => {
       const file = path.join(studio().dir, 'clip.flv');
       await ffmpeg([...testSourceArgs({ seconds: 1 }), '-f', 'flv', file]);

@@ -143,18 +143,26 @@ export function parseHostList(text: string): string[] {
     .filter((line) => line.length > 0);
 }
 
-/** Settings that are lists, edited one entry per line. */
-const listKeys = ['allowedHosts', 'webrtcIceServers'] as const;
-type ListKey = (typeof listKeys)[number];
+/** One entry per line only: for lists whose entries may hold commas (a TURN secret). */
+export function parseLineList(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
+}
+
+/** Settings that are lists, edited one entry per line, each with its reader. */
+const listKeys = { allowedHosts: parseHostList, webrtcIceServers: parseLineList } as const;
+type ListKey = keyof typeof listKeys;
 
 function isListKey(key: SettingKey): key is ListKey {
-  return (listKeys as readonly string[]).includes(key);
+  return Object.hasOwn(listKeys, key);
 }
 
 /** Whether the form value differs from the saved one, ignoring formatting-only edits. */
 export function isChanged(draft: SettingsDraft, settings: Settings, key: SettingKey): boolean {
   if (isListKey(key)) {
-    const next = parseHostList(draft[key]);
+    const next = listKeys[key](draft[key]);
     return next.length !== settings[key].length || next.some((h, i) => h !== settings[key][i]);
   }
   switch (key) {
@@ -192,7 +200,7 @@ export function buildPatch(
       }
       patch[key] = Number(text);
     } else if (isListKey(key)) {
-      patch[key] = parseHostList(draft[key]);
+      patch[key] = listKeys[key](draft[key]);
     } else if (key === 'logLevel') {
       patch.logLevel = draft.logLevel;
     } else if (key === 'lanPublish') {

@@ -28,7 +28,7 @@ export function GoLiveDialog({ onClose }: { onClose(): void }) {
   useEffect(() => {
     if (secure) return;
     api.health().then(
-      (health) => setSecureUrl(health.httpsPort ? `https://${window.location.hostname}:${health.httpsPort}${window.location.pathname}` : null),
+      (health) => setSecureUrl(health.httpsPort ? `https://${window.location.hostname}:${health.httpsPort}${window.location.pathname}${window.location.hash}` : null),
       () => undefined,
     );
   }, [secure]);

@@ -146,7 +146,7 @@ export function SettingsForm({ draft }: { draft: SettingsDraft }) {
               settingKey="webrtcIceServers"
               controlId="setting-webrtcIceServers"
               dirty={dirty('webrtcIceServers')}
-              help="One per line. WebRTC needs none on a LAN; for publishers and viewers beyond it, a STUN server, or a TURN relay with its user and secret before the host. ICE over TCP is offered too, on the WebRTC port range."
+              help="One per line: a STUN server and a TURN relay (its user and secret before the host). WebRTC needs neither on a LAN; publishers and viewers beyond it may."
             >
               <textarea
                 {...textProps('webrtcIceServers')}
