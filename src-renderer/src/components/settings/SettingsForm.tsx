@@ -33,6 +33,22 @@ const limitKeys = Object.keys(limitHelp) as LimitKey[];
 /** The settings whose names say what they bound: ingest…, httpMax…, httpHeaders…, srtMax…, playlistMax…, mediaJobsMax. */
 type LimitKey = Extract<SettingKey, `ingest${string}` | `httpMax${string}` | `httpHeaders${string}` | `srtMax${string}` | `playlistMax${string}` | 'mediaJobsMax' | 'vodCacheMB' | `webrtcPort${string}` | 'webrtcConnectSeconds'>;
 
+/** The settings that are lists, one entry per line, in the Network panel. */
+const listFields = [
+  {
+    key: 'allowedHosts',
+    help: 'One per line. Extra names browsers may use to reach the studio, such as studio.local; requests for any other name are refused.',
+    rows: 3,
+    placeholder: 'studio.local\n192.168.1.20',
+  },
+  {
+    key: 'webrtcIceServers',
+    help: 'One per line: a STUN server and a TURN relay (its user and secret before the host). WebRTC needs neither on a LAN; publishers and viewers beyond it may.',
+    rows: 2,
+    placeholder: 'stun:stun.example.org:3478\nturn:user:secret@turn.example.org:3478?transport=udp',
+  },
+] as const;
+
 const portHelp: Record<'httpPort' | 'rtmpPort' | 'srtPort', string> = {
   httpPort: 'UI, API and playback; this page follows a change. 0 picks a free port.',
   rtmpPort: 'OBS and ffmpeg publish here. 0 picks a free port.',
@@ -126,36 +142,13 @@ export function SettingsForm({ draft }: { draft: SettingsDraft }) {
           >
             <input {...textProps('publishPrefix')} className="input input-mono" type="text" placeholder="live/" />
           </SettingField>
-          <div className="span-all">
-            <SettingField
-              settingKey="allowedHosts"
-              controlId="setting-allowedHosts"
-              dirty={dirty('allowedHosts')}
-              help="One per line. Extra names browsers may use to reach the studio, such as studio.local; requests for any other name are refused."
-            >
-              <textarea
-                {...textProps('allowedHosts')}
-                className="input input-mono"
-                rows={3}
-                placeholder={'studio.local\n192.168.1.20'}
-              />
-            </SettingField>
-          </div>
-          <div className="span-all">
-            <SettingField
-              settingKey="webrtcIceServers"
-              controlId="setting-webrtcIceServers"
-              dirty={dirty('webrtcIceServers')}
-              help="One per line: a STUN server and a TURN relay (its user and secret before the host). WebRTC needs neither on a LAN; publishers and viewers beyond it may."
-            >
-              <textarea
-                {...textProps('webrtcIceServers')}
-                className="input input-mono"
-                rows={2}
-                placeholder={'stun:stun.example.org:3478\nturn:user:secret@turn.example.org:3478?transport=udp'}
-              />
-            </SettingField>
-          </div>
+          {listFields.map(({ key, help, rows, placeholder }) => (
+            <div className="span-all" key={key}>
+              <SettingField settingKey={key} controlId={`setting-${key}`} dirty={dirty(key)} help={help}>
+                <textarea {...textProps(key)} className="input input-mono" rows={rows} placeholder={placeholder} />
+              </SettingField>
+            </div>
+          ))}
         </div>
       </fieldset>
 
