@@ -7,6 +7,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Two at once, even on two cores: most of the time goes to real-time streams (ffmpeg -re) that
+    // wait rather than compute; one at a time took 12 minutes of CI's 20, two take under 8.
+    maxWorkers: 2,
     reporters: ['default'],
   },
 });

@@ -38,6 +38,7 @@ import { IngestMemory, ingestLimitsFrom } from './ingest/ingest-limits.js';
 import { WhipServer } from './ingest/webrtc/whip-server.js';
 import { parseIceServers } from './net/ice-candidates.js';
 import { WhepServer } from './delivery/webrtc/whep-server.js';
+import { MixService } from './ingest/mix/mix-service.js';
 import { ffmpegSourceRunner, resolveSourceUrl, SourceUrlError } from './ingest/pull/index.js';
 import { publishUrlsFor } from './ingest/publish-urls.js';
 import { DvrIndex } from './dvr/dvr-index.js';
@@ -249,6 +250,16 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       keyframeSeconds: () => config.get('dvrSegmentSeconds'),
       ice: webrtcIce,
     });
+    const mixes = new MixService({
+      gate: registry,
+      hub: (name) => registry.hub(name),
+      processes: children,
+      ffmpegPath,
+      log: log.child({ module: 'mixer' }),
+      keyframeSeconds: () => config.get('dvrSegmentSeconds'),
+      file: path.join(dataDir, 'mixes.json'),
+      ffmpegKnown: () => ffmpeg.current(),
+    });
     const previews = new PreviewService({ processes: children, ffmpegPath, hub: (name) => registry.hub(name) });
     // On the LAN, the name a client used to reach the studio is the one its encoder can reach too.
     const publishUrls = (name: string, clientHost: string) =>
@@ -348,6 +359,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       ingestLimits,
       whip,
       whep,
+      mixes,
       ffmpegPath,
       playlistMaxHours,
       exportMaxSeconds,
@@ -402,6 +414,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         ffmpeg.refresh().catch((err: unknown) => log.error({ err }, 'ffmpeg detection failed'));
         await retentionSchedule.start();
         await library.start();
+        // Kept mixes start again once ffmpeg is found (detection runs in the background).
+        void ffmpeg.current().then(() => mixes.start()).catch((err: unknown) => log.error({ err }, 'mixes could not start again'));
         return studio.urls();
       },
       urls() {
@@ -415,6 +429,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
           await retentionSchedule.stop();
           await rtmp.close();
           await srt.close();
+          await mixes.stop();
           await whip.stop();
           await whep.stop();
           await ladders.close();

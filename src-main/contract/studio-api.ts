@@ -252,6 +252,8 @@ export const IngestProtocol = Type.Union([
   Type.Literal('file'),
   /** A rendition of another stream, made by the studio's transcoder. */
   Type.Literal('transcode'),
+  /** A live mix of other streams, composed by the studio's mixer. */
+  Type.Literal('mix'),
 ]);
 export type IngestProtocol = Static<typeof IngestProtocol>;
 

@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import selfsigned from 'selfsigned';
+import { writeFileAtomic } from '../files/atomic-write.js';
 
 export interface TlsIdentity {
   key: string;
@@ -45,8 +46,8 @@ export async function loadTlsIdentity(dir: string, names: TlsNames): Promise<Tls
   const made = await make(names);
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   // Key first, then the certificate, each written whole: a crash between leaves a pair that fails to match, and is made again.
-  await writeWhole(keyFile, made.key, 0o600);
-  await writeWhole(certFile, made.cert, 0o644);
+  await writeFileAtomic(keyFile, made.key, 0o600);
+  await writeFileAtomic(certFile, made.cert, 0o644);
   return made;
 }
 
@@ -81,12 +82,4 @@ async function make(names: TlsNames): Promise<TlsIdentity> {
     ],
   });
   return { key: pems.private, cert: pems.cert, fingerprint: new crypto.X509Certificate(pems.cert).fingerprint256 };
-}
-
-async function writeWhole(file: string, text: string, mode: number): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
-  // A temp file left by a crash would keep its old mode: start from none.
-  await fs.rm(temp, { force: true });
-  await fs.writeFile(temp, text, { mode, flag: 'wx' });
-  await fs.rename(temp, file);
 }

@@ -11,6 +11,7 @@ import './styles/monitor.css';
 import './styles/watch.css';
 import './styles/dvr.css';
 import './styles/library.css';
+import './styles/mixer.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

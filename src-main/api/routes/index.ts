@@ -43,6 +43,8 @@ import { mpegtsHttpIngest } from './mpegts-ingest.js';
 import type { WhipServer } from '../../ingest/webrtc/whip-server.js';
 import type { WhepServer } from '../../delivery/webrtc/whep-server.js';
 import { whepRoutes } from './whep.js';
+import type { MixService } from '../../ingest/mix/mix-service.js';
+import { mixRoutes } from './mixes.js';
 import { liveRoutes } from './live-hls.js';
 import { hlsRoutes } from './dvr-hls.js';
 import { mpegtsRoutes } from './mpegts.js';
@@ -89,6 +91,7 @@ export interface StudioRouteDeps {
   ingestLimits: () => IngestLimits;
   whip: WhipServer;
   whep: WhepServer;
+  mixes: MixService;
   ffmpegPath: () => string | null;
   playlistMaxHours: () => number;
   exportMaxSeconds: () => number;
@@ -131,6 +134,7 @@ export async function registerRoutes(app: FastifyInstance, d: StudioRouteDeps): 
   await app.register(lanRoutes(d.lan));
   await app.register(playbackRoutes({ sessions: d.viewers, stats: d.playbackStats }));
   await app.register(playerAssetRoutes(d.resourcesDir));
+  await app.register(mixRoutes(d.mixes));
   await app.register(whepRoutes({ whep: d.whep, playToken: (name) => d.streamStore.playToken(name), isAdmin: (request) => d.access.session(request).authenticated }));
   await app.register(mpegtsHttpIngest({ gate: d.registry, log: d.log.child({ module: 'mpegts-http' }), limits: d.ingestLimits, whip: d.whip }));
   await app.register(

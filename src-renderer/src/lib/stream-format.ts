@@ -104,6 +104,7 @@ const protocolNames: Record<IngestProtocol, string> = {
   pull: 'PULL',
   file: 'FILE',
   transcode: 'TRANSCODE',
+  mix: 'MIX',
 };
 
 export function protocolLabel(protocol: IngestProtocol | null): string | null {

@@ -15,17 +15,24 @@ export function LivePreview({ name, live, h264, playToken, children }: { name: s
     if (!element || !live || !h264 || typeof RTCPeerConnection === 'undefined') return;
     let stopped = false;
     let stop: (() => void) | null = null;
+    let retry: ReturnType<typeof setTimeout> | null = null;
     const onPlaying = () => setPlaying(true);
     element.addEventListener('playing', onPlaying);
-    playWhep(name, element, { token: playToken, preview: true }).then(
-      (player) => {
-        if (stopped) player.stop();
-        else stop = () => player.stop();
-      },
-      () => undefined,
-    );
+    // A stream that has just gone live may not have its first frames yet (404): ask again a few times.
+    const attempt = (left: number) =>
+      playWhep(name, element, { token: playToken, preview: true }).then(
+        (player) => {
+          if (stopped) player.stop();
+          else stop = () => player.stop();
+        },
+        () => {
+          if (!stopped && left > 0) retry = setTimeout(() => void attempt(left - 1), 2000);
+        },
+      );
+    void attempt(5);
     return () => {
       stopped = true;
+      if (retry) clearTimeout(retry);
       element.removeEventListener('playing', onPlaying);
       stop?.();
       setPlaying(false);

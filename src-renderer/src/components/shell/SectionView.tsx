@@ -2,7 +2,7 @@ import { lazy, Suspense, type ComponentType } from 'react';
 import type { SectionId } from '../../app/sections';
 import { useStudio } from '../../store';
 import { LibrarySection } from '../library/LibrarySection';
-import { MixerSection } from '../sections/MixerSection';
+import { MixerSection } from '../mixer/MixerSection';
 import { MonitorSection } from '../monitor/MonitorSection';
 import { SettingsSection } from '../settings/SettingsSection';
 

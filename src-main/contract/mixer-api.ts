@@ -1,0 +1,62 @@
+// A mix as the API takes it: a canvas, a background, and boxes for its inputs. The
+// renderer's layout editor imports these as types only.
+import { Type, type Static } from 'typebox';
+import { streamNamePattern } from './stream-name.js';
+
+export const hexColourPattern = '^#[0-9A-Fa-f]{6}$';
+
+export const MixInput = Type.Object(
+  {
+    source: Type.String({ minLength: 3, maxLength: 200, pattern: streamNamePattern, description: 'A studio stream, e.g. live/cam1' }),
+    x: Type.Integer({ minimum: -7680, maximum: 7680, description: 'Left edge of the box on the canvas, pixels' }),
+    y: Type.Integer({ minimum: -4320, maximum: 4320, description: 'Top edge of the box, pixels' }),
+    w: Type.Integer({ minimum: 2, maximum: 7680, description: 'Box width, pixels' }),
+    h: Type.Integer({ minimum: 2, maximum: 4320, description: 'Box height, pixels' }),
+    z: Type.Optional(Type.Integer({ minimum: -1000, maximum: 1000, description: 'Stacking order: higher is in front (default: list order)' })),
+    fit: Type.Optional(Type.Union([Type.Literal('contain'), Type.Literal('cover'), Type.Literal('stretch')], { description: 'How the picture fills its box (default contain: all of it, bars in the background colour)' })),
+    volume: Type.Optional(Type.Number({ minimum: 0, maximum: 4, description: 'Audio gain, 1 = as it comes' })),
+    muted: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type MixInput = Static<typeof MixInput>;
+
+export const MixLayout = Type.Object(
+  {
+    width: Type.Integer({ minimum: 64, maximum: 3840, multipleOf: 2, description: 'Canvas width, pixels (even)' }),
+    height: Type.Integer({ minimum: 64, maximum: 2160, multipleOf: 2, description: 'Canvas height, pixels (even)' }),
+    fps: Type.Integer({ minimum: 1, maximum: 60 }),
+    background: Type.Optional(Type.String({ pattern: hexColourPattern, description: 'Canvas colour, #rrggbb (default #101010)' })),
+    /** What an input that is not live shows. */
+    offline: Type.Optional(Type.Union([Type.Literal('last-frame'), Type.Literal('background')], { description: 'An input that is not live shows its last picture (default) or the background' })),
+    inputs: Type.Array(MixInput, { maxItems: 9 }),
+  },
+  { additionalProperties: false },
+);
+export type MixLayout = Static<typeof MixLayout>;
+
+export const MixCreate = Type.Object(
+  { name: Type.String({ minLength: 3, maxLength: 200, pattern: streamNamePattern, description: 'The stream the mix is published as, e.g. live/show' }), ...MixLayout.properties },
+  { additionalProperties: false },
+);
+export type MixCreate = Static<typeof MixCreate>;
+
+export const MixInputStatus = Type.Object({
+  source: Type.String(),
+  /** Pictures are arriving from this input now. */
+  live: Type.Boolean(),
+  /** Pictures composed from it so far. */
+  frames: Type.Integer(),
+});
+
+export const MixStatus = Type.Object({
+  name: Type.String(),
+  layout: MixLayout,
+  state: Type.Union([Type.Literal('starting'), Type.Literal('running'), Type.Literal('failed')]),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  /** Canvas pictures sent to the encoder, and those its ticks had to skip (the machine too slow). */
+  frames: Type.Integer(),
+  skipped: Type.Integer(),
+  inputs: Type.Array(MixInputStatus),
+});
+export type MixStatus = Static<typeof MixStatus>;

@@ -1,0 +1,200 @@
+// A live mix: a stream of the studio (`live/show`) made from others. One encoder ffmpeg
+// runs for the life of the mix and takes a raw canvas every tick of the mix's clock;
+// its H.264 comes back as MPEG-TS and goes to the stream's hub like any source, so the
+// mix records, plays by HLS/LL-HLS/WHEP and exports. A layout change is only new boxes
+// for the next tick: the encoder never restarts, so the recording has no gap and HLS no
+// discontinuity; an input that moves shows at once, one that is resized within its
+// decoder's restart (its last picture scaled in between).
+import type { Logger } from 'pino';
+import { Problem } from '../../contract/problem.js';
+import type { MixInput, MixLayout, MixStatus } from '../../contract/mixer-api.js';
+import { TsDemuxer } from '../../formats/mpegts/index.js';
+import { blankPicture, Compositor, type Picture, type Slot } from '../../mixer/index.js';
+import type { SourceSession, StreamHub } from '../../streams/stream-hub.js';
+import type { ProcessRegistry, RunningProcess } from '../../transcode/index.js';
+import type { PublishGate } from '../publish-gate.js';
+import { MixInputFeed } from './mix-input.js';
+
+export const defaultBackground = '#101010';
+/** Canvases queued for the encoder beyond this many are skipped (it fell behind): memory stays bounded. */
+const maxQueuedPictures = 4;
+
+export interface LiveMixDeps {
+  gate: PublishGate;
+  hub: (name: string) => StreamHub | undefined;
+  processes: ProcessRegistry;
+  ffmpegPath: () => string | null;
+  log: Logger;
+  /** Seconds between keyframes: the DVR segment target. */
+  keyframeSeconds: () => number;
+}
+
+export class LiveMix {
+  private layout: MixLayout;
+  private readonly compositor: Compositor;
+  private feeds: MixInputFeed[] = [];
+  /** Canvases in turn: one is drawn while the encoder's pipe may still hold up to `maxQueuedPictures` others. */
+  private readonly ring: Picture[];
+  private next = 0;
+  private session: SourceSession | null = null;
+  private encoder: RunningProcess | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private startedAt = 0;
+  private ticks = 0;
+  private written = 0;
+  private skipped = 0;
+  private state: MixStatus['state'] = 'starting';
+  private reason: string | null = null;
+  private closed = false;
+
+  constructor(
+    readonly name: string,
+    layout: MixLayout,
+    private readonly deps: LiveMixDeps,
+  ) {
+    this.layout = layout;
+    this.compositor = new Compositor({ width: layout.width, height: layout.height, background: layout.background ?? defaultBackground, offline: layout.offline ?? 'last-frame' });
+    this.ring = Array.from({ length: maxQueuedPictures + 2 }, () => blankPicture(layout.width, layout.height));
+  }
+
+  /** Claims the stream name and starts the encoder and the inputs; a Problem when the name is taken or ffmpeg missing. */
+  start(): void {
+    const ffmpegPath = this.deps.ffmpegPath();
+    if (!ffmpegPath) throw new Problem('unavailable', 'ffmpeg not found', 'the mixer needs ffmpeg; set its path in Settings');
+    const answer = this.deps.gate.requestPublish({ name: this.name, protocol: 'mix', remoteAddress: '127.0.0.1', password: null, kick: (reason) => void this.close(reason) });
+    if (!answer.ok) throw new Problem(answer.reason.includes('already being published') ? 'conflict' : 'invalid', 'Mix not started', answer.reason);
+    this.session = answer.session;
+    this.startEncoder(ffmpegPath);
+    this.feeds = this.layout.inputs.map((input) => this.feed(input));
+    this.startedAt = performance.now();
+    this.schedule();
+  }
+
+  /** A new layout, live: the same canvas size and rate (the encoder's), anything else may change. */
+  update(layout: MixLayout): void {
+    if (layout.width !== this.layout.width || layout.height !== this.layout.height || layout.fps !== this.layout.fps) {
+      throw new Problem('invalid', 'Canvas is fixed', `${this.name} is ${this.layout.width}x${this.layout.height} at ${this.layout.fps} fps for as long as it runs; delete it and create it again to change that`);
+    }
+    this.compositor.restyle(layout.background ?? defaultBackground, layout.offline ?? 'last-frame');
+    // Inputs are matched by source first, so boxes that swap sources, or a source moved to another
+    // slot, keep their running decoders (and show at once); the rest take what is left, by position.
+    const unused = new Set(this.feeds);
+    const next: (MixInputFeed | null)[] = layout.inputs.map((input) => {
+      const same = [...unused].find((f) => f.source === input.source);
+      if (!same) return null;
+      unused.delete(same);
+      same.update(input);
+      return same;
+    });
+    const feeds = next.map((feed, i) => {
+      if (feed) return feed;
+      const reused = [...unused][0];
+      if (!reused) return this.feed(layout.inputs[i]!);
+      unused.delete(reused);
+      reused.update(layout.inputs[i]!);
+      return reused;
+    });
+    for (const feed of unused) feed.close();
+    this.feeds = feeds;
+    this.layout = layout;
+  }
+
+  status(): MixStatus {
+    return {
+      name: this.name,
+      layout: this.layout,
+      state: this.state,
+      reason: this.reason,
+      frames: this.written,
+      skipped: this.skipped,
+      inputs: this.feeds.map((f) => ({ source: f.source, live: f.live, frames: f.frames })),
+    };
+  }
+
+  async close(reason: string): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // A mix ended from outside (taken over, its encoder gone) stays listed, saying why, until deleted.
+    this.state = 'failed';
+    this.reason ??= reason;
+    if (this.timer) clearTimeout(this.timer);
+    for (const feed of this.feeds) feed.close();
+    this.session?.end(reason);
+    this.encoder?.stdin?.end();
+    const stuck = setTimeout(() => this.encoder?.stop(), 3000);
+    await this.encoder?.exited;
+    clearTimeout(stuck);
+    this.deps.log.info({ stream: this.name }, `mix: ${reason}`);
+  }
+
+  private feed(input: MixInput): MixInputFeed {
+    return new MixInputFeed(input, { fps: this.layout.fps, background: this.layout.background ?? defaultBackground }, this.deps);
+  }
+
+  private startEncoder(ffmpegPath: string): void {
+    const { width, height, fps } = this.layout;
+    const gop = Math.max(1, Math.round(fps * this.deps.keyframeSeconds()));
+    // About 0.1 bit per pixel: 2.3 Mbit/s for 720p25, as live H.264 at veryfast needs.
+    const bitrate = Math.round(width * height * fps * 0.1);
+    const args = [
+      '-hide_banner', '-nostdin', '-loglevel', 'error',
+      '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0',
+      '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-bf', '0',
+      '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0',
+      '-b:v', String(bitrate), '-maxrate', String(Math.round(bitrate * 1.2)), '-bufsize', String(bitrate * 2),
+      '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv',
+      '-f', 'mpegts', '-muxdelay', '0', '-muxpreload', '0', '-flush_packets', '1', 'pipe:1',
+    ];
+    const encoder = this.deps.processes.start(ffmpegPath, args, { label: `mix ${this.name}`, streamStdin: true, keepBytes: 8192 });
+    this.encoder = encoder;
+    const demuxer = new TsDemuxer({
+      onTracks: (tracks) => this.session?.setTracks(tracks),
+      onFrame: (frame) => {
+        this.state = 'running';
+        this.session?.pushFrame(frame);
+      },
+      onError: (kind) => {
+        if (kind === 'continuity') this.session?.countError('continuity');
+      },
+    });
+    encoder.stdout.on('data', (chunk: Buffer) => demuxer.push(chunk, Date.now()));
+    encoder.stdin?.on('error', () => undefined);
+    void encoder.exited.then((result) => {
+      demuxer.end();
+      if (this.closed) return;
+      this.state = 'failed';
+      this.reason = `the encoder stopped: ${result.stderr.trim().split('\n').at(-1) ?? `exit ${result.code}`}`;
+      void this.close(this.reason);
+    });
+  }
+
+  /** The mix's clock: tick n is due at start + n / fps, whatever the last tick cost (no drift). */
+  private schedule(): void {
+    if (this.closed) return;
+    const due = this.startedAt + ((this.ticks + 1) * 1000) / this.layout.fps;
+    this.timer = setTimeout(() => {
+      this.ticks++;
+      this.tick();
+      this.schedule();
+    }, Math.max(0, due - performance.now()));
+  }
+
+  private tick(): void {
+    const stdin = this.encoder?.stdin;
+    if (!stdin) return;
+    const slots: Slot[] = this.feeds.map((feed, i) => {
+      const input = this.layout.inputs[i]!;
+      return { box: { x: input.x, y: input.y, w: input.w, h: input.h, z: input.z ?? i }, picture: feed.picture, live: feed.live };
+    });
+    const canvas = this.ring[this.next]!;
+    // More than that many canvases waiting: the encoder fell behind; skip one rather than queue without end.
+    if (stdin.writableLength >= maxQueuedPictures * canvas.data.byteLength) {
+      this.skipped++;
+      return;
+    }
+    this.compositor.compose(slots, canvas);
+    this.next = (this.next + 1) % this.ring.length;
+    stdin.write(canvas.data);
+    this.written++;
+  }
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { Compositor } from './compositor.js';
+import { blankPicture, fill, hexToYuv } from './picture.js';
+
+const lumaAt = (data: Uint8Array, width: number, x: number, y: number) => data[y * width + x];
+
+describe('compositor', () => {
+  it('draws boxes back to front over the background, clipped to the canvas, scaling a picture of another size', () => {
+    const c = new Compositor({ width: 64, height: 32, background: '#000000', offline: 'last-frame' });
+    const white = blankPicture(16, 16);
+    fill(white, hexToYuv('#ffffff'));
+    const grey = blankPicture(8, 8); // half the box: drawn scaled
+    fill(grey, hexToYuv('#808080'));
+    const out = c.compose([
+      { box: { x: 8, y: 8, w: 16, h: 16, z: 1 }, picture: grey, live: true },
+      { box: { x: 0, y: 0, w: 16, h: 16, z: 0 }, picture: white, live: true },
+      { box: { x: 56, y: 24, w: 16, h: 16, z: 2 }, picture: white, live: true }, // half off the canvas
+    ]);
+    expect(lumaAt(out.data, 64, 2, 2)).toBe(235); // white
+    expect(lumaAt(out.data, 64, 12, 12)).toBe(hexToYuv('#808080')[0]); // grey in front of white
+    expect(lumaAt(out.data, 64, 40, 4)).toBe(16); // background
+    expect(lumaAt(out.data, 64, 63, 31)).toBe(235); // the clipped box's visible corner
+    // Chroma of white and black is neutral.
+    expect(out.data[64 * 32]).toBe(128);
+  });
+
+  it('an input without signal shows its last picture, or the background when the mix says so', () => {
+    const c = new Compositor({ width: 32, height: 32, background: '#000000', offline: 'background' });
+    const white = blankPicture(16, 16);
+    fill(white, hexToYuv('#ffffff'));
+    expect(lumaAt(c.compose([{ box: { x: 0, y: 0, w: 16, h: 16, z: 0 }, picture: white, live: false }]).data, 32, 4, 4)).toBe(16);
+    c.restyle('#000000', 'last-frame');
+    expect(lumaAt(c.compose([{ box: { x: 0, y: 0, w: 16, h: 16, z: 0 }, picture: white, live: false }]).data, 32, 4, 4)).toBe(235);
+  });
+
+  it('converts colours to BT.709 limited range', () => {
+    expect(hexToYuv('#000000')).toEqual([16, 128, 128]);
+    expect(hexToYuv('#ffffff')).toEqual([235, 128, 128]);
+    expect(hexToYuv('#ff0000')).toEqual([63, 102, 240]);
+  });
+});

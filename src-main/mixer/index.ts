@@ -1,0 +1,3 @@
+export { Compositor, type Box, type CanvasSpec, type Slot } from './compositor.js';
+export { blankPicture, draw, fill, hexToYuv, pictureBytes, type Picture } from './picture.js';
+export { boxFilter } from './input-scale.js';

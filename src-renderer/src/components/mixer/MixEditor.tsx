@@ -1,0 +1,326 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import Moveable from 'react-moveable';
+import type { MixInput, MixLayout, MixStatus } from '../../../../src-main/contract/mixer-api';
+import { api } from '../../api/endpoints';
+import { errorMessage } from '../../api/api-error';
+import { applyPreset, edit, historyOf, placeBox, presetLabels, redo, restack, sameLayout, undo, type History, type Preset } from '../../lib/mix-layout';
+import { useStudio } from '../../store';
+import { LivePreview } from '../monitor/LivePreview';
+import { StreamPreview } from '../monitor/StreamPreview';
+
+const presets = Object.keys(presetLabels) as Preset[];
+/** The snapping grid, in canvas pixels: a sixteenth of the width. */
+const gridDivisions = 16;
+
+/**
+ * The layout editor of one mix, as OBS's scene editor: boxes on a scaled canvas with
+ * each input's picture, dragged and resized with snapping (canvas edges, centre lines,
+ * other boxes, a grid), nudged with the arrow keys; an inspector for exact numbers;
+ * presets; undo/redo; Take applies (or Live applies as you go), and the output plays
+ * beside it.
+ */
+export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onChanged(): void; onDeleted(): void }) {
+  const streams = useStudio((s) => s.streamsByName);
+  const [history, setHistory] = useState<History>(() => historyOf(mix.layout));
+  const [applied, setApplied] = useState<MixLayout>(mix.layout);
+  const [selected, setSelected] = useState<number | null>(mix.layout.inputs.length > 0 ? 0 : null);
+  const [liveMode, setLiveMode] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [stage, setStage] = useState<HTMLDivElement | null>(null);
+  const [stageWidth, setStageWidth] = useState(0);
+  /** The boxes' elements by input index: Moveable's target, and the guidelines it snaps to. */
+  const [boxes, setBoxes] = useState<Record<number, HTMLDivElement>>({});
+  // Kept when React lets go of an element (ref callbacks are new each render): a box that is gone is no longer connected.
+  const registerBox = useCallback((index: number, el: HTMLDivElement | null) => {
+    if (el) setBoxes((prev) => (prev[index] === el ? prev : { ...prev, [index]: el }));
+  }, []);
+  const layout = history.present;
+  const scale = stageWidth > 0 ? stageWidth / layout.width : 0;
+  const dirty = !sameLayout(layout, applied);
+
+  useEffect(() => {
+    if (!stage) return;
+    // The observer reports the first size as soon as it observes, then every change.
+    const observer = new ResizeObserver(() => setStageWidth(stage.clientWidth));
+    observer.observe(stage);
+    return () => observer.disconnect();
+  }, [stage]);
+
+  const take = useCallback(
+    async (next: MixLayout) => {
+      try {
+        await api.updateMix(mix.name, next);
+        setApplied(next);
+        setError(null);
+        onChanged();
+      } catch (err) {
+        setError(errorMessage(err));
+      }
+    },
+    [mix.name, onChanged],
+  );
+
+  const change = useCallback(
+    (next: MixLayout) => {
+      setHistory((h) => edit(h, next));
+      if (liveMode) void take(next);
+    },
+    [liveMode, take],
+  );
+
+  const changeInput = (index: number, patch: Partial<MixInput>) => change({ ...layout, inputs: layout.inputs.map((input, i) => (i === index ? { ...input, ...patch } : input)) });
+  const moveBox = (index: number, box: Pick<MixInput, 'x' | 'y' | 'w' | 'h'>) => changeInput(index, placeBox(box, layout.width, layout.height));
+
+  // Keys: arrows nudge (Shift: by a grid step), Delete removes, Ctrl+Z / Ctrl+Shift+Z, Enter takes.
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) return;
+      const mod = event.ctrlKey || event.metaKey;
+      if (mod && event.key.toLowerCase() === 'z') {
+        event.preventDefault();
+        setHistory((h) => (event.shiftKey ? redo(h) : undo(h)));
+        return;
+      }
+      if (event.key === 'Enter' && dirty) {
+        event.preventDefault();
+        void take(layout);
+        return;
+      }
+      if (selected === null) return;
+      const input = layout.inputs[selected];
+      if (!input) return;
+      const step = event.shiftKey ? Math.round(layout.width / gridDivisions) : 2;
+      const moves: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+      const move = moves[event.key];
+      if (move) {
+        event.preventDefault();
+        moveBox(selected, { ...input, x: input.x + move[0], y: input.y + move[1] });
+      } else if (event.key === 'Delete' || event.key === 'Backspace') {
+        event.preventDefault();
+        change({ ...layout, inputs: layout.inputs.filter((_, i) => i !== selected) });
+        setSelected(null);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  const sources = useMemo(() => Object.values(streams).map((s) => s.name).filter((n) => n !== mix.name).sort(), [streams, mix.name]);
+  const addInput = (source: string) => {
+    const w = Math.round(layout.width / 4 / 2) * 2;
+    const h = Math.round(layout.height / 4 / 2) * 2;
+    change({ ...layout, inputs: [...layout.inputs, { source, x: layout.width / 2 - w / 2, y: layout.height / 2 - h / 2, w, h, z: layout.inputs.length }] });
+    setSelected(layout.inputs.length);
+  };
+
+  const remove = async () => {
+    if (!window.confirm(`Stop the mix ${mix.name}? Its stream ends; what it recorded stays.`)) return;
+    try {
+      await api.deleteMix(mix.name);
+      onDeleted();
+    } catch (err) {
+      setError(errorMessage(err));
+    }
+  };
+
+  const order = layout.inputs.map((input, i) => ({ input, i })).sort((a, b) => (a.input.z ?? a.i) - (b.input.z ?? b.i) || a.i - b.i);
+  const current = selected !== null ? layout.inputs[selected] : undefined;
+  const target = selected !== null && boxes[selected]?.isConnected ? boxes[selected] : null;
+  const output = streams[mix.name];
+
+  return (
+    <div className="mix-editor" data-testid="mix-editor" data-mix={mix.name}>
+      <div className="mix-toolbar">
+        <div className="mix-presets" role="group" aria-label="Presets">
+          {presets.map((p) => (
+            <button key={p} type="button" className="button button-small" data-testid={`mix-preset-${p}`} onClick={() => change(applyPreset(layout, p))} disabled={layout.inputs.length === 0}>
+              {presetLabels[p]}
+            </button>
+          ))}
+        </div>
+        <div className="mix-actions">
+          <select className="input select select-small" value="" onChange={(e) => e.target.value && addInput(e.target.value)} data-testid="mix-add" aria-label="Add an input">
+            <option value="">Add input…</option>
+            {sources.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+          <button type="button" className="button button-small" onClick={() => setHistory(undo)} disabled={history.past.length === 0} title="Undo (Ctrl+Z)">
+            Undo
+          </button>
+          <button type="button" className="button button-small" onClick={() => setHistory(redo)} disabled={history.future.length === 0} title="Redo (Ctrl+Shift+Z)">
+            Redo
+          </button>
+          <label className="mix-live" title="Apply every change as it is made">
+            <input type="checkbox" checked={liveMode} onChange={(e) => setLiveMode(e.target.checked)} data-testid="mix-live" /> Live
+          </label>
+          <button type="button" className="button button-primary" disabled={!dirty} onClick={() => void take(layout)} data-testid="mix-take" title="Apply this layout to the output (Enter)">
+            Take
+          </button>
+        </div>
+      </div>
+      {error && <p className="help help-warning" data-testid="mix-error">{error}</p>}
+      <div className="mix-body">
+        <div className="mix-canvas-wrap">
+          <div className="mix-canvas-title">
+            Layout <span className="muted">{layout.width}×{layout.height} · {layout.fps} fps{dirty ? ' · not taken yet' : ''}</span>
+          </div>
+          <div
+            ref={setStage}
+            className="mix-canvas"
+            style={{ aspectRatio: `${layout.width} / ${layout.height}`, background: layout.background ?? '#101010' }}
+            data-testid="mix-canvas"
+            onPointerDown={(e) => {
+              if (e.target === e.currentTarget) setSelected(null);
+            }}
+          >
+            <div className="mix-center-v" aria-hidden="true" />
+            <div className="mix-center-h" aria-hidden="true" />
+            {scale > 0 &&
+              order.map(({ input, i }) => {
+                const info = streams[input.source];
+                const live = info?.state === 'publishing' || info?.state === 'pulling';
+                return (
+                  <div
+                    key={i}
+                    ref={(el) => registerBox(i, el)}
+                    className={`mix-box${i === selected ? ' is-selected' : ''}`}
+                    data-testid="mix-box"
+                    data-source={input.source}
+                    data-index={i}
+                    style={{ width: input.w * scale, height: input.h * scale, transform: `translate(${input.x * scale}px, ${input.y * scale}px)` }}
+                    onPointerDown={() => setSelected(i)}
+                  >
+                    <StreamPreview name={input.source} live={live} hasVideo={info?.video != null} idleLabel="No signal" className="mix-box-preview" />
+                    <span className="mix-box-label">{input.source}</span>
+                  </div>
+                );
+              })}
+            {target && current && scale > 0 && (
+              <Moveable
+                target={target}
+                draggable
+                resizable
+                snappable
+                origin={false}
+                throttleDrag={0}
+                renderDirections={['nw', 'n', 'ne', 'w', 'e', 'sw', 's', 'se']}
+                snapThreshold={6}
+                snapGridWidth={(layout.width / gridDivisions) * scale}
+                snapGridHeight={(layout.height / gridDivisions) * scale}
+                verticalGuidelines={[0, stageWidth / 2, stageWidth]}
+                horizontalGuidelines={[0, (layout.height * scale) / 2, layout.height * scale]}
+                elementGuidelines={Object.entries(boxes)
+                  .filter(([i, el]) => Number(i) !== selected && el.isConnected)
+                  .map(([, el]) => el)}
+                snapDirections={{ left: true, top: true, right: true, bottom: true, center: true, middle: true }}
+                elementSnapDirections={{ left: true, top: true, right: true, bottom: true, center: true, middle: true }}
+                onDrag={({ target: el, transform }) => {
+                  el.style.transform = transform;
+                }}
+                onDragEnd={({ lastEvent }) => {
+                  if (!lastEvent || selected === null) return;
+                  const [tx, ty] = lastEvent.beforeTranslate as [number, number];
+                  moveBox(selected, { ...current, x: Math.round(tx / scale), y: Math.round(ty / scale) });
+                }}
+                onResize={({ target: el, width, height, drag }) => {
+                  el.style.width = `${width}px`;
+                  el.style.height = `${height}px`;
+                  el.style.transform = drag.transform;
+                }}
+                onResizeEnd={({ lastEvent }) => {
+                  if (!lastEvent || selected === null) return;
+                  const [tx, ty] = lastEvent.drag.beforeTranslate as [number, number];
+                  moveBox(selected, { x: Math.round(tx / scale), y: Math.round(ty / scale), w: Math.round(lastEvent.width / scale), h: Math.round(lastEvent.height / scale) });
+                }}
+              />
+            )}
+          </div>
+        </div>
+        <div className="mix-side">
+          <div className="mix-output">
+            <div className="mix-canvas-title">
+              Output <span className="muted">{mix.name} · {mix.state}{mix.skipped > 0 ? ` · ${mix.skipped} skipped` : ''}</span>
+            </div>
+            <LivePreview name={mix.name} live={output?.state === 'publishing'} h264 playToken={null}>
+              <StreamPreview name={mix.name} live={output?.state === 'publishing'} hasVideo idleLabel={mix.state === 'failed' ? (mix.reason ?? 'Failed') : 'Starting…'} />
+            </LivePreview>
+          </div>
+          <div className="mix-inspector panel" data-testid="mix-inspector">
+            {current && selected !== null ? (
+              <>
+                <div className="mix-inspector-head">
+                  <span className="mix-inspector-name">{current.source}</span>
+                  <span className={`dot dot-${mix.inputs[selected]?.live ? 'ok' : 'idle'}`} title={mix.inputs[selected]?.live ? 'Pictures arriving' : 'No signal'} />
+                </div>
+                <div className="mix-numbers">
+                  {(['x', 'y', 'w', 'h'] as const).map((k) => (
+                    <label key={k} className="form-field">
+                      <span className="field-label">{k.toUpperCase()}</span>
+                      <input
+                        className="input input-mono"
+                        type="number"
+                        step={2}
+                        value={current[k]}
+                        data-testid={`mix-field-${k}`}
+                        onChange={(e) => Number.isFinite(e.target.valueAsNumber) && moveBox(selected, { ...current, [k]: e.target.valueAsNumber })}
+                      />
+                    </label>
+                  ))}
+                </div>
+                <label className="form-field">
+                  <span className="field-label">Fit</span>
+                  <select className="input select" value={current.fit ?? 'contain'} onChange={(e) => changeInput(selected, { fit: e.target.value as MixInput['fit'] })}>
+                    <option value="contain">Contain (whole picture)</option>
+                    <option value="cover">Cover (fill, crop)</option>
+                    <option value="stretch">Stretch</option>
+                  </select>
+                </label>
+                <div className="mix-inspector-row">
+                  <button type="button" className="button button-small" onClick={() => change({ ...layout, inputs: restack(layout.inputs, selected, 1) })} title="Bring forward">
+                    Forward
+                  </button>
+                  <button type="button" className="button button-small" onClick={() => change({ ...layout, inputs: restack(layout.inputs, selected, -1) })} title="Send backward">
+                    Backward
+                  </button>
+                  <button
+                    type="button"
+                    className="button button-small"
+                    onClick={() => {
+                      change({ ...layout, inputs: layout.inputs.filter((_, i) => i !== selected) });
+                      setSelected(null);
+                    }}
+                    title="Remove (Delete)"
+                  >
+                    Remove
+                  </button>
+                </div>
+              </>
+            ) : (
+              <p className="help">Select a box to place it exactly. Arrows nudge it (Shift: a grid step); Enter takes the layout.</p>
+            )}
+            <div className="mix-inspector-foot">
+              <label className="form-field">
+                <span className="field-label">Background</span>
+                <input type="color" className="input input-colour" value={layout.background ?? '#101010'} onChange={(e) => change({ ...layout, background: e.target.value })} />
+              </label>
+              <label className="form-field">
+                <span className="field-label">A source with no signal shows</span>
+                <select className="input select" value={layout.offline ?? 'last-frame'} onChange={(e) => change({ ...layout, offline: e.target.value === 'background' ? 'background' : 'last-frame' })}>
+                  <option value="last-frame">Its last picture</option>
+                  <option value="background">The background</option>
+                </select>
+              </label>
+              <button type="button" className="button button-small button-danger" onClick={() => void remove()} data-testid="mix-delete">
+                Stop mix
+              </button>
+            </div>
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+// The layout editor's arithmetic: presets, moves and resizes kept on the canvas in even
+// pixels (4:2:0 pictures), and the undo history. Pure, so it is tested without a browser.
+import type { MixInput, MixLayout } from '../../../src-main/contract/mixer-api';
+
+export type Preset = 'single' | 'side-by-side' | 'grid' | 'pip-br' | 'pip-bl' | 'pip-tr' | 'pip-tl' | 'speaker-strip';
+
+export const presetLabels: Record<Preset, string> = {
+  single: 'Single',
+  'side-by-side': 'Side by side',
+  grid: '2×2 grid',
+  'pip-br': 'PiP ↘',
+  'pip-bl': 'PiP ↙',
+  'pip-tr': 'PiP ↗',
+  'pip-tl': 'PiP ↖',
+  'speaker-strip': 'Speaker + strip',
+};
+
+const even = (n: number) => Math.round(n / 2) * 2;
+
+type Box = Pick<MixInput, 'x' | 'y' | 'w' | 'h'>;
+
+/** The boxes a preset gives `count` inputs on a `width` × `height` canvas (inputs past the preset's slots are hidden off to the side at the back). */
+export function presetBoxes(preset: Preset, count: number, width: number, height: number): Box[] {
+  const box = (x: number, y: number, w: number, h: number): Box => ({ x: even(x), y: even(y), w: even(w), h: even(h) });
+  const full = box(0, 0, width, height);
+  const pip = (right: boolean, bottom: boolean) => {
+    const w = width * 0.3;
+    const h = height * 0.3;
+    const margin = Math.min(width, height) * 0.04;
+    return box(right ? width - w - margin : margin, bottom ? height - h - margin : margin, w, h);
+  };
+  const slots: Box[] = (() => {
+    switch (preset) {
+      case 'single':
+        return [full];
+      case 'side-by-side':
+        return [box(0, height / 4, width / 2, height / 2), box(width / 2, height / 4, width / 2, height / 2)];
+      case 'grid':
+        return [box(0, 0, width / 2, height / 2), box(width / 2, 0, width / 2, height / 2), box(0, height / 2, width / 2, height / 2), box(width / 2, height / 2, width / 2, height / 2)];
+      case 'pip-br':
+        return [full, pip(true, true)];
+      case 'pip-bl':
+        return [full, pip(false, true)];
+      case 'pip-tr':
+        return [full, pip(true, false)];
+      case 'pip-tl':
+        return [full, pip(false, false)];
+      case 'speaker-strip': {
+        const strip = Math.max(1, count - 1);
+        const h = height / 4;
+        return [box(0, 0, width, height - h), ...Array.from({ length: strip }, (_, i) => box((i * width) / strip, height - h, width / strip, h))];
+      }
+    }
+  })();
+  return Array.from({ length: count }, (_, i) => slots[i] ?? box(width, 0, width / 4, height / 4));
+}
+
+/** The layout with a preset applied: boxes and stacking order (later slots in front). */
+export function applyPreset(layout: MixLayout, preset: Preset): MixLayout {
+  const boxes = presetBoxes(preset, layout.inputs.length, layout.width, layout.height);
+  return { ...layout, inputs: layout.inputs.map((input, i) => ({ ...input, ...boxes[i]!, z: i })) };
+}
+
+/** A box moved or resized by hand: even pixels, at least 16 × 16, and never wholly off the canvas. */
+export function placeBox(box: Box, width: number, height: number): Box {
+  const w = Math.max(16, Math.min(even(box.w), width * 2));
+  const h = Math.max(16, Math.min(even(box.h), height * 2));
+  const x = Math.max(-w + 16, Math.min(even(box.x), width - 16));
+  const y = Math.max(-h + 16, Math.min(even(box.y), height - 16));
+  return { x: even(x), y: even(y), w, h };
+}
+
+/** Brings input `index` one step forward (+1) or back (-1) in the stacking order, renumbering all from 0. */
+export function restack(inputs: readonly MixInput[], index: number, step: 1 | -1): MixInput[] {
+  const order = inputs.map((input, i) => ({ input, i })).sort((a, b) => (a.input.z ?? a.i) - (b.input.z ?? b.i) || a.i - b.i);
+  const at = order.findIndex((o) => o.i === index);
+  const to = at + step;
+  // Already at the front (or back): nothing moves, but the order is written out all the same.
+  if (at >= 0 && to >= 0 && to < order.length) [order[at], order[to]] = [order[to]!, order[at]!];
+  const z = new Map(order.map((o, rank) => [o.i, rank]));
+  return inputs.map((input, i) => ({ ...input, z: z.get(i)! }));
+}
+
+/** Undo and redo over whole layouts: every edit pushes the one before it. */
+export interface History {
+  past: MixLayout[];
+  present: MixLayout;
+  future: MixLayout[];
+}
+
+const maxHistory = 100;
+
+export const historyOf = (layout: MixLayout): History => ({ past: [], present: layout, future: [] });
+
+export function edit(history: History, next: MixLayout): History {
+  if (JSON.stringify(next) === JSON.stringify(history.present)) return history;
+  return { past: [...history.past, history.present].slice(-maxHistory), present: next, future: [] };
+}
+
+export function undo(history: History): History {
+  const previous = history.past.at(-1);
+  return previous ? { past: history.past.slice(0, -1), present: previous, future: [history.present, ...history.future] } : history;
+}
+
+export function redo(history: History): History {
+  const next = history.future[0];
+  return next ? { past: [...history.past, history.present], present: next, future: history.future.slice(1) } : history;
+}
+
+export const sameLayout = (a: MixLayout, b: MixLayout) => JSON.stringify(a) === JSON.stringify(b);
