@@ -47,6 +47,8 @@ export const MixInputStatus = Type.Object({
   live: Type.Boolean(),
   /** Pictures composed from it so far. */
   frames: Type.Integer(),
+  /** Its sound's peak in the last tick, after its volume, 0–1 (a level meter). */
+  level: Type.Number(),
 });
 
 export const MixStatus = Type.Object({
@@ -57,6 +59,8 @@ export const MixStatus = Type.Object({
   /** Canvas pictures sent to the encoder, and those its ticks had to skip (the machine too slow). */
   frames: Type.Integer(),
   skipped: Type.Integer(),
+  /** The mix's own sound's peak in the last tick, after the limiter, 0–1. */
+  level: Type.Number(),
   inputs: Type.Array(MixInputStatus),
 });
 export type MixStatus = Static<typeof MixStatus>;

@@ -27,11 +27,11 @@ export interface Slot {
 }
 
 export class Compositor {
-  private canvas: Picture;
+  /** Its own canvas, made on first use (a caller that draws into its own buffers never needs it). */
+  private canvas: Picture | null = null;
   private background: [number, number, number];
 
   constructor(private spec: CanvasSpec) {
-    this.canvas = blankPicture(spec.width, spec.height);
     this.background = hexToYuv(spec.background);
   }
 
@@ -46,7 +46,7 @@ export class Compositor {
   }
 
   /** This tick's canvas, drawn into `into` (the compositor's own buffer by default, valid until the next call). */
-  compose(slots: readonly Slot[], into: Picture = this.canvas): Picture {
+  compose(slots: readonly Slot[], into: Picture = (this.canvas ??= blankPicture(this.spec.width, this.spec.height))): Picture {
     if (into.width !== this.spec.width || into.height !== this.spec.height) throw new Error(`a ${this.spec.width}x${this.spec.height} canvas cannot be drawn into ${into.width}x${into.height}`);
     fill(into, this.background);
     const order = slots.map((slot, index) => ({ slot, index })).sort((a, b) => a.slot.box.z - b.slot.box.z || a.index - b.index);

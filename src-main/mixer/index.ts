@@ -1,3 +1,4 @@
 export { Compositor, type Box, type CanvasSpec, type Slot } from './compositor.js';
 export { blankPicture, draw, fill, hexToYuv, pictureBytes, type Picture } from './picture.js';
 export { boxFilter } from './input-scale.js';
+export { channels, Limiter, sampleRate, SoundQueue, tickFrames } from './sound.js';

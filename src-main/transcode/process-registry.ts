@@ -16,6 +16,8 @@ export interface RunOptions {
   streamStdin?: boolean;
   /** Extra output pipes the child writes (fd 3, 4, …): one per output of a ladder. */
   extraOutputs?: number;
+  /** Extra input pipes the child reads, after the extra outputs (fd 3 + extraOutputs, …): a mix's sound beside its pictures. */
+  extraInputs?: number;
   /** Background work (probing a library, segments made ahead): runs at this niceness (1–19) so what a viewer waits for goes first. */
   niceness?: number;
 }
@@ -38,6 +40,8 @@ export interface RunningProcess {
   readonly stdin: Writable | null;
   /** With `extraOutputs`: the child's fd 3, 4, … */
   readonly outputs: readonly Readable[];
+  /** With `extraInputs`: the pipes after the outputs, for the caller to write and end. */
+  readonly inputs: readonly Writable[];
   /** Resolves when the process is gone; `stdout` there is empty (it was the caller's to read). */
   readonly exited: Promise<RunResult>;
   stop(): void;
@@ -78,7 +82,7 @@ export class ProcessRegistry {
     const started = performance.now();
     this.log.debug({ cmd: [file, ...args].map(shellQuote).join(' ') }, `run ${options.label}`);
     const err = new TailBuffer(options.keepBytes ?? 64 * 1024);
-    const extra = Array.from({ length: options.extraOutputs ?? 0 }, () => 'pipe' as const);
+    const extra = Array.from({ length: (options.extraOutputs ?? 0) + (options.extraInputs ?? 0) }, () => 'pipe' as const);
     const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe', ...extra], windowsHide: true });
     if (options.niceness && child.pid !== undefined) {
       try {
@@ -100,8 +104,10 @@ export class ProcessRegistry {
     // A child that exits early closes its stdin: not our error to report.
     child.stdin.on('error', () => undefined);
     if (!options.streamStdin) child.stdin.end(options.stdin);
-    const outputs = extra.map((_, i) => child.stdio[3 + i] as Readable);
-    for (const output of outputs) output.on('error', () => undefined);
+    const outputCount = options.extraOutputs ?? 0;
+    const outputs = extra.slice(0, outputCount).map((_, i) => child.stdio[3 + i] as Readable);
+    const inputs = extra.slice(outputCount).map((_, i) => child.stdio[3 + outputCount + i] as Writable);
+    for (const pipe of [...outputs, ...inputs]) pipe.on('error', () => undefined);
     let timedOut = false;
     const timer = options.timeoutMs
       ? setTimeout(() => {
@@ -130,7 +136,7 @@ export class ProcessRegistry {
     });
     entry.exited = exited;
     this.running.add(entry);
-    return { pid: child.pid, stdout: child.stdout, stdin: options.streamStdin ? child.stdin : null, outputs, exited, stop: () => controller.abort() };
+    return { pid: child.pid, stdout: child.stdout, stdin: options.streamStdin ? child.stdin : null, outputs, inputs, exited, stop: () => controller.abort() };
   }
 
   /** Stops every running child and waits for them to exit. */

@@ -13,14 +13,23 @@ import { until } from '../../test-support/wait.js';
 
 const studio = useStudio({ dvrSegmentSeconds: 1 });
 
-function publishColour(name: string, colour: string): FfmpegProcess {
-  return startFfmpeg(['-re', '-f', 'lavfi', '-i', `color=c=${colour}:size=320x180:rate=25`, '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p', '-f', 'mpegts', new URL(`/${name}/mpegts`, studio().urls.http).href]);
+/** A solid colour with a tone under it. */
+function publishColour(name: string, colour: string, tone = 440): FfmpegProcess {
+  return startFfmpeg(['-re', '-f', 'lavfi', '-i', `color=c=${colour}:size=320x180:rate=25`, '-f', 'lavfi', '-i', `sine=frequency=${tone}:sample_rate=48000`, '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', '25', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-f', 'mpegts', new URL(`/${name}/mpegts`, studio().urls.http).href]);
+}
+
+/** The loudest sample of 1.5 s of the mix's sound, dBFS (-Infinity for digital silence). */
+async function loudness(): Promise<number> {
+  const { stderr } = await ffmpeg(['-f', 'mpegts', '-probesize', '16384', '-analyzeduration', '0', '-fpsprobesize', '0', '-i', new URL('/live/show/mpegts', studio().urls.http).href, '-t', '1.5', '-map', '0:a', '-af', 'volumedetect', '-loglevel', 'info', '-f', 'null', '-']);
+  const max = /max_volume: (-?[\d.]+|-inf) dB/.exec(stderr)?.[1];
+  if (max === undefined) throw new Error(`no volumedetect figure in: ${stderr.slice(-400)}`);
+  return max === '-inf' ? -Infinity : Number(max);
 }
 
 /** The newest picture of the mix: 40 frames read from its live MPEG-TS (which starts with the cached GOP, 25 frames: the last ones are new), as RGB. */
 async function lastFrame(width: number, height: number): Promise<Buffer> {
-  // A still colour compresses to a few kB a second: a probe of more bytes than that would wait seconds.
-  const { stdout } = await ffmpeg(['-probesize', '4096', '-analyzeduration', '0', '-i', new URL('/live/show/mpegts', studio().urls.http).href, '-frames:v', '40', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']);
+  // A still colour compresses to a few kB a second: a probe of many more bytes would wait seconds.
+  const { stdout } = await ffmpeg(['-f', 'mpegts', '-probesize', '16384', '-analyzeduration', '0', '-fpsprobesize', '0', '-i', new URL('/live/show/mpegts', studio().urls.http).href, '-frames:v', '40', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']);
   const size = width * height * 3;
   expect(stdout.length).toBeGreaterThanOrEqual(size);
   return stdout.subarray(stdout.length - size);
@@ -83,6 +92,18 @@ describe('live mixer', () => {
         expect((await studio().api('/api/mixes/live%2Fshow', { method: 'PUT', body: JSON.stringify(moved) })).status).toBe(200);
         await new Promise((r) => setTimeout(r, 150));
       }
+      // Sound: both inputs muted is silence; one of them at full volume is heard (a tone at -20 dBFS or so).
+      const sound = (muted: [boolean, boolean]) => {
+        const next = layout('live/blue', 'live/red');
+        next.inputs.forEach((input, i) => Object.assign(input, { muted: muted[i] }));
+        return studio().api('/api/mixes/live%2Fshow', { method: 'PUT', body: JSON.stringify(next) });
+      };
+      expect((await sound([true, true])).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await loudness()).toBeLessThan(-60);
+      expect((await sound([false, true])).status).toBe(200);
+      await until('the unmuted input heard', async () => (await loudness()) > -30);
+
       // A source that stops (its box keeps its last picture) and comes back as yellow.
       await publishers[0]!.stop();
       await until('red gone', async () => (await studio().stream('live/red'))?.state !== 'publishing');
@@ -116,6 +137,10 @@ describe('live mixer', () => {
     const resized = await studio().api('/api/mixes/live%2Floop', { method: 'PUT', body: JSON.stringify({ width: 640, height: 360, fps: 10, inputs: [] }) });
     expect(resized.status).toBe(400);
     expect((await studio().api('/api/mixes', { method: 'POST', body: JSON.stringify({ ...body, name: 'live/x', width: 99999 }) })).status).toBe(400);
+    // A box larger than the canvas (a decoder making 8K pictures for a 320×180 mix) is refused.
+    const huge = await studio().api('/api/mixes', { method: 'POST', body: JSON.stringify({ ...body, name: 'live/huge', inputs: [{ source: 'live/cam', x: 0, y: 0, w: 7680, h: 4320 }] }) });
+    expect(huge.status).toBe(400);
+    expect(((await huge.json()) as { detail: string }).detail).toMatch(/larger than the canvas/);
     expect((await studio().api('/api/mixes/live%2Floop', { method: 'DELETE' })).status).toBe(204);
     expect((await studio().api('/api/mixes/live%2Floop')).status).toBe(404);
     expect(JSON.parse(await fs.readFile(path.join(studio().dir, 'mixes.json'), 'utf8'))).toEqual([]);

@@ -1,5 +1,6 @@
 // A live mix: a stream of the studio (`live/show`) made from others. One encoder ffmpeg
-// runs for the life of the mix and takes a raw canvas every tick of the mix's clock;
+// runs for the life of the mix and takes a raw canvas every tick of the mix's clock, and
+// the tick's share of sound (each input's, by its volume, summed and limited) beside it;
 // its H.264 comes back as MPEG-TS and goes to the stream's hub like any source, so the
 // mix records, plays by HLS/LL-HLS/WHEP and exports. A layout change is only new boxes
 // for the next tick: the encoder never restarts, so the recording has no gap and HLS no
@@ -9,7 +10,7 @@ import type { Logger } from 'pino';
 import { Problem } from '../../contract/problem.js';
 import type { MixInput, MixLayout, MixStatus } from '../../contract/mixer-api.js';
 import { TsDemuxer } from '../../formats/mpegts/index.js';
-import { blankPicture, Compositor, type Picture, type Slot } from '../../mixer/index.js';
+import { blankPicture, channels, Compositor, Limiter, sampleRate, tickFrames, type Picture, type Slot } from '../../mixer/index.js';
 import type { SourceSession, StreamHub } from '../../streams/stream-hub.js';
 import type { ProcessRegistry, RunningProcess } from '../../transcode/index.js';
 import type { PublishGate } from '../publish-gate.js';
@@ -36,6 +37,10 @@ export class LiveMix {
   /** Canvases in turn: one is drawn while the encoder's pipe may still hold up to `maxQueuedPictures` others. */
   private readonly ring: Picture[];
   private next = 0;
+  /** The tick's sound: the sum (32-bit, before limiting) and the 16-bit samples written, in turn as the canvases are. */
+  private readonly soundSum = new Int32Array(sampleRate * channels); // a whole second: the longest tick (1 fps)
+  private readonly soundRing: Buffer[];
+  private readonly limiter = new Limiter();
   private session: SourceSession | null = null;
   private encoder: RunningProcess | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -55,6 +60,7 @@ export class LiveMix {
     this.layout = layout;
     this.compositor = new Compositor({ width: layout.width, height: layout.height, background: layout.background ?? defaultBackground, offline: layout.offline ?? 'last-frame' });
     this.ring = Array.from({ length: maxQueuedPictures + 2 }, () => blankPicture(layout.width, layout.height));
+    this.soundRing = Array.from({ length: maxQueuedPictures + 2 }, () => Buffer.alloc(Math.ceil(sampleRate / layout.fps + 1) * channels * 2));
   }
 
   /** Claims the stream name and starts the encoder and the inputs; a Problem when the name is taken or ffmpeg missing. */
@@ -72,10 +78,14 @@ export class LiveMix {
 
   /** A new layout, live: the same canvas size and rate (the encoder's), anything else may change. */
   update(layout: MixLayout): void {
+    if (this.closed) throw new Problem('conflict', 'Mix ended', `${this.name} has ended (${this.reason ?? 'stopped'}); delete it and create it again`);
     if (layout.width !== this.layout.width || layout.height !== this.layout.height || layout.fps !== this.layout.fps) {
       throw new Problem('invalid', 'Canvas is fixed', `${this.name} is ${this.layout.width}x${this.layout.height} at ${this.layout.fps} fps for as long as it runs; delete it and create it again to change that`);
     }
-    this.compositor.restyle(layout.background ?? defaultBackground, layout.offline ?? 'last-frame');
+    const background = layout.background ?? defaultBackground;
+    this.compositor.restyle(background, layout.offline ?? 'last-frame');
+    // New feeds take the new layout's colours.
+    this.layout = layout;
     // Inputs are matched by source first, so boxes that swap sources, or a source moved to another
     // slot, keep their running decoders (and show at once); the rest take what is left, by position.
     const unused = new Set(this.feeds);
@@ -83,7 +93,7 @@ export class LiveMix {
       const same = [...unused].find((f) => f.source === input.source);
       if (!same) return null;
       unused.delete(same);
-      same.update(input);
+      same.update(input, background);
       return same;
     });
     const feeds = next.map((feed, i) => {
@@ -91,12 +101,11 @@ export class LiveMix {
       const reused = [...unused][0];
       if (!reused) return this.feed(layout.inputs[i]!);
       unused.delete(reused);
-      reused.update(layout.inputs[i]!);
+      reused.update(layout.inputs[i]!, background);
       return reused;
     });
     for (const feed of unused) feed.close();
     this.feeds = feeds;
-    this.layout = layout;
   }
 
   status(): MixStatus {
@@ -107,7 +116,8 @@ export class LiveMix {
       reason: this.reason,
       frames: this.written,
       skipped: this.skipped,
-      inputs: this.feeds.map((f) => ({ source: f.source, live: f.live, frames: f.frames })),
+      level: this.limiter.peak,
+      inputs: this.feeds.map((f) => ({ source: f.source, live: f.live, frames: f.frames, level: f.sound.peak })),
     };
   }
 
@@ -121,6 +131,7 @@ export class LiveMix {
     for (const feed of this.feeds) feed.close();
     this.session?.end(reason);
     this.encoder?.stdin?.end();
+    this.encoder?.inputs[0]?.end();
     const stuck = setTimeout(() => this.encoder?.stop(), 3000);
     await this.encoder?.exited;
     clearTimeout(stuck);
@@ -138,18 +149,25 @@ export class LiveMix {
     const bitrate = Math.round(width * height * fps * 0.1);
     const args = [
       '-hide_banner', '-nostdin', '-loglevel', 'error',
-      '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0',
+      // Raw inputs need no probing; ffmpeg's default probe would wait for 5 MB of each (26 s of sound) before encoding.
+      '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${width}x${height}`, '-r', String(fps), '-probesize', '32', '-analyzeduration', '0', '-i', 'pipe:0',
+      '-f', 's16le', '-ar', String(sampleRate), '-ac', String(channels), '-probesize', '32', '-analyzeduration', '0', '-i', 'pipe:3',
+      '-map', '0:v', '-map', '1:a', '-c:a', 'aac', '-b:a', '160k',
+      // Each packet out as it comes: interleaving would hold the picture for the sound.
+      '-max_interleave_delta', '0',
       '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-bf', '0',
       '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0',
       '-b:v', String(bitrate), '-maxrate', String(Math.round(bitrate * 1.2)), '-bufsize', String(bitrate * 2),
       '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv',
       '-f', 'mpegts', '-muxdelay', '0', '-muxpreload', '0', '-flush_packets', '1', 'pipe:1',
     ];
-    const encoder = this.deps.processes.start(ffmpegPath, args, { label: `mix ${this.name}`, streamStdin: true, keepBytes: 8192 });
+    const encoder = this.deps.processes.start(ffmpegPath, args, { label: `mix ${this.name}`, streamStdin: true, keepBytes: 8192, extraInputs: 1 });
     this.encoder = encoder;
     const demuxer = new TsDemuxer({
       onTracks: (tracks) => this.session?.setTracks(tracks),
       onFrame: (frame) => {
+        // The encoder's last frames may come after the mix ended: they belong to nothing now.
+        if (this.closed) return;
         this.state = 'running';
         this.session?.pushFrame(frame);
       },
@@ -168,14 +186,28 @@ export class LiveMix {
     });
   }
 
-  /** The mix's clock: tick n is due at start + n / fps, whatever the last tick cost (no drift). */
+  /**
+   * The mix's clock: tick n is due at start + n / fps, whatever the last tick cost (no drift).
+   * After a stall of more than a second (the machine asleep, the event loop blocked) the clock
+   * starts again from now rather than make up every missed tick in a burst.
+   */
   private schedule(): void {
     if (this.closed) return;
-    const due = this.startedAt + ((this.ticks + 1) * 1000) / this.layout.fps;
+    const period = 1000 / this.layout.fps;
+    let due = this.startedAt + (this.ticks + 1) * period;
+    if (performance.now() - due > 1000) {
+      this.startedAt = performance.now() - this.ticks * period;
+      due = this.startedAt + (this.ticks + 1) * period;
+    }
     this.timer = setTimeout(() => {
       this.ticks++;
-      this.tick();
-      this.schedule();
+      try {
+        this.tick();
+      } catch (err) {
+        this.deps.log.error({ err, stream: this.name }, 'mix: a tick failed');
+      } finally {
+        this.schedule();
+      }
     }, Math.max(0, due - performance.now()));
   }
 
@@ -193,8 +225,24 @@ export class LiveMix {
       return;
     }
     this.compositor.compose(slots, canvas);
+    const sound = this.mixSound(this.soundRing[this.next]!);
     this.next = (this.next + 1) % this.ring.length;
     stdin.write(canvas.data);
+    this.encoder?.inputs[0]?.write(sound);
     this.written++;
+  }
+
+  /** The tick's sound: every input's share at its volume (muted: none), summed, limited. Sample-exact against the picture's clock. */
+  private mixSound(into: Buffer): Buffer {
+    const frames = tickFrames(this.written, this.layout.fps);
+    const length = frames * channels;
+    this.soundSum.fill(0, 0, length);
+    this.feeds.forEach((feed, i) => {
+      const input = this.layout.inputs[i];
+      const gain = !input || input.muted ? 0 : (input.volume ?? 1);
+      feed.sound.addInto(this.soundSum, frames, gain);
+    });
+    this.limiter.process(this.soundSum, length, into);
+    return into.subarray(0, length * 2);
   }
 }

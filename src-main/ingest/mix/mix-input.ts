@@ -1,13 +1,14 @@
 // One input of a live mix: its stream's frames (as MPEG-TS, from the hub's newest
 // keyframe on) into an ffmpeg that decodes them and scales them to the input's box, out
-// as raw pictures the compositor copies. The newest picture is kept (two buffers, taken
+// as raw pictures the compositor copies, and its sound (when it has some) as 48 kHz
+// stereo samples on a second pipe, queued for the mix's sound. The newest picture is kept (two buffers, taken
 // in turn), so the mix's clock never waits for an input: a late or offline one shows
 // what it last sent. A new box size restarts only this decoder; until its first picture,
 // the compositor scales the last one.
 import type { Logger } from 'pino';
 import type { MixInput } from '../../contract/mixer-api.js';
 import { LiveTsStream } from '../../delivery/mpegts/live-ts-sink.js';
-import { boxFilter, pictureBytes, type Picture } from '../../mixer/index.js';
+import { boxFilter, channels, pictureBytes, sampleRate, SoundQueue, type Picture } from '../../mixer/index.js';
 import type { StreamHub } from '../../streams/stream-hub.js';
 import type { ProcessRegistry, RunningProcess } from '../../transcode/index.js';
 
@@ -29,22 +30,34 @@ export class MixInputFeed {
   /** The newest whole picture, or null before the first. */
   picture: Picture | null = null;
   frames = 0;
+  /** The input's sound, queued until the mix's clock takes it. */
+  readonly sound = new SoundQueue();
   private lastPictureAt = 0;
   private decoder: RunningProcess | null = null;
   private ts: LiveTsStream | null = null;
   private retry: NodeJS.Timeout | null = null;
+  /** Looks each second whether a source decoded without sound has gained some (it was offline when its decoder started). */
+  private readonly soundWatch: NodeJS.Timeout;
+  private decodingSound = false;
   private closed = false;
-  /** The buffer being filled, and how far; it becomes `picture` when full, and the old one is filled next. */
-  private filling: Picture | null = null;
-  private filled = 0;
-  private spare: Picture | null = null;
+  /** The canvas colour, for the bars of a picture that is contained in its box. */
+  private background: string;
 
   constructor(
     private spec: MixInput,
     private readonly canvas: { fps: number; background: string },
     private readonly deps: MixInputDeps,
   ) {
+    this.background = canvas.background;
     this.start();
+    this.soundWatch = setInterval(() => {
+      if (!this.decoder || this.decodingSound) return;
+      if (this.deps.hub(this.spec.source)?.tracks?.some((t) => t.kind === 'audio')) {
+        this.stopDecoder();
+        this.start();
+      }
+    }, 1000);
+    this.soundWatch.unref();
   }
 
   get source(): string {
@@ -55,10 +68,16 @@ export class MixInputFeed {
     return Date.now() - this.lastPictureAt < liveWithinMs;
   }
 
-  /** A new box, fit or source: the decoder starts again for it (position, order and volume need no restart). */
-  update(spec: MixInput): void {
-    const restart = spec.source !== this.spec.source || spec.w !== this.spec.w || spec.h !== this.spec.h || (spec.fit ?? 'contain') !== (this.spec.fit ?? 'contain');
-    if (spec.source !== this.spec.source) this.picture = null;
+  /** A new box, fit, source or bar colour: the decoder starts again for it (position, order and volume need no restart). */
+  update(spec: MixInput, background: string): void {
+    const fit = spec.fit ?? 'contain';
+    const restart =
+      spec.source !== this.spec.source || spec.w !== this.spec.w || spec.h !== this.spec.h || fit !== (this.spec.fit ?? 'contain') || (fit === 'contain' && background !== this.background);
+    this.background = background;
+    if (spec.source !== this.spec.source) {
+      this.picture = null;
+      this.sound.clear();
+    }
     this.spec = spec;
     if (restart) {
       this.stopDecoder();
@@ -68,6 +87,7 @@ export class MixInputFeed {
 
   close(): void {
     this.closed = true;
+    clearInterval(this.soundWatch);
     this.stopDecoder();
   }
 
@@ -82,27 +102,31 @@ export class MixInputFeed {
     const { w, h } = this.spec;
     const width = w & ~1;
     const height = h & ~1;
+    // Sound only when the source has some now (an output without a stream would stop ffmpeg); a source that gains it later is heard after its next restart.
+    const withSound = hub.tracks?.some((t) => t.kind === 'audio') ?? false;
+    this.decodingSound = withSound;
     const args = [
       '-hide_banner', '-nostdin', '-loglevel', 'error',
       // The first picture as soon as the keyframe is in: no long probe, no buffering.
       // (A still picture compresses to almost nothing: a large probe would wait seconds for enough bytes.)
       '-probesize', '8192', '-analyzeduration', '0', '-fflags', '+nobuffer+discardcorrupt', '-flags', 'low_delay',
       '-f', 'mpegts', '-i', 'pipe:0',
-      '-map', '0:v:0', '-vf', boxFilter(width, height, this.canvas.fps, this.spec.fit ?? 'contain', this.canvas.background),
+      '-map', '0:v:0', '-vf', boxFilter(width, height, this.canvas.fps, this.spec.fit ?? 'contain', this.background),
       '-f', 'rawvideo', 'pipe:1',
+      ...(withSound ? ['-map', '0:a:0', '-af', `aresample=${sampleRate}:async=1000`, '-ac', String(channels), '-f', 's16le', 'pipe:3'] : []),
     ];
-    const decoder = this.deps.processes.start(ffmpegPath, args, { label: `mix input ${this.spec.source}`, streamStdin: true, keepBytes: 4096 });
+    const decoder = this.deps.processes.start(ffmpegPath, args, { label: `mix input ${this.spec.source}`, streamStdin: true, keepBytes: 4096, extraOutputs: withSound ? 1 : 0 });
+    this.sound.clear();
+    // Bytes of an earlier decoder (flushed as it stops) are not this one's: each handler checks whose it is.
+    decoder.outputs[0]?.on('data', (chunk: Buffer) => this.decoder === decoder && this.sound.push(chunk));
     // An input lost for a day is still an input: the stream is kept open while the mix lives.
     const ts = new LiveTsStream(hub, { label: `mix input ${this.spec.source}`, log: this.deps.log, idleMs: 86_400_000, highWaterMark: 1 << 20 });
     this.decoder = decoder;
     this.ts = ts;
     decoder.stdin?.on('error', () => undefined);
     if (decoder.stdin) ts.output.pipe(decoder.stdin);
-    const size = pictureBytes(width, height);
-    this.filling = null;
-    this.spare = null;
-    this.filled = 0;
-    decoder.stdout.on('data', (chunk: Buffer) => this.take(chunk, width, height, size));
+    const take = this.pictureTaker(width, height);
+    decoder.stdout.on('data', (chunk: Buffer) => this.decoder === decoder && take(chunk));
     void decoder.exited.then((result) => {
       if (this.decoder !== decoder) return;
       this.stopDecoder();
@@ -113,24 +137,34 @@ export class MixInputFeed {
     });
   }
 
-  /** Raw bytes into whole pictures, with no allocation once both buffers exist. */
-  private take(chunk: Buffer, width: number, height: number, size: number): void {
-    let at = 0;
-    while (at < chunk.length) {
-      this.filling ??= this.spare && this.spare.width === width && this.spare.height === height ? this.spare : { width, height, data: new Uint8Array(size) };
-      const n = Math.min(size - this.filled, chunk.length - at);
-      this.filling.data.set(chunk.subarray(at, at + n), this.filled);
-      this.filled += n;
-      at += n;
-      if (this.filled === size) {
-        this.spare = this.picture;
-        this.picture = this.filling;
-        this.filling = null;
-        this.filled = 0;
-        this.frames++;
-        this.lastPictureAt = Date.now();
+  /**
+   * One decoder's raw bytes into whole pictures of its size, in two buffers taken in turn
+   * (no allocation once both exist): the one filled becomes `picture`, the one shown before is filled next.
+   */
+  private pictureTaker(width: number, height: number): (chunk: Buffer) => void {
+    const size = pictureBytes(width, height);
+    let filling: Picture | null = null;
+    let filled = 0;
+    let spare: Picture | null = null;
+    return (chunk) => {
+      let at = 0;
+      while (at < chunk.length) {
+        filling ??= spare ?? { width, height, data: new Uint8Array(size) };
+        const n = Math.min(size - filled, chunk.length - at);
+        filling.data.set(chunk.subarray(at, at + n), filled);
+        filled += n;
+        at += n;
+        if (filled === size) {
+          const shown = this.picture;
+          spare = shown && shown.width === width && shown.height === height ? shown : null;
+          this.picture = filling;
+          filling = null;
+          filled = 0;
+          this.frames++;
+          this.lastPictureAt = Date.now();
+        }
       }
-    }
+    };
   }
 
   private later(ms: number): void {
@@ -146,8 +180,9 @@ export class MixInputFeed {
     this.retry = null;
     this.ts?.close('the mix input changed');
     this.ts = null;
-    this.decoder?.stdin?.end();
-    this.decoder?.stop();
+    const decoder = this.decoder;
     this.decoder = null;
+    decoder?.stdin?.end();
+    decoder?.stop();
   }
 }

@@ -11,6 +11,18 @@ import { LiveMix, type LiveMixDeps } from './live-mix.js';
 
 /** Mixes at once: each runs an encoder and a decoder per input. */
 export const maxMixes = 8;
+/**
+ * Picture memory the mixes may hold in the studio, all together: each mix's canvases (six
+ * in turn) and three pictures per input box, at 1.5 bytes a pixel. 1 GiB is a 4K canvas of
+ * nine 1080p boxes with room for two more such mixes; a request past it is refused.
+ */
+export const mixMemoryBudget = 1 << 30;
+
+/** What a layout makes the studio hold in pictures (bytes). */
+export function mixMemory(layout: MixLayout): number {
+  const boxes = layout.inputs.reduce((sum, i) => sum + i.w * i.h, 0);
+  return 1.5 * (6 * layout.width * layout.height + 3 * boxes);
+}
 
 export interface MixServiceDeps extends LiveMixDeps {
   /** Where the mixes are kept between runs. */
@@ -22,6 +34,9 @@ export interface MixServiceDeps extends LiveMixDeps {
 
 export class MixService {
   private readonly mixes = new Map<string, LiveMix>();
+  /** Names being created (waiting for ffmpeg's detection): taken, as far as another request is concerned. */
+  private readonly creating = new Map<string, MixLayout>();
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: MixServiceDeps) {}
 
@@ -37,15 +52,19 @@ export class MixService {
     const { name, ...layout } = body;
     const problem = streamNameProblem(name);
     if (problem) throw new Problem('invalid', 'Invalid stream name', problem);
-    if (this.mixes.has(name)) throw new Problem('conflict', 'Mix exists', `${name} is a mix already; change it with PUT`);
-    if (this.mixes.size >= maxMixes) throw new Problem('unavailable', 'Too many mixes', `${maxMixes} mixes run already; delete one first`);
+    if (this.mixes.has(name) || this.creating.has(name)) throw new Problem('conflict', 'Mix exists', `${name} is a mix already; change it with PUT`);
+    if (this.mixes.size + this.creating.size >= maxMixes) throw new Problem('unavailable', 'Too many mixes', `${maxMixes} mixes run already; delete one first`);
     this.checkInputs(name, layout);
-    await this.deps.ffmpegKnown();
-    // Looked again after the wait: two requests for one name may have crossed.
-    if (this.mixes.has(name)) throw new Problem('conflict', 'Mix exists', `${name} is a mix already; change it with PUT`);
-    const mix = new LiveMix(name, layout, this.deps);
-    mix.start();
-    this.mixes.set(name, mix);
+    this.creating.set(name, layout);
+    let mix: LiveMix;
+    try {
+      await this.deps.ffmpegKnown();
+      mix = new LiveMix(name, layout, this.deps);
+      mix.start();
+      this.mixes.set(name, mix);
+    } finally {
+      this.creating.delete(name);
+    }
     void this.save();
     return mix.status();
   }
@@ -99,22 +118,42 @@ export class MixService {
     return mix;
   }
 
-  /** A mix cannot show itself, nor another mix that shows it (its picture would feed back). */
+  /**
+   * Inputs that are stream names, boxes no larger than the canvas, memory within the
+   * studio's budget, and no loop: a mix may not show itself, nor any mix that shows it,
+   * however far down (its picture would feed back).
+   */
   private checkInputs(name: string, layout: MixLayout): void {
     for (const input of layout.inputs) {
       const problem = streamNameProblem(input.source);
       if (problem) throw new Problem('invalid', 'Invalid input', `${input.source}: ${problem}`);
-      if (input.source === name || this.mixes.get(input.source)?.status().layout.inputs.some((i) => i.source === name)) {
-        throw new Problem('invalid', 'A mix cannot show itself', `${name} cannot take ${input.source} as an input: the picture would feed back into itself`);
-      }
+      if (input.w > layout.width || input.h > layout.height) throw new Problem('invalid', 'Box too large', `the box of ${input.source} (${input.w}x${input.h}) is larger than the canvas (${layout.width}x${layout.height})`);
+      if (this.reaches(input.source, name, new Set())) throw new Problem('invalid', 'A mix cannot show itself', `${name} cannot take ${input.source} as an input: the picture would feed back into itself`);
+    }
+    const others = [...this.mixes.values()].filter((m) => m.name !== name).reduce((sum, m) => sum + mixMemory(m.status().layout), 0) + [...this.creating.values()].reduce((sum, l) => sum + mixMemory(l), 0);
+    if (others + mixMemory(layout) > mixMemoryBudget) {
+      throw new Problem('unavailable', 'Not enough memory for this mix', `its canvas and boxes need ${Math.round(mixMemory(layout) / 2 ** 20)} MB of pictures, and the mixes may hold ${mixMemoryBudget / 2 ** 20} MB in all (${Math.round(others / 2 ** 20)} MB in use): use a smaller canvas or boxes`);
     }
   }
 
-  private async save(): Promise<void> {
-    const kept: MixCreate[] = [...this.mixes.values()].map((m) => {
-      const { name, layout } = m.status();
-      return { name, ...layout };
+  /** Whether stream `from` is `target`, or a mix that shows it at any depth. */
+  private reaches(from: string, target: string, seen: Set<string>): boolean {
+    if (from === target) return true;
+    if (seen.has(from)) return false;
+    seen.add(from);
+    const layout = this.mixes.get(from)?.status().layout ?? this.creating.get(from);
+    return layout?.inputs.some((i) => this.reaches(i.source, target, seen)) ?? false;
+  }
+
+  /** Saves one after another (an older save never lands last), each writing the mixes as they are then. */
+  private save(): Promise<void> {
+    this.saving = this.saving.then(async () => {
+      const kept: MixCreate[] = [...this.mixes.values()].map((m) => {
+        const { name, layout } = m.status();
+        return { name, ...layout };
+      });
+      await writeFileAtomic(this.deps.file, JSON.stringify(kept, null, 2)).catch((err: unknown) => this.deps.log.error({ err }, 'mixes: could not save'));
     });
-    await writeFileAtomic(this.deps.file, JSON.stringify(kept, null, 2)).catch((err: unknown) => this.deps.log.error({ err }, 'mixes: could not save'));
+    return this.saving;
   }
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import Moveable from 'react-moveable';
 import type { MixInput, MixLayout, MixStatus } from '../../../../src-main/contract/mixer-api';
 import { api } from '../../api/endpoints';
@@ -46,27 +46,57 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
     return () => observer.disconnect();
   }, [stage]);
 
+  // One PUT at a time: in Live mode a drag sends many; only the newest waiting one goes next, so answers never land out of order.
+  const sending = useRef<{ busy: boolean; next: MixLayout | null }>({ busy: false, next: null });
   const take = useCallback(
     async (next: MixLayout) => {
-      try {
-        await api.updateMix(mix.name, next);
-        setApplied(next);
-        setError(null);
-        onChanged();
-      } catch (err) {
-        setError(errorMessage(err));
+      const queue = sending.current;
+      queue.next = next;
+      if (queue.busy) return;
+      queue.busy = true;
+      while (queue.next) {
+        const layoutToSend = queue.next;
+        queue.next = null;
+        try {
+          await api.updateMix(mix.name, layoutToSend);
+          setApplied(layoutToSend);
+          setError(null);
+        } catch (err) {
+          setError(errorMessage(err));
+        }
       }
+      queue.busy = false;
+      onChanged();
     },
     [mix.name, onChanged],
   );
 
-  const change = useCallback(
-    (next: MixLayout) => {
-      setHistory((h) => edit(h, next));
-      if (liveMode) void take(next);
+  /** Every edit goes through here: into the history, and out at once in Live mode. */
+  const commit = useCallback(
+    (next: History) => {
+      setHistory(next);
+      if (liveMode && !sameLayout(next.present, applied)) void take(next.present);
     },
-    [liveMode, take],
+    [liveMode, applied, take],
   );
+  const change = (next: MixLayout) => commit(edit(history, next));
+  const moveable = useRef<Moveable>(null);
+  // The handles follow the box when it moves by other means than a drag (keys, numbers, presets, undo, a resized window).
+  useEffect(() => moveable.current?.updateRect(), [layout, scale, selected]);
+
+  /**
+   * A drag or resize let go: the box as placed (even pixels, on the canvas) into the layout,
+   * and onto the element too, which the drag moved by hand (React would not redraw it when
+   * the placed box equals the layout's).
+   */
+  const settle = (el: HTMLElement, index: number, box: Pick<MixInput, 'x' | 'y' | 'w' | 'h'>) => {
+    const placed = placeBox(box, layout.width, layout.height);
+    el.style.width = `${placed.w * scale}px`;
+    el.style.height = `${placed.h * scale}px`;
+    el.style.transform = `translate(${placed.x * scale}px, ${placed.y * scale}px)`;
+    changeInput(index, placed);
+    moveable.current?.updateRect();
+  };
 
   const changeInput = (index: number, patch: Partial<MixInput>) => change({ ...layout, inputs: layout.inputs.map((input, i) => (i === index ? { ...input, ...patch } : input)) });
   const moveBox = (index: number, box: Pick<MixInput, 'x' | 'y' | 'w' | 'h'>) => changeInput(index, placeBox(box, layout.width, layout.height));
@@ -75,11 +105,13 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
-      if (target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) return;
+      // Not while typing, on a focused button (Enter and Backspace are its own), or under a dialog.
+      if (target && (/^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(target.tagName) || target.closest('[role="dialog"]'))) return;
+      if (document.querySelector('[role="dialog"]')) return;
       const mod = event.ctrlKey || event.metaKey;
       if (mod && event.key.toLowerCase() === 'z') {
         event.preventDefault();
-        setHistory((h) => (event.shiftKey ? redo(h) : undo(h)));
+        commit(event.shiftKey ? redo(history) : undo(history));
         return;
       }
       if (event.key === 'Enter' && dirty) {
@@ -90,8 +122,9 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
       if (selected === null) return;
       const input = layout.inputs[selected];
       if (!input) return;
-      const step = event.shiftKey ? Math.round(layout.width / gridDivisions) : 2;
-      const moves: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+      const across = event.shiftKey ? Math.round(layout.width / gridDivisions) : 2;
+      const down = event.shiftKey ? Math.round(layout.height / gridDivisions) : 2;
+      const moves: Record<string, [number, number]> = { ArrowLeft: [-across, 0], ArrowRight: [across, 0], ArrowUp: [0, -down], ArrowDown: [0, down] };
       const move = moves[event.key];
       if (move) {
         event.preventDefault();
@@ -148,10 +181,10 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
               </option>
             ))}
           </select>
-          <button type="button" className="button button-small" onClick={() => setHistory(undo)} disabled={history.past.length === 0} title="Undo (Ctrl+Z)">
+          <button type="button" className="button button-small" onClick={() => commit(undo(history))} disabled={history.past.length === 0} title="Undo (Ctrl+Z)">
             Undo
           </button>
-          <button type="button" className="button button-small" onClick={() => setHistory(redo)} disabled={history.future.length === 0} title="Redo (Ctrl+Shift+Z)">
+          <button type="button" className="button button-small" onClick={() => commit(redo(history))} disabled={history.future.length === 0} title="Redo (Ctrl+Shift+Z)">
             Redo
           </button>
           <label className="mix-live" title="Apply every change as it is made">
@@ -201,6 +234,7 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
               })}
             {target && current && scale > 0 && (
               <Moveable
+                ref={moveable}
                 target={target}
                 draggable
                 resizable
@@ -221,20 +255,20 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
                 onDrag={({ target: el, transform }) => {
                   el.style.transform = transform;
                 }}
-                onDragEnd={({ lastEvent }) => {
+                onDragEnd={({ target: el, lastEvent }) => {
                   if (!lastEvent || selected === null) return;
                   const [tx, ty] = lastEvent.beforeTranslate as [number, number];
-                  moveBox(selected, { ...current, x: Math.round(tx / scale), y: Math.round(ty / scale) });
+                  settle(el as HTMLElement, selected, { ...current, x: Math.round(tx / scale), y: Math.round(ty / scale) });
                 }}
                 onResize={({ target: el, width, height, drag }) => {
                   el.style.width = `${width}px`;
                   el.style.height = `${height}px`;
                   el.style.transform = drag.transform;
                 }}
-                onResizeEnd={({ lastEvent }) => {
+                onResizeEnd={({ target: el, lastEvent }) => {
                   if (!lastEvent || selected === null) return;
                   const [tx, ty] = lastEvent.drag.beforeTranslate as [number, number];
-                  moveBox(selected, { x: Math.round(tx / scale), y: Math.round(ty / scale), w: Math.round(lastEvent.width / scale), h: Math.round(lastEvent.height / scale) });
+                  settle(el as HTMLElement, selected, { x: Math.round(tx / scale), y: Math.round(ty / scale), w: Math.round(lastEvent.width / scale), h: Math.round(lastEvent.height / scale) });
                 }}
               />
             )}
@@ -245,6 +279,7 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
             <div className="mix-canvas-title">
               Output <span className="muted">{mix.name} · {mix.state}{mix.skipped > 0 ? ` · ${mix.skipped} skipped` : ''}</span>
             </div>
+            <LevelMeter level={mix.level} />
             <LivePreview name={mix.name} live={output?.state === 'publishing'} h264 playToken={null}>
               <StreamPreview name={mix.name} live={output?.state === 'publishing'} hasVideo idleLabel={mix.state === 'failed' ? (mix.reason ?? 'Failed') : 'Starting…'} />
             </LivePreview>
@@ -260,16 +295,36 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
                   {(['x', 'y', 'w', 'h'] as const).map((k) => (
                     <label key={k} className="form-field">
                       <span className="field-label">{k.toUpperCase()}</span>
+                      {/* Typed freely, applied on Enter or leaving the field ("120" is not 1, 12, 120 on the way). */}
                       <input
+                        key={`${selected}-${k}-${current[k]}`}
                         className="input input-mono"
                         type="number"
                         step={2}
-                        value={current[k]}
+                        defaultValue={current[k]}
                         data-testid={`mix-field-${k}`}
-                        onChange={(e) => Number.isFinite(e.target.valueAsNumber) && moveBox(selected, { ...current, [k]: e.target.valueAsNumber })}
+                        onBlur={(e) => Number.isFinite(e.target.valueAsNumber) && e.target.valueAsNumber !== current[k] && moveBox(selected, { ...current, [k]: e.target.valueAsNumber })}
+                        onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
                       />
                     </label>
                   ))}
+                </div>
+                <div className="mix-audio">
+                  <button type="button" className={`button button-small${current.muted ? ' is-muted' : ''}`} onClick={() => changeInput(selected, { muted: !current.muted })} data-testid="mix-mute" aria-pressed={current.muted ?? false}>
+                    {current.muted ? 'Muted' : 'Mute'}
+                  </button>
+                  <input
+                    type="range"
+                    className="mix-fader"
+                    min={0}
+                    max={2}
+                    step={0.05}
+                    value={current.volume ?? 1}
+                    aria-label="Volume"
+                    onChange={(e) => changeInput(selected, { volume: e.target.valueAsNumber })}
+                  />
+                  <span className="mix-volume">{Math.round((current.volume ?? 1) * 100)}%</span>
+                  <LevelMeter level={mix.inputs[selected]?.level ?? 0} />
                 </div>
                 <label className="form-field">
                   <span className="field-label">Fit</span>
@@ -322,5 +377,17 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
         </div>
       </div>
     </div>
+  );
+}
+
+/** A peak meter, in dBFS from -60 to 0: green, then amber past -12, red past -3. */
+function LevelMeter({ level }: { level: number }) {
+  const db = level > 0 ? 20 * Math.log10(level) : -Infinity;
+  const fill = Number.isFinite(db) ? Math.max(0, Math.min(1, (db + 60) / 60)) : 0;
+  const tone = db > -3 ? 'danger' : db > -12 ? 'warning' : 'ok';
+  return (
+    <span className="mix-meter" title={Number.isFinite(db) ? `${db.toFixed(1)} dBFS` : 'silence'} role="meter" aria-valuemin={-60} aria-valuemax={0} aria-valuenow={Number.isFinite(db) ? Math.round(db) : -60}>
+      <span className={`mix-meter-fill mix-meter-${tone}`} style={{ width: `${fill * 100}%` }} />
+    </span>
   );
 }
