@@ -9,6 +9,7 @@ import { benchSoak } from './soak-bench.js';
 import { benchTranscode } from './transcode-bench.js';
 import { benchVod } from './vod-bench.js';
 import { benchWebrtc } from './webrtc-bench.js';
+import { benchMixer } from './mixer-bench.js';
 
 const benchmarks: Record<string, { about: string; run: (argv: string[]) => Promise<void> }> = {
   startup: { about: 'cold start of `framehouse serve` and /api/health requests per second', run: benchStartup },
@@ -31,6 +32,10 @@ const benchmarks: Record<string, { about: string; run: (argv: string[]) => Promi
     run: benchVod,
   },
   webrtc: { about: 'glass-to-glass latency in Chromium, WHIP → WHEP beside LL-HLS (p50, p95; --latency-seconds 10, --no-latency); then WHEP viewers of a 720p30 stream on werift: studio CPU per viewer, every viewer fed (--viewers 1,10,25 --seconds 10)', run: benchWebrtc },
+  mixer: {
+    about: 'N live 720p30 inputs into a 720p30 libx264 mix in the studio (CPU, × real time, a layout change a second) beside one plain ffmpeg doing the same xstack composition (--inputs 2,4 --seconds 20)',
+    run: benchMixer,
+  },
   soak: {
     about: '20 publishers, 100 HLS/LL-HLS viewers and playlist/export storms for 10 min: RSS and event-loop lag over time, frames and segments lost',
     run: benchSoak,
