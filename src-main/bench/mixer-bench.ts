@@ -1,7 +1,8 @@
 // `npm run bench -- mixer [--inputs 2,4 --seconds 20]`: N live 720p30 inputs (test
 // patterns with a tone, 2 Mbit/s, MPEG-TS over HTTP, real time) composed into a 720p30
 // mix with libx264, in a real studio. For each N it prints:
-//   studio   CPU of the studio and its ffmpegs (decoders, encoder) while the mix runs,
+//   studio   CPU of the studio and its ffmpegs (decoders, encoder) while the mix runs, less
+//            what the studio spent on its inputs before the mix (ingest, DVR),
 //            canvases written and skipped (× real time), and how long a PUT of a new
 //            layout takes to be answered (it shows from the next tick on);
 //   ffmpeg   one plain ffmpeg reading the same N live streams from the studio and doing
@@ -50,6 +51,10 @@ export async function benchMixer(argv: string[]): Promise<void> {
         if (tries > 100) throw new Error('the inputs never went live');
         await sleep(200);
       }
+      // What the studio spends on its inputs alone (ingest, DVR), before any mix: subtracted below.
+      const idleFrom = cpuSeconds(studio.child.pid!);
+      await sleep(5000);
+      const idle = (cpuSeconds(studio.child.pid!) - idleFrom) / 5;
       const boxes = grid(n);
       const inputs = boxes.map((b, i) => ({ source: `live/in${i}`, ...b }));
       const created = await api('api/mixes', { method: 'POST', body: JSON.stringify({ name: 'live/mix', width, height, fps, inputs }) });
@@ -72,13 +77,13 @@ export async function benchMixer(argv: string[]): Promise<void> {
       const written = to.frames - from.frames;
       const skipped = to.skipped - from.skipped;
       answers.sort((a, b) => a - b);
-      out(`${String(n).padStart(6)}  studio  ${(((toCpu - fromCpu) / elapsed) * 100).toFixed(0).padStart(6)}   ${(written / (elapsed * fps)).toFixed(2)}× (${skipped} skipped)        p50 ${answers[Math.floor(answers.length / 2)]!.toFixed(0)} ms`);
+      out(`${String(n).padStart(6)}  studio  ${(((toCpu - fromCpu) / elapsed - idle) * 100).toFixed(0).padStart(6)}   ${(written / (elapsed * fps)).toFixed(2)}× (${skipped} skipped)        p50 ${answers[Math.floor(answers.length / 2)]!.toFixed(0)} ms   (inputs alone: ${(idle * 100).toFixed(0)}% more)`);
       await api('api/mixes/live%2Fmix', { method: 'DELETE' });
 
       // The peer: the same composition as one plain ffmpeg reading the same live streams.
       const layoutSpec = boxes.map((b) => `${b.x}_${b.y}`).join('|');
       const filter = `${inputs.map((_, i) => `[${i}:v]scale=${boxes[i]!.w}:${boxes[i]!.h},fps=${fps}[v${i}]`).join(';')};${inputs.map((_, i) => `[v${i}]`).join('')}xstack=inputs=${n}:layout=${layoutSpec}:fill=0x101010,pad=${width}:${height}[out];${inputs.map((_, i) => `[${i}:a]`).join('')}amix=inputs=${n}[a]`;
-      const peer = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', ...inputs.flatMap((input) => ['-i', `${base}${input.source}/mpegts`]), '-filter_complex', filter, '-map', '[out]', '-map', '[a]',
+      const peer = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', ...inputs.flatMap((input) => ['-f', 'mpegts', '-probesize', '500000', '-analyzeduration', '500000', '-i', `${base}${input.source}/mpegts`]), '-filter_complex', filter, '-map', '[out]', '-map', '[a]',
         '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-bf', '0', '-c:a', 'aac', '-progress', 'pipe:1', '-f', 'null', '-'], { stdio: ['ignore', 'pipe', 'ignore'] });
       cleanups.push(async () => peer.kill('SIGKILL'));
       let frames = 0;
@@ -86,7 +91,9 @@ export async function benchMixer(argv: string[]): Promise<void> {
         const m = /frame=(\d+)\s*$/m.exec(c.toString());
         if (m) frames = Number(m[1]);
       });
-      await sleep(4000);
+      // Measured once it has opened every input and runs (it opens them one after another).
+      for (let waited = 0; frames < fps * 2 && waited < 30_000; waited += 200) await sleep(200);
+      await sleep(2000);
       const [peerFrom, peerCpuFrom] = [frames, cpuSeconds(peer.pid!, { children: false })];
       await sleep(seconds * 1000);
       const [peerTo, peerCpuTo] = [frames, cpuSeconds(peer.pid!, { children: false })];
