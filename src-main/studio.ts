@@ -245,6 +245,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       gate: registry,
       processes: children,
       ffmpegPath,
+      ffmpegKnown: () => ffmpeg.current(),
       log: log.child({ module: 'whip' }),
       // Candidates on the address the studio listens on (every interface when it listens on all).
       keyframeSeconds: () => config.get('dvrSegmentSeconds'),

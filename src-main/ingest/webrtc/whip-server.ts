@@ -14,6 +14,8 @@ export interface WhipServerDeps {
   gate: PublishGate;
   processes: ProcessRegistry;
   ffmpegPath: () => string | null;
+  /** Resolves once ffmpeg has been looked for. */
+  ffmpegKnown: () => Promise<unknown>;
   log: Logger;
   /** ICE: the UDP port range and the addresses candidates may name (null: every interface). */
   ice: () => IceSettings;
@@ -55,7 +57,7 @@ export class WhipServer {
     const answer = this.deps.gate.requestPublish({ name: offer.name, protocol: 'whip', remoteAddress: offer.remoteAddress, password: offer.password, kick: (reason) => void session?.close(reason) });
     if (!answer.ok) throw new Problem(answer.reason.includes('already being published') ? 'conflict' : 'refused', 'Publish refused', answer.reason);
     const ice = this.deps.ice();
-    session = new WhipSession(id, offer.name, offer.remoteAddress, answer.session, { processes: this.deps.processes, ffmpegPath: this.deps.ffmpegPath, log: this.deps.log, peer: peerConfig(ice), candidateHosts: ice.hosts, connectTimeoutMs: ice.connectTimeoutMs, keyframeIntervalMs: () => this.deps.keyframeSeconds() * 1000 });
+    session = new WhipSession(id, offer.name, offer.remoteAddress, answer.session, { processes: this.deps.processes, ffmpegPath: this.deps.ffmpegPath, ffmpegKnown: this.deps.ffmpegKnown, log: this.deps.log, peer: peerConfig(ice), candidateHosts: ice.hosts, connectTimeoutMs: ice.connectTimeoutMs, keyframeIntervalMs: () => this.deps.keyframeSeconds() * 1000 });
     this.sessions.set(id, session);
     void session.done.then(() => this.sessions.delete(id));
     try {

@@ -40,6 +40,8 @@ export function whipCodecs(): PeerConfig['codecs'] {
 export interface WhipSessionDeps {
   processes: ProcessRegistry;
   ffmpegPath: () => string | null;
+  /** Resolves once ffmpeg has been looked for (it is, in the background, as the studio starts). */
+  ffmpegKnown: () => Promise<unknown>;
   log: Logger;
   peer: Partial<PeerConfig>;
   /** Answer candidates are kept to these addresses (the interfaces the studio listens on); null keeps all. */
@@ -69,6 +71,8 @@ export class WhipSession {
   private silenceTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private connected = false;
+  /** The pipeline is waiting for ffmpeg's detection (a publisher that comes back the moment the studio starts). */
+  private starting = false;
   private lastKeyframeRequestAt = 0;
   private readonly endListeners = new Set<() => void>();
   /** Resolves once the session is over (its hub session ended, everything released). */
@@ -188,7 +192,17 @@ export class WhipSession {
 
   /** Once connected with every track: ffmpeg and the recorder feeding it (a session that never connects costs no process). */
   private startPipeline(): void {
-    if (this.closed || this.recorder || !this.connected || this.tracks.length < this.expectedTracks) return;
+    if (this.closed || this.recorder || this.starting || !this.connected || this.tracks.length < this.expectedTracks) return;
+    this.starting = true;
+    // Right after the studio starts, ffmpeg may not have been found yet: wait for the answer rather than refuse.
+    void this.deps.ffmpegKnown().then(
+      () => this.runPipeline(),
+      () => this.runPipeline(),
+    );
+  }
+
+  private runPipeline(): void {
+    if (this.closed) return;
     const video = this.tracks.find((t) => t.kind === 'video');
     if (video) this.askForKeyframes(video);
     this.watchSilence();
