@@ -35,10 +35,6 @@ export class Compositor {
     this.background = hexToYuv(spec.background);
   }
 
-  get size(): { width: number; height: number } {
-    return { width: this.spec.width, height: this.spec.height };
-  }
-
   /** A new canvas colour or offline rule; the size is fixed for the life of a mix (its encoder's). */
   restyle(background: string, offline: CanvasSpec['offline']): void {
     this.spec = { ...this.spec, background, offline };

@@ -30,7 +30,8 @@ export function peerConfig(ice: IceSettings): Partial<PeerConfig> {
   return {
     icePortRange: ice.portRange,
     iceUseIpv6: false,
-    ...(bound ? { iceInterfaceAddresses: { udp4: bound }, iceFilterCandidatePair: (pair) => !isLoopback(bound) || isLoopback(pair.remoteCandidate.host) } : {}),
+    ...(bound ? { iceInterfaceAddresses: { udp4: bound } } : {}),
+    ...(bound && isLoopback(bound) ? { iceFilterCandidatePair: (pair) => isLoopback(pair.remoteCandidate.host) } : {}),
     // Loopback is not gathered by default; offered when the studio listens there or on every interface.
     iceAdditionalHostAddresses: bound ? (isLoopback(bound) ? [bound] : []) : ['127.0.0.1'],
     iceServers: ice.servers.map((server) => ({ ...server })),

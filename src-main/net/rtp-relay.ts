@@ -21,10 +21,13 @@ export interface RtpRelay {
   onEnd(listener: () => void): () => void;
 }
 
+/** RTCP feedback a WebRTC viewer's video is offered: NACK (resend lost packets) and PLI (a new keyframe). */
+export const viewerVideoFeedback = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }];
+
 /** The codec a viewer is offered for a relayed track: the publisher's, without its payload type (the viewer's offer picks that). */
 export function relayCodec(track: RtpRelayTrack): RTCRtpCodecParameters {
   const { mimeType, clockRate, channels, parameters } = track.codec;
-  const rtcpFeedback = track.kind === 'video' ? [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }] : [];
+  const rtcpFeedback = track.kind === 'video' ? viewerVideoFeedback : [];
   return new RTCRtpCodecParameters({ mimeType, clockRate, channels, parameters, rtcpFeedback });
 }
 

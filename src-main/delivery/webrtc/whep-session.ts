@@ -9,15 +9,14 @@ import type { Frame, Track } from '../../media/frame.js';
 import type { FrameSink, SinkAttachment } from '../../streams/frame-sink.js';
 import type { StreamHub } from '../../streams/stream-hub.js';
 import { keepCandidates, withoutMdnsCandidates } from '../../net/ice-candidates.js';
-import { relayCodec, type RtpRelay } from '../../net/rtp-relay.js';
+import { relayCodec, viewerVideoFeedback, type RtpRelay } from '../../net/rtp-relay.js';
 import type { OpusFeed } from './opus-feed.js';
 
-const videoFeedback = [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }];
 
 export function whepCodecs(): PeerConfig['codecs'] {
   return {
     // Any H.264 profile the stream has: browsers decode High as well as Baseline.
-    video: [new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90_000, rtcpFeedback: videoFeedback, parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f' })],
+    video: [new RTCRtpCodecParameters({ mimeType: 'video/H264', clockRate: 90_000, rtcpFeedback: viewerVideoFeedback, parameters: 'level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f' })],
     audio: [new RTCRtpCodecParameters({ mimeType: 'audio/opus', clockRate: 48_000, channels: 2 })],
   };
 }
