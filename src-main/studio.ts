@@ -54,7 +54,9 @@ import { MediaJobs } from './delivery/media-jobs.js';
 import { ThumbService } from './delivery/thumbs/thumb-service.js';
 import { ListingBuilds } from './http/listing-builds.js';
 import { streamKnownIn } from './api/routes/index.js';
-import { checkExportRequest, ExportJobs } from './export/export-jobs.js';
+import { checkExportRequest, ExportJobs, type ExportPlanRequest } from './export/export-jobs.js';
+import { checkMixRenderRequest, planMixRender } from './export/mix-render.js';
+import { h264Encoders } from './transcode/encoder-choice.js';
 import { planMp4Export } from './export/mp4-export.js';
 
 export type { StudioUrls } from './net/studio-urls.js';
@@ -278,10 +280,23 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     const exportMaxSeconds = () => config.get('exportMaxSeconds');
     const exportsDir = () => dataSubdir(dataDir, config.get('exportsDir'), 'exports');
     const exportLog = log.child({ module: 'export' });
+    // Saved exports wait for their turn among the media jobs (their own queue is bounded already).
+    const planSavedExport = (o: ExportPlanRequest) =>
+      mediaJobs.run('saved export plan', (signal) => planMp4Export({ archive, ffmpegPath, processes: children, log: exportLog }, { ...o, signal, maxDurationMs: exportMaxSeconds() * 1000 }), { signal: o.signal, mayWait: true });
+    const ranges = (stream: string, fromMs: number, toMs: number) => dvrIndex.ranges(stream, fromMs, toMs);
+    const probedEncoders = () => {
+      const status = ffmpeg.status();
+      return status.available ? status.encoders : [];
+    };
     const exportJobs = new ExportJobs({
-      // Saved exports wait for their turn among the media jobs (their own queue is bounded already).
-      plan: (o) =>
-        mediaJobs.run('saved export plan', (signal) => planMp4Export({ archive, ffmpegPath, processes: children, log: exportLog }, { ...o, signal, maxDurationMs: exportMaxSeconds() * 1000 }), { signal: o.signal, mayWait: true }),
+      plan: planSavedExport,
+      planMix: (spec, signal) =>
+        planMixRender(
+          { plan: planSavedExport, ranges, processes: children, ffmpegPath, log: exportLog, encoders: () => h264Encoders({ requested: config.get('transcodeEncoder'), probed: probedEncoders(), platform: process.platform }) },
+          spec,
+          signal,
+        ),
+      checkMix: (request) => checkMixRenderRequest({ streamKnown, ranges, maxSeconds: exportMaxSeconds }, request),
       exportsDir,
       events,
       log: exportLog,

@@ -23,16 +23,21 @@ export type ExportRequest = Static<typeof ExportRequest>;
 
 export const ExportJob = Type.Object({
   id: Type.String(),
+  /** A lossless export of one stream's recording, or an offline mix of several (rendered). */
+  kind: Type.Union([Type.Literal('recording'), Type.Literal('mix')]),
+  /** The stream exported, or the name a mix renders as. */
   stream: Type.String(),
+  /** The streams a mix is made of (a recording's: its stream). */
+  sources: Type.Array(Type.String()),
   /** UTC seconds, as asked. */
   from: Type.Number(),
   duration: Type.Number(),
   precise: Type.Boolean(),
   state: ExportState,
-  /** 0..1: bytes written over the file's size. */
+  /** 0..1: bytes written over the file's size (a mix: pictures rendered over the range's). */
   progress: Type.Number({ minimum: 0, maximum: 1 }),
   bytes: Type.Number({ description: 'Bytes written so far' }),
-  totalBytes: Type.Union([Type.Number(), Type.Null()], { description: 'Size of the finished file, known once the job runs' }),
+  totalBytes: Type.Union([Type.Number(), Type.Null()], { description: 'Size of the finished file, known once the job runs (a mix: once it is done)' }),
   folder: Type.String({ description: 'The folder the file goes to' }),
   fileName: Type.Union([Type.String(), Type.Null()], { description: 'The file name, with " (1)" … when another file had the name; known once the job runs' }),
   /** The finished file's full path (done jobs only). */

@@ -41,6 +41,19 @@ export const MixCreate = Type.Object(
 );
 export type MixCreate = Static<typeof MixCreate>;
 
+/** An offline mix: the recordings of the inputs' streams over one range, laid out as a live mix, rendered to an MP4. */
+export const MixRenderRequest = Type.Object(
+  {
+    name: Type.String({ minLength: 3, maxLength: 200, pattern: streamNamePattern, description: 'Names the file, e.g. live/show' }),
+    from: Type.Number({ minimum: 0, description: 'Start, UTC seconds' }),
+    duration: Type.Number({ exclusiveMinimum: 0, description: 'Length in seconds (at most the exportMaxSeconds setting)' }),
+    path: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'An absolute folder to write into (chosen in the desktop app); default: the exports folder' })),
+    ...MixLayout.properties,
+  },
+  { additionalProperties: false },
+);
+export type MixRenderRequest = Static<typeof MixRenderRequest>;
+
 export const MixInputStatus = Type.Object({
   source: Type.String(),
   /** Pictures are arriving from this input now. */

@@ -33,6 +33,7 @@ function gatedPlan(gate: Promise<'write' | 'fail'>): Mp4ExportPlan {
     gaps: 0,
     recordedMs: 10 * minute,
     startMs: 0,
+    kinds: ['video'],
     endsEarly: null,
     etag: '"x"',
     async write(out: Writable, _range, signal) {

@@ -33,6 +33,7 @@ function fakePlan(o: FakeOptions = {}): Mp4ExportPlan {
     gaps: 0,
     recordedMs: 10_000,
     startMs: 0,
+    kinds: ['video'],
     endsEarly: null,
     etag: '"x"',
     async write(out: Writable, _range, signal, onProgress) {

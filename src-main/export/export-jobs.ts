@@ -20,15 +20,11 @@ import { Problem } from '../contract/problem.js';
 import type { DvrIndex } from '../dvr/dvr-index.js';
 import type { StudioEvents } from '../events/studio-events.js';
 import { streamNameProblem } from '../contract/stream-name.js';
-import type { Mp4ExportPlan } from './mp4-export.js';
+import type { MixRenderRequest } from '../contract/mixer-api.js';
+import type { MixRender, MixRenderSpec } from './mix-render.js';
+import type { ExportPlanRequest, Mp4ExportPlan } from './mp4-export.js';
 
-export interface ExportPlanRequest {
-  stream: string;
-  fromMs: number;
-  durationMs: number;
-  precise: boolean;
-  signal: AbortSignal;
-}
+export type { ExportPlanRequest } from './mp4-export.js';
 
 export interface ExportJobsDeps {
   /** Plans the file (planMp4Export with the studio's index, ffmpeg and length limit). */
@@ -39,6 +35,10 @@ export interface ExportJobsDeps {
   log: Logger;
   /** Refuses a request at once (an Problem) when it cannot work: an unknown stream, nothing recorded, too long. */
   check?: (request: ExportRequest) => void;
+  /** Plans an offline mix (planMixRender with the studio's index and ffmpeg); without it, mixes are refused. */
+  planMix?: (spec: MixRenderSpec, signal: AbortSignal) => Promise<MixRender>;
+  /** Refuses a mix request at once, as `check` does an export. */
+  checkMix?: (request: MixRenderRequest) => void;
   /** Jobs writing at once (default 1). */
   concurrency?: number;
   /** Opens the output file, failing if it exists (tests put a failing disk here). */
@@ -52,8 +52,22 @@ export interface ExportJobsDeps {
   protectRange?: (stream: string, fromMs: number, toMs: number, owner: string) => () => void;
 }
 
+/** What a job writes, whichever kind it is. */
+interface Product {
+  fileName: string;
+  /** Known before writing (a lossless export) or only after (a render). */
+  size: number | null;
+  gaps: number;
+  note: string | null;
+  /** Writes into `out` or, for ffmpeg, into `file` (the partial `out` was opened on); a note to add when done. */
+  write(out: Writable, file: string, signal: AbortSignal, onProgress: (bytes: number, fraction: number) => void): Promise<string | null>;
+  dispose(): Promise<void>;
+}
+
 interface JobEntry {
   job: ExportJob;
+  /** A mix's layout; null for a recording's export. */
+  mix: MixRenderRequest | null;
   /** Into the exports folder (created when missing), not a folder the user chose. */
   exportsFolder: boolean;
   controller: AbortController;
@@ -162,13 +176,22 @@ export class ExportJobs {
   async create(request: ExportRequest): Promise<ExportJob> {
     if (this.closed) throw new Problem('unavailable', 'Stopping', 'the studio is stopping');
     this.deps.check?.(request);
-    const folder = request.path !== undefined ? await checkChosenFolder(request.path) : path.resolve(this.deps.exportsDir());
+    return this.queueJob({ kind: 'recording', stream: request.stream, sources: [request.stream], from: request.from, duration: request.duration, precise: request.precise ?? false }, request.path, null);
+  }
+
+  /** Queues an offline mix of recordings: checked as an export is, rendered in its turn. */
+  async createMix(request: MixRenderRequest): Promise<ExportJob> {
+    if (this.closed) throw new Problem('unavailable', 'Stopping', 'the studio is stopping');
+    if (!this.deps.planMix) throw new Problem('unavailable', 'No mixer', 'this studio cannot render mixes');
+    this.deps.checkMix?.(request);
+    return this.queueJob({ kind: 'mix', stream: request.name, sources: [...new Set(request.inputs.map((i) => i.source))], from: request.from, duration: request.duration, precise: true }, request.path, request);
+  }
+
+  private async queueJob(what: Pick<ExportJob, 'kind' | 'stream' | 'sources' | 'from' | 'duration' | 'precise'>, chosen: string | undefined, mix: MixRenderRequest | null): Promise<ExportJob> {
+    const folder = chosen !== undefined ? await checkChosenFolder(chosen) : path.resolve(this.deps.exportsDir());
     const job: ExportJob = {
       id: crypto.randomUUID(),
-      stream: request.stream,
-      from: request.from,
-      duration: request.duration,
-      precise: request.precise ?? false,
+      ...what,
       state: 'queued',
       progress: 0,
       bytes: 0,
@@ -183,7 +206,7 @@ export class ExportJobs {
       startedAt: null,
       finishedAt: null,
     };
-    const entry: JobEntry = { job, exportsFolder: request.path === undefined, controller: new AbortController(), settled: null };
+    const entry: JobEntry = { job, mix, exportsFolder: chosen === undefined, controller: new AbortController(), settled: null };
     this.jobs.set(job.id, entry);
     this.queue.push(entry);
     this.next();
@@ -253,23 +276,26 @@ export class ExportJobs {
     job.startedAt = new Date().toISOString();
     const progress = this.progressPublisher(entry);
     progress(true);
-    let plan: Mp4ExportPlan | null = null;
+    let product: Product | null = null;
     let partial: string | null = null;
     let reservedFinal: string | null = null;
     let outError: Error | null = null;
     let out: Writable | null = null;
-    let release: (() => void) | null = null;
+    const releases: (() => void)[] = [];
     try {
       const fromMs = Math.round(job.from * 1000);
       const durationMs = Math.round(job.duration * 1000);
-      release = this.deps.protectRange?.(job.stream, fromMs, fromMs + durationMs, `export ${job.id}`) ?? null;
-      plan = await this.deps.plan({ stream: job.stream, fromMs, durationMs, precise: job.precise, signal });
+      for (const stream of job.sources) {
+        const release = this.deps.protectRange?.(stream, fromMs, fromMs + durationMs, `export ${job.id}`);
+        if (release) releases.push(release);
+      }
+      product = await this.product(entry, fromMs, durationMs, signal);
       signal.throwIfAborted();
-      job.totalBytes = plan.size;
-      job.gaps = plan.gaps;
-      job.note = plan.endsEarly ? `the file ends at ${new Date(plan.endsEarly.atMs).toISOString()}: ${plan.endsEarly.reason}` : null;
+      job.totalBytes = product.size;
+      job.gaps = product.gaps;
+      job.note = product.note;
       if (entry.exportsFolder) await makeFolder(job.folder);
-      const opened = await this.openPartial(job.folder, plan.fileName);
+      const opened = await this.openPartial(job.folder, product.fileName);
       partial = opened.partial;
       reservedFinal = path.join(job.folder, opened.fileName);
       out = opened.out;
@@ -277,24 +303,27 @@ export class ExportJobs {
       out.on('error', (e: Error) => (outError ??= e));
       job.fileName = opened.fileName;
       progress(true);
-      await plan.write(out, undefined, signal, (bytes) => {
+      const note = await product.write(out, partial, signal, (bytes, fraction) => {
         job.bytes = bytes;
-        job.progress = plan!.size > 0 ? Math.min(1, bytes / plan!.size) : 1;
+        job.progress = Math.min(1, fraction);
         progress(false);
       });
+      if (note) job.note = job.note ? `${job.note}; ${note}` : note;
       out.end();
       await finished(out);
       out = null;
       await syncFile(partial);
+      const size = (await fsp.stat(partial)).size;
       signal.throwIfAborted();
       const final = await this.rename(partial, job.folder, opened.fileName, (name) => (job.fileName = name));
       this.reserved.delete(partial);
       partial = null;
       job.file = final;
-      job.bytes = plan.size;
+      job.bytes = size;
+      job.totalBytes = size;
       job.progress = 1;
       this.finish(entry, 'done', null);
-      this.deps.log.info({ job: job.id, file: final, bytes: plan.size }, `export: ${job.stream} written to ${final}`);
+      this.deps.log.info({ job: job.id, file: final, bytes: size }, `export: ${job.stream} written to ${final}`);
     } catch (thrown) {
       const error = outError ?? thrown;
       if (out) {
@@ -308,15 +337,46 @@ export class ExportJobs {
       if (signal.aborted) {
         this.finish(entry, 'canceled', null);
       } else {
-        const reason = error instanceof Problem ? error.detail : (diskProblem(error, job.folder) ?? (error as Error).message);
+        // ffmpeg (a mix's encoder) says a full disk in words, not a code.
+        const disk = /No space left on device/i.test((error as Error).message) ? diskProblem(Object.assign(new Error(), { code: 'ENOSPC' }), job.folder) : diskProblem(error, job.folder);
+        const reason = error instanceof Problem ? error.detail : (disk ?? (error as Error).message);
         if (!(error instanceof Problem)) this.deps.log.warn({ job: job.id, err: error }, `export of ${job.stream} failed: ${reason}`);
         this.finish(entry, 'failed', reason);
       }
     } finally {
       if (reservedFinal) this.reserved.delete(reservedFinal);
-      await plan?.dispose().catch(() => undefined);
-      release?.();
+      await product?.dispose().catch(() => undefined);
+      for (const release of releases) release();
     }
+  }
+
+  /** The job's file, planned: a recording's lossless export, or a mix's render. */
+  private async product(entry: JobEntry, fromMs: number, durationMs: number, signal: AbortSignal): Promise<Product> {
+    const { job, mix } = entry;
+    if (mix) {
+      const { name, from: _from, duration: _duration, path: _path, ...layout } = mix;
+      const render = await this.deps.planMix!({ name, layout, fromMs, durationMs }, signal);
+      return {
+        fileName: render.fileName,
+        size: null,
+        gaps: render.gaps,
+        note: render.note,
+        write: async (_out, file, jobSignal, onProgress) => (await render.write(file, jobSignal, (fraction) => onProgress(0, fraction))).note,
+        dispose: () => render.dispose(),
+      };
+    }
+    const plan: Mp4ExportPlan = await this.deps.plan({ stream: job.stream, fromMs, durationMs, precise: job.precise, signal });
+    return {
+      fileName: plan.fileName,
+      size: plan.size,
+      gaps: plan.gaps,
+      note: plan.endsEarly ? `the file ends at ${new Date(plan.endsEarly.atMs).toISOString()}: ${plan.endsEarly.reason}` : null,
+      write: async (out, _file, jobSignal, onProgress) => {
+        await plan.write(out, undefined, jobSignal, (bytes) => onProgress(bytes, plan.size > 0 ? bytes / plan.size : 1));
+        return null;
+      },
+      dispose: () => plan.dispose(),
+    };
   }
 
   /** Opens `<name>.partial` under the first name no file, partial or other job holds. */

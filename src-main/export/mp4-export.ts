@@ -36,6 +36,14 @@ export interface Mp4ExportOptions {
   signal?: AbortSignal;
 }
 
+export interface ExportPlanRequest {
+  stream: string;
+  fromMs: number;
+  durationMs: number;
+  precise: boolean;
+  signal: AbortSignal;
+}
+
 export interface Mp4ExportPlan {
   /** Bytes of the whole file. */
   size: number;
@@ -47,6 +55,8 @@ export interface Mp4ExportPlan {
   recordedMs: number;
   /** UTC of the first picture shown. */
   startMs: number;
+  /** Kinds of the file's tracks, in its order. */
+  kinds: ('video' | 'audio')[];
   /** Set when the range runs into a new codec configuration: the file stops there. */
   endsEarly: { atMs: number; reason: string } | null;
   /** A strong validator for this plan's bytes (Range requests, If-Range). */
@@ -409,6 +419,7 @@ export async function planMp4Export(deps: Mp4ExportDeps, o: Mp4ExportOptions): P
     gaps,
     recordedMs: Math.max(0, Math.round((endSeconds - startSeconds) * 1000)),
     startMs: Math.round(startUtc),
+    kinds: init.tracks.map((t) => t.kind),
     endsEarly,
     etag: `"${etagHash.digest('base64url').slice(0, 27)}"`,
     write(out, range, signal, onProgress) {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { promisify } from 'node:util';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Problem } from '../contract/problem.js';
-import { parseRange } from './send-bytes.js';
+import { parseRange } from '../net/byte-range.js';
 
 export interface SendFileOptions {
   type: string;

@@ -3,8 +3,12 @@
 
 export type Fit = 'contain' | 'cover' | 'stretch';
 
-/** The -vf chain for a box of `w` × `h` (even) at `fps`; `pad` is the bars' colour for contain (#rrggbb). */
-export function boxFilter(w: number, h: number, fps: number, fit: Fit, pad: string): string {
+/**
+ * The -vf chain for a box of `w` × `h` (even) at `fps`; `pad` is the bars' colour for contain (#rrggbb).
+ * `startTime` (seconds) makes the first picture out the one for that time exactly (earlier
+ * pictures dropped, a late start filled with the first): an offline mix counts its pictures from it.
+ */
+export function boxFilter(w: number, h: number, fps: number, fit: Fit, pad: string, startTime?: number): string {
   const size = `${w & ~1}:${h & ~1}`;
   const scale =
     fit === 'stretch'
@@ -12,6 +16,7 @@ export function boxFilter(w: number, h: number, fps: number, fit: Fit, pad: stri
       : fit === 'cover'
         ? `scale=${size}:force_original_aspect_ratio=increase,crop=${size}`
         : `scale=${size}:force_original_aspect_ratio=decrease:force_divisible_by=2,pad=${size}:-1:-1:color=0x${pad.slice(1)}`;
-  // setsar: square pixels whatever the source said; fps: one picture per canvas tick at most.
-  return `${scale},setsar=1,fps=${fps},format=yuv420p`;
+  // fps first: one picture per canvas tick, so no picture is scaled only to be dropped; setsar: square pixels whatever the source said.
+  const rate = startTime === undefined ? `fps=${fps}` : `fps=${fps}:start_time=${startTime.toFixed(6)}`;
+  return `${rate},${scale},setsar=1,format=yuv420p`;
 }

@@ -17,7 +17,14 @@ export function tickFrames(n: number, fps: number): number {
   return Math.floor((sampleRate * (n + 1)) / fps) - Math.floor((sampleRate * n) / fps);
 }
 
-/** One input's incoming sound. */
+/** Samples before tick `n`: where the tick's share starts in a sound that starts with tick 0. */
+export const samplesBefore = (n: number, fps: number) => Math.floor((sampleRate * n) / fps);
+
+/**
+ * One input's incoming sound. A live input waits for a prime and drops what runs ahead of
+ * the clock; an offline one (`{ live: false }`) is taken as it comes, every sample, since
+ * its reader waits until a tick's share is in.
+ */
 export class SoundQueue {
   private chunks: Buffer[] = [];
   private head = 0;
@@ -25,6 +32,13 @@ export class SoundQueue {
   private primed = false;
   /** The loudest sample taken in the last take, 0–1. */
   peak = 0;
+  private readonly primeFrames: number;
+  private readonly maxFrames: number;
+
+  constructor(o: { live: boolean } = { live: true }) {
+    this.primeFrames = o.live ? primeFrames : 0;
+    this.maxFrames = o.live ? maxQueuedFrames : Number.POSITIVE_INFINITY;
+  }
 
   get queuedFrames(): number {
     return this.queued / bytesPerFrame;
@@ -33,7 +47,7 @@ export class SoundQueue {
   push(chunk: Buffer): void {
     this.chunks.push(chunk);
     this.queued += chunk.length;
-    if (this.queued > maxQueuedFrames * bytesPerFrame) this.drop(this.queued - primeFrames * bytesPerFrame);
+    if (this.queued > this.maxFrames * bytesPerFrame) this.drop(this.queued - this.primeFrames * bytesPerFrame);
   }
 
   /** Everything queued goes (a new source, a restarted decoder). */
@@ -48,7 +62,7 @@ export class SoundQueue {
   addInto(sum: Int32Array, frames: number, gain: number): void {
     this.peak = 0;
     if (!this.primed) {
-      if (this.queued < primeFrames * bytesPerFrame) return;
+      if (this.queued < this.primeFrames * bytesPerFrame) return;
       this.primed = true;
     }
     const wanted = Math.min(frames * bytesPerFrame, this.queued);

@@ -44,3 +44,15 @@ export function chooseEncoders(o: { requested: string; codec?: VideoCodecName; p
   const hardware = families.flatMap((family) => o.probed.filter((e) => e.works && e.codec === codec && encoderFamily(e.name) === family).map((e) => e.name));
   return { codec, order: [...hardware, softwareEncoder[codec]] };
 }
+
+/**
+ * Encoders for work that must write H.264 whatever the ladders use (VOD segments, the
+ * mixer): the pinned encoder when it writes H.264, the automatic order otherwise.
+ */
+export function h264Encoders(o: { requested: string; probed: readonly EncoderStatus[]; platform: NodeJS.Platform }): string[] {
+  try {
+    return chooseEncoders({ ...o, codec: 'h264' }).order;
+  } catch {
+    return chooseEncoders({ ...o, requested: 'auto', codec: 'h264' }).order;
+  }
+}

@@ -47,3 +47,24 @@ export function pipelineFor(family: EncoderFamily, options: { gpuDecode: boolean
       return software;
   }
 }
+
+/**
+ * For pictures made on the CPU (the mixer's canvas, yuv420p): global options and the filter
+ * that hands them to the family's encoder. NVENC, VideoToolbox and the software encoders take
+ * them as they are; QSV and AMF want NV12; VA-API wants them uploaded to its device.
+ */
+export function rawPicturesFor(family: EncoderFamily, options: { vaapiDevice?: string } = {}): { globalArgs: string[]; filter: string } {
+  switch (family) {
+    case 'qsv':
+    case 'amf':
+      return { globalArgs: [], filter: 'format=nv12' };
+    case 'vaapi':
+      return { globalArgs: ['-vaapi_device', options.vaapiDevice ?? vaapiDevice()], filter: 'format=nv12,hwupload' };
+    case 'nvenc':
+    case 'videotoolbox':
+    case 'x264':
+    case 'x265':
+    case 'svtav1':
+      return { globalArgs: [], filter: 'format=yuv420p' };
+  }
+}

@@ -35,6 +35,11 @@ export interface VideoEncode {
   profile: 'baseline' | 'main' | 'high';
   /** Frames between keyframes when the source gives none (a safety net, not the cadence). */
   maxGop: number;
+  /**
+   * Keyframes exactly every this many frames instead of where the source has them: for
+   * pictures made by the studio (the mixer's canvas), which ffmpeg sees as all "key".
+   */
+  keyframeEvery?: number;
 }
 
 // A source keyframe is where every rendition cuts; ffmpeg's `source` keyword forces a
@@ -54,7 +59,8 @@ export function videoEncodeArgs(e: VideoEncode): string[] {
   // HEVC and AV1 have no baseline/high in the H.264 sense: they get their main profile.
   // VA-API and AMF name H.264's baseline constrained_baseline (the only one they encode).
   const profile = codec !== 'h264' ? 'main' : e.profile === 'baseline' && (family === 'vaapi' || family === 'amf') ? 'constrained_baseline' : e.profile;
-  const common = ['-c:v', e.encoder, ...rate, ...gop, ...sourceKeyframes];
+  const keyframes = e.keyframeEvery ? ['-force_key_frames', `expr:eq(mod(n,${e.keyframeEvery}),0)`] : sourceKeyframes;
+  const common = ['-c:v', e.encoder, ...rate, ...gop, ...keyframes];
   switch (family) {
     case 'x264':
       return [...common, '-preset', 'veryfast', '-profile:v', profile, '-sc_threshold', '0', '-flags', '+cgop', '-pix_fmt', 'yuv420p'];
@@ -73,7 +79,7 @@ export function videoEncodeArgs(e: VideoEncode): string[] {
       return [...common, '-rc_mode', 'VBR', '-profile:v', profile, '-idr_interval', '0'];
     case 'videotoolbox':
       // VideoToolbox has no VBV: it gets the average rate and a realtime hint.
-      return ['-c:v', e.encoder, '-b:v', String(e.bitrate), ...gop, ...sourceKeyframes, '-realtime', '1', '-profile:v', profile, '-allow_sw', '0'];
+      return ['-c:v', e.encoder, '-b:v', String(e.bitrate), ...gop, ...keyframes, '-realtime', '1', '-profile:v', profile, '-allow_sw', '0'];
     case 'amf':
       return [...common, '-usage', 'transcoding', '-quality', 'speed', '-rc', 'vbr_peak', '-profile:v', profile];
   }

@@ -10,7 +10,7 @@ import type { EncoderStatus } from '../contract/studio-api.js';
 import type { ProbedMedia } from '../contract/library-api.js';
 import { buildInitSegment, readInitTracks } from '../formats/fmp4/index.js';
 import { codecString } from '../media/codecs/codec-string.js';
-import { chooseEncoders } from '../transcode/encoder-choice.js';
+import { h264Encoders } from '../transcode/encoder-choice.js';
 import type { ProcessRegistry } from '../transcode/process-registry.js';
 import { encoderFamily, isHardware } from '../transcode/video-encode.js';
 import type { LibraryService } from './library-service.js';
@@ -310,13 +310,7 @@ export class VodService {
 
   private encoderOrder(variant: VodVariant): string[] {
     if (variant.kind !== 'transcode') return ['copy'];
-    let order: string[];
-    try {
-      order = chooseEncoders({ requested: this.deps.encoderSetting(), codec: 'h264', probed: this.deps.encoders(), platform: process.platform }).order;
-    } catch {
-      // A pin that does not write H.264 (or is gone): the automatic order.
-      order = chooseEncoders({ requested: 'auto', codec: 'h264', probed: this.deps.encoders(), platform: process.platform }).order;
-    }
+    const order = h264Encoders({ requested: this.deps.encoderSetting(), probed: this.deps.encoders(), platform: process.platform });
     const now = Date.now();
     return order.filter((e) => now - (this.failedHardware.get(e) ?? 0) > hardwareRetryMs || e === order.at(-1));
   }

@@ -134,7 +134,7 @@ export async function registerRoutes(app: FastifyInstance, d: StudioRouteDeps): 
   await app.register(lanRoutes(d.lan));
   await app.register(playbackRoutes({ sessions: d.viewers, stats: d.playbackStats }));
   await app.register(playerAssetRoutes(d.resourcesDir));
-  await app.register(mixRoutes(d.mixes));
+  await app.register(mixRoutes(d.mixes, d.exportJobs));
   await app.register(whepRoutes({ whep: d.whep, playToken: (name) => d.streamStore.playToken(name), isAdmin: (request) => d.access.session(request).authenticated }));
   await app.register(mpegtsHttpIngest({ gate: d.registry, log: d.log.child({ module: 'mpegts-http' }), limits: d.ingestLimits, whip: d.whip }));
   await app.register(

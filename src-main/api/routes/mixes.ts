@@ -1,16 +1,31 @@
 // The live mixer's API: a mix is a stream made from others (contract/mixer-api.ts).
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
-import { MixCreate, MixLayout, MixStatus } from '../../contract/mixer-api.js';
+import { ExportJob } from '../../contract/export-api.js';
+import { MixCreate, MixLayout, MixRenderRequest, MixStatus } from '../../contract/mixer-api.js';
 import { ErrorBody } from '../../contract/studio-api.js';
+import type { ExportJobs } from '../../export/export-jobs.js';
 import type { MixService } from '../../ingest/mix/mix-service.js';
 
 // Names contain "/": clients URL-encode them (live%2Fshow); the router hands them over decoded.
 const NameParams = Type.Object({ name: Type.String({ minLength: 1, maxLength: 400 }) });
 type NameParams = { name: string };
 
-export function mixRoutes(mixes: MixService) {
+export function mixRoutes(mixes: MixService, jobs: Pick<ExportJobs, 'createMix'>) {
   return async (app: FastifyInstance) => {
+    app.post<{ Body: MixRenderRequest }>(
+      '/api/mixes/render',
+      {
+        config: { access: 'admin' },
+        schema: {
+          tags: ['mixer'],
+          summary: 'Render an offline mix of recordings to an MP4: a saved export job (see /api/exports), cameras in step by their recorded wall-clock time',
+          body: MixRenderRequest,
+          response: { 201: ExportJob, 400: ErrorBody, 404: ErrorBody, 503: ErrorBody },
+        },
+      },
+      async (request, reply) => reply.code(201).send(await jobs.createMix(request.body)),
+    );
     app.get('/api/mixes', { config: { access: 'admin' }, schema: { tags: ['mixer'], summary: 'The live mixes, their layouts and inputs', response: { 200: Type.Array(MixStatus) } } }, async () => mixes.list());
     app.post<{ Body: MixCreate }>(
       '/api/mixes',

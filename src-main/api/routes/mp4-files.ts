@@ -5,7 +5,7 @@ import { Problem } from '../../contract/problem.js';
 import type { StreamFileRoute } from '../../http/stream-files.js';
 import { requireKnownStream, urlSeconds } from '../../delivery/archive-range.js';
 import { answeringBusy, clientGone } from '../../http/client-gone.js';
-import { parseRange } from '../../http/send-bytes.js';
+import { parseRange } from '../../net/byte-range.js';
 import type { MediaJobs } from '../../delivery/media-jobs.js';
 import { SharedWork } from '../../delivery/shared-work.js';
 import { planMp4Export, type Mp4ExportDeps, type Mp4ExportPlan } from '../../export/mp4-export.js';

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { Problem } from '../../contract/problem.js';
 import type { MixInput, MixLayout, MixStatus } from '../../contract/mixer-api.js';
 import { TsDemuxer } from '../../formats/mpegts/index.js';
-import { blankPicture, channels, Compositor, Limiter, sampleRate, tickFrames, type Picture, type Slot } from '../../mixer/index.js';
+import { blankPicture, canvasInputArgs, channels, Compositor, Limiter, sampleRate, tickFrames, type Picture, type Slot } from '../../mixer/index.js';
 import type { SourceSession, StreamHub } from '../../streams/stream-hub.js';
 import type { ProcessRegistry, RunningProcess } from '../../transcode/index.js';
 import type { PublishGate } from '../publish-gate.js';
@@ -149,9 +149,7 @@ export class LiveMix {
     const bitrate = Math.round(width * height * fps * 0.1);
     const args = [
       '-hide_banner', '-nostdin', '-loglevel', 'error',
-      // Raw inputs need no probing; ffmpeg's default probe would wait for 5 MB of each (26 s of sound) before encoding.
-      '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-s', `${width}x${height}`, '-r', String(fps), '-probesize', '32', '-analyzeduration', '0', '-i', 'pipe:0',
-      '-f', 's16le', '-ar', String(sampleRate), '-ac', String(channels), '-probesize', '32', '-analyzeduration', '0', '-i', 'pipe:3',
+      ...canvasInputArgs(width, height, fps),
       '-map', '0:v', '-map', '1:a', '-c:a', 'aac', '-b:a', '160k',
       // Each packet out as it comes: interleaving would hold the picture for the sound.
       '-max_interleave_delta', '0',

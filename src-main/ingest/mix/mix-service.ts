@@ -7,22 +7,17 @@ import { Value } from 'typebox/value';
 import { MixCreate, type MixLayout, type MixStatus } from '../../contract/mixer-api.js';
 import { streamNameProblem } from '../../contract/stream-name.js';
 import { writeFileAtomic } from '../../files/atomic-write.js';
+import { layoutProblem, mixMemory } from '../../mixer/index.js';
 import { LiveMix, type LiveMixDeps } from './live-mix.js';
 
 /** Mixes at once: each runs an encoder and a decoder per input. */
 export const maxMixes = 8;
 /**
- * Picture memory the mixes may hold in the studio, all together: each mix's canvases (six
- * in turn) and three pictures per input box, at 1.5 bytes a pixel. 1 GiB is a 4K canvas of
+ * Picture memory the mixes may hold in the studio, all together (mixMemory). 1 GiB is a 4K canvas of
  * nine 1080p boxes with room for two more such mixes; a request past it is refused.
  */
 export const mixMemoryBudget = 1 << 30;
 
-/** What a layout makes the studio hold in pictures (bytes). */
-export function mixMemory(layout: MixLayout): number {
-  const boxes = layout.inputs.reduce((sum, i) => sum + i.w * i.h, 0);
-  return 1.5 * (6 * layout.width * layout.height + 3 * boxes);
-}
 
 export interface MixServiceDeps extends LiveMixDeps {
   /** Where the mixes are kept between runs. */
@@ -124,10 +119,9 @@ export class MixService {
    * however far down (its picture would feed back).
    */
   private checkInputs(name: string, layout: MixLayout): void {
+    const problem = layoutProblem(layout);
+    if (problem) throw new Problem('invalid', problem.title, problem.detail);
     for (const input of layout.inputs) {
-      const problem = streamNameProblem(input.source);
-      if (problem) throw new Problem('invalid', 'Invalid input', `${input.source}: ${problem}`);
-      if (input.w > layout.width || input.h > layout.height) throw new Problem('invalid', 'Box too large', `the box of ${input.source} (${input.w}x${input.h}) is larger than the canvas (${layout.width}x${layout.height})`);
       if (this.reaches(input.source, name, new Set())) throw new Problem('invalid', 'A mix cannot show itself', `${name} cannot take ${input.source} as an input: the picture would feed back into itself`);
     }
     const others = [...this.mixes.values()].filter((m) => m.name !== name).reduce((sum, m) => sum + mixMemory(m.status().layout), 0) + [...this.creating.values()].reduce((sum, l) => sum + mixMemory(l), 0);
