@@ -14,6 +14,25 @@ export const MixInput = Type.Object(
     h: Type.Integer({ minimum: 2, maximum: 4320, description: 'Box height, pixels' }),
     z: Type.Optional(Type.Integer({ minimum: -1000, maximum: 1000, description: 'Stacking order: higher is in front (default: list order)' })),
     fit: Type.Optional(Type.Union([Type.Literal('contain'), Type.Literal('cover'), Type.Literal('stretch')], { description: 'How the picture fills its box (default contain: all of it, bars in the background colour)' })),
+    crop: Type.Optional(
+      Type.Object(
+        {
+          top: Type.Integer({ minimum: 0, maximum: 4320 }),
+          right: Type.Integer({ minimum: 0, maximum: 7680 }),
+          bottom: Type.Integer({ minimum: 0, maximum: 4320 }),
+          left: Type.Integer({ minimum: 0, maximum: 7680 }),
+        },
+        { additionalProperties: false, description: "Source pixels cut from each edge before the picture is fitted (at least 2×2 of it is kept)" },
+      ),
+    ),
+    opacity: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'How much of what is behind shows through: 1 = none (default)' })),
+    radius: Type.Optional(Type.Integer({ minimum: 0, maximum: 2160, description: 'Rounded corners, pixels' })),
+    border: Type.Optional(
+      Type.Object(
+        { width: Type.Integer({ minimum: 0, maximum: 100, description: 'Pixels, inside the box' }), colour: Type.String({ pattern: hexColourPattern }) },
+        { additionalProperties: false },
+      ),
+    ),
     volume: Type.Optional(Type.Number({ minimum: 0, maximum: 4, description: 'Audio gain, 1 = as it comes' })),
     muted: Type.Optional(Type.Boolean()),
   },
@@ -28,7 +47,9 @@ export const MixLayout = Type.Object(
     fps: Type.Integer({ minimum: 1, maximum: 60 }),
     background: Type.Optional(Type.String({ pattern: hexColourPattern, description: 'Canvas colour, #rrggbb (default #101010)' })),
     /** What an input that is not live shows. */
-    offline: Type.Optional(Type.Union([Type.Literal('last-frame'), Type.Literal('background')], { description: 'An input that is not live shows its last picture (default) or the background' })),
+    offline: Type.Optional(
+      Type.Union([Type.Literal('last-frame'), Type.Literal('slate'), Type.Literal('background')], { description: 'An input that is not live shows its last picture (default), a "no signal" slate (colour bars) or the background' }),
+    ),
     inputs: Type.Array(MixInput, { maxItems: 9 }),
   },
   { additionalProperties: false },

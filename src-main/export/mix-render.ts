@@ -7,11 +7,11 @@
 // render then runs as fast as the machine allows, never dropping a picture.
 import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
-import type { MixLayout, MixRenderRequest } from '../contract/mixer-api.js';
+import type { MixInput, MixLayout, MixRenderRequest } from '../contract/mixer-api.js';
 import { Problem } from '../contract/problem.js';
 import { streamNameProblem } from '../contract/stream-name.js';
 import type { RecordedRange } from '../dvr/dvr-index.js';
-import { blankPicture, boxFilter, canvasInputArgs, layoutProblem, channels, Compositor, Limiter, pictureBytes, sampleRate, samplesBefore, SoundQueue, tickFrames, type Picture, type Slot } from '../mixer/index.js';
+import { blankPicture, canvasInputArgs, inputPictures, layoutProblem, slotOf, channels, Compositor, Limiter, pictureBytes, sampleRate, samplesBefore, SoundQueue, tickFrames, type Picture, type Slot } from '../mixer/index.js';
 import { rawPicturesFor } from '../transcode/gpu-pipeline.js';
 import type { ProcessRegistry, RunningProcess } from '../transcode/index.js';
 import { encoderFamily, isHardware, videoEncodeArgs } from '../transcode/video-encode.js';
@@ -187,19 +187,17 @@ class StretchDecoder {
   constructor(
     readonly piece: Piece,
     url: string,
-    box: { w: number; h: number; fit: 'contain' | 'cover' | 'stretch' },
+    input: MixInput,
     layout: MixLayout,
     deps: MixRenderDeps,
     ffmpegPath: string,
   ) {
-    const width = box.w & ~1;
-    const height = box.h & ~1;
-    const startTime = this.piece.startTick / layout.fps;
+    const { width, height, filter } = inputPictures(input, layout.fps, layout.background ?? defaultBackground, this.piece.startTick / layout.fps);
     const args = [
       '-hide_banner', '-nostdin', '-loglevel', 'error',
       // The stretch's clock against FROM's: its first picture lands at `offset` seconds.
       '-itsoffset', piece.offset.toFixed(6), '-i', url,
-      '-map', '0:v:0', '-vf', boxFilter(width, height, layout.fps, box.fit, layout.background ?? defaultBackground, startTime),
+      '-map', '0:v:0', '-vf', filter,
       // Every picture as the filter made it: no duplicates to fill time before the first.
       '-fps_mode', 'passthrough', '-f', 'rawvideo', 'pipe:1',
       // Sound from the same instant: silence before its first sample, none before the tick.
@@ -404,7 +402,7 @@ class Render {
     for (const [i, piece] of this.pieces.entries()) {
       if (piece.startTick > ahead || this.decoders.has(piece) || this.finished.has(piece)) continue;
       const input = this.spec.layout.inputs[piece.input]!;
-      this.decoders.set(piece, new StretchDecoder(piece, this.urls[i]!, { w: input.w, h: input.h, fit: input.fit ?? 'contain' }, this.spec.layout, this.deps, this.ffmpegPath));
+      this.decoders.set(piece, new StretchDecoder(piece, this.urls[i]!, input, this.spec.layout, this.deps, this.ffmpegPath));
     }
   }
 
@@ -423,7 +421,7 @@ class Render {
       this.shown[piece.input] = picture;
       live[piece.input] = true;
     }
-    return this.spec.layout.inputs.map((input, i) => ({ box: { x: input.x, y: input.y, w: input.w, h: input.h, z: input.z ?? i }, picture: this.shown[i] ?? null, live: live[i]! }));
+    return this.spec.layout.inputs.map((input, i) => slotOf(input, i, this.shown[i] ?? null, live[i]!));
   }
 
   /** The tick's sound: every stretch under way at its input's volume, summed and limited, as the live mix does. */

@@ -39,3 +39,35 @@ describe('compositor', () => {
     expect(hexToYuv('#ff0000')).toEqual([63, 102, 240]);
   });
 });
+
+describe('box styles', () => {
+  const white = () => {
+    const p = blankPicture(16, 16);
+    fill(p, hexToYuv('#ffffff'));
+    return p;
+  };
+
+  it('blends by opacity, rounds corners, and draws a border inside the box', () => {
+    const c = new Compositor({ width: 32, height: 32, background: '#000000', offline: 'last-frame' });
+    const half = c.compose([{ box: { x: 0, y: 0, w: 16, h: 16, z: 0 }, picture: white(), live: true, style: { opacity: 0.5 } }]);
+    expect(lumaAt(half.data, 32, 8, 8)).toBeGreaterThan(120);
+    expect(lumaAt(half.data, 32, 8, 8)).toBeLessThan(130);
+    const round = c.compose([{ box: { x: 0, y: 0, w: 16, h: 16, z: 0 }, picture: white(), live: true, style: { radius: 8 } }]);
+    expect(lumaAt(round.data, 32, 0, 0)).toBe(16); // the corner is cut away
+    expect(lumaAt(round.data, 32, 8, 0)).toBe(235); // the middle of the top edge is not
+    expect(lumaAt(round.data, 32, 8, 8)).toBe(235);
+    // A red border of 4 pixels: the picture fills the 8×8 inside it (drawn scaled here, its decoder not yet at that size).
+    const framed = c.compose([{ box: { x: 0, y: 0, w: 16, h: 16, z: 0 }, picture: white(), live: true, style: { border: { width: 4, colour: '#ff0000' } } }]);
+    expect(lumaAt(framed.data, 32, 1, 8)).toBe(hexToYuv('#ff0000')[0]);
+    expect(lumaAt(framed.data, 32, 8, 8)).toBe(235);
+  });
+
+  it('shows colour bars for an input without signal when the mix asks for the slate', () => {
+    const c = new Compositor({ width: 70, height: 20, background: '#000000', offline: 'slate' });
+    const out = c.compose([{ box: { x: 0, y: 0, w: 70, h: 20, z: 0 }, picture: white(), live: false }]);
+    expect(lumaAt(out.data, 70, 5, 10)).toBe(hexToYuv('#bfbfbf')[0]); // first bar
+    expect(lumaAt(out.data, 70, 65, 10)).toBe(hexToYuv('#0000bf')[0]); // last bar
+    // Live again: its picture.
+    expect(lumaAt(c.compose([{ box: { x: 0, y: 0, w: 70, h: 20, z: 0 }, picture: white(), live: true }]).data, 70, 5, 10)).toBe(235);
+  });
+});

@@ -1,6 +1,8 @@
 // What any layout must satisfy, live or offline: inputs that are stream names and boxes
 // no larger than the canvas. Also what a layout costs in pictures, for memory budgets.
-import type { MixLayout } from '../contract/mixer-api.js';
+import type { MixInput, MixLayout } from '../contract/mixer-api.js';
+import type { Slot } from './compositor.js';
+import type { Picture } from './picture.js';
 import { streamNameProblem } from '../contract/stream-name.js';
 
 /** The first thing wrong with the layout's inputs, in words, or null. */
@@ -20,4 +22,14 @@ export function layoutProblem(layout: MixLayout): { title: string; detail: strin
 export function mixMemory(layout: MixLayout): number {
   const boxes = layout.inputs.reduce((sum, i) => sum + i.w * i.h, 0);
   return 1.5 * (6 * layout.width * layout.height + 3 * boxes);
+}
+
+/** Input `index` of a layout as the compositor draws it (z defaults to the list order). */
+export function slotOf(input: MixInput, index: number, picture: Picture | null, live: boolean): Slot {
+  return {
+    box: { x: input.x, y: input.y, w: input.w, h: input.h, z: input.z ?? index },
+    picture,
+    live,
+    style: { opacity: input.opacity, radius: input.radius, border: input.border },
+  };
 }

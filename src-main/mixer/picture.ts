@@ -52,44 +52,119 @@ function planes(p: Picture): [Plane, Plane, Plane] {
   ];
 }
 
+/** How a box is drawn: how opaque (0–1) and how round its corners (pixels). */
+export interface Shape {
+  opacity: number;
+  radius: number;
+}
+
+const solid: Shape = { opacity: 1, radius: 0 };
+
 /**
- * Draws `src` into `dst` with its top-left corner at (x, y), scaled to `w` × `h` (nearest
- * neighbour, for the moment a box has been resized and its decoder not yet restarted at
- * the new size), clipped to `dst`. Positions and sizes are taken even, as 4:2:0 needs.
+ * The columns a rounded box leaves out at each end of row `row` of `rows`, for corners of
+ * `radius`: the circle's inset at the row's middle, so the edge is the same on every side.
  */
-export function draw(dst: Picture, src: Picture, x: number, y: number, w = src.width, h = src.height): void {
+function cornerInset(row: number, rows: number, radius: number): number {
+  if (radius <= 0) return 0;
+  const fromEdge = row < radius ? row : rows - 1 - row;
+  if (fromEdge >= radius) return 0;
+  const dy = radius - fromEdge - 0.5;
+  return Math.round(radius - Math.sqrt(radius * radius - dy * dy));
+}
+
+/**
+ * Walks the rows of a w × h box at (x, y) in each plane of `dst`, clipped to it and to the
+ * shape's corners: `row(plane, boxRow, from, to, at)` gets the box row, the box columns
+ * [from, to) to paint, and the offset in dst.data of column 0 of that row. Positions and
+ * sizes are taken even, as 4:2:0 needs.
+ */
+function eachRow(dst: Picture, x: number, y: number, w: number, h: number, radius: number, row: (plane: number, shift: number, boxRow: number, from: number, to: number, at: number) => void): void {
   const [bx, by, bw, bh] = [x & ~1, y & ~1, w & ~1, h & ~1];
   if (bw <= 0 || bh <= 0) return;
-  const same = bw === src.width && bh === src.height;
   const dstPlanes = planes(dst);
-  const srcPlanes = planes(src);
   for (let i = 0; i < 3; i++) {
     const shift = i === 0 ? 0 : 1;
     const d = dstPlanes[i]!;
-    const s = srcPlanes[i]!;
     const px = bx >> shift;
     const py = by >> shift;
     const pw = bw >> shift;
     const ph = bh >> shift;
-    // The part of the box inside the canvas.
+    const r = Math.min(radius >> shift, pw >> 1, ph >> 1);
     const left = Math.max(0, -px);
     const right = Math.min(pw, d.stride - px);
     const top = Math.max(0, -py);
     const bottom = Math.min(ph, d.rows - py);
     if (left >= right || top >= bottom) continue;
-    if (same) {
-      for (let row = top; row < bottom; row++) {
-        const from = s.offset + row * s.stride;
-        dst.data.set(src.data.subarray(from + left, from + right), d.offset + (py + row) * d.stride + px + left);
-      }
-      continue;
-    }
-    const columns = new Int32Array(right - left);
-    for (let c = left; c < right; c++) columns[c - left] = Math.min(s.stride - 1, Math.floor((c * s.stride) / pw));
-    for (let row = top; row < bottom; row++) {
-      const from = s.offset + Math.min(s.rows - 1, Math.floor((row * s.rows) / ph)) * s.stride;
-      const to = d.offset + (py + row) * d.stride + px;
-      for (let c = left; c < right; c++) dst.data[to + c] = src.data[from + columns[c - left]!]!;
+    for (let boxRow = top; boxRow < bottom; boxRow++) {
+      const inset = cornerInset(boxRow, ph, r);
+      const from = Math.max(left, inset);
+      const to = Math.min(right, pw - inset);
+      if (from < to) row(i, shift, boxRow, from, to, d.offset + (py + boxRow) * d.stride + px);
     }
   }
+}
+
+/** Paints a w × h box at (x, y) in one colour, in the shape's opacity and corners. */
+export function fillBox(dst: Picture, colour: readonly [number, number, number], x: number, y: number, w: number, h: number, shape: Shape = solid): void {
+  const a = Math.round(Math.max(0, Math.min(1, shape.opacity)) * 256);
+  if (a === 0) return;
+  eachRow(dst, x, y, w, h, shape.radius, (plane, _shift, _row, from, to, at) => {
+    const value = colour[plane]!;
+    if (a >= 256) {
+      dst.data.fill(value, at + from, at + to);
+      return;
+    }
+    for (let c = at + from; c < at + to; c++) dst.data[c] = dst.data[c]! + (((value - dst.data[c]!) * a) >> 8);
+  });
+}
+
+/**
+ * Draws `src` into `dst` with its top-left corner at (x, y), scaled to `w` × `h` (nearest
+ * neighbour, for the moment a box has been resized and its decoder not yet restarted at
+ * the new size), clipped to `dst`, in the shape's opacity and corners. A row is copied
+ * whole where it can be (an opaque picture of the box's size).
+ */
+export function draw(dst: Picture, src: Picture, x: number, y: number, w = src.width, h = src.height, shape: Shape = solid): void {
+  const a = Math.round(Math.max(0, Math.min(1, shape.opacity)) * 256);
+  if (a === 0) return;
+  const bw = w & ~1;
+  const bh = h & ~1;
+  const same = bw === src.width && bh === src.height;
+  const srcPlanes = planes(src);
+  let columns: Int32Array | null = null;
+  let columnsFor = -1;
+  eachRow(dst, x, y, w, h, shape.radius, (plane, shift, boxRow, from, to, at) => {
+    const s = srcPlanes[plane]!;
+    const pw = bw >> shift;
+    const ph = bh >> shift;
+    const srcRow = s.offset + (same ? boxRow : Math.min(s.rows - 1, Math.floor((boxRow * s.rows) / ph))) * s.stride;
+    if (same && a >= 256) {
+      dst.data.set(src.data.subarray(srcRow + from, srcRow + to), at + from);
+      return;
+    }
+    if (!same && columnsFor !== plane) {
+      columns = new Int32Array(pw);
+      for (let c = 0; c < pw; c++) columns[c] = Math.min(s.stride - 1, Math.floor((c * s.stride) / pw));
+      columnsFor = plane;
+    }
+    for (let c = from; c < to; c++) {
+      const value = src.data[srcRow + (same ? c : columns![c]!)]!;
+      dst.data[at + c] = a >= 256 ? value : dst.data[at + c]! + (((value - dst.data[at + c]!) * a) >> 8);
+    }
+  });
+}
+
+/** SMPTE's 75% bars in #rrggbb: the "no signal" slate. */
+const barColours = ['#bfbfbf', '#bfbf00', '#00bfbf', '#00bf00', '#bf00bf', '#bf0000', '#0000bf'].map(hexToYuv);
+
+/** A w × h picture of colour bars, what broadcast shows for a source without signal. */
+export function colourBars(width: number, height: number): Picture {
+  const picture = blankPicture(width, height);
+  const bars = barColours.length;
+  for (let i = 0; i < bars; i++) {
+    const from = Math.floor((i * width) / bars) & ~1;
+    const to = i === bars - 1 ? width : Math.floor(((i + 1) * width) / bars) & ~1;
+    fillBox(picture, barColours[i]!, from, 0, to - from, height);
+  }
+  return picture;
 }

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { Problem } from '../../contract/problem.js';
 import type { MixInput, MixLayout, MixStatus } from '../../contract/mixer-api.js';
 import { TsDemuxer } from '../../formats/mpegts/index.js';
-import { blankPicture, canvasInputArgs, channels, Compositor, Limiter, sampleRate, tickFrames, type Picture, type Slot } from '../../mixer/index.js';
+import { blankPicture, canvasInputArgs, channels, Compositor, Limiter, sampleRate, slotOf, tickFrames, type Picture, type Slot } from '../../mixer/index.js';
 import type { SourceSession, StreamHub } from '../../streams/stream-hub.js';
 import type { ProcessRegistry, RunningProcess } from '../../transcode/index.js';
 import type { PublishGate } from '../publish-gate.js';
@@ -212,10 +212,7 @@ export class LiveMix {
   private tick(): void {
     const stdin = this.encoder?.stdin;
     if (!stdin) return;
-    const slots: Slot[] = this.feeds.map((feed, i) => {
-      const input = this.layout.inputs[i]!;
-      return { box: { x: input.x, y: input.y, w: input.w, h: input.h, z: input.z ?? i }, picture: feed.picture, live: feed.live };
-    });
+    const slots: Slot[] = this.feeds.map((feed, i) => slotOf(this.layout.inputs[i]!, i, feed.picture, feed.live));
     const canvas = this.ring[this.next]!;
     // More than that many canvases waiting: the encoder fell behind; skip one rather than queue without end.
     if (stdin.writableLength >= maxQueuedPictures * canvas.data.byteLength) {

@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import type { MixInput } from '../../contract/mixer-api.js';
 import { LiveTsStream } from '../../delivery/mpegts/live-ts-sink.js';
-import { boxFilter, channels, pictureBytes, sampleRate, SoundQueue, type Picture } from '../../mixer/index.js';
+import { channels, inputPictures, pictureBytes, sampleRate, SoundQueue, type Picture } from '../../mixer/index.js';
 import type { StreamHub } from '../../streams/stream-hub.js';
 import type { ProcessRegistry, RunningProcess } from '../../transcode/index.js';
 
@@ -70,9 +70,8 @@ export class MixInputFeed {
 
   /** A new box, fit, source or bar colour: the decoder starts again for it (position, order and volume need no restart). */
   update(spec: MixInput, background: string): void {
-    const fit = spec.fit ?? 'contain';
-    const restart =
-      spec.source !== this.spec.source || spec.w !== this.spec.w || spec.h !== this.spec.h || fit !== (this.spec.fit ?? 'contain') || (fit === 'contain' && background !== this.background);
+    // The decoder's filter says all that needs a restart: size inside the border, crop, fit, bar colour.
+    const restart = spec.source !== this.spec.source || inputPictures(spec, this.canvas.fps, background).filter !== inputPictures(this.spec, this.canvas.fps, this.background).filter;
     this.background = background;
     if (spec.source !== this.spec.source) {
       this.picture = null;
@@ -99,9 +98,7 @@ export class MixInputFeed {
       this.later(lookForSourceMs);
       return;
     }
-    const { w, h } = this.spec;
-    const width = w & ~1;
-    const height = h & ~1;
+    const { width, height, filter } = inputPictures(this.spec, this.canvas.fps, this.background);
     // Sound only when the source has some now (an output without a stream would stop ffmpeg); a source that gains it later is heard after its next restart.
     const withSound = hub.tracks?.some((t) => t.kind === 'audio') ?? false;
     this.decodingSound = withSound;
@@ -111,7 +108,7 @@ export class MixInputFeed {
       // (A still picture compresses to almost nothing: a large probe would wait seconds for enough bytes.)
       '-probesize', '8192', '-analyzeduration', '0', '-fflags', '+nobuffer+discardcorrupt', '-flags', 'low_delay',
       '-f', 'mpegts', '-i', 'pipe:0',
-      '-map', '0:v:0', '-vf', boxFilter(width, height, this.canvas.fps, this.spec.fit ?? 'contain', this.background),
+      '-map', '0:v:0', '-vf', filter,
       '-f', 'rawvideo', 'pipe:1',
       ...(withSound ? ['-map', '0:a:0', '-af', `aresample=${sampleRate}:async=1000`, '-ac', String(channels), '-f', 's16le', 'pipe:3'] : []),
     ];
