@@ -253,7 +253,14 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       keyframeSeconds: () => config.get('dvrSegmentSeconds'),
       ice: webrtcIce,
     });
+    // The H.264 encoders the mixer tries in turn: the Settings' pin when it writes H.264, else the GPUs that work, then libx264.
+    const probedEncoders = () => {
+      const status = ffmpeg.status();
+      return status.available ? status.encoders : [];
+    };
+    const h264Order = () => h264Encoders({ requested: config.get('transcodeEncoder'), probed: probedEncoders(), platform: process.platform });
     const mixes = new MixService({
+      encoders: h264Order,
       gate: registry,
       hub: (name) => registry.hub(name),
       processes: children,
@@ -284,15 +291,11 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     const planSavedExport = (o: ExportPlanRequest) =>
       mediaJobs.run('saved export plan', (signal) => planMp4Export({ archive, ffmpegPath, processes: children, log: exportLog }, { ...o, signal, maxDurationMs: exportMaxSeconds() * 1000 }), { signal: o.signal, mayWait: true });
     const ranges = (stream: string, fromMs: number, toMs: number) => dvrIndex.ranges(stream, fromMs, toMs);
-    const probedEncoders = () => {
-      const status = ffmpeg.status();
-      return status.available ? status.encoders : [];
-    };
     const exportJobs = new ExportJobs({
       plan: planSavedExport,
       planMix: (spec, signal) =>
         planMixRender(
-          { plan: planSavedExport, ranges, processes: children, ffmpegPath, log: exportLog, encoders: () => h264Encoders({ requested: config.get('transcodeEncoder'), probed: probedEncoders(), platform: process.platform }) },
+          { plan: planSavedExport, ranges, processes: children, ffmpegPath, log: exportLog, encoders: h264Order },
           spec,
           signal,
         ),

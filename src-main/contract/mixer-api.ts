@@ -93,6 +93,9 @@ export const MixStatus = Type.Object({
   /** Canvas pictures sent to the encoder, and those its ticks had to skip (the machine too slow). */
   frames: Type.Integer(),
   skipped: Type.Integer(),
+  /** The video encoder in use (a GPU's where one works, else libx264), and the one it fell back from. */
+  encoder: Type.Union([Type.String(), Type.Null()]),
+  fallbackFrom: Type.Union([Type.String(), Type.Null()]),
   /** The mix's own sound's peak in the last tick, after the limiter, 0–1. */
   level: Type.Number(),
   inputs: Type.Array(MixInputStatus),

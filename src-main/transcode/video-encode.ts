@@ -40,6 +40,8 @@ export interface VideoEncode {
    * pictures made by the studio (the mixer's canvas), which ffmpeg sees as all "key".
    */
   keyframeEvery?: number;
+  /** Live pictures made now (the mixer): no B-frames, and the family's low-delay tuning, so a picture leaves as soon as it is encoded. */
+  lowLatency?: boolean;
 }
 
 // A source keyframe is where every rendition cuts; ffmpeg's `source` keyword forces a
@@ -60,10 +62,10 @@ export function videoEncodeArgs(e: VideoEncode): string[] {
   // VA-API and AMF name H.264's baseline constrained_baseline (the only one they encode).
   const profile = codec !== 'h264' ? 'main' : e.profile === 'baseline' && (family === 'vaapi' || family === 'amf') ? 'constrained_baseline' : e.profile;
   const keyframes = e.keyframeEvery ? ['-force_key_frames', `expr:eq(mod(n,${e.keyframeEvery}),0)`] : sourceKeyframes;
-  const common = ['-c:v', e.encoder, ...rate, ...gop, ...keyframes];
+  const common = ['-c:v', e.encoder, ...rate, ...gop, ...keyframes, ...(e.lowLatency ? ['-bf', '0'] : [])];
   switch (family) {
     case 'x264':
-      return [...common, '-preset', 'veryfast', '-profile:v', profile, '-sc_threshold', '0', '-flags', '+cgop', '-pix_fmt', 'yuv420p'];
+      return [...common, '-preset', 'veryfast', ...(e.lowLatency ? ['-tune', 'zerolatency'] : []), '-profile:v', profile, '-sc_threshold', '0', '-flags', '+cgop', '-pix_fmt', 'yuv420p'];
     case 'x265':
       return [...common, '-preset', 'veryfast', '-profile:v', profile, '-x265-params', 'scenecut=0:open-gop=0:log-level=error', '-pix_fmt', 'yuv420p'];
     case 'svtav1':

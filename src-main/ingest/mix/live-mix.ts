@@ -13,6 +13,8 @@ import { TsDemuxer } from '../../formats/mpegts/index.js';
 import { blankPicture, canvasInputArgs, channels, Compositor, Limiter, sampleRate, slotOf, tickFrames, type Picture, type Slot } from '../../mixer/index.js';
 import type { SourceSession, StreamHub } from '../../streams/stream-hub.js';
 import type { ProcessRegistry, RunningProcess } from '../../transcode/index.js';
+import { rawPicturesFor } from '../../transcode/gpu-pipeline.js';
+import { encoderFamily, videoEncodeArgs } from '../../transcode/video-encode.js';
 import type { PublishGate } from '../publish-gate.js';
 import { MixInputFeed } from './mix-input.js';
 
@@ -28,6 +30,8 @@ export interface LiveMixDeps {
   log: Logger;
   /** Seconds between keyframes: the DVR segment target. */
   keyframeSeconds: () => number;
+  /** H.264 encoders to try, first to last: the transcoding engine's order (working GPU encoders, then libx264). */
+  encoders: () => string[];
 }
 
 export class LiveMix {
@@ -43,6 +47,10 @@ export class LiveMix {
   private readonly limiter = new Limiter();
   private session: SourceSession | null = null;
   private encoder: RunningProcess | null = null;
+  /** The encoders to try and the one in use (an index into them). */
+  private order: string[] = [];
+  private attempt = 0;
+  private fallbackFrom: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private startedAt = 0;
   private ticks = 0;
@@ -70,6 +78,8 @@ export class LiveMix {
     const answer = this.deps.gate.requestPublish({ name: this.name, protocol: 'mix', remoteAddress: '127.0.0.1', password: null, kick: (reason) => void this.close(reason) });
     if (!answer.ok) throw new Problem(answer.reason.includes('already being published') ? 'conflict' : 'invalid', 'Mix not started', answer.reason);
     this.session = answer.session;
+    this.order = this.deps.encoders();
+    if (this.order.length === 0) this.order = ['libx264'];
     this.startEncoder(ffmpegPath);
     this.feeds = this.layout.inputs.map((input) => this.feed(input));
     this.startedAt = performance.now();
@@ -116,6 +126,8 @@ export class LiveMix {
       reason: this.reason,
       frames: this.written,
       skipped: this.skipped,
+      encoder: this.order[this.attempt] ?? null,
+      fallbackFrom: this.fallbackFrom,
       level: this.limiter.peak,
       inputs: this.feeds.map((f) => ({ source: f.source, live: f.live, frames: f.frames, level: f.sound.peak })),
     };
@@ -147,15 +159,16 @@ export class LiveMix {
     const gop = Math.max(1, Math.round(fps * this.deps.keyframeSeconds()));
     // About 0.1 bit per pixel: 2.3 Mbit/s for 720p25, as live H.264 at veryfast needs.
     const bitrate = Math.round(width * height * fps * 0.1);
+    const name = this.order[this.attempt]!;
+    const raw = rawPicturesFor(encoderFamily(name) ?? 'x264');
     const args = [
-      '-hide_banner', '-nostdin', '-loglevel', 'error',
+      '-hide_banner', '-nostdin', '-loglevel', 'error', ...raw.globalArgs,
       ...canvasInputArgs(width, height, fps),
       '-map', '0:v', '-map', '1:a', '-c:a', 'aac', '-b:a', '160k',
       // Each packet out as it comes: interleaving would hold the picture for the sound.
       '-max_interleave_delta', '0',
-      '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-bf', '0',
-      '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0',
-      '-b:v', String(bitrate), '-maxrate', String(Math.round(bitrate * 1.2)), '-bufsize', String(bitrate * 2),
+      '-vf', raw.filter,
+      ...videoEncodeArgs({ encoder: name, bitrate, maxRate: Math.round(bitrate * 1.2), bufSize: bitrate * 2, profile: 'high', maxGop: gop, keyframeEvery: gop, lowLatency: true }),
       '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv',
       '-f', 'mpegts', '-muxdelay', '0', '-muxpreload', '0', '-flush_packets', '1', 'pipe:1',
     ];
@@ -178,8 +191,18 @@ export class LiveMix {
     void encoder.exited.then((result) => {
       demuxer.end();
       if (this.closed) return;
+      const why = result.stderr.trim().split('\n').at(-1) ?? `exit ${result.code}`;
+      // A GPU encoder that fails (at start, or its device gone) hands over to the next of the
+      // order on the same stream: the mix goes on, with one discontinuity if it was running.
+      if (this.attempt < this.order.length - 1) {
+        this.fallbackFrom = name;
+        this.attempt++;
+        this.deps.log.warn({ stream: this.name, encoder: name }, `mix: ${name} stopped (${why}); going on with ${this.order[this.attempt]}`);
+        this.startEncoder(ffmpegPath);
+        return;
+      }
       this.state = 'failed';
-      this.reason = `the encoder stopped: ${result.stderr.trim().split('\n').at(-1) ?? `exit ${result.code}`}`;
+      this.reason = `the encoder stopped: ${why}`;
       void this.close(this.reason);
     });
   }
