@@ -56,8 +56,17 @@ export const MixLayout = Type.Object(
 );
 export type MixLayout = Static<typeof MixLayout>;
 
+/** A layout saved under a name, to take later (OBS's scenes). Its canvas is the mix's. */
+export const MixScene = Type.Object({ name: Type.String({ minLength: 1, maxLength: 60 }), layout: MixLayout }, { additionalProperties: false });
+export type MixScene = Static<typeof MixScene>;
+export const MixScenes = Type.Array(MixScene, { maxItems: 24, description: 'Saved layouts of the mix, at most 24' });
+
 export const MixCreate = Type.Object(
-  { name: Type.String({ minLength: 3, maxLength: 200, pattern: streamNamePattern, description: 'The stream the mix is published as, e.g. live/show' }), ...MixLayout.properties },
+  {
+    name: Type.String({ minLength: 3, maxLength: 200, pattern: streamNamePattern, description: 'The stream the mix is published as, e.g. live/show' }),
+    ...MixLayout.properties,
+    scenes: Type.Optional(MixScenes),
+  },
   { additionalProperties: false },
 );
 export type MixCreate = Static<typeof MixCreate>;
@@ -88,6 +97,7 @@ export const MixInputStatus = Type.Object({
 export const MixStatus = Type.Object({
   name: Type.String(),
   layout: MixLayout,
+  scenes: MixScenes,
   state: Type.Union([Type.Literal('starting'), Type.Literal('running'), Type.Literal('failed')]),
   reason: Type.Union([Type.String(), Type.Null()]),
   /** Canvas pictures sent to the encoder, and those its ticks had to skip (the machine too slow). */

@@ -124,7 +124,7 @@ describe('live mixer', () => {
     }
   }, 90_000);
 
-  it('refuses a mix of itself, a second mix of the same name, and a canvas change while it runs', async () => {
+  it('refuses a mix of itself, a second mix of the same name, and a canvas change while it runs; keeps scenes of its canvas', async () => {
     const body = { name: 'live/loop', width: 320, height: 180, fps: 10, inputs: [{ source: 'live/loop', x: 0, y: 0, w: 160, h: 90 }] };
     const self = await studio().api('/api/mixes', { method: 'POST', body: JSON.stringify(body) });
     expect(self.status).toBe(400);
@@ -141,6 +141,16 @@ describe('live mixer', () => {
     const huge = await studio().api('/api/mixes', { method: 'POST', body: JSON.stringify({ ...body, name: 'live/huge', inputs: [{ source: 'live/cam', x: 0, y: 0, w: 7680, h: 4320 }] }) });
     expect(huge.status).toBe(400);
     expect(((await huge.json()) as { detail: string }).detail).toMatch(/larger than the canvas/);
+    // Saved layouts (scenes): kept with the mix, of its canvas only, names unique, at most 24.
+    const scene = (name: string, width = 320) => ({ name, layout: { width, height: 180, fps: 10, inputs: [{ source: 'live/cam', x: 0, y: 0, w: 160, h: 90, opacity: 0.5, radius: 8 }] } });
+    const saved = await studio().api('/api/mixes/live%2Floop/scenes', { method: 'PUT', body: JSON.stringify([scene('Wide'), scene('Close')]) });
+    expect(saved.status, await saved.clone().text()).toBe(200);
+    expect(((await saved.json()) as { scenes: { name: string }[] }).scenes.map((s) => s.name)).toEqual(['Wide', 'Close']);
+    await until('the scenes saved', async () => (await fs.readFile(path.join(studio().dir, 'mixes.json'), 'utf8').catch(() => '')).includes('"Close"'));
+    expect((await studio().api('/api/mixes/live%2Floop/scenes', { method: 'PUT', body: JSON.stringify([scene('Other canvas', 640)]) })).status).toBe(400);
+    expect((await studio().api('/api/mixes/live%2Floop/scenes', { method: 'PUT', body: JSON.stringify([scene('Twice'), scene('Twice')]) })).status).toBe(400);
+    expect((await studio().api('/api/mixes/live%2Floop/scenes', { method: 'PUT', body: JSON.stringify(Array.from({ length: 25 }, (_, i) => scene(`S${i}`))) })).status).toBe(400);
+    expect((await studio().api('/api/mixes/live%2Fnone/scenes', { method: 'PUT', body: JSON.stringify([]) })).status).toBe(404);
     expect((await studio().api('/api/mixes/live%2Floop', { method: 'DELETE' })).status).toBe(204);
     expect((await studio().api('/api/mixes/live%2Floop')).status).toBe(404);
     expect(JSON.parse(await fs.readFile(path.join(studio().dir, 'mixes.json'), 'utf8'))).toEqual([]);

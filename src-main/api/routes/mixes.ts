@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import { ExportJob } from '../../contract/export-api.js';
-import { MixCreate, MixLayout, MixRenderRequest, MixStatus } from '../../contract/mixer-api.js';
+import { MixCreate, MixLayout, MixRenderRequest, MixScenes, MixStatus, type MixScene } from '../../contract/mixer-api.js';
 import { ErrorBody } from '../../contract/studio-api.js';
 import type { ExportJobs } from '../../export/export-jobs.js';
 import type { MixService } from '../../ingest/mix/mix-service.js';
@@ -41,6 +41,11 @@ export function mixRoutes(mixes: MixService, jobs: Pick<ExportJobs, 'createMix'>
       '/api/mixes/:name',
       { config: { access: 'admin' }, schema: { tags: ['mixer'], summary: 'Apply a new layout live (same canvas size and rate): no restart, no gap', params: NameParams, body: MixLayout, response: { 200: MixStatus, 400: ErrorBody, 404: ErrorBody } } },
       async (request) => mixes.update(request.params.name, request.body),
+    );
+    app.put<{ Params: NameParams; Body: MixScene[] }>(
+      '/api/mixes/:name/scenes',
+      { config: { access: 'admin' }, schema: { tags: ['mixer'], summary: "Replace the mix's saved layouts (scenes); take one with PUT /api/mixes/{name}", params: NameParams, body: MixScenes, response: { 200: MixStatus, 400: ErrorBody, 404: ErrorBody } } },
+      async (request) => mixes.setScenes(request.params.name, request.body),
     );
     app.delete<{ Params: NameParams }>(
       '/api/mixes/:name',

@@ -118,7 +118,7 @@ export class LiveMix {
     this.feeds = feeds;
   }
 
-  status(): MixStatus {
+  status(): Omit<MixStatus, 'scenes'> {
     return {
       name: this.name,
       layout: this.layout,

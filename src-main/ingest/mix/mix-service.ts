@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { Problem } from '../../contract/problem.js';
 import { Value } from 'typebox/value';
-import { MixCreate, type MixLayout, type MixStatus } from '../../contract/mixer-api.js';
+import { MixCreate, type MixLayout, type MixScene, type MixStatus } from '../../contract/mixer-api.js';
 import { streamNameProblem } from '../../contract/stream-name.js';
 import { writeFileAtomic } from '../../files/atomic-write.js';
 import { layoutProblem, mixMemory } from '../../mixer/index.js';
@@ -29,6 +29,8 @@ export interface MixServiceDeps extends LiveMixDeps {
 
 export class MixService {
   private readonly mixes = new Map<string, LiveMix>();
+  /** Each mix's saved layouts. */
+  private readonly scenes = new Map<string, MixScene[]>();
   /** Names being created (waiting for ffmpeg's detection): taken, as far as another request is concerned. */
   private readonly creating = new Map<string, MixLayout>();
   private saving: Promise<void> = Promise.resolve();
@@ -36,20 +38,30 @@ export class MixService {
   constructor(private readonly deps: MixServiceDeps) {}
 
   list(): MixStatus[] {
-    return [...this.mixes.values()].map((m) => m.status()).sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.mixes.values()].map((m) => this.status(m)).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   get(name: string): MixStatus {
-    return this.find(name).status();
+    return this.status(this.find(name));
+  }
+
+  /** Replaces the mix's saved layouts; each must have the mix's canvas and be a layout the mix could take. */
+  setScenes(name: string, scenes: MixScene[]): MixStatus {
+    const mix = this.find(name);
+    this.checkScenes(name, mix.status().layout, scenes);
+    this.scenes.set(name, scenes);
+    void this.save();
+    return this.status(mix);
   }
 
   async create(body: MixCreate): Promise<MixStatus> {
-    const { name, ...layout } = body;
+    const { name, scenes = [], ...layout } = body;
     const problem = streamNameProblem(name);
     if (problem) throw new Problem('invalid', 'Invalid stream name', problem);
     if (this.mixes.has(name) || this.creating.has(name)) throw new Problem('conflict', 'Mix exists', `${name} is a mix already; change it with PUT`);
     if (this.mixes.size + this.creating.size >= maxMixes) throw new Problem('unavailable', 'Too many mixes', `${maxMixes} mixes run already; delete one first`);
     this.checkInputs(name, layout);
+    this.checkScenes(name, layout, scenes);
     this.creating.set(name, layout);
     let mix: LiveMix;
     try {
@@ -57,11 +69,12 @@ export class MixService {
       mix = new LiveMix(name, layout, this.deps);
       mix.start();
       this.mixes.set(name, mix);
+      this.scenes.set(name, scenes);
     } finally {
       this.creating.delete(name);
     }
     void this.save();
-    return mix.status();
+    return this.status(mix);
   }
 
   update(name: string, layout: MixLayout): MixStatus {
@@ -69,12 +82,13 @@ export class MixService {
     this.checkInputs(name, layout);
     mix.update(layout);
     void this.save();
-    return mix.status();
+    return this.status(mix);
   }
 
   async remove(name: string): Promise<void> {
     const mix = this.find(name);
     this.mixes.delete(name);
+    this.scenes.delete(name);
     await mix.close('the mix was deleted');
     await this.save();
   }
@@ -105,6 +119,24 @@ export class MixService {
   async stop(): Promise<void> {
     await Promise.all([...this.mixes.values()].map((m) => m.close('the studio is stopping')));
     this.mixes.clear();
+  }
+
+  private status(mix: LiveMix): MixStatus {
+    return { ...mix.status(), scenes: this.scenes.get(mix.name) ?? [] };
+  }
+
+  private checkScenes(name: string, canvas: MixLayout, scenes: MixScene[]): void {
+    const names = new Set<string>();
+    for (const scene of scenes) {
+      if (names.has(scene.name)) throw new Problem('invalid', 'Scene names repeat', `two scenes are called "${scene.name}"`);
+      names.add(scene.name);
+      const { width, height, fps } = scene.layout;
+      if (width !== canvas.width || height !== canvas.height || fps !== canvas.fps) {
+        throw new Problem('invalid', 'Scene of another canvas', `scene "${scene.name}" is ${width}x${height} at ${fps} fps; ${name} is ${canvas.width}x${canvas.height} at ${canvas.fps} fps`);
+      }
+      const problem = layoutProblem(scene.layout);
+      if (problem) throw new Problem('invalid', problem.title, `scene "${scene.name}": ${problem.detail}`);
+    }
   }
 
   private find(name: string): LiveMix {
@@ -144,7 +176,7 @@ export class MixService {
     this.saving = this.saving.then(async () => {
       const kept: MixCreate[] = [...this.mixes.values()].map((m) => {
         const { name, layout } = m.status();
-        return { name, ...layout };
+        return { name, ...layout, scenes: this.scenes.get(name) ?? [] };
       });
       await writeFileAtomic(this.deps.file, JSON.stringify(kept, null, 2)).catch((err: unknown) => this.deps.log.error({ err }, 'mixes: could not save'));
     });
