@@ -34,8 +34,17 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+export interface GlassOptions {
+  /** Runs once the published clock is live (the mixer bench starts a mix of it here). */
+  afterPublish?: () => Promise<void>;
+  /** Streams read back by WHEP, in turn (default: the published one). */
+  whep?: { label: string; stream: string }[];
+  /** Read the published stream by LL-HLS too (default true). */
+  hls?: boolean;
+}
+
 /** Publishes the clock to `stream` on the studio at `base`, then reads it back by WHEP and by LL-HLS, `seconds` each. */
-export async function glassToGlass(base: string, stream: string, seconds: number): Promise<LatencySamples[]> {
+export async function glassToGlass(base: string, stream: string, seconds: number, o: GlassOptions = {}): Promise<LatencySamples[]> {
   let browser: Browser | null = null;
   try {
     browser = await chromium.launch({
@@ -49,12 +58,16 @@ export async function glassToGlass(base: string, stream: string, seconds: number
       if (i > 100) throw new Error('the published clock never went live');
       await sleep(200);
     }
+    await o.afterPublish?.();
     const results: LatencySamples[] = [];
-    const webrtc = await clockPage(browser, base);
-    await webrtc.evaluate(`framehouseClock.watchWhep(${JSON.stringify(stream)})`);
-    await sleep(2000);
-    results.push({ path: 'WebRTC (WHIP → studio → WHEP)', samples: await read(webrtc, seconds) });
-    await webrtc.close();
+    for (const target of o.whep ?? [{ label: 'WebRTC (WHIP → studio → WHEP)', stream }]) {
+      const webrtc = await clockPage(browser, base);
+      await webrtc.evaluate(`framehouseClock.watchWhep(${JSON.stringify(target.stream)})`);
+      await sleep(2000);
+      results.push({ path: target.label, samples: await read(webrtc, seconds) });
+      await webrtc.close();
+    }
+    if (o.hls === false) return results;
     const hls = await clockPage(browser, `${base}${stream}/embed.html?autoplay=1&muted=1&lowlatency=1`);
     await hls.waitForFunction('(window.framehousePlayer?.video.currentTime ?? 0) > 1', undefined, { timeout: 30_000 });
     await hls.evaluate('window.clockVideo = window.framehousePlayer.video');

@@ -8,9 +8,14 @@
 //   ffmpeg   one plain ffmpeg reading the same N live streams from the studio and doing
 //            the same composition (scale + xstack, libx264 veryfast zerolatency), its CPU
 //            and speed over the same seconds.
+// Then the latency the mix adds (`--no-latency` skips it): a clock painted in Chromium and
+// published by WHIP is read back by WHEP straight, and through a mix that shows it whole;
+// the difference is the mix's (decode, a tick, encode). A layout change shows on the tick
+// after its PUT is answered, so it reaches a viewer after the answer, a tick and that.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { startStudioProcess } from '../test-support/studio-process.js';
+import { glassToGlass, percentile } from './glass-to-glass.js';
 import { cpuSeconds } from './process-cpu.js';
 import { withBenchWorkspace } from './workspace.js';
 
@@ -100,4 +105,42 @@ export async function benchMixer(argv: string[]): Promise<void> {
       out(`${String(n).padStart(6)}  ffmpeg  ${(((peerCpuTo - peerCpuFrom) / seconds) * 100).toFixed(0).padStart(6)}   ${((peerTo - peerFrom) / (seconds * fps)).toFixed(2)}×                     (a new layout: a new process)`);
     });
   }
+  if (!argv.includes('--no-latency')) await benchMixLatency(Math.min(seconds, 10));
+}
+
+/** Glass to glass through a mix of a WHIP-published clock, beside the same clock straight. */
+async function benchMixLatency(seconds: number): Promise<void> {
+  await withBenchWorkspace('mixer-latency', async (work, cleanups) => {
+    const studio = await startStudioProcess(['--data-dir', path.join(work, 'studio'), '--http-port', '0', '--log-level', 'warn']);
+    cleanups.push(() => studio.stop());
+    const base = studio.url.endsWith('/') ? studio.url : `${studio.url}/`;
+    const token = new URL(studio.loginUrl).searchParams.get('token')!;
+    const startMix = async () => {
+      const body = { name: 'live/clockmix', width: 640, height: 360, fps: 30, inputs: [{ source: 'live/clock', x: 0, y: 0, w: 640, h: 360 }] };
+      const res = await fetch(`${base}api/mixes`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      if (res.status !== 201) throw new Error(`the mix was refused: ${await res.text()}`);
+      for (let i = 0; (await fetch(`${base}live/clockmix/index.m3u8`)).status !== 200; i++) {
+        if (i > 100) throw new Error('the mix never went live');
+        await sleep(200);
+      }
+    };
+    out('');
+    out(`the mix's added latency: a clock painted in Chromium (640x360), published by WHIP, read back by WHEP straight and through a 640x360@30 mix showing it whole (${seconds} s each)`);
+    out('path                                  frames   p50 ms   p95 ms');
+    const results = await glassToGlass(base, 'live/clock', seconds, {
+      afterPublish: startMix,
+      whep: [
+        { label: 'straight (WHIP → WHEP)', stream: 'live/clock' },
+        { label: 'through the mix (WHIP → mix → WHEP)', stream: 'live/clockmix' },
+      ],
+      hls: false,
+    });
+    const p50s: number[] = [];
+    for (const { path: label, samples } of results) {
+      const sorted = [...samples].sort((a, b) => a - b);
+      p50s.push(percentile(sorted, 50));
+      out(`${label.padEnd(36)}  ${String(sorted.length).padStart(6)}  ${String(percentile(sorted, 50)).padStart(7)}  ${String(percentile(sorted, 95)).padStart(7)}`);
+    }
+    out(`the mix adds ${p50s[1]! - p50s[0]!} ms at the median (decode, the next tick, encode)`);
+  });
 }

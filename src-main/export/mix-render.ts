@@ -192,7 +192,7 @@ class StretchDecoder {
     deps: MixRenderDeps,
     ffmpegPath: string,
   ) {
-    const { width, height, filter } = inputPictures(input, layout.fps, layout.background ?? defaultBackground, this.piece.startTick / layout.fps);
+    const { width, height, filter } = inputPictures(input, layout.background ?? defaultBackground, { fps: layout.fps, startTime: this.piece.startTick / layout.fps });
     const args = [
       '-hide_banner', '-nostdin', '-loglevel', 'error',
       // The stretch's clock against FROM's: its first picture lands at `offset` seconds.

@@ -22,11 +22,13 @@ export function cropFilter(c: Crop): string {
 }
 
 /**
- * The -vf chain for a box of `w` × `h` (even) at `fps`; `pad` is the bars' colour for contain (#rrggbb).
- * `startTime` (seconds) makes the first picture out the one for that time exactly (earlier
- * pictures dropped, a late start filled with the first): an offline mix counts its pictures from it.
+ * The -vf chain for a box of `w` × `h` (even); `pad` is the bars' colour for contain (#rrggbb).
+ * With `timing`, one picture per tick of `fps`, the first the one for `startTime` (seconds)
+ * exactly (earlier pictures dropped, a late start filled with the first): an offline mix
+ * counts its pictures from it. Without, pictures as they come: a live mix takes the newest
+ * each tick, and pacing them would hold each back until the next arrived.
  */
-export function boxFilter(w: number, h: number, fps: number, fit: Fit, pad: string, startTime?: number, crop?: Crop): string {
+export function boxFilter(w: number, h: number, fit: Fit, pad: string, timing: { fps: number; startTime: number } | null, crop?: Crop): string {
   const size = `${w & ~1}:${h & ~1}`;
   const scale =
     fit === 'stretch'
@@ -34,17 +36,17 @@ export function boxFilter(w: number, h: number, fps: number, fit: Fit, pad: stri
       : fit === 'cover'
         ? `scale=${size}:force_original_aspect_ratio=increase,crop=${size}`
         : `scale=${size}:force_original_aspect_ratio=decrease:force_divisible_by=2,pad=${size}:-1:-1:color=0x${pad.slice(1)}`;
-  // fps first: one picture per canvas tick, so no picture is scaled only to be dropped; setsar: square pixels whatever the source said.
-  const rate = startTime === undefined ? `fps=${fps}` : `fps=${fps}:start_time=${startTime.toFixed(6)}`;
+  // fps first: no picture is scaled only to be dropped; setsar: square pixels whatever the source said.
+  const rate = timing ? `fps=${timing.fps}:start_time=${timing.startTime.toFixed(6)},` : '';
   const cut = crop && crop.top + crop.right + crop.bottom + crop.left > 0 ? `${cropFilter(crop)},` : '';
-  return `${rate},${cut}${scale},setsar=1,format=yuv420p`;
+  return `${rate}${cut}${scale},setsar=1,format=yuv420p`;
 }
 
 /**
  * What an input's decoder makes for the compositor: pictures the size of the box inside
- * its border, cropped and fitted as the input says, at the mix's rate.
+ * its border, cropped and fitted as the input says (paced as boxFilter says with `timing`).
  */
-export function inputPictures(input: MixInput, fps: number, background: string, startTime?: number): { width: number; height: number; filter: string } {
+export function inputPictures(input: MixInput, background: string, timing: { fps: number; startTime: number } | null): { width: number; height: number; filter: string } {
   const { w, h } = innerBox(input, { border: input.border });
-  return { width: w, height: h, filter: boxFilter(w, h, fps, input.fit ?? 'contain', background, startTime, input.crop) };
+  return { width: w, height: h, filter: boxFilter(w, h, input.fit ?? 'contain', background, timing, input.crop) };
 }

@@ -165,12 +165,14 @@ export class LiveMix {
       '-hide_banner', '-nostdin', '-loglevel', 'error', ...raw.globalArgs,
       ...canvasInputArgs(width, height, fps),
       '-map', '0:v', '-map', '1:a', '-c:a', 'aac', '-b:a', '160k',
-      // Each packet out as it comes: interleaving would hold the picture for the sound.
-      '-max_interleave_delta', '0',
+      // Each packet out as it comes: interleaving would hold the picture for the sound. (0 would
+      // mean the opposite, wait for every stream; 1 µs lets nothing wait.)
+      '-max_interleave_delta', '1',
       '-vf', raw.filter,
       ...videoEncodeArgs({ encoder: name, bitrate, maxRate: Math.round(bitrate * 1.2), bufSize: bitrate * 2, profile: 'high', maxGop: gop, keyframeEvery: gop, lowLatency: true }),
       '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv',
-      '-f', 'mpegts', '-muxdelay', '0', '-muxpreload', '0', '-flush_packets', '1', 'pipe:1',
+      // A picture's PES says its length, so the studio's demuxer hands it on when it ends rather than when the next begins.
+      '-f', 'mpegts', '-omit_video_pes_length', '0', '-muxdelay', '0', '-muxpreload', '0', '-flush_packets', '1', 'pipe:1',
     ];
     const encoder = this.deps.processes.start(ffmpegPath, args, { label: `mix ${this.name}`, streamStdin: true, keepBytes: 8192, extraInputs: 1 });
     this.encoder = encoder;

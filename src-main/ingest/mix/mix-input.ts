@@ -71,7 +71,7 @@ export class MixInputFeed {
   /** A new box, fit, source or bar colour: the decoder starts again for it (position, order and volume need no restart). */
   update(spec: MixInput, background: string): void {
     // The decoder's filter says all that needs a restart: size inside the border, crop, fit, bar colour.
-    const restart = spec.source !== this.spec.source || inputPictures(spec, this.canvas.fps, background).filter !== inputPictures(this.spec, this.canvas.fps, this.background).filter;
+    const restart = spec.source !== this.spec.source || inputPictures(spec, background, null).filter !== inputPictures(this.spec, this.background, null).filter;
     this.background = background;
     if (spec.source !== this.spec.source) {
       this.picture = null;
@@ -98,7 +98,7 @@ export class MixInputFeed {
       this.later(lookForSourceMs);
       return;
     }
-    const { width, height, filter } = inputPictures(this.spec, this.canvas.fps, this.background);
+    const { width, height, filter } = inputPictures(this.spec, this.background, null);
     // Sound only when the source has some now (an output without a stream would stop ffmpeg); a source that gains it later is heard after its next restart.
     const withSound = hub.tracks?.some((t) => t.kind === 'audio') ?? false;
     this.decodingSound = withSound;
@@ -107,9 +107,11 @@ export class MixInputFeed {
       // The first picture as soon as the keyframe is in: no long probe, no buffering.
       // (A still picture compresses to almost nothing: a large probe would wait seconds for enough bytes.)
       '-probesize', '8192', '-analyzeduration', '0', '-fflags', '+nobuffer+discardcorrupt', '-flags', 'low_delay',
+      // Frame threads would hold a picture per thread before the first comes out; slices do not.
+      '-thread_type', 'slice',
       '-f', 'mpegts', '-i', 'pipe:0',
       '-map', '0:v:0', '-vf', filter,
-      '-f', 'rawvideo', 'pipe:1',
+      '-fps_mode', 'passthrough', '-f', 'rawvideo', 'pipe:1',
       ...(withSound ? ['-map', '0:a:0', '-af', `aresample=${sampleRate}:async=1000`, '-ac', String(channels), '-f', 's16le', 'pipe:3'] : []),
     ];
     const decoder = this.deps.processes.start(ffmpegPath, args, { label: `mix input ${this.spec.source}`, streamStdin: true, keepBytes: 4096, extraOutputs: withSound ? 1 : 0 });
