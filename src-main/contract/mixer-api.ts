@@ -4,10 +4,19 @@ import { Type, type Static } from 'typebox';
 import { streamNamePattern } from './stream-name.js';
 
 export const hexColourPattern = '^#[0-9A-Fa-f]{6}$';
+/** A stream name, or a picture the mixer makes itself. */
+export const mixSourcePattern = `^(?:${streamNamePattern.slice(1, -1)}|colour:#[0-9A-Fa-f]{6}|clock)$`;
+
+/** The picture a source names when the mixer makes it itself (no stream behind it), or null for a stream. */
+export function generatedSource(source: string): { kind: 'colour'; colour: string } | { kind: 'clock' } | null {
+  if (source === 'clock') return { kind: 'clock' };
+  if (/^colour:#[0-9A-Fa-f]{6}$/.test(source)) return { kind: 'colour', colour: source.slice(7) };
+  return null;
+}
 
 export const MixInput = Type.Object(
   {
-    source: Type.String({ minLength: 3, maxLength: 200, pattern: streamNamePattern, description: 'A studio stream, e.g. live/cam1' }),
+    source: Type.String({ minLength: 3, maxLength: 200, pattern: mixSourcePattern, description: 'A studio stream (live/cam1), a colour card (colour:#rrggbb) or the time of day (clock: HH:MM:SS, white, over what is behind)' }),
     x: Type.Integer({ minimum: -7680, maximum: 7680, description: 'Left edge of the box on the canvas, pixels' }),
     y: Type.Integer({ minimum: -4320, maximum: 4320, description: 'Top edge of the box, pixels' }),
     w: Type.Integer({ minimum: 2, maximum: 7680, description: 'Box width, pixels' }),

@@ -20,7 +20,7 @@ import { Problem } from '../contract/problem.js';
 import type { DvrIndex } from '../dvr/dvr-index.js';
 import type { StudioEvents } from '../events/studio-events.js';
 import { streamNameProblem } from '../contract/stream-name.js';
-import type { MixRenderRequest } from '../contract/mixer-api.js';
+import { generatedSource, type MixRenderRequest } from '../contract/mixer-api.js';
 import type { MixRender, MixRenderSpec } from './mix-render.js';
 import type { ExportPlanRequest, Mp4ExportPlan } from './mp4-export.js';
 
@@ -184,7 +184,7 @@ export class ExportJobs {
     if (this.closed) throw new Problem('unavailable', 'Stopping', 'the studio is stopping');
     if (!this.deps.planMix) throw new Problem('unavailable', 'No mixer', 'this studio cannot render mixes');
     this.deps.checkMix?.(request);
-    return this.queueJob({ kind: 'mix', stream: request.name, sources: [...new Set(request.inputs.map((i) => i.source))], from: request.from, duration: request.duration, precise: true }, request.path, request);
+    return this.queueJob({ kind: 'mix', stream: request.name, sources: [...new Set(request.inputs.map((i) => i.source).filter((source) => !generatedSource(source)))], from: request.from, duration: request.duration, precise: true }, request.path, request);
   }
 
   private async queueJob(what: Pick<ExportJob, 'kind' | 'stream' | 'sources' | 'from' | 'duration' | 'precise'>, chosen: string | undefined, mix: MixRenderRequest | null): Promise<ExportJob> {

@@ -7,7 +7,7 @@
 // render then runs as fast as the machine allows, never dropping a picture.
 import type { Writable } from 'node:stream';
 import type { Logger } from 'pino';
-import type { MixInput, MixLayout, MixRenderRequest } from '../contract/mixer-api.js';
+import { generatedSource, type MixInput, type MixLayout, type MixRenderRequest } from '../contract/mixer-api.js';
 import { Problem } from '../contract/problem.js';
 import { streamNameProblem } from '../contract/stream-name.js';
 import type { RecordedRange } from '../dvr/dvr-index.js';
@@ -87,13 +87,15 @@ export function checkMixRenderRequest(deps: { streamKnown: (name: string) => boo
   if (from > Date.now() / 1000) throw new Problem('invalid', 'Invalid range', 'from is in the future');
   const maxSeconds = deps.maxSeconds();
   if (duration > maxSeconds) throw new Problem('invalid', 'Range too long', `duration is over the export limit of ${maxSeconds} s (setting exportMaxSeconds); render shorter ranges`);
-  for (const { source } of layout.inputs) if (!deps.streamKnown(source)) throw new Problem('not-found', 'Unknown stream', `no stream named ${source}`);
+  const streams = layout.inputs.map((i) => i.source).filter((source) => !generatedSource(source));
+  if (streams.length === 0) throw new Problem('invalid', 'No recordings', 'a render needs at least one recorded stream among its inputs');
+  for (const source of streams) if (!deps.streamKnown(source)) throw new Problem('not-found', 'Unknown stream', `no stream named ${source}`);
   const memory = 1.5 * (3 * layout.width * layout.height + 16 * layout.inputs.reduce((sum, i) => sum + i.w * i.h, 0));
   if (memory > renderMemoryBudget) throw new Problem('invalid', 'Too large to render', `its canvas and boxes need ${Math.round(memory / 2 ** 20)} MB of pictures (at most ${renderMemoryBudget / 2 ** 20} MB): use a smaller canvas or boxes`);
   const fromMs = Math.round(from * 1000);
   const toMs = Math.round((from + duration) * 1000);
-  if (layout.inputs.every((i) => deps.ranges(i.source, fromMs, toMs).length === 0)) {
-    throw new Problem('not-found', 'Nothing recorded', `none of ${layout.inputs.map((i) => i.source).join(', ')} has a recording between ${new Date(fromMs).toISOString()} and ${new Date(toMs).toISOString()}`);
+  if (streams.every((source) => deps.ranges(source, fromMs, toMs).length === 0)) {
+    throw new Problem('not-found', 'Nothing recorded', `none of ${streams.join(', ')} has a recording between ${new Date(fromMs).toISOString()} and ${new Date(toMs).toISOString()}`);
   }
 }
 
@@ -113,6 +115,7 @@ export async function planMixRender(deps: MixRenderDeps, spec: MixRenderSpec, si
   const release = async () => Promise.all(pieces.map((p) => p.plan.dispose().catch(() => undefined)));
   try {
     for (const [input, { source }] of layout.inputs.entries()) {
+      if (generatedSource(source)) continue;
       const ranges = deps.ranges(source, fromMs, toMs);
       if (ranges.length > maxPiecesPerInput) {
         throw new Problem('invalid', 'Too many gaps', `${source} has ${ranges.length - 1} gaps in the range (at most ${maxPiecesPerInput - 1}); render a shorter range`);
@@ -131,7 +134,7 @@ export async function planMixRender(deps: MixRenderDeps, spec: MixRenderSpec, si
     throw error;
   }
   if (pieces.length === 0) {
-    throw new Problem('not-found', 'Nothing recorded', `none of ${layout.inputs.map((i) => i.source).join(', ')} has a recording between ${new Date(fromMs).toISOString()} and ${new Date(toMs).toISOString()}`);
+    throw new Problem('not-found', 'Nothing recorded', `none of ${layout.inputs.map((i) => i.source).filter((source) => !generatedSource(source)).join(', ')} has a recording between ${new Date(fromMs).toISOString()} and ${new Date(toMs).toISOString()}`);
   }
   return {
     fileName: mixFileName(spec.name, fromMs, durationMs),
@@ -353,7 +356,8 @@ class Render {
         this.startDue(tick);
         const slots = await this.pictures(tick);
         const k = tick % this.canvases.length;
-        const canvas = this.compositor.compose(slots, this.canvases[k]!);
+        // A clock in the layout shows the time the pictures were recorded.
+        const canvas = this.compositor.compose(slots, this.canvases[k]!, new Date(this.spec.fromMs + (tick * 1000) / layout.fps));
         const sound = await this.mixSound(tick, this.soundRing[tick % this.soundRing.length]!);
         // The sound may run ahead of the pictures by the video encoder's delay (its look-ahead
         // holds a second of pictures before ffmpeg wants more sound): held to the pictures'

@@ -71,3 +71,25 @@ describe('box styles', () => {
     expect(lumaAt(c.compose([{ box: { x: 0, y: 0, w: 70, h: 20, z: 0 }, picture: white(), live: true }]).data, 70, 5, 10)).toBe(235);
   });
 });
+
+describe('pictures the mixer makes itself', () => {
+  it('fills a colour card and draws the time of day over what is behind', () => {
+    const c = new Compositor({ width: 200, height: 40, background: '#000000', offline: 'background' });
+    const out = c.compose(
+      [
+        { box: { x: 0, y: 0, w: 20, h: 20, z: 0 }, picture: null, live: false, generated: { kind: 'colour', colour: '#ff0000' } },
+        { box: { x: 0, y: 0, w: 200, h: 40, z: 1 }, picture: null, live: false, generated: { kind: 'clock' } },
+      ],
+      undefined,
+      new Date(2026, 11, 7, 18, 88 - 60, 8),
+    );
+    // The card where the clock leaves it alone, the background elsewhere.
+    expect(lumaAt(out.data, 200, 1, 19)).toBe(hexToYuv('#ff0000')[0]);
+    expect(lumaAt(out.data, 200, 199, 39)).toBe(16);
+    // "18:28:08": white segments somewhere in each digit's column, and only white or what was there.
+    let lit = 0;
+    for (let i = 0; i < 200 * 40; i++) if (out.data[i] === 235) lit++;
+    expect(lit).toBeGreaterThan(300);
+    expect(lit).toBeLessThan(200 * 40 * 0.5);
+  });
+});

@@ -2,6 +2,7 @@
 // its box, back to front. Pure and synchronous: the live mix calls it on its clock, the
 // offline mix on the recording's; neither waits for a late input (its last picture, or
 // the background, stands in).
+import { drawClock } from './clock-face.js';
 import { blankPicture, colourBars, draw, fill, fillBox, hexToYuv, type Picture } from './picture.js';
 
 export interface CanvasSpec {
@@ -33,6 +34,8 @@ export interface Slot {
   picture: Picture | null;
   live: boolean;
   style?: BoxStyle;
+  /** A picture the mixer makes itself instead of an input's: a colour card, or the time of day. */
+  generated?: { kind: 'colour'; colour: string } | { kind: 'clock' };
 }
 
 /** The part of a box its picture fills: inside the border, even-sized, at least 2×2. */
@@ -60,12 +63,19 @@ export class Compositor {
     this.background = hexToYuv(background);
   }
 
-  /** This tick's canvas, drawn into `into` (the compositor's own buffer by default, valid until the next call). */
-  compose(slots: readonly Slot[], into: Picture = (this.canvas ??= blankPicture(this.spec.width, this.spec.height))): Picture {
+  /**
+   * This tick's canvas, drawn into `into` (the compositor's own buffer by default, valid until
+   * the next call); `now` is the time a clock shows (the recording's, offline).
+   */
+  compose(slots: readonly Slot[], into: Picture = (this.canvas ??= blankPicture(this.spec.width, this.spec.height)), now: Date = new Date()): Picture {
     if (into.width !== this.spec.width || into.height !== this.spec.height) throw new Error(`a ${this.spec.width}x${this.spec.height} canvas cannot be drawn into ${into.width}x${into.height}`);
     fill(into, this.background);
     const order = slots.map((slot, index) => ({ slot, index })).sort((a, b) => a.slot.box.z - b.slot.box.z || a.index - b.index);
     for (const { slot } of order) {
+      if (slot.generated) {
+        this.generate(into, slot, now);
+        continue;
+      }
       const offline = slot.live ? null : this.spec.offline;
       if (offline === 'background') continue;
       const picture = offline === 'slate' ? this.slate(slot) : slot.picture;
@@ -80,6 +90,19 @@ export class Compositor {
       if (picture) draw(into, picture, inner.x, inner.y, inner.w, inner.h, { opacity, radius: Math.max(0, radius - border) });
     }
     return into;
+  }
+
+  private generate(into: Picture, slot: Slot, now: Date): void {
+    const style = slot.style ?? {};
+    const shape = { opacity: style.opacity ?? 1, radius: style.radius ?? 0 };
+    if (slot.generated!.kind === 'clock') {
+      drawClock(into, now, slot.box, shape);
+      return;
+    }
+    const inner = innerBox(slot.box, style);
+    const border = inner.x - slot.box.x;
+    if (border > 0) fillBox(into, hexToYuv(style.border!.colour), slot.box.x, slot.box.y, slot.box.w, slot.box.h, shape);
+    fillBox(into, hexToYuv(slot.generated!.colour), inner.x, inner.y, inner.w, inner.h, { ...shape, radius: Math.max(0, shape.radius - border) });
   }
 
   /** Colour bars the size of the slot's picture area, made once per size. */

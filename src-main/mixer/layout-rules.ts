@@ -1,6 +1,6 @@
 // What any layout must satisfy, live or offline: inputs that are stream names and boxes
 // no larger than the canvas. Also what a layout costs in pictures, for memory budgets.
-import type { MixInput, MixLayout } from '../contract/mixer-api.js';
+import { generatedSource, type MixInput, type MixLayout } from '../contract/mixer-api.js';
 import type { Slot } from './compositor.js';
 import type { Picture } from './picture.js';
 import { streamNameProblem } from '../contract/stream-name.js';
@@ -8,7 +8,7 @@ import { streamNameProblem } from '../contract/stream-name.js';
 /** The first thing wrong with the layout's inputs, in words, or null. */
 export function layoutProblem(layout: MixLayout): { title: string; detail: string } | null {
   for (const input of layout.inputs) {
-    const problem = streamNameProblem(input.source);
+    const problem = generatedSource(input.source) ? null : streamNameProblem(input.source);
     if (problem) return { title: 'Invalid input', detail: `${input.source}: ${problem}` };
     if (input.w > layout.width || input.h > layout.height) return { title: 'Box too large', detail: `the box of ${input.source} (${input.w}x${input.h}) is larger than the canvas (${layout.width}x${layout.height})` };
   }
@@ -31,5 +31,6 @@ export function slotOf(input: MixInput, index: number, picture: Picture | null, 
     picture,
     live,
     style: { opacity: input.opacity, radius: input.radius, border: input.border },
+    generated: generatedSource(input.source) ?? undefined,
   };
 }

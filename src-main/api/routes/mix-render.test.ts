@@ -56,6 +56,8 @@ describe('offline mix of recordings', () => {
           { source: 'live/cam1', x: 0, y: 0, w: 320, h: 180 },
           { source: 'live/cam2', x: 320, y: 0, w: 320, h: 180, volume: 0.5 },
           { source: 'live/cam3', x: 0, y: 180, w: 320, h: 180, muted: true },
+          // A white card the mixer makes itself (no recording behind it).
+          { source: 'colour:#ffffff', x: 320, y: 180, w: 320, h: 180 },
         ],
       };
       // One canceled at once leaves nothing behind.
@@ -69,7 +71,7 @@ describe('offline mix of recordings', () => {
       expect(created.status, await created.clone().text()).toBe(201);
       const job = (await created.json()) as ExportJob;
       expect(job.kind).toBe('mix');
-      expect(job.sources).toEqual(['live/cam1', 'live/cam2', 'live/cam3']);
+      expect(job.sources).toEqual(['live/cam1', 'live/cam2', 'live/cam3']); // the card is no stream
       const done = await until('the render done', async () => {
         const now = (await (await studio().api(`/api/exports/${job.id}`)).json()) as ExportJob;
         if (now.state === 'failed') throw new Error(`render failed: ${now.error}`);
@@ -99,6 +101,7 @@ describe('offline mix of recordings', () => {
         expect(b, `frame ${n}`).not.toBeNull();
         offsets.add((a! - b! + 24) % 24);
         steps.push(a!);
+        expect(mean(frame, 640, 460, 250), `frame ${n}: the white card`).toBeGreaterThan(225);
         if (c !== null && lateFirst === null) lateFirst = n;
         if (lateFirst === null) expect(c, `frame ${n}: the late camera before its recording`).toBeNull();
       }

@@ -6,7 +6,7 @@
 // what it last sent. A new box size restarts only this decoder; until its first picture,
 // the compositor scales the last one.
 import type { Logger } from 'pino';
-import type { MixInput } from '../../contract/mixer-api.js';
+import { generatedSource, type MixInput } from '../../contract/mixer-api.js';
 import { LiveTsStream } from '../../delivery/mpegts/live-ts-sink.js';
 import { channels, inputPictures, pictureBytes, sampleRate, SoundQueue, type Picture } from '../../mixer/index.js';
 import type { StreamHub } from '../../streams/stream-hub.js';
@@ -65,7 +65,12 @@ export class MixInputFeed {
   }
 
   get live(): boolean {
-    return Date.now() - this.lastPictureAt < liveWithinMs;
+    return this.generated || Date.now() - this.lastPictureAt < liveWithinMs;
+  }
+
+  /** A colour card or a clock: the compositor draws it, no decoder runs. */
+  private get generated(): boolean {
+    return generatedSource(this.spec.source) !== null;
   }
 
   /** A new box, fit, source or bar colour: the decoder starts again for it (position, order and volume need no restart). */
@@ -91,7 +96,7 @@ export class MixInputFeed {
   }
 
   private start(): void {
-    if (this.closed || this.decoder) return;
+    if (this.closed || this.decoder || this.generated) return;
     const hub = this.deps.hub(this.spec.source);
     const ffmpegPath = this.deps.ffmpegPath();
     if (!hub || !ffmpegPath) {
