@@ -108,3 +108,97 @@ export function redo(history: History): History {
 }
 
 export const sameLayout = (a: MixLayout, b: MixLayout) => JSON.stringify(a) === JSON.stringify(b);
+
+// ---- the look of a box beyond its picture (crop, opacity, rounded corners, border) ----
+
+export type CropEdge = keyof NonNullable<MixInput['crop']>;
+export const cropEdges: readonly CropEdge[] = ['top', 'right', 'bottom', 'left'];
+
+/** The input with one edge's crop set (whole source pixels, not below 0); no crop at all once every edge is 0. */
+export function withCrop(input: MixInput, edge: CropEdge, pixels: number): MixInput {
+  const crop = { top: 0, right: 0, bottom: 0, left: 0, ...input.crop, [edge]: Math.max(0, Math.round(pixels)) };
+  const { crop: _old, ...rest } = input;
+  return cropEdges.every((e) => crop[e] === 0) ? rest : { ...rest, crop };
+}
+
+/** The input with its border's width or colour changed (the other kept, white and 0 px to begin with); no border once it is 0 px wide. */
+export function withBorder(input: MixInput, patch: Partial<NonNullable<MixInput['border']>>): MixInput {
+  const border = { width: 0, colour: '#ffffff', ...input.border, ...patch };
+  border.width = Math.max(0, Math.min(100, Math.round(border.width)));
+  const { border: _old, ...rest } = input;
+  // A colour picked before any width is kept, so the width typed next shows it.
+  return border.width === 0 && patch.colour === undefined ? rest : { ...rest, border };
+}
+
+/**
+ * How the editor draws an input's box at `scale` (screen pixels per canvas pixel), as the
+ * compositor does: the whole box at its opacity with rounded corners, the border inside
+ * the box (even canvas pixels, less than half the box), the picture within it.
+ */
+export function boxLook(input: MixInput, scale: number): { opacity: number; radius: number; borderWidth: number; borderColour: string | null } {
+  const opacity = Math.max(0, Math.min(1, input.opacity ?? 1));
+  const radius = Math.min(input.radius ?? 0, Math.min(input.w, input.h) / 2) * scale;
+  const border = input.border && input.border.width > 0 ? Math.max(0, Math.min(input.border.width, Math.floor(Math.min(input.w, input.h) / 2) - 1)) & ~1 : 0;
+  // A border of a canvas pixel or two still shows on a small preview.
+  return { opacity, radius, borderWidth: border > 0 ? Math.max(1, border * scale) : 0, borderColour: border > 0 ? input.border!.colour : null };
+}
+
+// ---- offline renders of recordings ----
+
+/** A recorded stream and the span it has recordings over (GET /api/dvr/streams), UTC seconds. */
+export interface RecordedSpan {
+  stream: string;
+  from: number;
+  to: number;
+}
+
+/** The span over which every one of `streams` has recordings; null when one has none or they do not meet. */
+export function commonSpan(spans: readonly RecordedSpan[], streams: readonly string[]): { from: number; to: number } | null {
+  if (streams.length === 0) return null;
+  let from = -Infinity;
+  let to = Infinity;
+  for (const name of new Set(streams)) {
+    const span = spans.find((s) => s.stream === name);
+    if (!span) return null;
+    from = Math.max(from, span.from);
+    to = Math.min(to, span.to);
+  }
+  return to > from ? { from, to } : null;
+}
+
+/**
+ * Where a render of `duration` seconds starts by default: at the latest moment the streams'
+ * common span still holds the whole of it (its start when it is shorter), in whole seconds;
+ * without a common span, the latest whole range that any of them recorded.
+ */
+export function defaultRenderFrom(spans: readonly RecordedSpan[], streams: readonly string[], duration: number): number | null {
+  const common = commonSpan(spans, streams);
+  if (common) return Math.max(Math.ceil(common.from), Math.floor(common.to - duration));
+  const ends = spans.filter((s) => streams.includes(s.stream)).map((s) => s.to);
+  return ends.length > 0 ? Math.floor(Math.max(...ends) - duration) : null;
+}
+
+/** The layout on a canvas of another size: boxes, corners and borders scaled with it (even pixels), the rest as it was. */
+export function scaleLayout(layout: MixLayout, width: number, height: number): MixLayout {
+  if (width === layout.width && height === layout.height) return layout;
+  const sx = width / layout.width;
+  const sy = height / layout.height;
+  const s = Math.min(sx, sy);
+  return {
+    ...layout,
+    width,
+    height,
+    inputs: layout.inputs.map((input) => {
+      const scaled: MixInput = { ...input, x: even(input.x * sx), y: even(input.y * sy), w: Math.max(2, even(input.w * sx)), h: Math.max(2, even(input.h * sy)) };
+      if (input.radius !== undefined) scaled.radius = Math.round(input.radius * s);
+      if (input.border) scaled.border = { ...input.border, width: Math.min(100, even(input.border.width * s)) };
+      return scaled;
+    }),
+  };
+}
+
+/** A layout from a preset for `sources` in order (the first the big one), on a new canvas. */
+export function presetLayout(preset: Preset, sources: readonly string[], canvas: Omit<MixLayout, 'inputs'>): MixLayout {
+  const blank: MixLayout = { background: '#101010', ...canvas, inputs: sources.map((source) => ({ source, x: 0, y: 0, w: 2, h: 2 })) };
+  return applyPreset(blank, preset);
+}

@@ -20,6 +20,7 @@ export function ExportJobRow({ job, compact = false, onDismiss }: { job: ExportJ
   const cancel = useStudio((s) => s.cancelExport);
   const pushToast = useStudio((s) => s.pushToast);
   const running = job.state === 'queued' || job.state === 'running';
+  const mix = job.kind === 'mix';
   const percent = Math.round((job.state === 'done' ? 1 : job.progress) * 100);
   const desktopFile = platform.kind === 'desktop' && job.file ? job.file : null;
 
@@ -37,14 +38,14 @@ export function ExportJobRow({ job, compact = false, onDismiss }: { job: ExportJ
           {job.fileName ?? `${job.stream} · ${formatSpan(job.duration)}`}
         </span>
         <span className={`export-job-state state-${job.state}`}>
-          {stateLabel[job.state]}
+          {mix && job.state === 'running' ? 'Rendering' : stateLabel[job.state]}
           {running && job.state === 'running' ? ` ${percent}%` : ''}
         </span>
       </div>
       <div
         className={`export-progress state-${job.state}`}
         role="progressbar"
-        aria-label={`Export of ${job.stream}`}
+        aria-label={`${mix ? 'Render' : 'Export'} of ${job.stream}`}
         aria-valuemin={0}
         aria-valuemax={100}
         aria-valuenow={percent}
@@ -55,8 +56,8 @@ export function ExportJobRow({ job, compact = false, onDismiss }: { job: ExportJ
       </div>
       <div className="export-job-foot">
         <span className="export-job-meta">
-          {job.stream} · {formatDateTime(job.from, false)} · {formatSpan(job.duration)}
-          {job.precise ? ' · precise' : ''}
+          {mix ? job.sources.join(' + ') : job.stream} · {formatDateTime(job.from, false)} · {formatSpan(job.duration)}
+          {job.precise && !mix ? ' · precise' : ''}
           {job.totalBytes !== null ? ` · ${running ? `${formatBytes(job.bytes)} of ` : ''}${formatBytes(job.totalBytes)}` : ''}
         </span>
         <span className="export-job-actions">
@@ -109,7 +110,10 @@ export function ExportJobRow({ job, compact = false, onDismiss }: { job: ExportJ
       </div>
       {job.state === 'done' && (job.note || (job.gaps ?? 0) > 0) && (
         <p className="help help-warning export-job-note">
-          {job.note ?? `${job.gaps} gap${job.gaps === 1 ? '' : 's'} in the recording closed up in the file`}
+          {job.note ??
+            (mix
+              ? `${job.gaps} gap${job.gaps === 1 ? '' : 's'} in the inputs' recordings, shown as the layout's offline rule says`
+              : `${job.gaps} gap${job.gaps === 1 ? '' : 's'} in the recording closed up in the file`)}
         </p>
       )}
       {job.state === 'failed' && job.error && (

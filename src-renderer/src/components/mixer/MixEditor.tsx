@@ -3,12 +3,13 @@ import Moveable from 'react-moveable';
 import type { MixInput, MixLayout, MixStatus } from '../../../../src-main/contract/mixer-api';
 import { api } from '../../api/endpoints';
 import { errorMessage } from '../../api/api-error';
-import { applyPreset, edit, historyOf, placeBox, presetLabels, redo, restack, sameLayout, undo, type History, type Preset } from '../../lib/mix-layout';
+import { applyPreset, boxLook, cropEdges, edit, historyOf, placeBox, presetLabels, redo, restack, sameLayout, undo, withBorder, withCrop, type History, type Preset } from '../../lib/mix-layout';
 import { useStudio } from '../../store';
 import { LivePreview } from '../monitor/LivePreview';
 import { StreamPreview } from '../monitor/StreamPreview';
 
 const presets = Object.keys(presetLabels) as Preset[];
+const offlineChoices = ['last-frame', 'slate', 'background'] as const satisfies readonly NonNullable<MixLayout['offline']>[];
 /** The snapping grid, in canvas pixels: a sixteenth of the width. */
 const gridDivisions = 16;
 
@@ -98,7 +99,8 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
     moveable.current?.updateRect();
   };
 
-  const changeInput = (index: number, patch: Partial<MixInput>) => change({ ...layout, inputs: layout.inputs.map((input, i) => (i === index ? { ...input, ...patch } : input)) });
+  const replaceInput = (index: number, next: MixInput) => change({ ...layout, inputs: layout.inputs.map((input, i) => (i === index ? next : input)) });
+  const changeInput = (index: number, patch: Partial<MixInput>) => replaceInput(index, { ...layout.inputs[index]!, ...patch });
   const moveBox = (index: number, box: Pick<MixInput, 'x' | 'y' | 'w' | 'h'>) => changeInput(index, placeBox(box, layout.width, layout.height));
 
   // Keys: arrows nudge (Shift: by a grid step), Delete removes, Ctrl+Z / Ctrl+Shift+Z, Enter takes.
@@ -216,6 +218,8 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
               order.map(({ input, i }) => {
                 const info = streams[input.source];
                 const live = info?.state === 'publishing' || info?.state === 'pulling';
+                // Drawn as the compositor draws it: the whole box at its opacity with its corners, the border inside it.
+                const look = boxLook(input, scale);
                 return (
                   <div
                     key={i}
@@ -224,10 +228,20 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
                     data-testid="mix-box"
                     data-source={input.source}
                     data-index={i}
-                    style={{ width: input.w * scale, height: input.h * scale, transform: `translate(${input.x * scale}px, ${input.y * scale}px)` }}
+                    style={{ width: input.w * scale, height: input.h * scale, transform: `translate(${input.x * scale}px, ${input.y * scale}px)`, borderRadius: look.radius }}
                     onPointerDown={() => setSelected(i)}
                   >
-                    <StreamPreview name={input.source} live={live} hasVideo={info?.video != null} idleLabel="No signal" className="mix-box-preview" />
+                    <div
+                      className="mix-box-look"
+                      data-testid="mix-box-look"
+                      style={{ opacity: look.opacity, borderRadius: look.radius, border: look.borderColour ? `${look.borderWidth}px solid ${look.borderColour}` : undefined }}
+                    >
+                      {!live && layout.offline === 'slate' ? (
+                        <div className="mix-box-slate" title="No signal: colour bars" />
+                      ) : (
+                        <StreamPreview name={input.source} live={live} hasVideo={info?.video != null} idleLabel="No signal" className="mix-box-preview" />
+                      )}
+                    </div>
                     <span className="mix-box-label">{input.source}</span>
                   </div>
                 );
@@ -293,21 +307,27 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
                 </div>
                 <div className="mix-numbers">
                   {(['x', 'y', 'w', 'h'] as const).map((k) => (
-                    <label key={k} className="form-field">
-                      <span className="field-label">{k.toUpperCase()}</span>
-                      {/* Typed freely, applied on Enter or leaving the field ("120" is not 1, 12, 120 on the way). */}
-                      <input
-                        key={`${selected}-${k}-${current[k]}`}
-                        className="input input-mono"
-                        type="number"
-                        step={2}
-                        defaultValue={current[k]}
-                        data-testid={`mix-field-${k}`}
-                        onBlur={(e) => Number.isFinite(e.target.valueAsNumber) && e.target.valueAsNumber !== current[k] && moveBox(selected, { ...current, [k]: e.target.valueAsNumber })}
-                        onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
-                      />
-                    </label>
+                    <NumberField key={k} label={k.toUpperCase()} owner={selected} value={current[k]} step={2} testId={`mix-field-${k}`} onApply={(n) => moveBox(selected, { ...current, [k]: n })} />
                   ))}
+                </div>
+                <div className="mix-group">
+                  <span className="field-label">
+                    Crop <span className="muted">source pixels</span>
+                  </span>
+                  <div className="mix-numbers">
+                    {cropEdges.map((edge) => (
+                      <NumberField
+                        key={edge}
+                        label={edge[0]!.toUpperCase() + edge.slice(1)}
+                        owner={selected}
+                        value={current.crop?.[edge] ?? 0}
+                        min={0}
+                        step={2}
+                        testId={`mix-crop-${edge}`}
+                        onApply={(n) => replaceInput(selected, withCrop(current, edge, n))}
+                      />
+                    ))}
+                  </div>
                 </div>
                 <div className="mix-audio">
                   <button type="button" className={`button button-small${current.muted ? ' is-muted' : ''}`} onClick={() => changeInput(selected, { muted: !current.muted })} data-testid="mix-mute" aria-pressed={current.muted ?? false}>
@@ -326,14 +346,51 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
                   <span className="mix-volume">{Math.round((current.volume ?? 1) * 100)}%</span>
                   <LevelMeter level={mix.inputs[selected]?.level ?? 0} />
                 </div>
-                <label className="form-field">
-                  <span className="field-label">Fit</span>
-                  <select className="input select" value={current.fit ?? 'contain'} onChange={(e) => changeInput(selected, { fit: e.target.value as MixInput['fit'] })}>
-                    <option value="contain">Contain (whole picture)</option>
-                    <option value="cover">Cover (fill, crop)</option>
-                    <option value="stretch">Stretch</option>
-                  </select>
-                </label>
+                <div className="mix-fit-opacity">
+                  <label className="form-field">
+                    <span className="field-label">Fit</span>
+                    <select
+                      className="input select"
+                      value={current.fit ?? 'contain'}
+                      onChange={(e) => changeInput(selected, { fit: e.target.value as MixInput['fit'] })}
+                      title="Contain: all of the picture, bars around it; cover: fills the box, its edges cut; stretch: fills the box, out of shape"
+                    >
+                      <option value="contain">Contain</option>
+                      <option value="cover">Cover</option>
+                      <option value="stretch">Stretch</option>
+                    </select>
+                  </label>
+                  <label className="form-field">
+                    <span className="field-label">Opacity</span>
+                    <span className="mix-opacity-row">
+                      <input
+                        type="range"
+                        className="mix-fader"
+                        min={0}
+                        max={1}
+                        step={0.05}
+                        value={current.opacity ?? 1}
+                        data-testid="mix-opacity"
+                        onChange={(e) => changeInput(selected, { opacity: e.target.valueAsNumber })}
+                      />
+                      <span className="mix-volume">{Math.round((current.opacity ?? 1) * 100)}%</span>
+                    </span>
+                  </label>
+                </div>
+                <div className="mix-look">
+                  <NumberField label="Corners" owner={selected} value={current.radius ?? 0} min={0} testId="mix-radius" onApply={(n) => changeInput(selected, { radius: Math.max(0, Math.round(n)) })} />
+                  <NumberField label="Border" owner={selected} value={current.border?.width ?? 0} min={0} max={100} step={2} testId="mix-border-width" onApply={(n) => replaceInput(selected, withBorder(current, { width: n }))} />
+                  <label className="form-field">
+                    <span className="field-label">Colour</span>
+                    <input
+                      type="color"
+                      className="input input-colour"
+                      value={current.border?.colour ?? '#ffffff'}
+                      data-testid="mix-border-colour"
+                      onChange={(e) => replaceInput(selected, withBorder(current, { colour: e.target.value }))}
+                    />
+                  </label>
+                </div>
                 <div className="mix-inspector-row">
                   <button type="button" className="button button-small" onClick={() => change({ ...layout, inputs: restack(layout.inputs, selected, 1) })} title="Bring forward">
                     Forward
@@ -358,17 +415,20 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
               <p className="help">Select a box to place it exactly. Arrows nudge it (Shift: a grid step); Enter takes the layout.</p>
             )}
             <div className="mix-inspector-foot">
-              <label className="form-field">
-                <span className="field-label">Background</span>
-                <input type="color" className="input input-colour" value={layout.background ?? '#101010'} onChange={(e) => change({ ...layout, background: e.target.value })} />
-              </label>
-              <label className="form-field">
-                <span className="field-label">A source with no signal shows</span>
-                <select className="input select" value={layout.offline ?? 'last-frame'} onChange={(e) => change({ ...layout, offline: e.target.value === 'background' ? 'background' : 'last-frame' })}>
-                  <option value="last-frame">Its last picture</option>
-                  <option value="background">The background</option>
-                </select>
-              </label>
+              <div className="mix-settings">
+                <label className="form-field">
+                  <span className="field-label">Background</span>
+                  <input type="color" className="input input-colour" value={layout.background ?? '#101010'} onChange={(e) => change({ ...layout, background: e.target.value })} />
+                </label>
+                <label className="form-field">
+                  <span className="field-label">A source with no signal shows</span>
+                  <select className="input select" value={layout.offline ?? 'last-frame'} onChange={(e) => change({ ...layout, offline: offlineChoices.find((o) => o === e.target.value) ?? 'last-frame' })} data-testid="mix-offline">
+                    <option value="last-frame">Its last picture</option>
+                    <option value="slate">A slate (colour bars)</option>
+                    <option value="background">The background</option>
+                  </select>
+                </label>
+              </div>
               <button type="button" className="button button-small button-danger" onClick={() => void remove()} data-testid="mix-delete">
                 Stop mix
               </button>
@@ -389,5 +449,29 @@ function LevelMeter({ level }: { level: number }) {
     <span className="mix-meter" title={Number.isFinite(db) ? `${db.toFixed(1)} dBFS` : 'silence'} role="meter" aria-valuemin={-60} aria-valuemax={0} aria-valuenow={Number.isFinite(db) ? Math.round(db) : -60}>
       <span className={`mix-meter-fill mix-meter-${tone}`} style={{ width: `${fill * 100}%` }} />
     </span>
+  );
+}
+
+/**
+ * A number typed freely and applied on Enter or on leaving the field ("120" is not 1, 12,
+ * 120 on the way). It starts again from `value` when that changes or the box `owner` does.
+ */
+function NumberField({ label, owner, value, onApply, step = 1, min, max, testId }: { label: string; owner: number; value: number; onApply(n: number): void; step?: number; min?: number; max?: number; testId: string }) {
+  return (
+    <label className="form-field">
+      <span className="field-label">{label}</span>
+      <input
+        key={`${owner}-${value}`}
+        className="input input-mono"
+        type="number"
+        step={step}
+        min={min}
+        max={max}
+        defaultValue={value}
+        data-testid={testId}
+        onBlur={(e) => Number.isFinite(e.target.valueAsNumber) && e.target.valueAsNumber !== value && onApply(e.target.valueAsNumber)}
+        onKeyDown={(e) => e.key === 'Enter' && e.currentTarget.blur()}
+      />
+    </label>
   );
 }

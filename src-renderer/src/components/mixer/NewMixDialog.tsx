@@ -42,40 +42,48 @@ export function NewMixDialog({ onClose, onCreated }: { onClose(): void; onCreate
   return (
     <Modal title="New mix" onClose={onClose} testId="mix-new-dialog" busy={busy}>
       <form
-        className="form-stack"
+        className="dialog-form"
         onSubmit={(e) => {
           e.preventDefault();
           void create();
         }}
       >
-        <label className="form-field">
-          <span className="field-label">Stream name of the mix</span>
-          <input className="input input-mono" value={name} onChange={(e) => setName(e.target.value)} data-testid="mix-new-name" autoFocus />
-        </label>
-        <label className="form-field">
-          <span className="field-label">Canvas</span>
-          <select className="input select" value={canvas} onChange={(e) => setCanvas(Number(e.target.value))}>
-            {canvases.map((c, i) => (
-              <option key={c.label} value={i}>
-                {c.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="form-field">
-          <span className="field-label">Frame rate</span>
-          <select className="input select" value={fps} onChange={(e) => setFps(Number(e.target.value))}>
-            {[25, 30, 50, 60].map((r) => (
-              <option key={r} value={r}>
-                {r} fps
-              </option>
-            ))}
-          </select>
-        </label>
-        <p className="help">{live.length > 0 ? `Starts with ${live.slice(0, 2).join(' and ')} side by side; add and arrange inputs in the editor.` : 'No stream is live now: the mix starts empty, add inputs in the editor.'}</p>
-        {error && <p className="help help-warning">{error}</p>}
-        <div className="form-actions">
-          <button type="button" className="button" onClick={onClose}>
+        <div className="dialog-body">
+          <label className="form-field">
+            <span className="field-label">Stream name of the mix</span>
+            <input className="input input-mono" value={name} onChange={(e) => setName(e.target.value)} data-testid="mix-new-name" autoFocus spellCheck={false} />
+          </label>
+          <div className="mix-new-canvas">
+            <label className="form-field">
+              <span className="field-label">Canvas</span>
+              <select className="input select" value={canvas} onChange={(e) => setCanvas(Number(e.target.value))}>
+                {canvases.map((c, i) => (
+                  <option key={c.label} value={i}>
+                    {c.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="form-field">
+              <span className="field-label">Frame rate</span>
+              <select className="input select" value={fps} onChange={(e) => setFps(Number(e.target.value))}>
+                {[25, 30, 50, 60].map((r) => (
+                  <option key={r} value={r}>
+                    {r} fps
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <p className="help">{live.length > 0 ? `Starts with ${live.slice(0, 2).join(' and ')} side by side; add and arrange inputs in the editor.` : 'No stream is live now: the mix starts empty, add inputs in the editor.'}</p>
+          {error && (
+            <p className="field-error" role="alert">
+              {error}
+            </p>
+          )}
+        </div>
+        <div className="dialog-actions">
+          <button type="button" className="button" onClick={onClose} disabled={busy}>
             Cancel
           </button>
           <button type="submit" className="button button-primary" disabled={busy} data-testid="mix-new-create">
