@@ -83,6 +83,29 @@ test('Mixer: a new mix of two live streams, a box dragged and resized on the can
     await expect(editor.getByTestId('mix-take')).toBeDisabled();
     await screenshot(page, 'mixer-inspector');
 
+    // A clock made by the mixer, and the layout saved as a scene; a scene loads into the editor.
+    await editor.getByTestId('mix-add').selectOption('clock');
+    await expect(editor.locator('.mix-box-clock')).toHaveText(/^\d\d:\d\d:\d\d$/);
+    await editor.getByTestId('mix-scene-name').fill('With clock');
+    await editor.getByTestId('mix-scene-save').click();
+    await expect(editor.getByTestId('mix-scene')).toHaveText(['With clock'], { timeout: 10_000 });
+    const withScene = (await (await request.get(`${studioUrl()}api/mixes/live%2Fe2e-mix`, { headers })).json()) as { scenes: { name: string; layout: { inputs: { source: string }[] } }[] };
+    expect(withScene.scenes.map((s) => s.name)).toEqual(['With clock']);
+    expect(withScene.scenes[0]!.layout.inputs.map((i) => i.source)).toContain('clock');
+    await editor.getByTestId('mix-take').click();
+    await expect(editor.getByTestId('mix-take')).toBeDisabled();
+    await screenshot(page, 'mixer-scenes');
+    // Undo the clock, then the scene brings it back.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Control+z');
+    await expect(editor.locator('.mix-box-clock')).toHaveCount(0);
+    await editor.getByTestId('mix-scene').click();
+    await expect(editor.locator('.mix-box-clock')).toHaveCount(1);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('Control+z');
+    await expect(editor.locator('.mix-box-clock')).toHaveCount(0);
+    await editor.getByTestId('mix-take').click();
+
     // Render the mix's layout offline from the recordings: a few seconds both inputs recorded.
     await expect
       .poll(

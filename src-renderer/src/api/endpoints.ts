@@ -18,7 +18,7 @@ import type {
 import type { ExportJob, ExportRequest } from '../../../src-main/contract/export-api';
 import type { LibraryImport, PublicLibraryFile, LibraryFileMove, LibraryFolder, LibraryFolderPatch, LibraryFolderRequest, LibraryListing, LibraryQuery } from '../../../src-main/contract/library-api';
 import type { LanInfo, PublicStream } from '../../../src-main/contract/public-api';
-import type { MixCreate, MixLayout, MixStatus } from '../../../src-main/contract/mixer-api';
+import type { MixCreate, MixLayout, MixRenderRequest, MixScene, MixStatus } from '../../../src-main/contract/mixer-api';
 import type { MediaInfo, SpriteMap } from '../../../src-main/contract/stream-files';
 import type { CoverageBucket } from '../lib/timeline/coverage';
 import { streamApiPath, streamFileUrl } from '../lib/stream-name';
@@ -59,6 +59,8 @@ export const api = {
   createMix: (body: MixCreate) => request<MixStatus>('POST', '/api/mixes', { body }),
   updateMix: (name: string, layout: MixLayout) => request<MixStatus>('PUT', `/api/mixes/${encodeURIComponent(name)}`, { body: layout }),
   deleteMix: (name: string) => request<void>('DELETE', `/api/mixes/${encodeURIComponent(name)}`),
+  setMixScenes: (name: string, scenes: MixScene[]) => request<MixStatus>('PUT', `/api/mixes/${encodeURIComponent(name)}/scenes`, { body: scenes }),
+  renderMix: (body: MixRenderRequest) => request<ExportJob>('POST', '/api/mixes/render', { body }),
   library: (query: LibraryQuery, signal?: AbortSignal) =>
     request<LibraryListing>('GET', `/api/library?${new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)]))}`, withSignal(signal)),
   libraryFolders: (signal?: AbortSignal) => request<LibraryFolder[]>('GET', '/api/library/folders', withSignal(signal)),

@@ -202,3 +202,9 @@ export function presetLayout(preset: Preset, sources: readonly string[], canvas:
   const blank: MixLayout = { background: '#101010', ...canvas, inputs: sources.map((source) => ({ source, x: 0, y: 0, w: 2, h: 2 })) };
   return applyPreset(blank, preset);
 }
+
+/** A source the mixer makes itself (a colour card, the clock), or null for a stream: as the studio's contract names them. */
+export function madeSource(source: string): 'colour' | 'clock' | null {
+  if (source === 'clock') return 'clock';
+  return /^colour:#[0-9A-Fa-f]{6}$/.test(source) ? 'colour' : null;
+}

@@ -1,14 +1,24 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import Moveable from 'react-moveable';
-import type { MixInput, MixLayout, MixStatus } from '../../../../src-main/contract/mixer-api';
+import type { MixInput, MixLayout, MixScene, MixStatus } from '../../../../src-main/contract/mixer-api';
 import { api } from '../../api/endpoints';
 import { errorMessage } from '../../api/api-error';
-import { applyPreset, boxLook, cropEdges, edit, historyOf, placeBox, presetLabels, redo, restack, sameLayout, undo, withBorder, withCrop, type History, type Preset } from '../../lib/mix-layout';
+import { applyPreset, boxLook, cropEdges, edit, historyOf, madeSource, placeBox, presetLabels, redo, restack, sameLayout, undo, withBorder, withCrop, type History, type Preset } from '../../lib/mix-layout';
 import { useStudio } from '../../store';
 import { LivePreview } from '../monitor/LivePreview';
 import { StreamPreview } from '../monitor/StreamPreview';
 
 const presets = Object.keys(presetLabels) as Preset[];
+
+/** The time of day, as a clock input shows it on the output (the studio's clock draws the real one). */
+function Clock() {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(new Date()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  return <span>{now.toLocaleTimeString([], { hour12: false })}</span>;
+}
 const offlineChoices = ['last-frame', 'slate', 'background'] as const satisfies readonly NonNullable<MixLayout['offline']>[];
 /** The snapping grid, in canvas pixels: a sixteenth of the width. */
 const gridDivisions = 16;
@@ -27,6 +37,7 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
   const [selected, setSelected] = useState<number | null>(mix.layout.inputs.length > 0 ? 0 : null);
   const [liveMode, setLiveMode] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [sceneName, setSceneName] = useState('');
   const [stage, setStage] = useState<HTMLDivElement | null>(null);
   const [stageWidth, setStageWidth] = useState(0);
   /** The boxes' elements by input index: Moveable's target, and the guidelines it snaps to. */
@@ -149,6 +160,19 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
     setSelected(layout.inputs.length);
   };
 
+  /** Saves the mix's scenes (all of them, as the API takes them); false when refused. */
+  const saveScenes = async (scenes: MixScene[]): Promise<boolean> => {
+    try {
+      await api.setMixScenes(mix.name, scenes);
+      setError(null);
+      onChanged();
+      return true;
+    } catch (err) {
+      setError(errorMessage(err));
+      return false;
+    }
+  };
+
   const remove = async () => {
     if (!window.confirm(`Stop the mix ${mix.name}? Its stream ends; what it recorded stays.`)) return;
     try {
@@ -175,13 +199,17 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
           ))}
         </div>
         <div className="mix-actions">
-          <select className="input select select-small" value="" onChange={(e) => e.target.value && addInput(e.target.value)} data-testid="mix-add" aria-label="Add an input">
+          <select className="input select select-small mix-add" value="" onChange={(e) => e.target.value && addInput(e.target.value)} data-testid="mix-add" aria-label="Add an input">
             <option value="">Add input…</option>
             {sources.map((s) => (
               <option key={s} value={s}>
                 {s}
               </option>
             ))}
+            <optgroup label="Made by the mixer">
+              <option value="colour:#2a5db0">Colour card</option>
+              <option value="clock">Clock (time of day)</option>
+            </optgroup>
           </select>
           <button type="button" className="button button-small" onClick={() => commit(undo(history))} disabled={history.past.length === 0} title="Undo (Ctrl+Z)">
             Undo
@@ -196,6 +224,40 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
             Take
           </button>
         </div>
+      </div>
+      <div className="mix-scenes" role="group" aria-label="Scenes" data-testid="mix-scenes">
+        <span className="field-label">Scenes</span>
+        {mix.scenes.map((scene) => (
+          <span key={scene.name} className="mix-scene">
+            <button
+              type="button"
+              className="button button-small"
+              title={`Load "${scene.name}" into the editor${liveMode ? ' and the output' : ' (Take applies it)'}`}
+              onClick={() => change(scene.layout)}
+              data-testid="mix-scene"
+            >
+              {scene.name}
+            </button>
+            <button type="button" className="mix-scene-remove" aria-label={`Forget scene ${scene.name}`} title="Forget this scene" onClick={() => void saveScenes(mix.scenes.filter((s) => s.name !== scene.name))}>
+              ×
+            </button>
+          </span>
+        ))}
+        <form
+          className="mix-scene-new"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const name = sceneName.trim();
+            if (!name) return;
+            // The same name saves over the scene it names.
+            void saveScenes([...mix.scenes.filter((s) => s.name !== name), { name, layout }]).then((ok) => ok && setSceneName(''));
+          }}
+        >
+          <input className="input input-small" value={sceneName} maxLength={60} placeholder="Scene name" onChange={(e) => setSceneName(e.target.value)} data-testid="mix-scene-name" aria-label="Name for a scene of this layout" />
+          <button type="submit" className="button button-small" disabled={!sceneName.trim() || mix.scenes.length >= 24} data-testid="mix-scene-save" title="Save this layout as a scene">
+            Save scene
+          </button>
+        </form>
       </div>
       {error && <p className="help help-warning" data-testid="mix-error">{error}</p>}
       <div className="mix-body">
@@ -236,7 +298,13 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
                       data-testid="mix-box-look"
                       style={{ opacity: look.opacity, borderRadius: look.radius, border: look.borderColour ? `${look.borderWidth}px solid ${look.borderColour}` : undefined }}
                     >
-                      {!live && layout.offline === 'slate' ? (
+                      {madeSource(input.source) === 'clock' ? (
+                        <div className="mix-box-clock" aria-label="Clock" style={{ fontSize: Math.max(6, Math.min(input.h * scale * 0.6, (input.w * scale) / 5)) }}>
+                          <Clock />
+                        </div>
+                      ) : madeSource(input.source) === 'colour' ? (
+                        <div className="mix-box-colour" style={{ background: input.source.slice(7) }} />
+                      ) : !live && layout.offline === 'slate' ? (
                         <div className="mix-box-slate" title="No signal: colour bars" />
                       ) : (
                         <StreamPreview name={input.source} live={live} hasVideo={info?.video != null} idleLabel="No signal" className="mix-box-preview" />
@@ -305,11 +373,18 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
                   <span className="mix-inspector-name">{current.source}</span>
                   <span className={`dot dot-${mix.inputs[selected]?.live ? 'ok' : 'idle'}`} title={mix.inputs[selected]?.live ? 'Pictures arriving' : 'No signal'} />
                 </div>
+                {madeSource(current.source) === 'colour' && (
+                  <label className="mix-group">
+                    <span className="field-label">Card colour</span>
+                    <input type="color" className="input input-colour" value={current.source.slice(7)} onChange={(e) => changeInput(selected, { source: `colour:${e.target.value}` })} data-testid="mix-card-colour" />
+                  </label>
+                )}
                 <div className="mix-numbers">
                   {(['x', 'y', 'w', 'h'] as const).map((k) => (
                     <NumberField key={k} label={k.toUpperCase()} owner={selected} value={current[k]} step={2} testId={`mix-field-${k}`} onApply={(n) => moveBox(selected, { ...current, [k]: n })} />
                   ))}
                 </div>
+                {!madeSource(current.source) && (
                 <div className="mix-group">
                   <span className="field-label">
                     Crop <span className="muted">source pixels</span>
@@ -329,6 +404,7 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
                     ))}
                   </div>
                 </div>
+                )}
                 <div className="mix-audio">
                   <button type="button" className={`button button-small${current.muted ? ' is-muted' : ''}`} onClick={() => changeInput(selected, { muted: !current.muted })} data-testid="mix-mute" aria-pressed={current.muted ?? false}>
                     {current.muted ? 'Muted' : 'Mute'}

@@ -3,8 +3,7 @@ import type { ExportJob } from '../../../../src-main/contract/export-api';
 import type { MixLayout, MixRenderRequest, MixStatus } from '../../../../src-main/contract/mixer-api';
 import { ApiError, errorMessage } from '../../api/api-error';
 import { api } from '../../api/endpoints';
-import { request } from '../../api/http';
-import { commonSpan, defaultRenderFrom, presetLabels, presetLayout, scaleLayout, type RecordedSpan } from '../../lib/mix-layout';
+import { commonSpan, defaultRenderFrom, madeSource, presetLabels, presetLayout, scaleLayout, type RecordedSpan } from '../../lib/mix-layout';
 import { withoutBodyPrefix } from '../../lib/settings-draft';
 import { formatClock, formatDateTime, formatDay, formatSpan, parseDateTime, toDatetimeLocal } from '../../lib/timeline/clock';
 import { platform } from '../../platform';
@@ -63,7 +62,8 @@ export function RenderDialog({ mix: selectedMix, onClose, onStarted }: { mix: Mi
         // The most recently recorded first: what a render most likely wants.
         const recorded = [...list].sort((a, b) => b.to - a.to).map((s) => s.stream);
         // Each box keeps its own stream when that was recorded; else the first recorded one it does not show yet.
-        const own = mix?.layout.inputs.map((input) => (recorded.includes(input.source) ? input.source : null)) ?? [];
+        // (A colour card or the clock is made by the mixer: it stays as it is.)
+        const own = mix?.layout.inputs.map((input) => (madeSource(input.source) || recorded.includes(input.source) ? input.source : null)) ?? [];
         const spare = recorded.filter((s) => !own.includes(s));
         const chosen = own.map((s) => s ?? spare.shift() ?? recorded[0] ?? '');
         const two: [string, string] = [recorded[0] ?? '', recorded[1] ?? recorded[0] ?? ''];
@@ -80,7 +80,8 @@ export function RenderDialog({ mix: selectedMix, onClose, onStarted }: { mix: Mi
   }, [mix]);
 
   const recorded = spans?.map((s) => s.stream).sort() ?? [];
-  const chosen = mix ? sources : pair;
+  // The streams whose recordings the render reads (not the cards and clocks the mixer makes).
+  const chosen = (mix ? sources : pair).filter((source) => !madeSource(source));
   const duration = length * units[unit];
   const common = spans ? commonSpan(spans, chosen) : null;
   const autoFrom = spans && Number.isFinite(duration) && duration > 0 ? defaultRenderFrom(spans, chosen, duration) : null;
@@ -120,7 +121,7 @@ export function RenderDialog({ mix: selectedMix, onClose, onStarted }: { mix: Mi
     setError(null);
     const body: MixRenderRequest = { name: name.trim(), from, duration, ...layout(), ...(folder ? { path: folder } : {}) };
     try {
-      const job = await request<ExportJob>('POST', '/api/mixes/render', { body });
+      const job = await api.renderMix(body);
       applyExportJob(job);
       onStarted(job);
     } catch (err) {
@@ -179,7 +180,11 @@ export function RenderDialog({ mix: selectedMix, onClose, onStarted }: { mix: Mi
                       {mix.layout.inputs.map((input, i) => (
                         <div key={i} className="render-source">
                           <span className="render-source-index">{i + 1}</span>
-                          {streamSelect(sources[i] ?? '', (v) => setSources((list) => list.map((s, j) => (j === i ? v : s))), `Box ${i + 1}: recorded stream`, 'render-source')}
+                          {madeSource(input.source) ? (
+                            <span className="muted">{madeSource(input.source) === 'clock' ? 'Clock (the recording’s time)' : `Colour card ${input.source.slice(7)}`}</span>
+                          ) : (
+                            streamSelect(sources[i] ?? '', (v) => setSources((list) => list.map((s, j) => (j === i ? v : s))), `Box ${i + 1}: recorded stream`, 'render-source')
+                          )}
                         </div>
                       ))}
                     </>
