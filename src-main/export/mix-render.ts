@@ -24,6 +24,12 @@ export const maxPiecesPerInput = 16;
 const startAheadSeconds = 2;
 /** Decoded pictures an input keeps ready; sound is never held back, so this only bounds memory. */
 const readyPictures = 3;
+/**
+ * While a tick waits for a stretch's sound, its pictures may queue up to this many seconds'
+ * worth; then the tick stops waiting and the missing sound is silence (a hole in the recorded
+ * sound), and as many late samples are dropped when they come, so sound and pictures stay in step.
+ */
+const soundWaitSeconds = 2;
 /** More than this much of one stretch's sound ahead of its pictures means its decoder is confused. */
 const maxSoundAheadFrames = sampleRate * 30;
 const defaultBackground = '#101010';
@@ -184,8 +190,11 @@ class StretchDecoder {
   private error: string | null = null;
   private wake: (() => void) | null = null;
   private readonly process: RunningProcess;
-  /** While a tick waits for sound, pictures may queue past `readyPictures` (never for long: sound runs ahead). */
+  /** While a tick waits for sound, pictures may queue past `readyPictures`, up to `maxReady`. */
   private wantSound = false;
+  private readonly maxReady: number;
+  /** Sample frames given as silence because they had not come: dropped from the sound when they do. */
+  private soundDebt = 0;
 
   constructor(
     readonly piece: Piece,
@@ -207,6 +216,7 @@ class StretchDecoder {
       ...(piece.sound ? ['-map', '0:a:0', '-af', `aresample=${sampleRate}:async=1:first_pts=${samplesBefore(piece.startTick, layout.fps)}`, '-ac', String(channels), '-f', 's16le', 'pipe:3'] : []),
     ];
     this.soundDone = !piece.sound;
+    this.maxReady = Math.max(readyPictures, soundWaitSeconds * layout.fps);
     this.process = deps.processes.start(ffmpegPath, args, { label: `mix render input ${layout.inputs[piece.input]!.source}`, keepBytes: 4096, extraOutputs: piece.sound ? 1 : 0, niceness: 10 });
     const size = pictureBytes(width, height);
     const stdout = this.process.stdout;
@@ -224,15 +234,19 @@ class StretchDecoder {
           this.filled = 0;
         }
       }
-      if (this.ready.length >= readyPictures && !this.wantSound) stdout.pause();
+      if (this.ready.length >= (this.wantSound ? this.maxReady : readyPictures)) stdout.pause();
       this.notify();
     });
-    stdout.once('end', () => {
-      this.videoDone = true;
-      this.notify();
-    });
+    // The pictures end when the process has (its 'close', after every pipe): by then a failure has said why.
     const soundPipe = this.process.outputs[0];
-    soundPipe?.on('data', (chunk: Buffer) => {
+    soundPipe?.on('data', (data: Buffer) => {
+      let chunk = data;
+      if (this.soundDebt > 0) {
+        const drop = Math.min(this.soundDebt, Math.floor(chunk.length / (channels * 2)));
+        this.soundDebt -= drop;
+        chunk = chunk.subarray(drop * channels * 2);
+        if (chunk.length === 0) return;
+      }
       this.sound.push(chunk);
       if (this.sound.queuedFrames > maxSoundAheadFrames) this.error = 'its sound ran far ahead of its pictures';
       this.notify();
@@ -242,7 +256,8 @@ class StretchDecoder {
       this.notify();
     });
     void this.process.exited.then((result) => {
-      if (result.code !== 0 && result.signal === null) this.error ??= result.stderr.trim().split('\n').at(-1) ?? `exit ${result.code}`;
+      // (A decoder stopped by the render has its error set already; one killed by anything else failed.)
+      if (result.code !== 0) this.error ??= result.stderr.trim().split('\n').at(-1) || (result.signal ? `killed by ${result.signal}` : `exit ${result.code}`);
       this.videoDone = true;
       this.soundDone = true;
       this.notify();
@@ -264,11 +279,15 @@ class StretchDecoder {
     }
   }
 
-  /** Waits until `frames` sample frames are in (or the sound has ended: the rest is silence). */
-  async soundFor(frames: number): Promise<void> {
+  /**
+   * Adds the next `frames` sample frames × `gain` into `sum`, once they are in; silence for
+   * what has not come when the sound has ended, or when the pictures ran `soundWaitSeconds`
+   * ahead waiting for it (a hole in the recorded sound).
+   */
+  async addSound(sum: Int32Array, frames: number, gain: number): Promise<void> {
     this.wantSound = true;
     try {
-      while (this.sound.queuedFrames < frames && !this.soundDone) {
+      while (this.sound.queuedFrames < frames && !this.soundDone && this.ready.length < this.maxReady) {
         this.check();
         this.process.stdout.resume();
         await this.changed();
@@ -276,6 +295,9 @@ class StretchDecoder {
     } finally {
       this.wantSound = false;
     }
+    const missing = Math.max(0, frames - this.sound.queuedFrames);
+    if (!this.soundDone) this.soundDebt += missing;
+    this.sound.addInto(sum, frames, gain);
   }
 
   /** A picture shown and replaced: its buffer takes the next one. */
@@ -346,9 +368,10 @@ class Render {
     const stdin = encoder.stdin!;
     const soundIn = encoder.inputs[0]!;
     let encoderGone: string | null = null;
-    void encoder.exited.then((r) => (encoderGone = r.stderr.trim().split('\n').at(-1) ?? `exit ${r.code}`));
+    void encoder.exited.then((r) => (encoderGone = r.stderr.trim().split('\n').at(-1) || `exit ${r.code}`));
     const abort = () => this.closeAll();
     this.signal.addEventListener('abort', abort);
+    let completed = false;
     try {
       for (let tick = 0; tick < ticks; tick++) {
         this.signal.throwIfAborted();
@@ -369,12 +392,19 @@ class Render {
       soundIn.end();
       const result = await encoder.exited;
       this.signal.throwIfAborted();
-      if (result.code !== 0) throw new EncoderFailed(result.stderr.trim().split('\n').at(-1) ?? `exit ${result.code}`);
+      if (result.code !== 0) throw new EncoderFailed(result.stderr.trim().split('\n').at(-1) || `exit ${result.code}`);
       this.onProgress(1);
+      completed = true;
     } finally {
-      this.signal.removeEventListener('abort', abort);
       this.closeAll();
+      // Stopped short (a decoder failed, the job canceled): the encoder would wait on its open pipes for good.
+      if (!completed) {
+        stdin.destroy();
+        soundIn.destroy();
+        encoder.stop();
+      }
       await encoder.exited;
+      this.signal.removeEventListener('abort', abort);
     }
   }
 
@@ -405,6 +435,8 @@ class Render {
     const ahead = tick + startAheadSeconds * this.spec.layout.fps;
     for (const [i, piece] of this.pieces.entries()) {
       if (piece.startTick > ahead || this.decoders.has(piece) || this.finished.has(piece)) continue;
+      // At most two stretches of an input decode at once (the one shown, the next): a run of short ones waits its turn.
+      if ([...this.decoders.keys()].filter((p) => p.input === piece.input).length >= 2) continue;
       const input = this.spec.layout.inputs[piece.input]!;
       this.decoders.set(piece, new StretchDecoder(piece, this.urls[i]!, input, this.spec.layout, this.deps, this.ffmpegPath));
     }
@@ -436,8 +468,7 @@ class Render {
     for (const [piece, decoder] of this.decoders) {
       if (piece.startTick > tick || !piece.sound) continue;
       const input = this.spec.layout.inputs[piece.input]!;
-      await decoder.soundFor(frames);
-      decoder.sound.addInto(this.sum, frames, input.muted ? 0 : (input.volume ?? 1));
+      await decoder.addSound(this.sum, frames, input.muted ? 0 : (input.volume ?? 1));
     }
     this.limiter.process(this.sum, length, into);
     return into.subarray(0, length * 2);

@@ -55,7 +55,7 @@ export interface Mp4ExportPlan {
   recordedMs: number;
   /** UTC of the first picture shown. */
   startMs: number;
-  /** Kinds of the file's tracks, in its order. */
+  /** Kinds of the tracks the file has (a track with nothing in the range is left out). */
   kinds: ('video' | 'audio')[];
   /** Set when the range runs into a new codec configuration: the file stops there. */
   endsEarly: { atMs: number; reason: string } | null;
@@ -419,7 +419,7 @@ export async function planMp4Export(deps: Mp4ExportDeps, o: Mp4ExportOptions): P
     gaps,
     recordedMs: Math.max(0, Math.round((endSeconds - startSeconds) * 1000)),
     startMs: Math.round(startUtc),
-    kinds: init.tracks.map((t) => t.kind),
+    kinds: [...edits.keys()].map((out) => out.track.kind),
     endsEarly,
     etag: `"${etagHash.digest('base64url').slice(0, 27)}"`,
     write(out, range, signal, onProgress) {

@@ -200,11 +200,15 @@ export class LiveMix {
         this.fallbackFrom = name;
         this.attempt++;
         this.deps.log.warn({ stream: this.name, encoder: name }, `mix: ${name} stopped (${why}); going on with ${this.order[this.attempt]}`);
-        this.startEncoder(ffmpegPath);
-        return;
+        try {
+          this.startEncoder(ffmpegPath);
+          return;
+        } catch (err) {
+          this.reason = `no encoder could take over: ${err instanceof Error ? err.message : String(err)}`;
+        }
       }
       this.state = 'failed';
-      this.reason = `the encoder stopped: ${why}`;
+      this.reason ??= `the encoder stopped: ${why}`;
       void this.close(this.reason);
     });
   }
