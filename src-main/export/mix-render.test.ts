@@ -49,6 +49,7 @@ describe('mix render failures', () => {
       await expect(render.write(path.join(dir, 'out.mp4.partial'), new AbortController().signal, () => undefined)).rejects.toThrow(/could not be decoded/);
       expect(Date.now() - started).toBeLessThan(15_000);
       await expect.poll(() => processes.size, { timeout: 5000 }).toBe(0);
+      await processes.killAll();
     } finally {
       await render.dispose();
       await fs.rm(dir, { recursive: true, force: true });

@@ -192,6 +192,7 @@ class StretchDecoder {
   private readonly process: RunningProcess;
   /** While a tick waits for sound, pictures may queue past `readyPictures`, up to `maxReady`. */
   private wantSound = false;
+  private closed = false;
   private readonly maxReady: number;
   /** Sample frames given as silence because they had not come: dropped from the sound when they do. */
   private soundDebt = 0;
@@ -221,6 +222,7 @@ class StretchDecoder {
     const size = pictureBytes(width, height);
     const stdout = this.process.stdout;
     stdout.on('data', (chunk: Buffer) => {
+      if (this.closed) return;
       let at = 0;
       while (at < chunk.length) {
         this.filling ??= this.spare.pop() ?? { width, height, data: new Uint8Array(size) };
@@ -308,8 +310,12 @@ class StretchDecoder {
   close(): void {
     // A tick waiting on this stretch (the job canceled) wakes and stops.
     this.error ??= 'the render stopped';
+    this.closed = true;
     this.notify();
     this.process.stop();
+    // A paused pipe holding unread bytes never ends, and the process never counts as exited
+    // (the studio's stop would wait for it): what is left flows away unread.
+    this.process.stdout.resume();
   }
 
   private check(): void {

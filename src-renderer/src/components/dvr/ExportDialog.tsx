@@ -5,10 +5,10 @@ import { directMp4Url } from '../../api/endpoints';
 import { withoutBodyPrefix } from '../../lib/settings-draft';
 import { formatDateTime, formatSpan, parseDateTime } from '../../lib/timeline/clock';
 import { markedRange, MIN_RANGE } from '../../lib/timeline/marks';
-import { platform } from '../../platform';
 import { useStudio } from '../../store';
 import { Modal } from '../common/Modal';
-import { DownloadIcon, FolderIcon } from '../icons';
+import { SaveToField } from '../common/SaveToField';
+import { DownloadIcon } from '../icons';
 import type { DvrController } from '../../engine/dvr/dvr-controller';
 import { ExportJobRow } from './ExportJobRow';
 
@@ -58,15 +58,6 @@ export function ExportDialog({ controller, onClose }: { controller: DvrControlle
     } finally {
       setBusy(false);
       if (ids.length > 0) setStarted(ids);
-    }
-  };
-
-  const chooseFolder = async () => {
-    try {
-      const picked = await platform.pickFolder('Export to');
-      if (picked) setFolder(picked);
-    } catch (err) {
-      setError(errorMessage(err));
     }
   };
 
@@ -155,25 +146,13 @@ export function ExportDialog({ controller, onClose }: { controller: DvrControlle
             </span>
           </label>
 
-          <div className="form-field">
-            <span className="field-label">Save to</span>
-            {platform.kind === 'desktop' ? (
-              <div className="export-destination">
-                <span className={`export-folder${folder ? ' mono' : ''}`} title={folder ?? undefined}>
-                  {folder ?? 'The studio’s exports folder'}
-                </span>
-                <button type="button" className="button button-small" onClick={() => void chooseFolder()}>
-                  <FolderIcon size={13} />
-                  Choose…
-                </button>
-                {folder && (
-                  <button type="button" className="link-button" onClick={() => setFolder(null)}>
-                    Use the exports folder
-                  </button>
-                )}
-              </div>
-            ) : (
-              <p className="help">
+          <SaveToField
+            folder={folder}
+            onFolder={setFolder}
+            onError={setError}
+            pickTitle="Export to"
+            browserHelp={
+              <>
                 The file is saved in the studio’s exports folder; download it here when it is ready.
                 {streams.length === 1 && from !== null && to !== null && !rangeError && (
                   <>
@@ -185,9 +164,9 @@ export function ExportDialog({ controller, onClose }: { controller: DvrControlle
                     (whole seconds, no job).
                   </>
                 )}
-              </p>
-            )}
-          </div>
+              </>
+            }
+          />
 
           {error && (
             <p className="field-error" role="alert" data-testid="export-error">

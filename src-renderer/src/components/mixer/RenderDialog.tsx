@@ -6,10 +6,9 @@ import { api } from '../../api/endpoints';
 import { commonSpan, defaultRenderFrom, madeSource, presetLabels, presetLayout, scaleLayout, type RecordedSpan } from '../../lib/mix-layout';
 import { withoutBodyPrefix } from '../../lib/settings-draft';
 import { formatClock, formatDateTime, formatDay, formatSpan, parseDateTime, toDatetimeLocal } from '../../lib/timeline/clock';
-import { platform } from '../../platform';
 import { useStudio } from '../../store';
 import { Modal } from '../common/Modal';
-import { FolderIcon } from '../icons';
+import { SaveToField } from '../common/SaveToField';
 
 /** The presets a render of two streams offers when no mix lends its layout. */
 const renderPresets = ['side-by-side', 'pip-br'] as const;
@@ -140,15 +139,6 @@ export function RenderDialog({ mix: selectedMix, onClose, onStarted }: { mix: Mi
     void submit();
   };
 
-  const chooseFolder = async () => {
-    try {
-      const picked = await platform.pickFolder('Render to');
-      if (picked) setFolder(picked);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  };
-
   const streamSelect = (value: string, onChange: (v: string) => void, label: string, testId: string) => (
     <select className="input select input-mono" value={value} onChange={(e) => onChange(e.target.value)} aria-label={label} data-testid={testId}>
       {value === '' && <option value="">Choose…</option>}
@@ -272,27 +262,7 @@ export function RenderDialog({ mix: selectedMix, onClose, onStarted }: { mix: Mi
                 <p className="help">The boxes are scaled from {mix.layout.width}×{mix.layout.height} to the new canvas.</p>
               )}
 
-              <div className="form-field">
-                <span className="field-label">Save to</span>
-                {platform.kind === 'desktop' ? (
-                  <div className="export-destination">
-                    <span className={`export-folder${folder ? ' mono' : ''}`} title={folder ?? undefined}>
-                      {folder ?? 'The studio’s exports folder'}
-                    </span>
-                    <button type="button" className="button button-small" onClick={() => void chooseFolder()}>
-                      <FolderIcon size={13} />
-                      Choose…
-                    </button>
-                    {folder && (
-                      <button type="button" className="link-button" onClick={() => setFolder(null)}>
-                        Use the exports folder
-                      </button>
-                    )}
-                  </div>
-                ) : (
-                  <p className="help">The studio’s exports folder; download the file from the Renders list when it is ready.</p>
-                )}
-              </div>
+              <SaveToField folder={folder} onFolder={setFolder} onError={setError} pickTitle="Render to" browserHelp={<>The studio’s exports folder; download the file from the Renders list when it is ready.</>} />
             </>
           )}
 
