@@ -39,6 +39,7 @@ import { WhipServer } from './ingest/webrtc/whip-server.js';
 import { parseIceServers } from './net/ice-candidates.js';
 import { WhepServer } from './delivery/webrtc/whep-server.js';
 import { MixService } from './ingest/mix/mix-service.js';
+import { WebhookService } from './events/webhooks.js';
 import { ffmpegSourceRunner, resolveSourceUrl, SourceUrlError } from './ingest/pull/index.js';
 import { publishUrlsFor } from './ingest/publish-urls.js';
 import { DvrIndex } from './dvr/dvr-index.js';
@@ -270,6 +271,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       file: path.join(dataDir, 'mixes.json'),
       ffmpegKnown: () => ffmpeg.current(),
     });
+    const webhooks = new WebhookService({ file: path.join(dataDir, 'webhooks.json'), events, log: log.child({ module: 'webhooks' }) });
+    await webhooks.start();
     const previews = new PreviewService({ processes: children, ffmpegPath, hub: (name) => registry.hub(name) });
     // On the LAN, the name a client used to reach the studio is the one its encoder can reach too.
     const publishUrls = (name: string, clientHost: string) =>
@@ -379,6 +382,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       whip,
       whep,
       mixes,
+      webhooks,
       ffmpegPath,
       playlistMaxHours,
       exportMaxSeconds,
@@ -449,6 +453,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
           await rtmp.close();
           await srt.close();
           await mixes.stop();
+          webhooks.close();
           await whip.stop();
           await whep.stop();
           await ladders.close();

@@ -45,6 +45,8 @@ import type { WhepServer } from '../../delivery/webrtc/whep-server.js';
 import { whepRoutes } from './whep.js';
 import type { MixService } from '../../ingest/mix/mix-service.js';
 import { mixRoutes } from './mixes.js';
+import { webhookRoutes } from './webhooks.js';
+import type { WebhookService } from '../../events/webhooks.js';
 import { liveRoutes } from './live-hls.js';
 import { hlsRoutes } from './dvr-hls.js';
 import { mpegtsRoutes } from './mpegts.js';
@@ -92,6 +94,7 @@ export interface StudioRouteDeps {
   whip: WhipServer;
   whep: WhepServer;
   mixes: MixService;
+  webhooks: WebhookService;
   ffmpegPath: () => string | null;
   playlistMaxHours: () => number;
   exportMaxSeconds: () => number;
@@ -135,6 +138,7 @@ export async function registerRoutes(app: FastifyInstance, d: StudioRouteDeps): 
   await app.register(playbackRoutes({ sessions: d.viewers, stats: d.playbackStats }));
   await app.register(playerAssetRoutes(d.resourcesDir));
   await app.register(mixRoutes(d.mixes, d.exportJobs));
+  await app.register(webhookRoutes(d.webhooks));
   await app.register(whepRoutes({ whep: d.whep, playToken: (name) => d.streamStore.playToken(name), isAdmin: (request) => d.access.session(request).authenticated }));
   await app.register(mpegtsHttpIngest({ gate: d.registry, log: d.log.child({ module: 'mpegts-http' }), limits: d.ingestLimits, whip: d.whip }));
   await app.register(

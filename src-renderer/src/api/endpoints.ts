@@ -18,6 +18,7 @@ import type {
 import type { ExportJob, ExportRequest } from '../../../src-main/contract/export-api';
 import type { LibraryImport, PublicLibraryFile, LibraryFileMove, LibraryFolder, LibraryFolderPatch, LibraryFolderRequest, LibraryListing, LibraryQuery } from '../../../src-main/contract/library-api';
 import type { LanInfo, PublicStream } from '../../../src-main/contract/public-api';
+import type { Webhook, WebhookCreate } from '../../../src-main/contract/webhook-api';
 import type { MixCreate, MixLayout, MixRenderRequest, MixScene, MixStatus } from '../../../src-main/contract/mixer-api';
 import type { MediaInfo, SpriteMap } from '../../../src-main/contract/stream-files';
 import type { CoverageBucket } from '../lib/timeline/coverage';
@@ -59,6 +60,10 @@ export const api = {
   createMix: (body: MixCreate) => request<MixStatus>('POST', '/api/mixes', { body }),
   updateMix: (name: string, layout: MixLayout) => request<MixStatus>('PUT', `/api/mixes/${encodeURIComponent(name)}`, { body: layout }),
   deleteMix: (name: string) => request<void>('DELETE', `/api/mixes/${encodeURIComponent(name)}`),
+  webhooks: (signal?: AbortSignal) => request<Webhook[]>('GET', '/api/webhooks', withSignal(signal)),
+  createWebhook: (body: WebhookCreate) => request<Webhook>('POST', '/api/webhooks', { body }),
+  testWebhook: (id: string) => request<Webhook>('POST', `/api/webhooks/${encodeURIComponent(id)}/test`),
+  deleteWebhook: (id: string) => request<void>('DELETE', `/api/webhooks/${encodeURIComponent(id)}`),
   setMixScenes: (name: string, scenes: MixScene[]) => request<MixStatus>('PUT', `/api/mixes/${encodeURIComponent(name)}/scenes`, { body: scenes }),
   renderMix: (body: MixRenderRequest) => request<ExportJob>('POST', '/api/mixes/render', { body }),
   library: (query: LibraryQuery, signal?: AbortSignal) =>

@@ -5,6 +5,7 @@ import { LanPanel } from './LanPanel';
 import { MediaEnginePanel } from './MediaEnginePanel';
 import { SettingsActions } from './SettingsActions';
 import { SettingsForm } from './SettingsForm';
+import { WebhooksPanel } from './WebhooksPanel';
 
 export function SettingsSection() {
   const { draft, loadError, reload } = useStudio(
@@ -24,6 +25,7 @@ export function SettingsSection() {
           <p className="muted">Loading settings…</p>
         )}
         <MediaEnginePanel />
+        <WebhooksPanel />
       </div>
     </>
   );
