@@ -1,19 +1,11 @@
 // A mix as the API takes it: a canvas, a background, and boxes for its inputs. The
 // renderer's layout editor imports these as types only.
 import { Type, type Static } from 'typebox';
-import { streamNamePattern } from './stream-name.js';
+import { mixSourcePattern, streamNamePattern } from './stream-name.js';
+
+export { generatedSource } from './stream-name.js';
 
 export const hexColourPattern = '^#[0-9A-Fa-f]{6}$';
-/** A stream name, or a picture the mixer makes itself. */
-export const mixSourcePattern = `^(?:${streamNamePattern.slice(1, -1)}|colour:#[0-9A-Fa-f]{6}|clock)$`;
-
-/** The picture a source names when the mixer makes it itself (no stream behind it), or null for a stream. */
-export function generatedSource(source: string): { kind: 'colour'; colour: string } | { kind: 'clock' } | null {
-  if (source === 'clock') return { kind: 'clock' };
-  if (/^colour:#[0-9A-Fa-f]{6}$/.test(source)) return { kind: 'colour', colour: source.slice(7) };
-  return null;
-}
-
 export const MixInput = Type.Object(
   {
     source: Type.String({ minLength: 3, maxLength: 200, pattern: mixSourcePattern, description: 'A studio stream (live/cam1), a colour card (colour:#rrggbb) or the time of day (clock: HH:MM:SS, white, over what is behind)' }),

@@ -75,3 +75,14 @@ export function renditionParent(name: string): string | null {
   const slash = name.lastIndexOf('/');
   return slash > 0 && renditionNamePattern.test(name.slice(slash + 1)) ? name.slice(0, slash) : null;
 }
+
+/** A stream name, or a picture the mixer makes itself. */
+export const mixSourcePattern = `^(?:${streamNamePattern.slice(1, -1)}|colour:#[0-9A-Fa-f]{6}|clock)$`;
+
+/** The picture a source names when the mixer makes it itself (no stream behind it), or null for a stream. */
+/** (The renderer's editor asks this too: one home for what the mixer makes itself.) */
+export function generatedSource(source: string): { kind: 'colour'; colour: string } | { kind: 'clock' } | null {
+  if (source === 'clock') return { kind: 'clock' };
+  if (/^colour:#[0-9A-Fa-f]{6}$/.test(source)) return { kind: 'colour', colour: source.slice(7) };
+  return null;
+}

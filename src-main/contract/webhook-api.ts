@@ -1,7 +1,6 @@
 // Webhooks: the studio tells other systems what happens, as signed JSON POSTs.
 import { Type, type Static } from 'typebox';
 
-export const webhookEventTypes = ['stream.published', 'stream.unpublished', 'stream.source_lost', 'export.done', 'disk.low', 'webhook.test'] as const;
 export const WebhookEventType = Type.Union([
   Type.Literal('stream.published'),
   Type.Literal('stream.unpublished'),
@@ -11,6 +10,8 @@ export const WebhookEventType = Type.Union([
   Type.Literal('webhook.test'),
 ]);
 export type WebhookEventType = Static<typeof WebhookEventType>;
+/** Every event a hook can ask for (a hook that names none gets these). */
+export const webhookEventTypes: readonly WebhookEventType[] = WebhookEventType.anyOf.map((literal) => literal.const);
 
 export const WebhookCreate = Type.Object(
   {

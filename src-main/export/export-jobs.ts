@@ -21,7 +21,7 @@ import type { DvrIndex } from '../dvr/dvr-index.js';
 import type { StudioEvents } from '../events/studio-events.js';
 import { streamNameProblem } from '../contract/stream-name.js';
 import { generatedSource, type MixRenderRequest } from '../contract/mixer-api.js';
-import type { MixRender, MixRenderSpec } from './mix-render.js';
+import { renderLayout, type MixRender, type MixRenderSpec } from './mix-render.js';
 import type { ExportPlanRequest, Mp4ExportPlan } from './mp4-export.js';
 
 export type { ExportPlanRequest } from './mp4-export.js';
@@ -354,8 +354,7 @@ export class ExportJobs {
   private async product(entry: JobEntry, fromMs: number, durationMs: number, signal: AbortSignal): Promise<Product> {
     const { job, mix } = entry;
     if (mix) {
-      const { name, from: _from, duration: _duration, path: _path, ...layout } = mix;
-      const render = await this.deps.planMix!({ name, layout, fromMs, durationMs }, signal);
+      const render = await this.deps.planMix!({ name: mix.name, layout: renderLayout(mix), fromMs, durationMs }, signal);
       return {
         fileName: render.fileName,
         size: null,

@@ -75,6 +75,12 @@ export interface MixRender {
   dispose(): Promise<void>;
 }
 
+/** The layout of a render request (what is left without its name, range and folder). */
+export function renderLayout(request: MixRenderRequest): MixLayout {
+  const { name: _name, from: _from, duration: _duration, path: _path, ...layout } = request;
+  return layout;
+}
+
 /** Picture memory one render may hold: its canvases, and up to eight pictures for each of two stretches per input. */
 export const renderMemoryBudget = 512 * 2 ** 20;
 
@@ -86,7 +92,8 @@ export const renderMemoryBudget = 512 * 2 ** 20;
 export function checkMixRenderRequest(deps: { streamKnown: (name: string) => boolean; ranges: MixRenderDeps['ranges']; maxSeconds: () => number }, request: MixRenderRequest): void {
   const nameProblem = streamNameProblem(request.name);
   if (nameProblem) throw new Problem('invalid', 'Invalid stream name', nameProblem);
-  const { name: _name, from, duration, path: _path, ...layout } = request;
+  const { from, duration } = request;
+  const layout = renderLayout(request);
   if (layout.inputs.length === 0) throw new Problem('invalid', 'No inputs', 'a mix needs at least one input to render');
   const problem = layoutProblem(layout);
   if (problem) throw new Problem('invalid', problem.title, problem.detail);

@@ -52,6 +52,8 @@ export class Compositor {
   private canvas: Picture | null = null;
   private background: [number, number, number];
   private readonly slates = new Map<string, Picture>();
+  /** Border and card colours as Y′CbCr, parsed once each rather than every tick. */
+  private readonly colours = new Map<string, [number, number, number]>();
 
   constructor(private spec: CanvasSpec) {
     this.background = hexToYuv(spec.background);
@@ -85,7 +87,7 @@ export class Compositor {
       const inner = innerBox(slot.box, style);
       const border = inner.x - slot.box.x;
       if (border > 0 && (picture || offline === 'last-frame')) {
-        fillBox(into, hexToYuv(style.border!.colour), slot.box.x, slot.box.y, slot.box.w, slot.box.h, { opacity, radius });
+        fillBox(into, this.yuv(style.border!.colour), slot.box.x, slot.box.y, slot.box.w, slot.box.h, { opacity, radius });
       }
       if (picture) draw(into, picture, inner.x, inner.y, inner.w, inner.h, { opacity, radius: Math.max(0, radius - border) });
     }
@@ -101,8 +103,19 @@ export class Compositor {
     }
     const inner = innerBox(slot.box, style);
     const border = inner.x - slot.box.x;
-    if (border > 0) fillBox(into, hexToYuv(style.border!.colour), slot.box.x, slot.box.y, slot.box.w, slot.box.h, shape);
-    fillBox(into, hexToYuv(slot.generated!.colour), inner.x, inner.y, inner.w, inner.h, { ...shape, radius: Math.max(0, shape.radius - border) });
+    if (border > 0) fillBox(into, this.yuv(style.border!.colour), slot.box.x, slot.box.y, slot.box.w, slot.box.h, shape);
+    fillBox(into, this.yuv(slot.generated!.colour), inner.x, inner.y, inner.w, inner.h, { ...shape, radius: Math.max(0, shape.radius - border) });
+  }
+
+  private yuv(hex: string): [number, number, number] {
+    let yuv = this.colours.get(hex);
+    if (!yuv) {
+      // A layout has a few colours; a long run of edits may name many: the oldest go.
+      if (this.colours.size >= 64) this.colours.delete(this.colours.keys().next().value!);
+      yuv = hexToYuv(hex);
+      this.colours.set(hex, yuv);
+    }
+    return yuv;
   }
 
   /** Colour bars the size of the slot's picture area, made once per size. */

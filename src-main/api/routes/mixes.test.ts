@@ -151,6 +151,7 @@ describe('live mixer', () => {
     expect((await studio().api('/api/mixes/live%2Floop/scenes', { method: 'PUT', body: JSON.stringify([scene('Twice'), scene('Twice')]) })).status).toBe(400);
     expect((await studio().api('/api/mixes/live%2Floop/scenes', { method: 'PUT', body: JSON.stringify(Array.from({ length: 25 }, (_, i) => scene(`S${i}`))) })).status).toBe(400);
     expect((await studio().api('/api/mixes/live%2Fnone/scenes', { method: 'PUT', body: JSON.stringify([]) })).status).toBe(404);
+    expect((await fetch(new URL('/api/mixes/live%2Floop/scenes', studio().urls.http), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '[]' })).status).toBe(401);
     expect((await studio().api('/api/mixes/live%2Floop', { method: 'DELETE' })).status).toBe(204);
     expect((await studio().api('/api/mixes/live%2Floop')).status).toBe(404);
     expect(JSON.parse(await fs.readFile(path.join(studio().dir, 'mixes.json'), 'utf8'))).toEqual([]);

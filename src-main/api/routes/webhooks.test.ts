@@ -90,6 +90,8 @@ describe('webhooks', () => {
     expect((await post({ url: 'http://127.0.0.1:1/x', secret, events: ['stream.exploded'] })).status).toBe(400);
     expect((await post({ url: 'http://127.0.0.1:1/x', secret, extra: 1 })).status).toBe(400);
     expect((await fetch(new URL('/api/webhooks', studio().urls.http))).status).toBe(401);
+    expect((await fetch(new URL('/api/webhooks/x/test', studio().urls.http), { method: 'POST' })).status).toBe(401);
+    expect((await fetch(new URL('/api/webhooks/x', studio().urls.http), { method: 'DELETE' })).status).toBe(401);
     expect((await fetch(new URL('/api/webhooks', studio().urls.http), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: 'http://127.0.0.1:1/x', secret }) })).status).toBe(401);
   }, 30_000);
 });

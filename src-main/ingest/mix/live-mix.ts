@@ -151,7 +151,7 @@ export class LiveMix {
   }
 
   private feed(input: MixInput): MixInputFeed {
-    return new MixInputFeed(input, { fps: this.layout.fps, background: this.layout.background ?? defaultBackground }, this.deps);
+    return new MixInputFeed(input, { background: this.layout.background ?? defaultBackground }, this.deps);
   }
 
   private startEncoder(ffmpegPath: string): void {

@@ -45,7 +45,7 @@ export class MixInputFeed {
 
   constructor(
     private spec: MixInput,
-    private readonly canvas: { fps: number; background: string },
+    canvas: { background: string },
     private readonly deps: MixInputDeps,
   ) {
     this.background = canvas.background;

@@ -1,6 +1,7 @@
 // The layout editor's arithmetic: presets, moves and resizes kept on the canvas in even
 // pixels (4:2:0 pictures), and the undo history. Pure, so it is tested without a browser.
 import type { MixInput, MixLayout } from '../../../src-main/contract/mixer-api';
+import { generatedSource } from '../../../src-main/contract/stream-name';
 
 export type Preset = 'single' | 'side-by-side' | 'grid' | 'pip-br' | 'pip-bl' | 'pip-tr' | 'pip-tl' | 'speaker-strip';
 
@@ -203,8 +204,5 @@ export function presetLayout(preset: Preset, sources: readonly string[], canvas:
   return applyPreset(blank, preset);
 }
 
-/** A source the mixer makes itself (a colour card, the clock), or null for a stream: as the studio's contract names them. */
-export function madeSource(source: string): 'colour' | 'clock' | null {
-  if (source === 'clock') return 'clock';
-  return /^colour:#[0-9A-Fa-f]{6}$/.test(source) ? 'colour' : null;
-}
+/** A source the mixer makes itself (a colour card, the clock), or null for a stream. */
+export const madeSource = (source: string): 'colour' | 'clock' | null => generatedSource(source)?.kind ?? null;

@@ -10,6 +10,16 @@ import { StreamPreview } from '../monitor/StreamPreview';
 
 const presets = Object.keys(presetLabels) as Preset[];
 
+/** A slider from 0 to `max` in 5% steps, its value beside it in per cent. */
+function Fader({ value, max, label, testId, onChange }: { value: number; max: number; label: string; testId?: string; onChange: (value: number) => void }) {
+  return (
+    <>
+      <input type="range" className="mix-fader" min={0} max={max} step={0.05} value={value} aria-label={label} data-testid={testId} onChange={(e) => onChange(e.target.valueAsNumber)} />
+      <span className="mix-volume">{Math.round(value * 100)}%</span>
+    </>
+  );
+}
+
 /** The time of day, as a clock input shows it on the output (the studio's clock draws the real one). */
 function Clock() {
   const [now, setNow] = useState(() => new Date());
@@ -409,17 +419,7 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
                   <button type="button" className={`button button-small${current.muted ? ' is-muted' : ''}`} onClick={() => changeInput(selected, { muted: !current.muted })} data-testid="mix-mute" aria-pressed={current.muted ?? false}>
                     {current.muted ? 'Muted' : 'Mute'}
                   </button>
-                  <input
-                    type="range"
-                    className="mix-fader"
-                    min={0}
-                    max={2}
-                    step={0.05}
-                    value={current.volume ?? 1}
-                    aria-label="Volume"
-                    onChange={(e) => changeInput(selected, { volume: e.target.valueAsNumber })}
-                  />
-                  <span className="mix-volume">{Math.round((current.volume ?? 1) * 100)}%</span>
+                  <Fader value={current.volume ?? 1} max={2} label="Volume" onChange={(volume) => changeInput(selected, { volume })} />
                   <LevelMeter level={mix.inputs[selected]?.level ?? 0} />
                 </div>
                 <div className="mix-fit-opacity">
@@ -439,17 +439,7 @@ export function MixEditor({ mix, onChanged, onDeleted }: { mix: MixStatus; onCha
                   <label className="form-field">
                     <span className="field-label">Opacity</span>
                     <span className="mix-opacity-row">
-                      <input
-                        type="range"
-                        className="mix-fader"
-                        min={0}
-                        max={1}
-                        step={0.05}
-                        value={current.opacity ?? 1}
-                        data-testid="mix-opacity"
-                        onChange={(e) => changeInput(selected, { opacity: e.target.valueAsNumber })}
-                      />
-                      <span className="mix-volume">{Math.round((current.opacity ?? 1) * 100)}%</span>
+                      <Fader value={current.opacity ?? 1} max={1} label="Opacity" testId="mix-opacity" onChange={(opacity) => changeInput(selected, { opacity })} />
                     </span>
                   </label>
                 </div>
