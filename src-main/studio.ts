@@ -40,6 +40,8 @@ import { parseIceServers } from './net/ice-candidates.js';
 import { WhepServer } from './delivery/webrtc/whep-server.js';
 import { MixService } from './ingest/mix/mix-service.js';
 import { WebhookService } from './events/webhooks.js';
+import { RecordingService } from './recordings/recording-service.js';
+import { RecordingStore } from './recordings/recording-store.js';
 import { ffmpegSourceRunner, resolveSourceUrl, SourceUrlError } from './ingest/pull/index.js';
 import { publishUrlsFor } from './ingest/publish-urls.js';
 import { DvrIndex } from './dvr/dvr-index.js';
@@ -196,14 +198,21 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       viewers: (name) => viewers.count(name),
       onHub: (hub) => {
         dvr.watch(hub);
+        recordings.watch(hub);
         ladders.sync(hub.name);
       },
       onForget: (name, hub) => {
         dvr.forget(name, hub);
+        recordings.forget(name, hub);
         ladders.sync(name);
       },
       onConfigChange: (name) => ladders.sync(name),
       renditions: (name) => ladders.renditions(name),
+      files: (name) => {
+        if (!recordings.recording(name)) return undefined;
+        const s = recordings.status(name);
+        return { format: s.format ?? 'mp4', since: s.since ?? '', session: s.session, bytes: s.file?.bytes ?? null, durationSeconds: s.file?.durationSeconds ?? null, error: s.error };
+      },
       dvrState: (name) => ({ recording: dvr.recording(name), error: dvr.error(name) }),
       segmentTargetSeconds: () => config.get('dvrSegmentSeconds'),
       store: streamStore,
@@ -270,6 +279,19 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       keyframeSeconds: () => config.get('dvrSegmentSeconds'),
       file: path.join(dataDir, 'mixes.json'),
       ffmpegKnown: () => ffmpeg.current(),
+    });
+    // Recording files: made before the registry hands out hubs (it is told about each), used once the studio serves.
+    const recordings: RecordingService = new RecordingService({
+      store: new RecordingStore(db),
+      root: () => dataSubdir(dataDir, config.get('recordingsDir'), 'recordings'),
+      hub: (name) => registry.hub(name),
+      streamKnown: (name) => registry.has(name),
+      processes: children,
+      ffmpegPath,
+      command: () => (config.get('recordingCommand') ? { path: config.get('recordingCommand'), timeoutSeconds: config.get('recordingCommandSeconds') } : null),
+      minFreeBytes: () => config.get('dvrMinFreeMB') * 1024 * 1024,
+      events,
+      log: log.child({ module: 'recordings' }),
     });
     const webhooks = new WebhookService({ file: path.join(dataDir, 'webhooks.json'), events, log: log.child({ module: 'webhooks' }) });
     await webhooks.start();
@@ -383,6 +405,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       whep,
       mixes,
       webhooks,
+      recordings,
       ffmpegPath,
       playlistMaxHours,
       exportMaxSeconds,
@@ -426,6 +449,10 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         if (report && report.indexed + report.removedRows + report.finishedPartials + report.deletedPartials + report.skipped > 0) {
           log.info(report, `dvr: archive reconciled in ${report.ms} ms`);
         }
+        // Files a crash left half-finished: taken before anything can record, finished once ffmpeg is known (the remux needs it).
+        let lookedForFfmpeg = () => {};
+        const ffmpegSearch = new Promise<void>((resolve) => (lookedForFfmpeg = resolve));
+        recordings.recover(ffmpegSearch.then(() => ffmpeg.current())).catch((err: unknown) => log.error({ err }, 'recordings: finishing the last run\'s files failed'));
         await httpListener.listen(s.host, s.httpPort);
         // HTTPS is an extra: a port taken or a certificate that cannot be made is said, and the studio serves HTTP.
         await applyHttps(s).catch((err: unknown) => log.error({ err }, `https: not serving: ${err instanceof Error ? err.message : String(err)}`));
@@ -435,6 +462,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         registry.start();
         monitor.start(events, log);
         ffmpeg.refresh().catch((err: unknown) => log.error({ err }, 'ffmpeg detection failed'));
+        lookedForFfmpeg();
         await retentionSchedule.start();
         await library.start();
         // Kept mixes start again once ffmpeg is found (detection runs in the background).
@@ -453,6 +481,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
           await rtmp.close();
           await srt.close();
           await mixes.stop();
+          await recordings.close();
           webhooks.close();
           await whip.stop();
           await whep.stop();

@@ -12,7 +12,7 @@ export const floors = [
   { name: 'formats', holds: ['formats'] },
   { name: 'infrastructure', holds: ['db', 'net', 'log', 'files', 'config', 'events', 'system', 'version.ts', 'types'] },
   { name: 'streams', holds: ['streams'] },
-  { name: 'domain', holds: ['dvr', 'transcode', 'vod', 'mixer'] },
+  { name: 'domain', holds: ['dvr', 'recordings', 'transcode', 'vod', 'mixer'] },
   { name: 'adapters', holds: ['ingest', 'delivery', 'export'] },
   { name: 'http', holds: ['http'] },
   { name: 'api', holds: ['api'] },

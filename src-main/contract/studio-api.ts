@@ -3,6 +3,7 @@
 // Node APIs: TypeBox schemas here validate requests on the server and give both
 // sides the same static types.
 import { Type, type Static } from 'typebox';
+import type { RecordingFile, RecordingStatus } from './recording-api.js';
 import { streamNameMaxLength, streamNamePattern } from './stream-name.js';
 import type { ExportJob } from './export-api.js';
 import { ladderSettingPattern, RenditionStatus, TranscodeConfig } from './transcode-api.js';
@@ -88,6 +89,15 @@ export const Settings = Type.Object(
       maxLength: 4096,
       description: 'Folder saved exports are written to; empty means <data-dir>/exports',
     }),
+    recordingsDir: Type.String({
+      maxLength: 4096,
+      description: 'Folder recording files are written to (a folder per stream inside); empty means <data-dir>/recordings',
+    }),
+    recordingCommand: Type.String({
+      maxLength: 4096,
+      description: 'A program run on each finished recording file, with the file\'s path as its one argument (not through a shell); empty: none',
+    }),
+    recordingCommandSeconds: Type.Integer({ minimum: 1, maximum: 86_400, description: 'A recording handler still running after this long is stopped' }),
     lanPublish: Type.Union([Type.Literal('key'), Type.Literal('open')], {
       description: 'Publishers on other hosts: "key" needs the stream\'s publish password or the studio publish key; "open" lets anyone on the LAN publish. Publishers on this machine are always let in.',
     }),
@@ -388,6 +398,18 @@ export const StreamInfo = Type.Object({
   /** Whether the archive records this stream right now, and why not when it cannot. */
   dvr: Type.Object({ recording: Type.Boolean(), error: Type.Union([Type.String(), Type.Null()]) }),
   config: Type.Union([StreamConfigView, Type.Null()]),
+  /** Recording to files (POST …/record/start): present while it is on. */
+  files: Type.Optional(
+    Type.Object({
+      format: Type.String(),
+      since: Type.String(),
+      session: Type.Union([Type.String(), Type.Null()]),
+      /** The file being written: null while the stream is offline. */
+      bytes: Type.Union([Type.Number(), Type.Null()]),
+      durationSeconds: Type.Union([Type.Number(), Type.Null()]),
+      error: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
   /** The ABR ladder's renditions as they run (present when the stream has a ladder). */
   renditions: Type.Optional(Type.Object({ problem: Type.Union([Type.String(), Type.Null()]), list: Type.Array(RenditionStatus) })),
 });
@@ -465,6 +487,11 @@ export interface StudioEventMap {
   export_finished: ExportJob;
   /** Files of a library folder appeared, changed, went, or were probed (at most a few a second). */
   library_changed: { folder: string };
+  /** A stream's recording to files started or stopped (POST …/record/start|stop, a session). */
+  recording_changed: RecordingStatus;
+  /** A recording file was finished (index written): done, or failed with the reason. */
+  recording_finished: RecordingFile;
+  recording_error: { stream: string; reason: string };
 }
 export type StudioEventType = keyof StudioEventMap;
 export type StudioEvent = {

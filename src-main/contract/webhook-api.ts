@@ -6,6 +6,7 @@ export const WebhookEventType = Type.Union([
   Type.Literal('stream.unpublished'),
   Type.Literal('stream.source_lost'),
   Type.Literal('export.done'),
+  Type.Literal('recording.finished'),
   Type.Literal('disk.low'),
   Type.Literal('webhook.test'),
 ]);

@@ -188,4 +188,30 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE streams ADD COLUMN playlist INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 13,
+    name: 'recording files',
+    sql: `
+      -- Plain files recorded beside the archive (contract/recording-api.ts RecordingFile).
+      -- A row is made when a file opens, so a crash leaves a row saying which file to finish.
+      CREATE TABLE recording_files (
+        id          INTEGER PRIMARY KEY,
+        stream      TEXT NOT NULL,
+        session     TEXT,
+        format      TEXT NOT NULL,
+        work_path   TEXT NOT NULL,     -- absolute: the file as it is written
+        path        TEXT,              -- relative to the recordings folder once finished
+        root        TEXT NOT NULL,     -- the recordings folder it was written under
+        template    TEXT NOT NULL,
+        sequence    INTEGER NOT NULL,
+        bytes       INTEGER NOT NULL DEFAULT 0,
+        duration_ms INTEGER NOT NULL DEFAULT 0,
+        started_ms  INTEGER NOT NULL,
+        ended_ms    INTEGER,
+        state       TEXT NOT NULL,     -- recording | finishing | done | failed
+        error       TEXT
+      ) STRICT;
+      CREATE INDEX recording_files_by_stream ON recording_files (stream, started_ms);
+    `,
+  },
 ];

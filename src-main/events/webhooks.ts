@@ -51,6 +51,8 @@ export function webhookEvent(event: StudioEvent): { type: WebhookEventType; stre
       return { type: 'stream.source_lost', stream: event.data.name, data: { reason: event.data.reason } };
     case 'export_finished':
       return { type: 'export.done', stream: event.data.stream, data: { id: event.data.id, kind: event.data.kind, state: event.data.state, file: event.data.file, error: event.data.error } };
+    case 'recording_finished':
+      return { type: 'recording.finished', stream: event.data.stream, data: { ...event.data } };
     case 'dvr_disk_low':
       return { type: 'disk.low', stream: null, data: { freeBytes: event.data.freeBytes, minFreeBytes: event.data.minFreeBytes, message: event.data.message } };
     default:

@@ -110,7 +110,8 @@ export class StreamHub {
   attach(sink: FrameSink): SinkAttachment {
     const entry: SinkEntry = { sink, state: SinkState.Live, laggingSince: 0, dropped: 0 };
     this.sinks.add(entry);
-    if (this.tracks) {
+    // An idle stream's last tracks and GOP stay for its preview picture; a sink gets only a live source's.
+    if (this.tracks && this.session) {
       this.safely(entry, () => sink.onTracks(this.tracks!));
       for (const frame of this.gop) if (!this.deliver(entry, frame)) break;
     }

@@ -77,6 +77,8 @@ export class StreamRegistry {
       onConfigChange?: (name: string) => void;
       /** The stream's ABR ladder as it runs, for the listing. */
       renditions?: (stream: string) => StreamInfo['renditions'];
+      /** Recording to files, for the listing (undefined when off). */
+      files?: (stream: string) => StreamInfo['files'];
     },
   ) {
     this.sweep = setInterval(() => this.forgetIdleDynamicStreams(), 15_000);
@@ -282,6 +284,8 @@ export class StreamRegistry {
     info.viewers = this.deps.viewers?.(info.name) ?? 0;
     const renditions = this.deps.renditions?.(info.name);
     if (renditions) info.renditions = renditions;
+    const files = this.deps.files?.(info.name);
+    if (files) info.files = files;
     return info;
   }
 

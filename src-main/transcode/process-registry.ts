@@ -20,6 +20,12 @@ export interface RunOptions {
   extraInputs?: number;
   /** Background work (probing a library, segments made ahead): runs at this niceness (1–19) so what a viewer waits for goes first. */
   niceness?: number;
+  /**
+   * A program the user chose (a recording handler): it runs in its own process group, and
+   * a stop ends the whole group, so children it left behind (a `sleep` in a script) cannot
+   * keep it, or its pipes, alive. POSIX only; elsewhere the child alone is stopped.
+   */
+  processGroup?: boolean;
 }
 
 export interface RunResult {
@@ -83,7 +89,19 @@ export class ProcessRegistry {
     this.log.debug({ cmd: [file, ...args].map(shellQuote).join(' ') }, `run ${options.label}`);
     const err = new TailBuffer(options.keepBytes ?? 64 * 1024);
     const extra = Array.from({ length: (options.extraOutputs ?? 0) + (options.extraInputs ?? 0) }, () => 'pipe' as const);
-    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe', ...extra], windowsHide: true });
+    const group = options.processGroup === true && process.platform !== 'win32';
+    const child = spawn(file, args, { stdio: ['pipe', 'pipe', 'pipe', ...extra], windowsHide: true, detached: group });
+    const signal = (name: NodeJS.Signals) => {
+      if (group && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, name);
+          return;
+        } catch {
+          // The group is gone already: signal the child alone.
+        }
+      }
+      child.kill(name);
+    };
     if (options.niceness && child.pid !== undefined) {
       try {
         os.setPriority(child.pid, options.niceness);
@@ -95,9 +113,13 @@ export class ProcessRegistry {
     // camera) ignores it, so a SIGKILL follows if it has not gone within 3 s.
     let escalation: NodeJS.Timeout | null = null;
     const terminate = () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      escalation = setTimeout(() => child.kill('SIGKILL'), 3000);
+      if (child.exitCode !== null || child.signalCode !== null) {
+        // The child is gone, but what it started may still hold its pipes.
+        if (group) signal('SIGKILL');
+        return;
+      }
+      signal('SIGTERM');
+      escalation = setTimeout(() => signal('SIGKILL'), 3000);
       escalation.unref();
     };
     controller.signal.addEventListener('abort', terminate, { once: true });

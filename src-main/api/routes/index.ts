@@ -46,6 +46,8 @@ import { whepRoutes } from './whep.js';
 import type { MixService } from '../../ingest/mix/mix-service.js';
 import { mixRoutes } from './mixes.js';
 import { webhookRoutes } from './webhooks.js';
+import { recordingRoutes } from './recordings.js';
+import type { RecordingService } from '../../recordings/recording-service.js';
 import type { WebhookService } from '../../events/webhooks.js';
 import { liveRoutes } from './live-hls.js';
 import { hlsRoutes } from './dvr-hls.js';
@@ -95,6 +97,7 @@ export interface StudioRouteDeps {
   whep: WhepServer;
   mixes: MixService;
   webhooks: WebhookService;
+  recordings: RecordingService;
   ffmpegPath: () => string | null;
   playlistMaxHours: () => number;
   exportMaxSeconds: () => number;
@@ -139,6 +142,7 @@ export async function registerRoutes(app: FastifyInstance, d: StudioRouteDeps): 
   await app.register(playerAssetRoutes(d.resourcesDir));
   await app.register(mixRoutes(d.mixes, d.exportJobs));
   await app.register(webhookRoutes(d.webhooks));
+  await app.register(recordingRoutes({ recordings: d.recordings, library: d.library }));
   await app.register(whepRoutes({ whep: d.whep, playToken: (name) => d.streamStore.playToken(name), isAdmin: (request) => d.access.session(request).authenticated }));
   await app.register(mpegtsHttpIngest({ gate: d.registry, log: d.log.child({ module: 'mpegts-http' }), limits: d.ingestLimits, whip: d.whip }));
   await app.register(

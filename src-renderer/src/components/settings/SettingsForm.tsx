@@ -312,6 +312,30 @@ export function SettingsForm({ draft }: { draft: SettingsDraft }) {
             <input {...textProps('exportMaxSeconds')} className="input input-port" type="text" inputMode="numeric" />
           </SettingField>
           <SettingField
+            settingKey="recordingsDir"
+            controlId="setting-recordingsDir"
+            dirty={dirty('recordingsDir')}
+            help="Where recording files go, a folder per stream inside (relative to the data folder). Empty: the recordings folder in the data folder."
+          >
+            <input {...textProps('recordingsDir')} className="input" type="text" placeholder="recordings" />
+          </SettingField>
+          <SettingField
+            settingKey="recordingCommand"
+            controlId="setting-recordingCommand"
+            dirty={dirty('recordingCommand')}
+            help="A program run on each finished recording file, with the file's path as its one argument (never through a shell); its output goes to the log. Empty: none."
+          >
+            <input {...textProps('recordingCommand')} className="input" type="text" placeholder="/usr/local/bin/upload-recording" />
+          </SettingField>
+          <SettingField
+            settingKey="recordingCommandSeconds"
+            controlId="setting-recordingCommandSeconds"
+            dirty={dirty('recordingCommandSeconds')}
+            help="A recording command still running after this long is stopped, with everything it started."
+          >
+            <input {...textProps('recordingCommandSeconds')} className="input input-port" type="text" inputMode="numeric" />
+          </SettingField>
+          <SettingField
             settingKey="logLevel"
             controlId="setting-logLevel"
             dirty={dirty('logLevel')}
