@@ -40,6 +40,7 @@ import { parseIceServers } from './net/ice-candidates.js';
 import { WhepServer } from './delivery/webrtc/whep-server.js';
 import { MixService } from './ingest/mix/mix-service.js';
 import { WebhookService } from './events/webhooks.js';
+import { RestreamService } from './delivery/restream/restream-service.js';
 import { RecordingService } from './recordings/recording-service.js';
 import { RecordingStore } from './recordings/recording-store.js';
 import { ffmpegSourceRunner, resolveSourceUrl, SourceUrlError } from './ingest/pull/index.js';
@@ -199,15 +200,21 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       onHub: (hub) => {
         dvr.watch(hub);
         recordings.watch(hub);
+        restream.sync(hub.name);
         ladders.sync(hub.name);
       },
       onForget: (name, hub) => {
         dvr.forget(name, hub);
         recordings.forget(name, hub);
+        restream.sync(name);
         ladders.sync(name);
       },
-      onConfigChange: (name) => ladders.sync(name),
+      onConfigChange: (name) => {
+        ladders.sync(name);
+        restream.sync(name);
+      },
       renditions: (name) => ladders.renditions(name),
+      push: (name) => restream.statuses(name),
       files: (name) => {
         if (!recordings.recording(name)) return undefined;
         const s = recordings.status(name);
@@ -292,6 +299,15 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       minFreeBytes: () => config.get('dvrMinFreeMB') * 1024 * 1024,
       events,
       log: log.child({ module: 'recordings' }),
+    });
+    const restream: RestreamService = new RestreamService({
+      config: (name) => streamStore.get(name),
+      hub: (name, rendition) => (rendition ? ladders.rendition(name, rendition) : registry.hub(name)),
+      processes: children,
+      ffmpegPath,
+      ffmpegKnown: () => ffmpeg.current(),
+      events,
+      log: log.child({ module: 'restream' }),
     });
     const webhooks = new WebhookService({ file: path.join(dataDir, 'webhooks.json'), events, log: log.child({ module: 'webhooks' }) });
     await webhooks.start();
@@ -460,6 +476,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         await srt.listen(s.host, s.srtPort);
         serving = true;
         registry.start();
+        restream.syncAll(streamStore.names());
         monitor.start(events, log);
         ffmpeg.refresh().catch((err: unknown) => log.error({ err }, 'ffmpeg detection failed'));
         lookedForFfmpeg();
@@ -482,6 +499,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
           await srt.close();
           await mixes.stop();
           await recordings.close();
+          await restream.close();
           webhooks.close();
           await whip.stop();
           await whep.stop();

@@ -54,6 +54,13 @@ export async function startNodeMediaServer(dir: string): Promise<RunningServer> 
   return { name: 'node-media-server', pid: child.pid!, rtmpPort, app: 'live', stop: stopper(child) };
 }
 
+/**
+ * Started as root, nginx's workers run as "nobody", who cannot write into a private temp
+ * folder: "record all" would then fail on every file (said only in error.log). The
+ * worker stays root instead, as the user who started it.
+ */
+const rootWorker = () => (process.getuid?.() === 0 ? 'user root;\n' : '');
+
 /** nginx with the RTMP module (Debian's packages), one worker, recording everything like a DVR would. */
 export async function startNginxRtmp(dir: string): Promise<RunningServer> {
   const rtmpPort = await freePort();
@@ -63,7 +70,7 @@ export async function startNginxRtmp(dir: string): Promise<RunningServer> {
   await fs.writeFile(
     conf,
     `load_module /usr/lib/nginx/modules/ngx_rtmp_module.so;
-worker_processes 1;
+${rootWorker()}worker_processes 1;
 daemon off;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
@@ -118,7 +125,7 @@ export async function startNginxStatic(dir: string, root: string, workers: numbe
 daemon off;
 pid ${dir}/nginx.pid;
 error_log ${dir}/error.log warn;
-${process.getuid?.() === 0 ? 'user root;\n' : ''}events { worker_connections 4096; }
+${rootWorker()}events { worker_connections 4096; }
 http {
   access_log off;
   sendfile on;

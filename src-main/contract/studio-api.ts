@@ -4,6 +4,7 @@
 // sides the same static types.
 import { Type, type Static } from 'typebox';
 import type { RecordingFile, RecordingStatus } from './recording-api.js';
+import { PushStatus, PushTarget } from './restream-api.js';
 import { streamNameMaxLength, streamNamePattern } from './stream-name.js';
 import type { ExportJob } from './export-api.js';
 import { ladderSettingPattern, RenditionStatus, TranscodeConfig } from './transcode-api.js';
@@ -291,6 +292,7 @@ export const StreamConfigFields = {
     description: 'When set, playback URLs need ?token=THIS (wrong or missing: 403); null leaves playback open on the LAN',
   }),
   transcode: Type.Union([TranscodeConfig, Type.Null()], { description: 'An ABR ladder made from the live source (renditions besides the source itself); null: the source alone' }),
+  push: Type.Array(PushTarget, { maxItems: 8, description: 'Servers this stream is sent on to while it is live (restream): RTMP, RTMPS or SRT' }),
 };
 
 export const StreamConfig = Type.Object({ name: StreamName, ...StreamConfigFields }, { additionalProperties: false });
@@ -317,6 +319,8 @@ export const StreamConfigView = Type.Object({
   /** Shown to the admin in full: it is meant to be handed to viewers. */
   playToken: Type.Union([Type.String(), Type.Null()]),
   transcode: Type.Union([TranscodeConfig, Type.Null()]),
+  /** Targets with their stream keys masked; a PUT that sends a masked URL back keeps the real one. */
+  push: Type.Array(Type.Object({ id: Type.String(), url: Type.String(), enabled: Type.Boolean(), label: Type.String(), rendition: Type.Union([Type.String(), Type.Null()]) })),
 });
 export type StreamConfigView = Static<typeof StreamConfigView>;
 
@@ -398,6 +402,8 @@ export const StreamInfo = Type.Object({
   /** Whether the archive records this stream right now, and why not when it cannot. */
   dvr: Type.Object({ recording: Type.Boolean(), error: Type.Union([Type.String(), Type.Null()]) }),
   config: Type.Union([StreamConfigView, Type.Null()]),
+  /** Each restream target's state (present when the stream has targets). */
+  push: Type.Optional(Type.Array(PushStatus)),
   /** Recording to files (POST …/record/start): present while it is on. */
   files: Type.Optional(
     Type.Object({
@@ -492,6 +498,8 @@ export interface StudioEventMap {
   /** A recording file was finished (index written): done, or failed with the reason. */
   recording_finished: RecordingFile;
   recording_error: { stream: string; reason: string };
+  /** A restream target went live, or dropped (retrying) or stopped. */
+  restream_changed: { stream: string; target: PushStatus };
 }
 export type StudioEventType = keyof StudioEventMap;
 export type StudioEvent = {

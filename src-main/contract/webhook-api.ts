@@ -7,6 +7,8 @@ export const WebhookEventType = Type.Union([
   Type.Literal('stream.source_lost'),
   Type.Literal('export.done'),
   Type.Literal('recording.finished'),
+  Type.Literal('restream.up'),
+  Type.Literal('restream.down'),
   Type.Literal('disk.low'),
   Type.Literal('webhook.test'),
 ]);

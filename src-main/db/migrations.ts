@@ -212,6 +212,9 @@ export const migrations: readonly Migration[] = [
         error       TEXT
       ) STRICT;
       CREATE INDEX recording_files_by_stream ON recording_files (stream, started_ms);
+
+      -- Restream targets (contract/restream-api.ts PushTarget[], ids filled in), or NULL for none.
+      ALTER TABLE streams ADD COLUMN push_json TEXT;
     `,
   },
 ];

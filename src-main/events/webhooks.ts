@@ -53,6 +53,8 @@ export function webhookEvent(event: StudioEvent): { type: WebhookEventType; stre
       return { type: 'export.done', stream: event.data.stream, data: { id: event.data.id, kind: event.data.kind, state: event.data.state, file: event.data.file, error: event.data.error } };
     case 'recording_finished':
       return { type: 'recording.finished', stream: event.data.stream, data: { ...event.data } };
+    case 'restream_changed':
+      return { type: event.data.target.state === 'live' ? 'restream.up' : 'restream.down', stream: event.data.stream, data: { ...event.data.target } };
     case 'dvr_disk_low':
       return { type: 'disk.low', stream: null, data: { freeBytes: event.data.freeBytes, minFreeBytes: event.data.minFreeBytes, message: event.data.message } };
     default:

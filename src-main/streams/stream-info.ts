@@ -1,4 +1,5 @@
 import type { StreamConfig, StreamConfigView, StreamInfo } from '../contract/studio-api.js';
+import { maskPushUrl } from '../contract/restream-api.js';
 import { maskCredentials } from '../contract/mask-credentials.js';
 import type { StreamHub } from './stream-hub.js';
 
@@ -86,5 +87,6 @@ export function configView(config: StreamConfig): StreamConfigView {
     dvrMaxSize: config.dvrMaxSize,
     playToken: config.playToken,
     transcode: config.transcode,
+    push: config.push.map((t) => ({ id: t.id ?? '', url: maskPushUrl(t.url), enabled: t.enabled !== false, label: t.label ?? '', rendition: t.rendition ?? null })),
   };
 }

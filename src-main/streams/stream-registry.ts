@@ -79,6 +79,8 @@ export class StreamRegistry {
       renditions?: (stream: string) => StreamInfo['renditions'];
       /** Recording to files, for the listing (undefined when off). */
       files?: (stream: string) => StreamInfo['files'];
+      /** Restream targets' states, for the listing. */
+      push?: (stream: string) => StreamInfo['push'];
     },
   ) {
     this.sweep = setInterval(() => this.forgetIdleDynamicStreams(), 15_000);
@@ -286,6 +288,8 @@ export class StreamRegistry {
     if (renditions) info.renditions = renditions;
     const files = this.deps.files?.(info.name);
     if (files) info.files = files;
+    const push = this.deps.push?.(info.name);
+    if (push) info.push = push;
     return info;
   }
 

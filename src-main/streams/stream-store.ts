@@ -1,6 +1,7 @@
 import { renditionParent } from '../contract/stream-name.js';
 import type { StreamConfig, StreamConfigCreate, StreamConfigPatch } from '../contract/studio-api.js';
 import type { StudioDatabase } from '../db/index.js';
+import { isMaskedFormOf } from '../contract/restream-api.js';
 
 interface StreamRow {
   name: string;
@@ -16,6 +17,7 @@ interface StreamRow {
   dvr_max_size: string;
   play_token: string | null;
   transcode_json: string | null;
+  push_json: string | null;
 }
 
 const fromRow = (row: StreamRow): StreamConfig => ({
@@ -32,6 +34,7 @@ const fromRow = (row: StreamRow): StreamConfig => ({
   dvrMaxSize: row.dvr_max_size,
   playToken: row.play_token,
   transcode: row.transcode_json === null ? null : (JSON.parse(row.transcode_json) as StreamConfig['transcode']),
+  push: row.push_json === null ? [] : (JSON.parse(row.push_json) as StreamConfig['push']),
 });
 
 export const defaultStreamConfig = (name: string): StreamConfig => ({
@@ -48,9 +51,27 @@ export const defaultStreamConfig = (name: string): StreamConfig => ({
   dvrMaxSize: '',
   playToken: null,
   transcode: null,
+  push: [],
 });
 
 const transcodeJson = (config: StreamConfig) => (config.transcode ? JSON.stringify(config.transcode) : null);
+
+/**
+ * Targets as stored: each with an id (its own, or t1, t2 … by position), and a URL sent back
+ * masked (as GET showed it) replaced by the real one of the target with that id.
+ */
+export function normalizePush(targets: StreamConfig['push'], previous: StreamConfig['push'] = []): StreamConfig['push'] {
+  const used = new Set<string>();
+  return targets.map((target, i) => {
+    let id = target.id ?? `t${i + 1}`;
+    for (let n = 2; used.has(id); n++) id = `${target.id ?? 't'}${target.id ? `-${n}` : i + n}`;
+    used.add(id);
+    const before = previous.find((p) => p.id === id);
+    const url = before && isMaskedFormOf(target.url, before.url) ? before.url : target.url;
+    return { ...target, id, url };
+  });
+}
+const pushJson = (config: StreamConfig) => (config.push.length > 0 ? JSON.stringify(config.push) : null);
 
 /** Configured streams in SQLite. */
 export class StreamStore {
@@ -89,13 +110,14 @@ export class StreamStore {
   /** Creates the stream; false when the name is taken. */
   create(input: StreamConfigCreate): StreamConfig | null {
     const config: StreamConfig = { ...defaultStreamConfig(input.name), ...input };
+    config.push = normalizePush(config.push);
     const now = Date.now();
     const result = this.db
       .prepare(
-        `INSERT OR IGNORE INTO streams (name, title, sources_json, publish_enabled, publish_password, takeover, loop, playlist, dvr, dvr_depth, dvr_max_size, play_token, transcode_json, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO streams (name, title, sources_json, publish_enabled, publish_password, takeover, loop, playlist, dvr, dvr_depth, dvr_max_size, play_token, transcode_json, push_json, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(config.name, config.title, JSON.stringify(config.sources), +config.publishEnabled, config.publishPassword, +config.takeover, +config.loop, +config.playlist, +config.dvr, config.dvrDepth, config.dvrMaxSize, config.playToken, transcodeJson(config), now, now);
+      .run(config.name, config.title, JSON.stringify(config.sources), +config.publishEnabled, config.publishPassword, +config.takeover, +config.loop, +config.playlist, +config.dvr, config.dvrDepth, config.dvrMaxSize, config.playToken, transcodeJson(config), pushJson(config), now, now);
     return result.changes === 1 ? config : null;
   }
 
@@ -103,12 +125,13 @@ export class StreamStore {
     const current = this.get(name);
     if (!current) return null;
     const next: StreamConfig = { ...current, ...patch, name };
+    next.push = normalizePush(next.push, current.push);
     this.db
       .prepare(
-        `UPDATE streams SET title = ?, sources_json = ?, publish_enabled = ?, publish_password = ?, takeover = ?, loop = ?, playlist = ?, dvr = ?, dvr_depth = ?, dvr_max_size = ?, play_token = ?, transcode_json = ?, updated_at = ?
+        `UPDATE streams SET title = ?, sources_json = ?, publish_enabled = ?, publish_password = ?, takeover = ?, loop = ?, playlist = ?, dvr = ?, dvr_depth = ?, dvr_max_size = ?, play_token = ?, transcode_json = ?, push_json = ?, updated_at = ?
          WHERE name = ?`,
       )
-      .run(next.title, JSON.stringify(next.sources), +next.publishEnabled, next.publishPassword, +next.takeover, +next.loop, +next.playlist, +next.dvr, next.dvrDepth, next.dvrMaxSize, next.playToken, transcodeJson(next), Date.now(), name);
+      .run(next.title, JSON.stringify(next.sources), +next.publishEnabled, next.publishPassword, +next.takeover, +next.loop, +next.playlist, +next.dvr, next.dvrDepth, next.dvrMaxSize, next.playToken, transcodeJson(next), pushJson(next), Date.now(), name);
     return next;
   }
 

@@ -53,6 +53,7 @@ function secretStream(overrides: Partial<StreamInfo> = {}): StreamInfo {
       dvrMaxSize: '',
       playToken: 'viewer-T0ken_secret',
       transcode: null,
+      push: [],
     },
     ...overrides,
   };

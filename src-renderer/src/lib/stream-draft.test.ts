@@ -19,6 +19,7 @@ const config: StreamConfigView = {
   dvrMaxSize: '',
   playToken: null,
   transcode: null,
+  push: [],
 };
 
 describe('buildCreate', () => {
