@@ -10,6 +10,7 @@ import { benchTranscode } from './transcode-bench.js';
 import { benchVod } from './vod-bench.js';
 import { benchWebrtc } from './webrtc-bench.js';
 import { benchMixer } from './mixer-bench.js';
+import { benchRestream } from './restream-bench.js';
 
 const benchmarks: Record<string, { about: string; run: (argv: string[]) => Promise<void> }> = {
   startup: { about: 'cold start of `framehouse serve` and /api/health requests per second', run: benchStartup },
@@ -35,6 +36,10 @@ const benchmarks: Record<string, { about: string; run: (argv: string[]) => Promi
   mixer: {
     about: 'N live 720p30 inputs into a 720p30 libx264 mix in the studio (CPU, × real time, a layout change a second) beside one plain ffmpeg doing the same xstack composition (--inputs 2,4 --seconds 20)',
     run: benchMixer,
+  },
+  restream: {
+    about: 'one 720p30 6 Mbit/s stream pushed to N nginx-rtmp targets by the studio vs N plain ffmpeg -c copy relays: CPU per pushed stream (--targets 1,4 --seconds 20)',
+    run: benchRestream,
   },
   soak: {
     about: '20 publishers, 100 HLS/LL-HLS viewers and playlist/export storms for 10 min: RSS and event-loop lag over time, frames and segments lost',

@@ -144,6 +144,10 @@ export class RecordingService {
         const workPath = `${provisional}-${id}.${format === 'ts' ? 'ts' : 'mp4'}`;
         this.deps.store.setWorkPath(id, workPath);
         rows.set(opened.sequence, id);
+        // A new file of a recording that is on (a rotation, the stream back): the window shows it.
+        queueMicrotask(() => {
+          if (this.recordings.get(stream) === recording) this.deps.events.publish('recording_changed', this.status(stream));
+        });
         return workPath;
       },
       onClosed: (closed: ClosedFile) => {

@@ -21,12 +21,26 @@ import type { LanInfo, PublicStream } from '../../../src-main/contract/public-ap
 import type { Webhook, WebhookCreate } from '../../../src-main/contract/webhook-api';
 import type { MixCreate, MixLayout, MixRenderRequest, MixScene, MixStatus } from '../../../src-main/contract/mixer-api';
 import type { MediaInfo, SpriteMap } from '../../../src-main/contract/stream-files';
+import type { RecordingFile, RecordingSession, RecordingSessionStart, RecordingStatus as FileRecordingStatus, RecordStart } from '../../../src-main/contract/recording-api';
 import type { CoverageBucket } from '../lib/timeline/coverage';
 import { streamApiPath, streamFileUrl } from '../lib/stream-name';
 import { request } from './http';
 
 /** GET /NAME/recording_status.json (Flussonic's shape): UTC seconds; `[]` when nothing is recorded or locked. */
 export type RecordingStatus = { stream: string; ranges?: { from: number; duration: number }[]; locks?: { from: number; duration: number }[] }[];
+
+/** GET /api/recordings: recording files newest first, and every stream recording to files now. */
+export interface RecordingsQuery {
+  stream?: string;
+  session?: string;
+  limit?: number;
+  offset?: number;
+}
+export interface RecordingsListing {
+  total: number;
+  files: RecordingFile[];
+  active: FileRecordingStatus[];
+}
 
 const withSignal = (signal?: AbortSignal) => (signal ? { signal } : {});
 
@@ -98,6 +112,19 @@ export const api = {
   /** 202: the job, queued; progress arrives as export_progress / export_finished events. */
   createExport: (body: ExportRequest) => request<ExportJob>('POST', '/api/exports', { body }),
   cancelExport: (id: string) => request<unknown>('DELETE', `/api/exports/${encodeURIComponent(id)}`),
+  /** Record the stream to plain files (MP4, MKV, MPEG-TS) until stopped; 409 when it already does. */
+  startRecording: (name: string, body: RecordStart = {}) => request<FileRecordingStatus>('POST', streamApiPath(name, '/record/start'), { body }),
+  stopRecording: (name: string) => request<FileRecordingStatus>('POST', streamApiPath(name, '/record/stop')),
+  /** Whether the stream records to files now (not the archive's recording_status.json: that is recordingStatus). */
+  fileRecordingStatus: (name: string, signal?: AbortSignal) => request<FileRecordingStatus>('GET', streamApiPath(name, '/record'), withSignal(signal)),
+  /** Several streams as one multicam session: all start, or none. */
+  startRecordingSession: (body: RecordingSessionStart) => request<RecordingSession>('POST', '/api/recordings/sessions', { body }),
+  stopRecordingSession: (session: string) => request<FileRecordingStatus[]>('POST', `/api/recordings/sessions/${encodeURIComponent(session)}/stop`),
+  listRecordings: (query: RecordingsQuery = {}, signal?: AbortSignal) =>
+    request<RecordingsListing>('GET', `/api/recordings?${new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)]))}`, withSignal(signal)),
+  /** 201: where the finished file now is in the Library (FOLDER/Recordings/NAME). */
+  recordingToLibrary: (id: number, folder?: string) =>
+    request<{ folder: string; path: string }>('POST', `/api/recordings/${encodeURIComponent(String(id))}/library`, { body: folder === undefined ? {} : { folder } }),
   sprite: (name: string, from: number, duration: number, tiles: number, token: string | null, signal?: AbortSignal) =>
     request<SpriteMap>('GET', `${streamFileUrl(name, `sprite-${from}-${duration}.json`)}?tiles=${tiles}${tokenParam(token)}`, withSignal(signal)),
 };
@@ -105,6 +132,11 @@ export const api = {
 /** The finished file of a saved export, as a download. */
 export function exportFileUrl(id: string): string {
   return `/api/exports/${encodeURIComponent(id)}/file`;
+}
+
+/** A finished recording file, as a download (Range requests work). */
+export function recordingFileUrl(id: number): string {
+  return `/api/recordings/${encodeURIComponent(String(id))}/file`;
 }
 
 /** The range as one MP4 straight from the archive, no job (whole seconds, as the URL takes them). */

@@ -59,6 +59,19 @@ export function dispatchStudioEvent(event: StudioEvent): void {
     case 'library_changed':
       state.noteLibraryChanged(event.data.folder);
       break;
+    case 'recording_changed':
+      state.noteRecordingChanged(event.data.stream);
+      break;
+    case 'recording_finished':
+      state.noteRecordingChanged(event.data.stream);
+      if (event.data.state === 'failed') {
+        state.pushToast({ tone: 'danger', stream: event.data.stream, text: `${event.data.stream}: recording file failed${event.data.error ? `: ${event.data.error}` : ''}` });
+      }
+      break;
+    case 'recording_error':
+      state.noteRecordingChanged(event.data.stream);
+      state.pushToast({ tone: 'danger', stream: event.data.stream, text: `${event.data.stream}: recording to files: ${event.data.reason}` });
+      break;
     case 'dvr_retention_stuck':
       state.applyDvrRetention(event.data);
       break;

@@ -8,6 +8,7 @@ import { createDvrSlice } from './dvr.slice';
 import { createExportsSlice } from './exports.slice';
 import { createLanSlice } from './lan.slice';
 import { createLibrarySlice } from './library.slice';
+import { createRecordingsSlice } from './recordings.slice';
 import { createSettingsSlice } from './settings.slice';
 import { createStreamsSlice } from './streams.slice';
 import { createSystemSlice } from './system.slice';
@@ -29,6 +30,7 @@ export const useStudio = create<StudioState>()((...a) => ({
   ...createDvrSlice(...a),
   ...createExportsSlice(...a),
   ...createLibrarySlice(...a),
+  ...createRecordingsSlice(...a),
 }));
 
 export type { StudioState } from './types';

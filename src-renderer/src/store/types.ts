@@ -8,6 +8,7 @@ import type { DvrSlice } from './dvr.state';
 import type { ExportsSlice } from './exports.state';
 import type { LanSlice } from './lan.state';
 import type { LibrarySlice } from './library.state';
+import type { RecordingsSlice } from './recordings.state';
 import type { SettingsSlice } from './settings.state';
 import type { StreamsSlice } from './streams.state';
 import type { SystemSlice } from './system.state';
@@ -26,6 +27,7 @@ export type StudioState = AuthSlice &
   LanSlice &
   DvrSlice &
   ExportsSlice &
-  LibrarySlice;
+  LibrarySlice &
+  RecordingsSlice;
 
 export type SliceCreator<Slice> = StateCreator<StudioState, [], [], Slice>;

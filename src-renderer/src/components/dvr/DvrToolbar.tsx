@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { parseDateTime, toDatetimeLocal } from '../../lib/timeline/clock';
 import { CalendarIcon } from '../icons';
 import type { DvrController } from '../../engine/dvr/dvr-controller';
+import { SessionRecordButton } from './SessionRecordButton';
 import { StreamPicker } from './StreamPicker';
 
 const JUMP_ID = 'dvr-jump';
@@ -27,7 +28,7 @@ const spans = [
   { label: 'Month', seconds: 30 * 86_400 },
 ] as const;
 
-/** Streams on the timeline, how much of time it shows, a date to jump to, and the way back to live. */
+/** Streams on the timeline, recording them as a session, how much of time it shows, a date to jump to, and the way back to live. */
 export function DvrToolbar({ controller, live }: { controller: DvrController; live: boolean }) {
   const [jump, setJump] = useState(() => toDatetimeLocal(Date.now() / 1000 - 3600));
   const [jumpError, setJumpError] = useState(false);
@@ -48,6 +49,7 @@ export function DvrToolbar({ controller, live }: { controller: DvrController; li
   return (
     <div className="dvr-bar">
       <StreamPicker />
+      <SessionRecordButton />
       <div className="dvr-bar-spacer" />
       <div className="dvr-spans" role="group" aria-label="Show on the timeline">
         {spans.map((s) => (

@@ -1,4 +1,5 @@
 import { useCallback, useEffect } from 'react';
+import { errorMessage } from '../../api/api-error';
 import { LoadError } from '../common/LoadError';
 import { isGridKey } from '../../lib/grid-nav';
 import { isTypingTarget } from '../../lib/keys';
@@ -12,7 +13,8 @@ import { StreamGrid, tileElement } from './StreamGrid';
 
 /**
  * Every stream's health at a glance, updated by the `streams` event once a second.
- * Keys: arrows move between tiles, Enter opens one, Esc closes it, N adds a stream.
+ * Keys: arrows move between tiles, Enter opens one, Esc closes it, N adds a stream,
+ * R records the open stream to files (or stops).
  */
 export function MonitorSection() {
   const names = useStudio((s) => s.streamNames);
@@ -48,6 +50,16 @@ export function MonitorSection() {
       if (event.key === 'n' || event.key === 'N') {
         event.preventDefault();
         state.setAddStreamOpen(true);
+        return;
+      }
+      if ((event.key === 'r' || event.key === 'R') && !event.repeat && state.selectedStream) {
+        event.preventDefault();
+        const name = state.selectedStream;
+        if (state.recordingBusy[name]) return; // the button says Starting… or Stopping…
+        state.toggleFileRecording(name).then(
+          (done) => state.pushToast({ tone: 'quiet', stream: name, text: done === 'started' ? `${name}: recording to files` : `${name}: stopped recording to files` }),
+          (err: unknown) => state.pushToast({ tone: 'danger', stream: name, text: `${name}: ${errorMessage(err)}` }),
+        );
         return;
       }
       // Arrows with nothing focused (or focus on the page around the grid) start at a tile.

@@ -21,6 +21,8 @@ import { ConfirmDialog } from '../common/ConfirmDialog';
 import { AlertIcon, CloseIcon, TrashIcon } from '../icons';
 import { PlaybackPanel } from './PlaybackPanel';
 import { PublishPanel } from './PublishPanel';
+import { RecordingFilesPanel } from './RecordingFilesPanel';
+import { RestreamPanel } from './RestreamPanel';
 import { Sparkline } from './Sparkline';
 import { StateChip } from './StateChip';
 import { RenditionsPanel } from './RenditionsPanel';
@@ -100,6 +102,8 @@ export function StreamDetails({ name, onClose }: { name: string; onClose(): void
           )}
           <StreamFacts info={info} />
           <RenditionsPanel name={name} info={info} />
+          <RecordingFilesPanel name={name} files={info.files} />
+          <RestreamPanel name={name} info={info} />
           <ViewerSessions name={name} viewers={info.viewers} />
           <PlaybackPanel name={name} playToken={info.config?.playToken ?? null} hasArchive={info.dvr.recording || info.config?.dvr === true} />
           <PublishPanel name={name} config={info.config} />

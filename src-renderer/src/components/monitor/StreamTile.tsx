@@ -18,7 +18,7 @@ import { useStudio } from '../../store';
 import { AlertIcon, EyeIcon, LockIcon } from '../icons';
 import { Sparkline } from './Sparkline';
 import { StateChip } from './StateChip';
-import { RecBadge } from './RecBadge';
+import { FileRecBadge, RecBadge } from './RecBadge';
 import { StreamPreview } from './StreamPreview';
 
 interface StreamTileProps {
@@ -86,6 +86,7 @@ export const StreamTile = memo(function StreamTile({ name, tabbable, selected, o
             <LockIcon size={12} />
           </span>
         )}
+        <FileRecBadge files={info.files} />
       </StreamPreview>
       {/* Not live: the figures are the last ones seen, so they step back. */}
       <div className={`tile-body${live ? '' : ' is-stale'}`}>

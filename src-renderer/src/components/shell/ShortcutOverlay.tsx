@@ -25,6 +25,7 @@ export function ShortcutOverlay() {
         ['N', 'Add a stream'],
         ['← ↑ → ↓', 'Move between stream tiles'],
         ['Enter', 'Open the stream details'],
+        ['R', 'Record the open stream to files, or stop'],
       ],
     },
     { title: 'DVR', rows: [...dvrShortcutRows] },
