@@ -257,6 +257,8 @@ export const IngestProtocol = Type.Union([
   Type.Literal('rtmp'),
   Type.Literal('srt'),
   Type.Literal('mpegts-http'),
+  /** Fragmented MP4 over HTTP POST: a Live Smooth / CMAF publishing point (…/NAME.isml/Streams(ID)). */
+  Type.Literal('fmp4-http'),
   /** WebRTC from a browser or OBS (WHIP). */
   Type.Literal('whip'),
   Type.Literal('pull'),

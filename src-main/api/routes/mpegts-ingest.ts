@@ -1,12 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { TsDemuxer } from '../../formats/mpegts/index.js';
+import { Fmp4ParseError } from '../../formats/fmp4/index.js';
 import { sendError } from '../../http/problem-reply.js';
 import type { SourceSession } from '../../streams/stream-hub.js';
 import { publishSecret, type PublishGate } from '../../ingest/publish-gate.js';
 import { IngestLimitError, defaultIngestLimits, type IngestLimits } from '../../ingest/ingest-limits.js';
 import type { WhipServer } from '../../ingest/webrtc/whip-server.js';
 import { whipHandlers, whipPath } from './whip.js';
+import { FragmentedMp4Ingest, smoothIngestPath } from '../../ingest/fmp4/fragmented-ingest.js';
+import type { IngestProtocol } from '../../contract/studio-api.js';
 
 // A refused publisher gets its answer, then this long before its connection is cut, whatever it still sends.
 const refusedGraceMs = 1000;
@@ -36,44 +39,55 @@ export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger; limits?
       // WebRTC publishers (WHIP) share the publish URLs: /live/NAME/whip.
       const webrtc = whipPath(path);
       if (whip && webrtc && webrtc.id === null && request.method === 'POST') return whip.offer(request, reply, webrtc.name);
-      if (!path.endsWith('/mpegts')) return refuse(request, reply, 404, 'Not found', `No route for ${request.method} /${path}`);
-      const name = path.slice(0, -'/mpegts'.length);
+      const smooth = smoothIngestPath(path);
+      if (!path.endsWith('/mpegts') && !smooth) return refuse(request, reply, 404, 'Not found', `No route for ${request.method} /${path}`);
+      const name = smooth ? smooth.name : path.slice(0, -'/mpegts'.length);
+      const protocol: IngestProtocol = smooth ? 'fmp4-http' : 'mpegts-http';
       // Any page the operator opens can POST to 127.0.0.1 (a simple request, no preflight), and this
       // machine publishes without a key: that exemption is for encoders, never for web pages.
       if (fromWebPage(request)) {
         const reason = 'a web page may not publish (the request came from a browser); use an encoder';
-        deps.gate.reportRefused({ name, protocol: 'mpegts-http', remoteAddress: request.ip }, reason);
+        deps.gate.reportRefused({ name, protocol, remoteAddress: request.ip }, reason);
         return refuse(request, reply, 403, 'Publish refused', reason);
       }
       const socket = request.raw.socket;
       const answer = deps.gate.requestPublish({
         name,
-        protocol: 'mpegts-http',
+        protocol,
         remoteAddress: request.ip,
         password: publishSecret(new URL(request.url, 'http://studio').searchParams),
         kick: () => request.raw.destroy(),
       });
       if (!answer.ok) return refuse(request, reply, answer.reason.includes('already being published') ? 409 : 403, 'Publish refused', answer.reason);
       const session: SourceSession = answer.session;
-      const demuxer = new TsDemuxer({
-        onTracks: (tracks) => session.setTracks(tracks),
-        onFrame: (frame) => session.pushFrame(frame),
-        onError: (kind, detail) => {
-          if (kind === 'continuity') session.countError('continuity');
-          else deps.log.debug({ stream: name, kind }, `mpegts-http: ${detail}`);
-        },
-      });
+      const demuxer = smooth
+        ? new FragmentedMp4Ingest(session)
+        : new TsDemuxer({
+            onTracks: (tracks) => session.setTracks(tracks),
+            onFrame: (frame) => session.pushFrame(frame),
+            onError: (kind, detail) => {
+              if (kind === 'continuity') session.countError('continuity');
+              else deps.log.debug({ stream: name, kind }, `mpegts-http: ${detail}`);
+            },
+          });
       // A stalled publisher ends its stream; the setting in force when it came applies.
       const { idleMs } = limits();
       socket.setTimeout(idleMs, () => request.raw.destroy(new IngestLimitError('ingestIdleSeconds', `no data for ${idleMs / 1000} s`)));
       try {
         for await (const chunk of request.raw) demuxer.push(chunk as Buffer, Date.now());
-        demuxer.end();
+        if (demuxer instanceof TsDemuxer) demuxer.end();
         session.end('the publisher finished', false);
         return reply.code(204).send();
       } catch (err) {
+        if (err instanceof Fmp4ParseError) {
+          // Not fragmented MP4 (or broken): the publisher is told why, and its stream ends.
+          const reason = `not a fragmented MP4 stream: ${err.message}`;
+          deps.log.warn({ stream: name, remote: request.ip }, `${protocol}: ${reason}`);
+          session.end(reason, true);
+          return refuse(request, reply, 400, 'Bad stream', reason);
+        }
         const reason = session.active ? `connection lost: ${(err as Error).message}` : 'the publisher was stopped';
-        deps.log.warn({ stream: name, remote: request.ip }, `mpegts-http: ${reason}`);
+        deps.log.warn({ stream: name, remote: request.ip }, `${protocol}: ${reason}`);
         session.end(reason, true);
         return reply;
       } finally {
@@ -101,11 +115,14 @@ export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger; limits?
  * lost to a reset, and is never drained to its end.
  */
 function refuse(request: FastifyRequest, reply: FastifyReply, statusCode: number, error: string, detail: string): FastifyReply {
-  const socket = request.raw.socket;
+  const socket = request.raw.socket as typeof request.raw.socket | null;
   reply.header('connection', 'close');
   request.raw.resume();
-  const cut = setTimeout(() => socket.destroy(), refusedGraceMs);
-  cut.unref();
-  socket.once('close', () => clearTimeout(cut));
+  // The body's reading may have ended the request already (a bad stream found mid-body): nothing left to cut.
+  if (socket) {
+    const cut = setTimeout(() => socket.destroy(), refusedGraceMs);
+    cut.unref();
+    socket.once('close', () => clearTimeout(cut));
+  }
   return sendError(reply, statusCode, error, detail);
 }

@@ -15,7 +15,26 @@ export const FragmentBox = {
   tfhd: fourCC('tfhd'),
   tfdt: fourCC('tfdt'),
   trun: fourCC('trun'),
+  uuid: fourCC('uuid'),
 } as const;
+
+/** Smooth Streaming's TfxdBox usertype (PIFF 1.1 5.2.2): the fragment's absolute time where CMAF has tfdt. */
+const tfxdUsertype = '6d1d9b0542d544e680e2141daff757b2';
+
+/** A traf's tfxd box (Smooth Streaming, as `ffmpeg -f ismv` writes in place of tfdt): fragment_absolute_time, or null when `box` is another uuid. */
+export function readTfxd(view: DataView, box: BoxHeader): number | null {
+  if (box.end - box.bodyStart < 16 + 4 + 8) return null;
+  let usertype = '';
+  for (let i = 0; i < 16; i++) usertype += view.getUint8(box.bodyStart + i).toString(16).padStart(2, '0');
+  if (usertype !== tfxdUsertype) return null;
+  const r = new FieldReader(view, { ...box, bodyStart: box.bodyStart + 16 });
+  const { version } = r.versionAndFlags();
+  if (version !== 1) return r.u32();
+  // Signed in practice: ffmpeg's first AAC fragment starts before 0 (the encoder's priming).
+  const time = Number(view.getBigInt64(r.offset));
+  if (!Number.isSafeInteger(time)) throw new Fmp4ParseError('a tfxd time beyond 2^53');
+  return time;
+}
 
 /** Samples one segment may describe: far beyond any real fragment, low enough that a lying sample_count cannot exhaust memory. */
 export const MAX_FRAGMENT_SAMPLES = 1 << 20;

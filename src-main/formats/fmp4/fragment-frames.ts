@@ -3,7 +3,7 @@
 // a remuxer can pass them on as they lie on disk.
 import type { Frame } from '../../media/frame.js';
 import { readBoxHeader, readChildren, type BoxHeader } from './box-reader.js';
-import { FragmentBox, MAX_FRAGMENT_SAMPLES, readTfdt, readTfhd, readTrunLayout, type TrafHeader } from './fragment-boxes.js';
+import { FragmentBox, MAX_FRAGMENT_SAMPLES, readTfdt, readTfhd, readTfxd, readTrunLayout, type TrafHeader } from './fragment-boxes.js';
 import { Fmp4ParseError } from './errors.js';
 import { IS_NON_SYNC_SAMPLE } from './fragment-flags.js';
 import type { TrackSampleDefaults } from './init-reader.js';
@@ -14,15 +14,15 @@ import type { TrackSampleDefaults } from './init-reader.js';
 /**
  * Every sample of the moof+mdat pairs in `bytes`, as frames: trafs in file order and
  * each traf's samples in decode order (tracks are not interleaved by time). dts runs
- * from the traf's tfdt (or on from the previous fragment of that track), pts adds the
+ * from the traf's tfdt (or Smooth's tfxd, or on from the previous fragment of that track:
+ * `nextDts` carries that across calls for a reader fed one fragment at a time), pts adds the
  * composition offset, keyframe is "not a non-sync sample" by the trun's, tfhd's or
  * trex's flags (`defaults`, by Track.id, from readInitSegment). trackId is track_ID - 1.
  * Every sample must lie in the mdat after its moof. Throws only Fmp4ParseError.
  */
-export function readFragmentFrames(bytes: Uint8Array, defaults: ReadonlyMap<number, TrackSampleDefaults> = new Map(), arrivedAt = 0): Frame[] {
+export function readFragmentFrames(bytes: Uint8Array, defaults: ReadonlyMap<number, TrackSampleDefaults> = new Map(), arrivedAt = 0, nextDts = new Map<number, number>()): Frame[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const frames: Frame[] = [];
-  const nextDts = new Map<number, number>();
   let moof: BoxHeader | null = null;
   let sawMoof = false;
   for (let at = 0; at < bytes.length; ) {
@@ -60,7 +60,8 @@ function readMoof(
     if (!tfhd) throw new Fmp4ParseError('traf without a tfhd');
     const header = readTfhd(view, tfhd, moof, previousDataEnd, defaults);
     const tfdt = children.find((c) => c.type === FragmentBox.tfdt);
-    let dts = tfdt ? readTfdt(view, tfdt) : (nextDts.get(header.trackId) ?? 0);
+    const tfxd = tfdt ? null : children.filter((c) => c.type === FragmentBox.uuid).reduce<number | null>((found, c) => found ?? readTfxd(view, c), null);
+    let dts = tfdt ? readTfdt(view, tfdt) : (tfxd ?? nextDts.get(header.trackId) ?? 0);
     let dataAt = header.baseOffset;
     for (const trun of children) {
       if (trun.type !== FragmentBox.trun) continue;

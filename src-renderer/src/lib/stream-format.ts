@@ -100,6 +100,7 @@ const protocolNames: Record<IngestProtocol, string> = {
   rtmp: 'RTMP',
   srt: 'SRT',
   'mpegts-http': 'MPEG-TS',
+  'fmp4-http': 'SMOOTH',
   whip: 'WebRTC',
   pull: 'PULL',
   file: 'FILE',
