@@ -40,6 +40,7 @@ import { parseIceServers } from './net/ice-candidates.js';
 import { WhepServer } from './delivery/webrtc/whep-server.js';
 import { MixService } from './ingest/mix/mix-service.js';
 import { WebhookService } from './events/webhooks.js';
+import { AuthHook } from './events/auth-hook.js';
 import { RestreamService } from './delivery/restream/restream-service.js';
 import { RecordingService } from './recordings/recording-service.js';
 import { RecordingStore } from './recordings/recording-store.js';
@@ -146,6 +147,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     // library:// sources: the library is made further down; a lookup runs only once the studio serves.
     const libraryFile = (folder: string, relative: string): string | null => library.resolve(folder, relative)?.file ?? null;
     const streamStore = new StreamStore(db);
+    const authHook = new AuthHook({ url: () => config.get('authHookUrl'), cacheSeconds: () => config.get('authHookCacheSeconds'), log: (line) => log.warn(line) });
     const dvrIndex = new DvrIndex(db);
     const archive = new ArchiveStore({ root: path.join(dataDir, 'dvr'), index: dvrIndex, log: log.child({ module: 'dvr' }) });
     const retention = new Retention({
@@ -215,6 +217,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       },
       renditions: (name) => ladders.renditions(name),
       push: (name) => restream.statuses(name),
+      authHook,
       files: (name) => {
         if (!recordings.recording(name)) return undefined;
         const s = recordings.status(name);
@@ -422,6 +425,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       mixes,
       webhooks,
       recordings,
+      authHook,
       ffmpegPath,
       playlistMaxHours,
       exportMaxSeconds,

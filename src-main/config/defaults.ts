@@ -21,6 +21,8 @@ export const defaultSettings: Readonly<Settings> = Object.freeze({
   recordingsDir: '',
   recordingCommand: '',
   recordingCommandSeconds: 300,
+  authHookUrl: '',
+  authHookCacheSeconds: 30,
   lanPublish: 'key',
   publishKey: '',
   ingestMaxConnections: 1000,

@@ -99,6 +99,12 @@ export const Settings = Type.Object(
       description: 'A program run on each finished recording file, with the file\'s path as its one argument (not through a shell); empty: none',
     }),
     recordingCommandSeconds: Type.Integer({ minimum: 1, maximum: 86_400, description: 'A recording handler still running after this long is stopped' }),
+    authHookUrl: Type.String({
+      maxLength: 2048,
+      pattern: '^(|https?://\\S+)$',
+      description: 'Asked (JSON POST {action, stream, protocol, ip, key}) before a publisher or viewer goes on: a 2xx answer allows, anything else or no answer within 2 s refuses; empty: no hook',
+    }),
+    authHookCacheSeconds: Type.Integer({ minimum: 0, maximum: 86_400, description: 'How long an auth hook\'s "yes" is remembered per stream, address and key (a "no" for 5 s)' }),
     lanPublish: Type.Union([Type.Literal('key'), Type.Literal('open')], {
       description: 'Publishers on other hosts: "key" needs the stream\'s publish password or the studio publish key; "open" lets anyone on the LAN publish. Publishers on this machine are always let in.',
     }),

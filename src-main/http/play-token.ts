@@ -4,6 +4,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sameSecret } from '../net/same-secret.js';
 import { sendError } from './problem-reply.js';
+import type { AuthHook } from '../events/auth-hook.js';
 
 /** "?token=…" to hand on when admitted; null after the 403 has been sent. */
 export function admitPlayToken(request: FastifyRequest, reply: FastifyReply, o: { token: string; isAdmin: (request: FastifyRequest) => boolean; what: string }): string | null {
@@ -15,4 +16,19 @@ export function admitPlayToken(request: FastifyRequest, reply: FastifyReply, o: 
     return null;
   }
   return `?token=${encodeURIComponent(o.token)}`;
+}
+
+/**
+ * The auth hook's word on a viewer (Settings → authHookUrl): true when it may play; false
+ * after the 403 with the hook's reason. Asked for what opens a viewing (playlists, WHEP),
+ * answered from the hook's cache for the rest of the session.
+ */
+export async function admitByAuthHook(request: FastifyRequest, reply: FastifyReply, hook: AuthHook | undefined, o: { stream: string; protocol: string; isAdmin: (request: FastifyRequest) => boolean }): Promise<boolean> {
+  if (!hook?.enabled || o.isAdmin(request)) return true;
+  const token = (request.query as { token?: unknown }).token;
+  const refused = await hook.check({ action: 'play', stream: o.stream, protocol: o.protocol, ip: request.ip, key: typeof token === 'string' ? token : null });
+  if (refused === null) return true;
+  reply.header('access-control-allow-origin', '*');
+  sendError(reply, 403, 'Play refused', refused);
+  return false;
 }

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError, sendNotFound } from './problem-reply.js';
 import { streamNameProblem } from '../contract/stream-name.js';
-import { admitPlayToken } from './play-token.js';
+import { admitByAuthHook, admitPlayToken } from './play-token.js';
+import type { AuthHook } from '../events/auth-hook.js';
 import type { PlaybackProtocol } from '../contract/studio-api.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ViewerSession } from '../delivery/viewers/viewer-sessions.js';
@@ -46,6 +47,8 @@ export interface PlaybackAccess {
   /** Whether the request is the studio's own admin (token or session): it needs no play token. */
   isAdmin(request: FastifyRequest): boolean;
   sessions: ViewerAdmission;
+  /** Asked before a viewing opens (Settings → authHookUrl). */
+  authHook?: AuthHook;
 }
 
 /**
@@ -82,6 +85,7 @@ export function streamFilesRoutes(routes: readonly StreamFileRoute[], access: Pl
         context.query = query;
       }
       if (route.playback) {
+        if (!(await admitByAuthHook(request, reply, access.authHook, { stream: name, protocol: route.playback, isAdmin: access.isAdmin }))) return reply;
         const session = access.sessions.admit(name, route.playback, request.raw, reply.raw);
         if (session === 'unknown-stream') return sendError(reply, 404, 'Unknown stream', `no stream named ${name}`);
         context.viewer = session;

@@ -2,6 +2,13 @@ import type { PublishAnswer, PublishRequest } from '../streams/stream-registry.j
 
 /** What an ingest server needs from the stream registry: a yes or no for each publisher. */
 export interface PublishGate {
+  /**
+   * The auth hook's word on a publisher (Settings → authHookUrl), asked before
+   * requestPublish: null allows, a string is why not. Without a hook: null at once.
+   */
+  authorize?(request: Omit<PublishRequest, 'kick'>): Promise<string | null>;
+  /** The same from the hook's cache alone: undefined when it must be asked (SRT asks, then answers the caller's next handshake). */
+  authorizedNow?(request: Omit<PublishRequest, 'kick'>): string | null | undefined;
   requestPublish(request: PublishRequest): PublishAnswer;
   reportRefused(who: Pick<PublishRequest, 'name' | 'protocol' | 'remoteAddress'>, reason: string): void;
 }

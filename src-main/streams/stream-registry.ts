@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AuthHook, AuthQuestion } from '../events/auth-hook.js';
 import type { IngestProtocol, StreamConfig, StreamConfigCreate, StreamConfigPatch, StreamInfo } from '../contract/studio-api.js';
 import type { StudioEvents } from '../events/studio-events.js';
 import { sameSecret } from '../net/same-secret.js';
@@ -17,6 +18,8 @@ export interface PublishRequest {
   /** Called when the studio ends this publisher (takeover, stream deleted, shutdown). */
   kick(reason: string): void;
 }
+
+const publishQuestion = (r: Omit<PublishRequest, 'kick'>): AuthQuestion => ({ action: 'publish', stream: r.name, protocol: r.protocol, ip: r.remoteAddress, key: r.password });
 
 export type PublishAnswer = { ok: true; session: SourceSession } | { ok: false; reason: string };
 
@@ -79,6 +82,8 @@ export class StreamRegistry {
       renditions?: (stream: string) => StreamInfo['renditions'];
       /** Recording to files, for the listing (undefined when off). */
       files?: (stream: string) => StreamInfo['files'];
+      /** Asked about every publisher from outside (RTMP, SRT, HTTP, WHIP) before the studio's own rules. */
+      authHook?: AuthHook;
       /** Restream targets' states, for the listing. */
       push?: (stream: string) => StreamInfo['push'];
     },
@@ -122,6 +127,19 @@ export class StreamRegistry {
     const hub = this.hubs.get(name);
     if (!config && !hub) return null;
     return this.withViewers(describeStream(hub, name, config, this.deps.dvrState?.(name), Date.now(), this.deps.segmentTargetSeconds?.()));
+  }
+
+  async authorize(request: Omit<PublishRequest, 'kick'>): Promise<string | null> {
+    const hook = this.deps.authHook;
+    if (!hook?.enabled) return null;
+    const reason = await hook.check(publishQuestion(request));
+    if (reason !== null) this.reportRefused(request, reason);
+    return reason;
+  }
+
+  authorizedNow(request: Omit<PublishRequest, 'kick'>): string | null | undefined {
+    const hook = this.deps.authHook;
+    return hook?.enabled ? hook.cached(publishQuestion(request)) : null;
   }
 
   requestPublish(request: PublishRequest): PublishAnswer {

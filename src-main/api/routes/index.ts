@@ -48,6 +48,7 @@ import { mixRoutes } from './mixes.js';
 import { webhookRoutes } from './webhooks.js';
 import { recordingRoutes } from './recordings.js';
 import type { RecordingService } from '../../recordings/recording-service.js';
+import type { AuthHook } from '../../events/auth-hook.js';
 import type { WebhookService } from '../../events/webhooks.js';
 import { liveRoutes } from './live-hls.js';
 import { hlsRoutes } from './dvr-hls.js';
@@ -98,6 +99,7 @@ export interface StudioRouteDeps {
   mixes: MixService;
   webhooks: WebhookService;
   recordings: RecordingService;
+  authHook: AuthHook;
   ffmpegPath: () => string | null;
   playlistMaxHours: () => number;
   exportMaxSeconds: () => number;
@@ -143,7 +145,7 @@ export async function registerRoutes(app: FastifyInstance, d: StudioRouteDeps): 
   await app.register(mixRoutes(d.mixes, d.exportJobs));
   await app.register(webhookRoutes(d.webhooks));
   await app.register(recordingRoutes({ recordings: d.recordings, library: d.library }));
-  await app.register(whepRoutes({ whep: d.whep, playToken: (name) => d.streamStore.playToken(name), isAdmin: (request) => d.access.session(request).authenticated }));
+  await app.register(whepRoutes({ whep: d.whep, playToken: (name) => d.streamStore.playToken(name), isAdmin: (request) => d.access.session(request).authenticated, authHook: d.authHook }));
   await app.register(mpegtsHttpIngest({ gate: d.registry, log: d.log.child({ module: 'mpegts-http' }), limits: d.ingestLimits, whip: d.whip }));
   await app.register(
     streamFilesRoutes(
@@ -166,7 +168,7 @@ export async function registerRoutes(app: FastifyInstance, d: StudioRouteDeps): 
         recordingStatusRoute(dvr, { maxHours: d.playlistMaxHours, listings: d.listings }),
         previewRoute({ info, ffmpegPath: d.ffmpegPath, jpeg: (name) => d.previews.jpeg(name) }),
       ],
-      { playToken: (name) => d.streamStore.playToken(name), isAdmin: (request) => d.access.session(request).authenticated, sessions: d.viewers },
+      { playToken: (name) => d.streamStore.playToken(name), isAdmin: (request) => d.access.session(request).authenticated, sessions: d.viewers, authHook: d.authHook },
     ),
   );
 }

@@ -51,11 +51,14 @@ export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger; limits?
         return refuse(request, reply, 403, 'Publish refused', reason);
       }
       const socket = request.raw.socket;
+      const secret = publishSecret(new URL(request.url, 'http://studio').searchParams);
+      const hookSays = (await deps.gate.authorize?.({ name, protocol, remoteAddress: request.ip, password: secret })) ?? null;
+      if (hookSays !== null) return refuse(request, reply, 403, 'Publish refused', hookSays);
       const answer = deps.gate.requestPublish({
         name,
         protocol,
         remoteAddress: request.ip,
-        password: publishSecret(new URL(request.url, 'http://studio').searchParams),
+        password: secret,
         kick: () => request.raw.destroy(),
       });
       if (!answer.ok) return refuse(request, reply, answer.reason.includes('already being published') ? 409 : 403, 'Publish refused', answer.reason);

@@ -8,7 +8,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Problem } from '../../contract/problem.js';
 import { streamNameProblem } from '../../contract/stream-name.js';
 import type { WhepServer } from '../../delivery/webrtc/whep-server.js';
-import { admitPlayToken } from '../../http/play-token.js';
+import { admitByAuthHook, admitPlayToken } from '../../http/play-token.js';
+import type { AuthHook } from '../../events/auth-hook.js';
 import { maxOfferBytes } from '../../ingest/webrtc/whip-server.js';
 import { readBoundedBody } from '../../http/read-body.js';
 
@@ -16,6 +17,7 @@ export interface WhepRouteDeps {
   whep: WhepServer;
   playToken: (name: string) => string | null;
   isAdmin: (request: FastifyRequest) => boolean;
+  authHook?: AuthHook;
 }
 
 const depths = [1, 2, 3, 4, 5, 6];
@@ -41,6 +43,7 @@ export function whepRoutes(deps: WhepRouteDeps) {
       app.post(`/${namePattern(depth)}/whep`, { config: { access: 'play' }, schema: { hide: true } }, async (request, reply) => {
         const name = admitted(request, reply);
         if (name === null) return reply;
+        if (!(await admitByAuthHook(request, reply, deps.authHook, { stream: name, protocol: 'webrtc', isAdmin: deps.isAdmin }))) return reply;
         if (!String(request.headers['content-type'] ?? '').startsWith('application/sdp')) throw new Problem('unsupported', 'Not an SDP offer', 'send the offer as Content-Type: application/sdp');
         const sdp = await readBoundedBody(request, maxOfferBytes);
         // The studio's own preview (the Monitor) is not a viewer; only the admin may say so.

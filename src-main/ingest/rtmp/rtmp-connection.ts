@@ -186,7 +186,7 @@ export class RtmpConnection {
       case 'createStream':
         return this.command('_result', txn, null, publishStreamId);
       case 'publish':
-        return this.onPublish(values[3]);
+        return void this.authorizeThenPublish(values[3]);
       case 'FCUnpublish':
       case 'deleteStream':
       case 'closeStream':
@@ -217,6 +217,29 @@ export class RtmpConnection {
       description: 'Connection succeeded.',
       objectEncoding: typeof obj.objectEncoding === 'number' ? obj.objectEncoding : 0,
     });
+  }
+
+  /** The auth hook (when there is one) answers first; the encoder waits for NetStream.Publish.Start before sending media. */
+  private async authorizeThenPublish(rawKey: AmfValue): Promise<void> {
+    const gate = this.options.gate;
+    if (gate.authorize && this.app !== null) {
+      const { key, password } = splitStreamKey(typeof rawKey === 'string' ? rawKey : '');
+      const name = `${this.app}/${key.replace(/^\/+|\/+$/g, '')}`;
+      const refused = await gate.authorize({ name, protocol: 'rtmp', remoteAddress: this.socket.remoteAddress ?? null, password });
+      if (this.closed) return;
+      if (refused !== null) {
+        this.streamName = name;
+        this.status('error', 'NetStream.Publish.BadName', refused);
+        this.closed = true;
+        this.closeSoon();
+        return;
+      }
+    }
+    try {
+      this.onPublish(rawKey);
+    } catch (err) {
+      this.fail(describe(err));
+    }
   }
 
   private onPublish(rawKey: AmfValue): void {

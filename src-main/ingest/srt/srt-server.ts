@@ -243,6 +243,19 @@ export class SrtServer {
       return;
     }
     const limits = this.limits();
+    // The auth hook answers asynchronously: ask it now and answer the caller's next (repeated) conclusion handshake.
+    const question = { name: target.name, protocol: 'srt' as const, remoteAddress: rinfo.address, password: target.password };
+    const hookSays = this.options.gate.authorizedNow ? this.options.gate.authorizedNow(question) : null;
+    if (hookSays === undefined) {
+      admission.release();
+      void this.options.gate.authorize?.(question);
+      return;
+    }
+    if (hookSays !== null) {
+      admission.release();
+      send(buildHandshake({ ...base, version: 5, encryptionField: 0, extensionField: 0, type: reject.unauthorized, cookie: 0 }));
+      return;
+    }
 
     const ourSocketId = crypto.randomInt(1, 0x7fffffff);
     let receiver: SrtReceiver | null = null;

@@ -52,6 +52,8 @@ export class WhipServer {
     if (this.sessions.size >= maxWhipSessions) throw new Problem('unavailable', 'Too many WebRTC publishers', `${maxWhipSessions} WHIP sessions are open already`);
     const pending = [...this.sessions.values()].filter((s) => !s.isConnected && s.remoteAddress === offer.remoteAddress).length;
     if (pending >= maxPendingPerAddress) throw new Problem('unavailable', 'Too many unconnected sessions', `${offer.remoteAddress ?? 'this address'} has ${pending} WHIP sessions that have not connected yet`);
+    const hookSays = (await this.deps.gate.authorize?.({ name: offer.name, protocol: 'whip', remoteAddress: offer.remoteAddress, password: offer.password })) ?? null;
+    if (hookSays !== null) throw new Problem('refused', 'Publish refused', hookSays);
     const id = crypto.randomBytes(16).toString('hex');
     let session: WhipSession | null = null;
     const answer = this.deps.gate.requestPublish({ name: offer.name, protocol: 'whip', remoteAddress: offer.remoteAddress, password: offer.password, kick: (reason) => void session?.close(reason) });

@@ -22,6 +22,8 @@ const saved: Settings = {
   recordingsDir: '',
   recordingCommand: '',
   recordingCommandSeconds: 300,
+  authHookUrl: '',
+  authHookCacheSeconds: 30,
   allowedHosts: ['studio.local'],
   lanPublish: 'key',
   publishKey: 'k3y',

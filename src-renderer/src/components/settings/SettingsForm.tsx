@@ -180,6 +180,22 @@ export function SettingsForm({ draft }: { draft: SettingsDraft }) {
           >
             <input {...textProps('publishKey')} className="input input-mono" type="text" />
           </SettingField>
+          <SettingField
+            settingKey="authHookUrl"
+            controlId="setting-authHookUrl"
+            dirty={dirty('authHookUrl')}
+            help="Asked before every publisher from outside and every viewer: a JSON POST {action, stream, protocol, ip, key}; a 2xx answer lets them in, anything else (or no answer within 2 s) refuses. Empty: no hook."
+          >
+            <input {...textProps('authHookUrl')} className="input input-mono" type="text" placeholder="http://127.0.0.1:9000/auth" />
+          </SettingField>
+          <SettingField
+            settingKey="authHookCacheSeconds"
+            controlId="setting-authHookCacheSeconds"
+            dirty={dirty('authHookCacheSeconds')}
+            help="How long a yes is remembered for the same stream, address and key (a no for 5 s), so a viewer's every segment does not ask again."
+          >
+            <input {...textProps('authHookCacheSeconds')} className="input input-port" type="text" inputMode="numeric" />
+          </SettingField>
         </div>
       </fieldset>
 

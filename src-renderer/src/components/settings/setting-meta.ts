@@ -21,6 +21,8 @@ export const settingLabels: Record<SettingKey, string> = {
   recordingsDir: 'Recordings folder',
   recordingCommand: 'Run on each recording',
   recordingCommandSeconds: 'Recording command timeout (s)',
+  authHookUrl: 'Auth hook URL',
+  authHookCacheSeconds: 'Auth hook cache (s)',
   allowedHosts: 'Allowed host names',
   lanPublish: 'Publishers on other hosts',
   publishKey: 'Studio publish key',
