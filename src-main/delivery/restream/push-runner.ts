@@ -10,6 +10,7 @@ import { maskCredentials } from '../../contract/mask-credentials.js';
 import { TsMuxer } from '../../formats/mpegts/index.js';
 import type { FrameSink, SinkAttachment } from '../../streams/frame-sink.js';
 import type { ProcessRegistry, RunningProcess } from '../../transcode/process-registry.js';
+import { openTlsBridge, rtmpsParts } from './tls-bridge.js';
 
 /** Bytes waiting for ffmpeg's stdin before the target counts as behind (a few seconds of HD). */
 const maxBacklogBytes = 8 << 20;
@@ -22,14 +23,16 @@ export interface PushRunnerDeps {
   ffmpegPath: () => string | null;
   /** Resolves once ffmpeg has been looked for (a stream published as the studio starts waits for it). */
   ffmpegKnown?: () => Promise<unknown>;
+  /** Authorities RTMPS targets are checked against (default: the platform's). */
+  ca?: readonly string[];
   log: Logger;
   /** The target went live, dropped or stopped. */
   onChange: (status: PushStatus) => void;
 }
 
-/** The ffmpeg arguments sending MPEG-TS from stdin to a target, stream-copied. */
-export function pushArgs(url: string): string[] {
-  const output = url.startsWith('srt://') ? ['-f', 'mpegts', srtCaller(url)] : ['-f', 'flv', '-flvflags', 'no_duration_filesize', url];
+/** The ffmpeg arguments sending MPEG-TS from stdin to a target, stream-copied (`tcUrl`: the real one, when `url` is the TLS bridge). */
+export function pushArgs(url: string, tcUrl?: string): string[] {
+  const output = url.startsWith('srt://') ? ['-f', 'mpegts', srtCaller(url)] : ['-f', 'flv', '-flvflags', 'no_duration_filesize', ...(tcUrl ? ['-rtmp_tcurl', tcUrl] : []), url];
   // Input probed briefly (the stream starts on a keyframe with its parameter sets); progress on stdout says when the target takes bytes.
   return ['-hide_banner', '-v', 'error', '-nostats', '-progress', 'pipe:1', '-stats_period', '1', '-probesize', '500000', '-analyzeduration', '1000000', '-fflags', '+genpts', '-f', 'mpegts', '-i', 'pipe:0', '-map', '0', '-c', 'copy', ...output];
 }
@@ -139,6 +142,10 @@ export class PushRunner implements FrameSink {
   }
 
   private launch(): void {
+    void this.start().catch((err: unknown) => this.failed(err instanceof Error ? err.message : String(err)));
+  }
+
+  private async start(): Promise<void> {
     const ffmpeg = this.d.ffmpegPath();
     if (!this.tracks) return;
     if (!ffmpeg && this.d.ffmpegKnown && !this.waitedForFfmpeg) {
@@ -156,7 +163,15 @@ export class PushRunner implements FrameSink {
       return this.failed(`this stream cannot be sent on: ${(err as Error).message}`, false);
     }
     if (muxer.skipped.length > 0) this.lastError = `sent without ${muxer.skipped.map((s) => s.reason).join('; ')}`;
-    const child = this.d.processes.start(ffmpeg, pushArgs(this.d.target.url), { label: `push ${this.d.stream} → ${maskPushUrl(this.d.target.url)}`, streamStdin: true, keepBytes: 4096 });
+    // RTMPS: ffmpeg does not check certificates, so it goes through the studio's verifying TLS bridge.
+    const secure = rtmpsParts(this.d.target.url);
+    const bridge = secure ? await openTlsBridge(secure, this.d.ca ? { ca: this.d.ca } : {}) : null;
+    if (this.stopped || !this.tracks || this.child) {
+      bridge?.close();
+      return;
+    }
+    const args = secure && bridge ? pushArgs(`rtmp://127.0.0.1:${bridge.port}${secure.plainPath}`, secure.tcUrl) : pushArgs(this.d.target.url);
+    const child = this.d.processes.start(ffmpeg, args, { label: `push ${this.d.stream} → ${maskPushUrl(this.d.target.url)}`, streamStdin: true, keepBytes: 4096 });
     this.child = child;
     this.muxer = muxer;
     this.waitingKeyframe = true;
@@ -174,11 +189,17 @@ export class PushRunner implements FrameSink {
       this.setState('live');
     });
     void child.exited.then((result) => {
+      bridge?.close();
       if (this.child !== child) return;
       this.child = null;
       this.muxer = null;
-      const why = maskCredentials(result.stderr.trim().split('\n').filter(Boolean).at(-1) ?? `ffmpeg exit ${result.code ?? result.signal}`);
-      this.failed(why.replaceAll(this.d.target.url, maskPushUrl(this.d.target.url)));
+      const shown = maskPushUrl(this.d.target.url);
+      // ffmpeg names the URL it was given (the bridge's, for RTMPS): the user knows the target by its own, masked.
+      const said = maskCredentials(result.stderr.trim().split('\n').filter(Boolean).at(-1) ?? `ffmpeg exit ${result.code ?? result.signal}`)
+        .replaceAll(this.d.target.url, shown)
+        .replace(/rtmp:\/\/127\.0\.0\.1:\d+\S*/g, shown);
+      // The bridge knows better than ffmpeg why a TLS target failed (an untrusted certificate).
+      this.failed(bridge?.error ?? said);
     });
   }
 
