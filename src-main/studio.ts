@@ -41,6 +41,7 @@ import { WhepServer } from './delivery/webrtc/whep-server.js';
 import { MixService } from './ingest/mix/mix-service.js';
 import { WebhookService } from './events/webhooks.js';
 import { AuthHook } from './events/auth-hook.js';
+import { SmoothRenditions } from './ingest/fmp4/smooth-renditions.js';
 import { RestreamService } from './delivery/restream/restream-service.js';
 import { RecordingService } from './recordings/recording-service.js';
 import { RecordingStore } from './recordings/recording-store.js';
@@ -55,6 +56,7 @@ import { PreviewService } from './delivery/preview-service.js';
 import { LivePackager } from './delivery/live/live-packager.js';
 import { PlaybackStats } from './delivery/playback-stats.js';
 import { ViewerSessions } from './delivery/viewers/viewer-sessions.js';
+import { ViewerThresholds } from './delivery/viewers/viewer-thresholds.js';
 import { MediaJobs } from './delivery/media-jobs.js';
 import { ThumbService } from './delivery/thumbs/thumb-service.js';
 import { ListingBuilds } from './http/listing-builds.js';
@@ -147,6 +149,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     // library:// sources: the library is made further down; a lookup runs only once the studio serves.
     const libraryFile = (folder: string, relative: string): string | null => library.resolve(folder, relative)?.file ?? null;
     const streamStore = new StreamStore(db);
+    const smooth = new SmoothRenditions(log.child({ module: 'smooth' }));
     const authHook = new AuthHook({ url: () => config.get('authHookUrl'), cacheSeconds: () => config.get('authHookCacheSeconds'), log: (line) => log.warn(line) });
     const dvrIndex = new DvrIndex(db);
     const archive = new ArchiveStore({ root: path.join(dataDir, 'dvr'), index: dvrIndex, log: log.child({ module: 'dvr' }) });
@@ -171,6 +174,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     });
     // Sessions only for streams that exist: a made-up name allocates nothing.
     const viewers = new ViewerSessions({ streamKnown: (name): boolean => streamKnown(name) });
+    // Viewer counts crossing Settings → viewerThresholds, sampled from the once-a-second stream listing.
+    const viewerThresholds = new ViewerThresholds({ thresholds: () => config.get('viewerThresholds'), onCross: (crossing) => events.publish('viewers_threshold', crossing) });
     // Export plans and thumbnail ffmpeg runs at once (mediaJobsMax), with a bounded line behind them.
     const mediaJobs = new MediaJobs({ max: () => config.get('mediaJobsMax'), warn: (line) => log.warn(line) });
     const playbackStats = new PlaybackStats({ stats: () => ({ ...mediaJobs.stats(), processes: children.size }), resetPeaks: () => mediaJobs.resetPeaks() });
@@ -199,6 +204,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     });
     const registry: StreamRegistry = new StreamRegistry({
       viewers: (name) => viewers.count(name),
+      onStatus: (streams) => viewerThresholds.sample(streams),
       onHub: (hub) => {
         dvr.watch(hub);
         recordings.watch(hub);
@@ -214,6 +220,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       onConfigChange: (name) => {
         ladders.sync(name);
         restream.sync(name);
+        recordings.syncAlways(name, streamStore.get(name)?.recordFiles ?? null);
       },
       renditions: (name) => ladders.renditions(name),
       push: (name) => restream.statuses(name),
@@ -244,7 +251,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       playbackHint: () => (listener?.address ? urlsFor(listener.address, config.get('host'), token, null).http : 'the studio page'),
     });
     const livePackager = new LivePackager({
-      hub: (name, rendition) => (rendition ? ladders.rendition(name, rendition) : registry.hub(name)),
+      hub: (name, rendition) => (rendition ? (ladders.rendition(name, rendition) ?? smooth.rendition(name, rendition)) : registry.hub(name)),
       segmentTargetMs: () => config.get('dvrSegmentSeconds') * 1000,
       partTargetMs: llHlsPartTargetMs,
       log: log.child({ module: 'hls' }),
@@ -289,6 +296,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       keyframeSeconds: () => config.get('dvrSegmentSeconds'),
       file: path.join(dataDir, 'mixes.json'),
       ffmpegKnown: () => ffmpeg.current(),
+      onStarted: (name, encoder) => events.publish('mix_started', { name, encoder }),
+      onStopped: (name, reason) => events.publish('mix_stopped', { name, reason }),
     });
     // Recording files: made before the registry hands out hubs (it is told about each), used once the studio serves.
     const recordings: RecordingService = new RecordingService({
@@ -305,7 +314,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     });
     const restream: RestreamService = new RestreamService({
       config: (name) => streamStore.get(name),
-      hub: (name, rendition) => (rendition ? ladders.rendition(name, rendition) : registry.hub(name)),
+      hub: (name, rendition) => (rendition ? (ladders.rendition(name, rendition) ?? smooth.rendition(name, rendition)) : registry.hub(name)),
       processes: children,
       ffmpegPath,
       ffmpegKnown: () => ffmpeg.current(),
@@ -426,6 +435,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       webhooks,
       recordings,
       authHook,
+      smooth,
       ffmpegPath,
       playlistMaxHours,
       exportMaxSeconds,
@@ -481,6 +491,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         serving = true;
         registry.start();
         restream.syncAll(streamStore.names());
+        for (const config of streamStore.list()) if (config.recordFiles) recordings.syncAlways(config.name, config.recordFiles);
         monitor.start(events, log);
         ffmpeg.refresh().catch((err: unknown) => log.error({ err }, 'ffmpeg detection failed'));
         lookedForFfmpeg();

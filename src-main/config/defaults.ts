@@ -44,4 +44,5 @@ export const defaultSettings: Readonly<Settings> = Object.freeze({
   webrtcIceServers: [],
   webrtcConnectSeconds: 20,
   webrtcPortMax: 50_099,
+  viewerThresholds: [],
 });

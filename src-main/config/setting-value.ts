@@ -25,10 +25,13 @@ export function parseSettingText(key: SettingKey, text: string): unknown {
     return /^-?\d+$/.test(text.trim()) ? Number(text.trim()) : text;
   }
   if ('type' in schema && schema.type === 'array') {
-    return text
+    const items = text
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
+    // Lists of whole numbers (viewerThresholds): each entry typed as its own setting would be.
+    const integers = 'items' in schema && typeof schema.items === 'object' && schema.items !== null && 'type' in schema.items && schema.items.type === 'integer';
+    return integers ? items.map((item) => (/^-?\d+$/.test(item) ? Number(item) : item)) : items;
   }
   return text;
 }

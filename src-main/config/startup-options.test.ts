@@ -7,10 +7,10 @@ describe('startup options', () => {
   it('reads every setting from the command line and the environment into separate layers', () => {
     const options = readStartupOptions(
       ['--http-port', '0', '--host', '0.0.0.0', '--allowed-hosts', 'studio.lan, cam.lan', '--data-dir', 'rel/dir'],
-      { FRAMEHOUSE_HTTP_PORT: '9000', FRAMEHOUSE_RTMP_PORT: '1936', FRAMEHOUSE_LOG_LEVEL: 'debug' },
+      { FRAMEHOUSE_HTTP_PORT: '9000', FRAMEHOUSE_RTMP_PORT: '1936', FRAMEHOUSE_LOG_LEVEL: 'debug', FRAMEHOUSE_VIEWER_THRESHOLDS: '10, 100' },
     );
     expect(options.cli).toEqual({ httpPort: 0, host: '0.0.0.0', allowedHosts: ['studio.lan', 'cam.lan'] });
-    expect(options.env).toEqual({ httpPort: 9000, rtmpPort: 1936, logLevel: 'debug' });
+    expect(options.env).toEqual({ httpPort: 9000, rtmpPort: 1936, logLevel: 'debug', viewerThresholds: [10, 100] });
     expect(options.dataDir).toBe(path.resolve('rel/dir'));
     expect(options.adminToken).toBeNull();
   });
@@ -28,6 +28,7 @@ describe('startup options', () => {
     [['--log-level', 'loud'], /--log-level/],
     [['--no-such-option'], /no-such-option/],
     [['--admin-token', 'short'], /at least 16/],
+    [['--viewer-thresholds', '10,lots'], /--viewer-thresholds: .*integer.*"10,lots"/],
   ])('refuses %j with a message naming the option', (argv, message) => {
     expect(() => readStartupOptions(argv, {})).toThrow(UsageError);
     expect(() => readStartupOptions(argv, {})).toThrow(message);

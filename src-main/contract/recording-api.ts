@@ -71,6 +71,8 @@ export const RecordingStatus = Type.Object({
   template: Type.Union([Type.String(), Type.Null()]),
   rotate: Type.Union([RecordRotate, Type.Null()]),
   session: Type.Union([Type.String(), Type.Null()]),
+  /** Started by the stream's own setting (recordFiles), not on demand. */
+  always: Type.Boolean(),
   since: Type.Union([Type.String(), Type.Null()]),
   /** The file being written now (none while the stream is offline: a new one starts when it is back). */
   file: Type.Union([RecordingFile, Type.Null()]),

@@ -3,11 +3,12 @@
 // Node APIs: TypeBox schemas here validate requests on the server and give both
 // sides the same static types.
 import { Type, type Static } from 'typebox';
-import type { RecordingFile, RecordingStatus } from './recording-api.js';
+import { RecordStart, type RecordingFile, type RecordingStatus } from './recording-api.js';
 import { PushStatus, PushTarget } from './restream-api.js';
 import { streamNameMaxLength, streamNamePattern } from './stream-name.js';
 import type { ExportJob } from './export-api.js';
 import { ladderSettingPattern, RenditionStatus, TranscodeConfig } from './transcode-api.js';
+import type { WebhookEventType } from './webhook-api.js';
 
 export const LogLevel = Type.Union(
   [
@@ -143,6 +144,10 @@ export const Settings = Type.Object(
       maxLength: 40,
       pattern: '^[a-z0-9_]+$',
       description: 'Encoder for ladders that say "auto": auto (GPU first, software fallback) or an ffmpeg encoder name to pin studio-wide',
+    }),
+    viewerThresholds: Type.Array(Type.Integer({ minimum: 1, maximum: 100_000_000 }), {
+      maxItems: 8,
+      description: 'Viewer counts that raise a viewers_threshold event (and viewers.threshold webhook) when a stream\'s viewers cross one, up or down; none: off',
     }),
   },
   { additionalProperties: false },
@@ -301,6 +306,7 @@ export const StreamConfigFields = {
   }),
   transcode: Type.Union([TranscodeConfig, Type.Null()], { description: 'An ABR ladder made from the live source (renditions besides the source itself); null: the source alone' }),
   push: Type.Array(PushTarget, { maxItems: 8, description: 'Servers this stream is sent on to while it is live (restream): RTMP, RTMPS or SRT' }),
+  recordFiles: Type.Union([RecordStart, Type.Null()], { description: 'Always record this stream to files this way (as POST …/record/start takes); null: only on demand' }),
 };
 
 export const StreamConfig = Type.Object({ name: StreamName, ...StreamConfigFields }, { additionalProperties: false });
@@ -329,6 +335,7 @@ export const StreamConfigView = Type.Object({
   transcode: Type.Union([TranscodeConfig, Type.Null()]),
   /** Targets with their stream keys masked; a PUT that sends a masked URL back keeps the real one. */
   push: Type.Array(Type.Object({ id: Type.String(), url: Type.String(), enabled: Type.Boolean(), label: Type.String(), rendition: Type.Union([Type.String(), Type.Null()]) })),
+  recordFiles: Type.Union([RecordStart, Type.Null()]),
 });
 export type StreamConfigView = Static<typeof StreamConfigView>;
 
@@ -508,6 +515,20 @@ export interface StudioEventMap {
   recording_error: { stream: string; reason: string };
   /** A restream target went live, or dropped (retrying) or stopped. */
   restream_changed: { stream: string; target: PushStatus };
+  /**
+   * The archive of a live stream got a hole: the first segment written after time was lost
+   * (a segment dropped or not written, recording paused for disk space, the source's clock
+   * jumped). fromMs is where the archive stops, toMs where it goes on (UTC ms).
+   */
+  dvr_gap: { stream: string; fromMs: number; toMs: number; reason: string };
+  /** A live mix produces pictures (its first frame came out of the encoder). */
+  mix_started: { name: string; encoder: string };
+  /** A live mix that had started stopped: deleted, taken over, its encoder gone, the studio stopping. */
+  mix_stopped: { name: string; reason: string };
+  /** A stream's viewer count crossed one of the viewerThresholds settings (sampled once a second). */
+  viewers_threshold: { stream: string; viewers: number; threshold: number; direction: 'up' | 'down' };
+  /** What a webhook receives for an event (its body without id and at), sent whether or not any hook is configured. */
+  webhook_event: { type: WebhookEventType; stream: string | null; data: Record<string, unknown> };
 }
 export type StudioEventType = keyof StudioEventMap;
 export type StudioEvent = {

@@ -10,6 +10,10 @@ export const WebhookEventType = Type.Union([
   Type.Literal('restream.up'),
   Type.Literal('restream.down'),
   Type.Literal('disk.low'),
+  Type.Literal('dvr.gap'),
+  Type.Literal('mix.started'),
+  Type.Literal('mix.stopped'),
+  Type.Literal('viewers.threshold'),
   Type.Literal('webhook.test'),
 ]);
 export type WebhookEventType = Static<typeof WebhookEventType>;

@@ -215,6 +215,8 @@ export const migrations: readonly Migration[] = [
 
       -- Restream targets (contract/restream-api.ts PushTarget[], ids filled in), or NULL for none.
       ALTER TABLE streams ADD COLUMN push_json TEXT;
+      -- Always record to files this way (contract/recording-api.ts RecordStart), or NULL: on demand only.
+      ALTER TABLE streams ADD COLUMN record_json TEXT;
     `,
   },
 ];

@@ -105,6 +105,10 @@ export class DvrService {
           this.deps.log.error({ stream }, `dvr: ${reason}`);
           this.deps.events.publish('dvr_error', { stream, reason });
         },
+        onGap: (gap) => {
+          this.deps.log.warn({ stream, fromMs: gap.fromMs, toMs: gap.toMs }, `dvr: the archive has a ${Math.round((gap.toMs - gap.fromMs) / 100) / 10} s gap: ${gap.reason}`);
+          this.deps.events.publish('dvr_gap', { stream, ...gap });
+        },
       });
       this.recordings.set(stream, { recorder, attachment: hub.attach(recorder) });
     } else if (current && (!hub || !this.enabled(stream))) {

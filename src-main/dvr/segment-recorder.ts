@@ -18,7 +18,22 @@ export interface RecorderOptions {
   allowed: () => boolean;
   onSegment(segment: SegmentRecord): void;
   onError(reason: string): void;
+  /**
+   * The archive got a hole inside one session: told when the first segment after it is on
+   * disk, with where the archive stopped (fromMs) and goes on (toMs). Never for a session's
+   * first segment.
+   */
+  onGap?(gap: ArchiveGap): void;
 }
+
+export interface ArchiveGap {
+  fromMs: number;
+  toMs: number;
+  reason: string;
+}
+
+/** Time lost from a session's archive, from where it stopped; where it goes on is known once the next segment is written. */
+type Loss = Omit<ArchiveGap, 'toMs'>;
 
 // Segments waiting for the disk beyond this are dropped (and said so): memory must stay bounded.
 const maxQueuedBytes = 64 << 20;
@@ -33,6 +48,14 @@ interface Session {
   clock: UtcAnchor;
   sequence: number;
   pendingDiscontinuity: boolean;
+  /** Where the last segment handed to the disk ends (UTC ms); null before the first. */
+  lastEndMs: number | null;
+  /** Time lost since that segment (dropped, paused, unwritable, a clock jump): the first cause. */
+  lost: Loss | null;
+  /** A write of this session that failed: from the failed segment's start (writes are in order, so the next one written closes it). */
+  lostOnDisk: Loss | null;
+  /** Whether a segment of this session is on disk: a hole needs something before it. */
+  written: boolean;
 }
 
 /**
@@ -76,7 +99,7 @@ export class SegmentRecorder implements FrameSink {
     }
     const hash = crypto.createHash('sha256').update(init).digest('hex');
     const { id: initId, file } = this.o.archive.addInit(this.o.stream, hash, tracks);
-    const session: Session = { tracks, initId, initHash: hash, init: { bytes: init, file, written: false }, clockTrack, clock: new UtcAnchor(clockTrack.timescale), sequence: 1, pendingDiscontinuity: true };
+    const session: Session = { tracks, initId, initHash: hash, init: { bytes: init, file, written: false }, clockTrack, clock: new UtcAnchor(clockTrack.timescale), sequence: 1, pendingDiscontinuity: true, lastEndMs: null, lost: null, lostOnDisk: null, written: false };
     this.session = session;
     this.enqueue(init.length, () => this.ensureInit(session));
   }
@@ -88,8 +111,9 @@ export class SegmentRecorder implements FrameSink {
     if (isClock && !session.clock.anchored) session.clock.reset(frame.dts, frame.arrivedAt);
     else if (isClock && session.clock.drifted(frame.dts, frame.arrivedAt)) {
       this.cut(null);
+      const late = frame.arrivedAt > session.clock.utcMs(frame.dts);
       session.clock.reset(frame.dts, frame.arrivedAt);
-      session.pendingDiscontinuity = true;
+      this.lose(session, late ? 'the source sent nothing for a while' : "the source's timestamps jumped");
     }
     const first = this.samples[0];
     if (first && isClock && (frame.keyframe || session.clockTrack.kind === 'audio')) {
@@ -124,7 +148,7 @@ export class SegmentRecorder implements FrameSink {
     this.samples = [];
     if (!session || samples.length === 0 || !session.clock.anchored) return;
     if (!this.o.allowed()) {
-      session.pendingDiscontinuity = true;
+      this.lose(session, 'recording was paused (low disk space)');
       return;
     }
     const clock = session.clockTrack;
@@ -140,7 +164,7 @@ export class SegmentRecorder implements FrameSink {
       sampleTables = writtenSampleTables(session.tracks, samples, written);
     } catch (err) {
       // Timestamps the format cannot hold (a source's clock jumped backwards): skip this segment, mark the gap.
-      session.pendingDiscontinuity = true;
+      this.lose(session, `a segment could not be written: ${(err as Error).message}`);
       this.o.onError(`a segment of ${this.o.stream} could not be written: ${(err as Error).message}`);
       return;
     }
@@ -160,15 +184,39 @@ export class SegmentRecorder implements FrameSink {
     if (this.queuedBytes + bytes.length > maxQueuedBytes) {
       this.droppedSegments++;
       this.o.onError(`the disk is not keeping up: a ${Math.round(durationMs / 100) / 10} s segment of ${this.o.stream} was dropped`);
-      session.pendingDiscontinuity = true;
+      this.lose(session, 'the disk was not keeping up: a segment was dropped');
       return;
     }
+    const lost = session.lost;
+    session.lost = null;
+    session.lastEndMs = startMs + durationMs;
     this.enqueue(bytes.length, async () => {
-      // A segment is useless without its init: if writing that failed before, it is retried first.
-      await this.ensureInit(session);
-      await this.o.archive.writeSegment(record, bytes, sampleTables);
+      // A write before this one failed (known only now, writes being in order): the hole is just before this segment.
+      if (session.lostOnDisk) record.discontinuity = true;
+      try {
+        // A segment is useless without its init: if writing that failed before, it is retried first.
+        await this.ensureInit(session);
+        await this.o.archive.writeSegment(record, bytes, sampleTables);
+      } catch (err) {
+        session.lostOnDisk ??= { fromMs: record.startMs, reason: describeDiskError(err) };
+        throw err;
+      }
+      // Both a loss seen when cutting and a failed write: the hole starts at the earlier.
+      const onDisk = session.lostOnDisk;
+      const gap = lost && onDisk ? (onDisk.fromMs < lost.fromMs ? onDisk : lost) : (lost ?? onDisk);
+      const before = session.written;
+      session.lostOnDisk = null;
+      session.written = true;
       this.o.onSegment(record);
+      if (gap && before) this.o.onGap?.({ fromMs: gap.fromMs, toMs: record.startMs, reason: gap.reason });
     });
+  }
+
+  /** Time of this session is lost from the archive: the next segment starts a discontinuity, and tells of the gap when written. */
+  private lose(session: Session, reason: string): void {
+    session.pendingDiscontinuity = true;
+    // Before the session's first segment nothing is lost from its archive yet.
+    if (session.lastEndMs !== null) session.lost ??= { fromMs: session.lastEndMs, reason };
   }
 
   private async ensureInit(session: Session): Promise<void> {

@@ -2,6 +2,8 @@
 // secret (webhook-signature.ts), retried with backoff when the receiver fails or does not
 // answer, and logged per hook (the newest 50 deliveries). Hooks are kept in
 // <data-dir>/webhooks.json, secrets included (the file is the studio's own, like its database).
+// Each event a hook could get also goes out as a `webhook_event` studio event (the delivery's
+// body without id and at), so /api/events carries the same events, hooks configured or not.
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { Logger } from 'pino';
@@ -32,7 +34,8 @@ interface HookState {
 
 export interface WebhookServiceDeps {
   file: string;
-  events: Pick<StudioEvents, 'subscribe'>;
+  /** Where events come from, and where each one's webhook form goes back out (`webhook_event`, for the WebSocket). */
+  events: Pick<StudioEvents, 'subscribe' | 'publish'>;
   log: Logger;
   /** Pauses before the 2nd, 3rd, … attempt (default 1 s, 5 s, 25 s: four attempts in half a minute). */
   retryDelaysMs?: number[];
@@ -57,7 +60,16 @@ export function webhookEvent(event: StudioEvent): { type: WebhookEventType; stre
       return { type: event.data.target.state === 'live' ? 'restream.up' : 'restream.down', stream: event.data.stream, data: { ...event.data.target } };
     case 'dvr_disk_low':
       return { type: 'disk.low', stream: null, data: { freeBytes: event.data.freeBytes, minFreeBytes: event.data.minFreeBytes, message: event.data.message } };
+    case 'dvr_gap':
+      return { type: 'dvr.gap', stream: event.data.stream, data: { fromMs: event.data.fromMs, toMs: event.data.toMs, reason: event.data.reason } };
+    case 'mix_started':
+      return { type: 'mix.started', stream: event.data.name, data: { encoder: event.data.encoder } };
+    case 'mix_stopped':
+      return { type: 'mix.stopped', stream: event.data.name, data: { reason: event.data.reason } };
+    case 'viewers_threshold':
+      return { type: 'viewers.threshold', stream: event.data.stream, data: { viewers: event.data.viewers, threshold: event.data.threshold, direction: event.data.direction } };
     default:
+      // webhook_event among them: it is this mapping's own output.
       return null;
   }
 }
@@ -85,8 +97,15 @@ export class WebhookService {
       this.hooks.set(id, { hook: { id, createdAt, ...create }, deliveries: [], pending: 0 });
     }
     this.unsubscribe = this.deps.events.subscribe((event) => {
+      // Our own output comes back through the same stream: never map it again.
+      if (event.type === 'webhook_event') return;
       const mapped = webhookEvent(event);
-      if (mapped) this.dispatch(mapped.type, mapped.stream, mapped.data);
+      if (!mapped) return;
+      this.dispatch(mapped.type, mapped.stream, mapped.data);
+      // The same on the WebSocket, hooks or not; after the event itself has reached every listener.
+      queueMicrotask(() => {
+        if (!this.closed) this.deps.events.publish('webhook_event', mapped);
+      });
     });
   }
 

@@ -37,6 +37,7 @@ export interface RecordingServiceDeps {
 
 interface Recording {
   stream: string;
+  always: boolean;
   format: RecordFormat;
   template: string;
   rotate: RecordRotate | null;
@@ -90,6 +91,25 @@ export class RecordingService {
     return this.begin([stream], request, session).then((s) => s[0]!);
   }
 
+  /**
+   * A stream that always records (its recordFiles setting): started, restarted with new
+   * options, or stopped to match. A recording started on demand is left as it is.
+   */
+  syncAlways(stream: string, wanted: RecordStart | null): void {
+    const current = this.recordings.get(stream);
+    if (this.closed || (current && !current.always)) return;
+    const same = current && wanted && current.format === (wanted.format ?? 'mp4') && current.template === (wanted.template ?? defaultRecordTemplate) && JSON.stringify(current.rotate) === JSON.stringify(wanted.rotate ?? null);
+    if (same || (!current && !wanted)) return;
+    const stopped = current ? this.stop(stream) : Promise.resolve(null);
+    void stopped
+      .then(() => (wanted && !this.recordings.has(stream) ? this.begin([stream], wanted, null, true) : null))
+      .catch((err: unknown) => {
+        const reason = `could not record ${stream} as its setting asks: ${(err as Error).message}`;
+        this.deps.log.error({ stream }, `recordings: ${reason}`);
+        this.deps.events.publish('recording_error', { stream, reason });
+      });
+  }
+
   async startSession(request: RecordingSessionStart): Promise<RecordingSession> {
     const session = crypto.randomBytes(6).toString('hex');
     const streams = await this.begin(request.streams, { ...(request.format ? { format: request.format } : {}), ...(request.template ? { template: request.template } : {}), ...(request.rotate ? { rotate: request.rotate } : {}) }, session);
@@ -97,7 +117,7 @@ export class RecordingService {
   }
 
   /** Checks every stream before starting any, so a session starts whole or not at all. */
-  private async begin(streams: readonly string[], request: RecordStart, session: string | null): Promise<RecordingStatus[]> {
+  private async begin(streams: readonly string[], request: RecordStart, session: string | null, always = false): Promise<RecordingStatus[]> {
     if (this.closed) throw new Problem('unavailable', 'Stopping', 'the studio is stopping');
     const template = request.template ?? defaultRecordTemplate;
     checkTemplate(template);
@@ -116,7 +136,7 @@ export class RecordingService {
     );
     if (free < this.deps.minFreeBytes()) throw new Problem('unavailable', 'Disk nearly full', `${Math.round(free / 2 ** 20)} MB free in ${root}, less than the minimum kept free`);
     return streams.map((stream) => {
-      const recording = this.create(stream, request.format ?? 'mp4', template, request.rotate ?? null, session, root);
+      const recording = this.create(stream, request.format ?? 'mp4', template, request.rotate ?? null, session, root, always);
       this.recordings.set(stream, recording);
       const hub = this.deps.hub(stream);
       if (hub) this.watch(hub);
@@ -127,7 +147,7 @@ export class RecordingService {
     });
   }
 
-  private create(stream: string, format: RecordFormat, template: string, rotate: RecordRotate | null, session: string | null, root: string): Recording {
+  private create(stream: string, format: RecordFormat, template: string, rotate: RecordRotate | null, session: string | null, root: string, always: boolean): Recording {
     const rows = new Map<number, number>();
     // eslint-disable-next-line prefer-const -- the writer's callbacks refer to it; none runs before it is set
     let recording: Recording;
@@ -163,7 +183,7 @@ export class RecordingService {
         this.deps.events.publish('recording_error', { stream, reason });
       },
     });
-    recording = { stream, format, template, rotate, session, since: new Date(), root, attachment: null, hub: null, rows, error: null, writer };
+    recording = { stream, always, format, template, rotate, session, since: new Date(), root, attachment: null, hub: null, rows, error: null, writer };
     return recording;
   }
 
@@ -208,12 +228,12 @@ export class RecordingService {
 
   status(stream: string): RecordingStatus {
     const r = this.recordings.get(stream);
-    if (!r) return { stream, recording: false, format: null, template: null, rotate: null, session: null, since: null, file: null, error: null };
+    if (!r) return { stream, recording: false, always: false, format: null, template: null, rotate: null, session: null, since: null, file: null, error: null };
     const open = r.writer.file;
     const id = open ? r.rows.get(open.opened.sequence) : undefined;
     const row = id === undefined ? null : this.deps.store.get(id);
     const file: RecordingFile | null = row && open ? { ...row, bytes: open.bytes, durationSeconds: Math.round(open.durationSeconds * 1000) / 1000 } : null;
-    return { stream, recording: true, format: r.format, template: r.template, rotate: r.rotate, session: r.session, since: r.since.toISOString(), file, error: r.error };
+    return { stream, recording: true, always: r.always, format: r.format, template: r.template, rotate: r.rotate, session: r.session, since: r.since.toISOString(), file, error: r.error };
   }
 
   statuses(): RecordingStatus[] {

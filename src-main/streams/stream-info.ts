@@ -87,6 +87,7 @@ export function configView(config: StreamConfig): StreamConfigView {
     dvrMaxSize: config.dvrMaxSize,
     playToken: config.playToken,
     transcode: config.transcode,
+    recordFiles: config.recordFiles,
     push: config.push.map((t) => ({ id: t.id ?? '', url: maskPushUrl(t.url), enabled: t.enabled !== false, label: t.label ?? '', rendition: t.rendition ?? null })),
   };
 }

@@ -86,6 +86,8 @@ export class StreamRegistry {
       authHook?: AuthHook;
       /** Restream targets' states, for the listing. */
       push?: (stream: string) => StreamInfo['push'];
+      /** Handed the once-a-second listing too, the one the 'streams' event carries (viewer thresholds sample it). */
+      onStatus?: (streams: readonly StreamInfo[]) => void;
     },
   ) {
     this.sweep = setInterval(() => this.forgetIdleDynamicStreams(), 15_000);
@@ -96,7 +98,11 @@ export class StreamRegistry {
   start(): void {
     for (const config of this.deps.store.list()) this.startSources(config);
     this.statusTimer = setInterval(() => {
-      if (this.deps.events.hasSubscribers) this.deps.events.publish('streams', this.list());
+      const listening = this.deps.events.hasSubscribers;
+      if (!listening && !this.deps.onStatus) return;
+      const streams = this.list();
+      if (listening) this.deps.events.publish('streams', streams);
+      this.deps.onStatus?.(streams);
     }, 1000);
     this.statusTimer.unref();
   }

@@ -18,6 +18,7 @@ interface StreamRow {
   play_token: string | null;
   transcode_json: string | null;
   push_json: string | null;
+  record_json: string | null;
 }
 
 const fromRow = (row: StreamRow): StreamConfig => ({
@@ -35,6 +36,7 @@ const fromRow = (row: StreamRow): StreamConfig => ({
   playToken: row.play_token,
   transcode: row.transcode_json === null ? null : (JSON.parse(row.transcode_json) as StreamConfig['transcode']),
   push: row.push_json === null ? [] : (JSON.parse(row.push_json) as StreamConfig['push']),
+  recordFiles: row.record_json === null ? null : (JSON.parse(row.record_json) as StreamConfig['recordFiles']),
 });
 
 export const defaultStreamConfig = (name: string): StreamConfig => ({
@@ -52,6 +54,7 @@ export const defaultStreamConfig = (name: string): StreamConfig => ({
   playToken: null,
   transcode: null,
   push: [],
+  recordFiles: null,
 });
 
 const transcodeJson = (config: StreamConfig) => (config.transcode ? JSON.stringify(config.transcode) : null);
@@ -72,6 +75,7 @@ export function normalizePush(targets: StreamConfig['push'], previous: StreamCon
   });
 }
 const pushJson = (config: StreamConfig) => (config.push.length > 0 ? JSON.stringify(config.push) : null);
+const recordJson = (config: StreamConfig) => (config.recordFiles ? JSON.stringify(config.recordFiles) : null);
 
 /** Configured streams in SQLite. */
 export class StreamStore {
@@ -114,10 +118,10 @@ export class StreamStore {
     const now = Date.now();
     const result = this.db
       .prepare(
-        `INSERT OR IGNORE INTO streams (name, title, sources_json, publish_enabled, publish_password, takeover, loop, playlist, dvr, dvr_depth, dvr_max_size, play_token, transcode_json, push_json, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR IGNORE INTO streams (name, title, sources_json, publish_enabled, publish_password, takeover, loop, playlist, dvr, dvr_depth, dvr_max_size, play_token, transcode_json, push_json, record_json, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(config.name, config.title, JSON.stringify(config.sources), +config.publishEnabled, config.publishPassword, +config.takeover, +config.loop, +config.playlist, +config.dvr, config.dvrDepth, config.dvrMaxSize, config.playToken, transcodeJson(config), pushJson(config), now, now);
+      .run(config.name, config.title, JSON.stringify(config.sources), +config.publishEnabled, config.publishPassword, +config.takeover, +config.loop, +config.playlist, +config.dvr, config.dvrDepth, config.dvrMaxSize, config.playToken, transcodeJson(config), pushJson(config), recordJson(config), now, now);
     return result.changes === 1 ? config : null;
   }
 
@@ -128,10 +132,10 @@ export class StreamStore {
     next.push = normalizePush(next.push, current.push);
     this.db
       .prepare(
-        `UPDATE streams SET title = ?, sources_json = ?, publish_enabled = ?, publish_password = ?, takeover = ?, loop = ?, playlist = ?, dvr = ?, dvr_depth = ?, dvr_max_size = ?, play_token = ?, transcode_json = ?, push_json = ?, updated_at = ?
+        `UPDATE streams SET title = ?, sources_json = ?, publish_enabled = ?, publish_password = ?, takeover = ?, loop = ?, playlist = ?, dvr = ?, dvr_depth = ?, dvr_max_size = ?, play_token = ?, transcode_json = ?, push_json = ?, record_json = ?, updated_at = ?
          WHERE name = ?`,
       )
-      .run(next.title, JSON.stringify(next.sources), +next.publishEnabled, next.publishPassword, +next.takeover, +next.loop, +next.playlist, +next.dvr, next.dvrDepth, next.dvrMaxSize, next.playToken, transcodeJson(next), pushJson(next), Date.now(), name);
+      .run(next.title, JSON.stringify(next.sources), +next.publishEnabled, next.publishPassword, +next.takeover, +next.loop, +next.playlist, +next.dvr, next.dvrDepth, next.dvrMaxSize, next.playToken, transcodeJson(next), pushJson(next), recordJson(next), Date.now(), name);
     return next;
   }
 

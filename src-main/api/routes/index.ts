@@ -49,6 +49,7 @@ import { webhookRoutes } from './webhooks.js';
 import { recordingRoutes } from './recordings.js';
 import type { RecordingService } from '../../recordings/recording-service.js';
 import type { AuthHook } from '../../events/auth-hook.js';
+import type { SmoothRenditions } from '../../ingest/fmp4/smooth-renditions.js';
 import type { WebhookService } from '../../events/webhooks.js';
 import { liveRoutes } from './live-hls.js';
 import { hlsRoutes } from './dvr-hls.js';
@@ -100,6 +101,8 @@ export interface StudioRouteDeps {
   webhooks: WebhookService;
   recordings: RecordingService;
   authHook: AuthHook;
+  /** Further bitrates of Smooth streams (NAME/360p …). */
+  smooth: SmoothRenditions;
   ffmpegPath: () => string | null;
   playlistMaxHours: () => number;
   exportMaxSeconds: () => number;
@@ -146,11 +149,11 @@ export async function registerRoutes(app: FastifyInstance, d: StudioRouteDeps): 
   await app.register(webhookRoutes(d.webhooks));
   await app.register(recordingRoutes({ recordings: d.recordings, library: d.library }));
   await app.register(whepRoutes({ whep: d.whep, playToken: (name) => d.streamStore.playToken(name), isAdmin: (request) => d.access.session(request).authenticated, authHook: d.authHook }));
-  await app.register(mpegtsHttpIngest({ gate: d.registry, log: d.log.child({ module: 'mpegts-http' }), limits: d.ingestLimits, whip: d.whip }));
+  await app.register(mpegtsHttpIngest({ gate: d.registry, log: d.log.child({ module: 'mpegts-http' }), limits: d.ingestLimits, whip: d.whip, smooth: d.smooth }));
   await app.register(
     streamFilesRoutes(
       [
-        ...liveRoutes({ packager: d.livePackager, stats: d.playbackStats, streamKnown, variants: (name) => d.ladders.variants(name) }),
+        ...liveRoutes({ packager: d.livePackager, stats: d.playbackStats, streamKnown, variants: (name) => d.ladders.variants(name) ?? d.smooth.variants(name, d.registry.hub(name)) }),
         ...hlsRoutes({ index: d.index, archive: d.archive, streamKnown, maxHours: d.playlistMaxHours, listings: d.listings }),
         ...mpegtsRoutes({ hub: (name) => d.registry.hub(name) ?? null, index: d.index, archive: d.archive, streamKnown, log: d.log.child({ module: 'mpegts' }) }),
         ...mp4ExportRoutes({

@@ -9,6 +9,8 @@ import { IngestLimitError, defaultIngestLimits, type IngestLimits } from '../../
 import type { WhipServer } from '../../ingest/webrtc/whip-server.js';
 import { whipHandlers, whipPath } from './whip.js';
 import { FragmentedMp4Ingest, smoothIngestPath } from '../../ingest/fmp4/fragmented-ingest.js';
+import type { SmoothRenditions } from '../../ingest/fmp4/smooth-renditions.js';
+import { Problem } from '../../contract/problem.js';
 import type { IngestProtocol } from '../../contract/studio-api.js';
 
 // A refused publisher gets its answer, then this long before its connection is cut, whatever it still sends.
@@ -26,8 +28,10 @@ const fromWebPage = (request: FastifyRequest) => request.headers.origin !== unde
  * (POST or PUT, usually chunked). The body is demuxed as it arrives, never
  * buffered whole.
  */
-export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger; limits?: () => Pick<IngestLimits, 'idleMs'>; whip?: WhipServer }) {
+export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger; limits?: () => Pick<IngestLimits, 'idleMs'>; whip?: WhipServer; smooth?: SmoothRenditions }) {
   const whip = deps.whip ? whipHandlers(deps.whip) : null;
+  /** Smooth streams live now: the Streams(ID) and address of the POST that publishes each (further IDs from there join as bitrates). */
+  const smoothMains = new Map<string, { id: string; ip: string }>();
   const limits = deps.limits ?? (() => defaultIngestLimits);
   return async (app: FastifyInstance) => {
     // Raw bodies for this plugin only: the handler reads the request stream itself.
@@ -54,6 +58,12 @@ export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger; limits?
       const secret = publishSecret(new URL(request.url, 'http://studio').searchParams);
       const hookSays = (await deps.gate.authorize?.({ name, protocol, remoteAddress: request.ip, password: secret })) ?? null;
       if (hookSays !== null) return refuse(request, reply, 403, 'Publish refused', hookSays);
+      const main = smooth ? smoothMains.get(name) : undefined;
+      if (smooth && deps.smooth && main && main.id !== smooth.id) {
+        // A further bitrate of a live Smooth stream: only from the encoder that publishes it.
+        if (main.ip !== request.ip) return refuse(request, reply, 409, 'Publish refused', `${name} is published from another address`);
+        return receiveBitrate(request, reply, deps.smooth.join(name, smooth.id, request.ip), name, smooth.id);
+      }
       const answer = deps.gate.requestPublish({
         name,
         protocol,
@@ -63,6 +73,7 @@ export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger; limits?
       });
       if (!answer.ok) return refuse(request, reply, answer.reason.includes('already being published') ? 409 : 403, 'Publish refused', answer.reason);
       const session: SourceSession = answer.session;
+      if (smooth) smoothMains.set(name, { id: smooth.id, ip: request.ip });
       const demuxer = smooth
         ? new FragmentedMp4Ingest(session)
         : new TsDemuxer({
@@ -95,6 +106,30 @@ export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger; limits?
         return reply;
       } finally {
         socket.setTimeout(0);
+        if (smooth && smoothMains.get(name)?.id === smooth.id) {
+          smoothMains.delete(name);
+          deps.smooth?.endAll(name, 'the stream ended');
+        }
+      }
+    };
+
+    /** One further bitrate's POST, until it ends or its stream does. */
+    const receiveBitrate = async (request: FastifyRequest, reply: FastifyReply, session: ReturnType<SmoothRenditions['join']>, name: string, id: string) => {
+      const ingest = new FragmentedMp4Ingest(session);
+      try {
+        for await (const chunk of request.raw) {
+          if (!session.active) break;
+          ingest.push(chunk as Buffer, Date.now());
+        }
+        session.end('the publisher finished', false);
+        return reply.code(204).send();
+      } catch (err) {
+        session.end(`Streams(${id}) stopped: ${(err as Error).message}`, true);
+        if (err instanceof Problem || err instanceof Fmp4ParseError) {
+          deps.log.warn({ stream: name }, `fmp4-http: Streams(${id}): ${err.message}`);
+          return refuse(request, reply, err instanceof Problem ? 422 : 400, 'Bitrate refused', err.message);
+        }
+        return reply;
       }
     };
     app.post('/*', { config: { access: 'publish' }, schema: { hide: true } }, handler);

@@ -64,6 +64,22 @@ describe('recording files over REST', () => {
     expect((await fsp.stat(path.join(studio().dir, 'media', 'Recordings', path.basename(onDisk)))).size).toBe(file!.bytes);
   }, 60_000);
 
+  it('always records a stream whose setting says so, and stops when the setting is taken away', async () => {
+    const name = 'live/always';
+    expect((await post('/api/streams', { name, recordFiles: { format: 'ts', template: 'always/{stream}-{seq}' } })).status).toBe(201);
+    const status = async () => (await (await studio().api(`/api/streams/${encodeURIComponent(name)}/record`)).json()) as RecordingStatus;
+    await until('armed by its setting', async () => ((await status()).always ? true : null));
+    expect((await studio().stream(name))!.config!.recordFiles).toEqual({ format: 'ts', template: 'always/{stream}-{seq}' });
+    const publisher = publish(name, 3);
+    await publisher.exited;
+    const [file] = await until('its file finished', async () => (finishedFiles().length > 0 ? finishedFiles() : null), 20_000);
+    expect(file).toMatchObject({ path: 'always/live_always-1.ts', state: 'done' });
+    const put = await studio().api(`/api/streams/${encodeURIComponent(name)}`, { method: 'PUT', body: JSON.stringify({ recordFiles: null }) });
+    expect(put.status).toBe(200);
+    await until('stopped with its setting', async () => ((await status()).recording ? null : true));
+    expect((await post('/api/streams', { name: 'live/bad-always', recordFiles: { format: 'avi' } })).status).toBe(400);
+  }, 30_000);
+
   it('records several streams as one session, and refuses whoever is not admin and whatever is malformed', async () => {
     for (const name of ['live/a', 'live/b']) expect((await post('/api/streams', { name })).status).toBe(201);
     const session = (await (await post('/api/recordings/sessions', { streams: ['live/a', 'live/b'], format: 'ts', template: 'shoot/{session}/{stream}' })).json()) as RecordingSession;

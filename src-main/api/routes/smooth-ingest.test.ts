@@ -37,6 +37,36 @@ describe('Smooth / CMAF ingest over HTTP POST', () => {
     expect(status[0]!.ranges.reduce((n, r) => n + r.duration, 0)).toBeGreaterThan(3);
   }, 40_000);
 
+  it('joins a second bitrate posted as another Streams(ID) as a rendition the multivariant playlist lists', async () => {
+    const name = 'live/multi';
+    const post = (id: string, size: string, bitrate: string) =>
+      startFfmpeg(['-re', ...testSourceArgs({ size, seconds: 12, gop: 30, encoder: 'zerolatency' }), '-b:v', bitrate, '-movflags', 'isml+frag_keyframe', '-f', 'ismv', `${studio().urls.http}live/multi.isml/Streams(${id})`]);
+    const high = post('high', '640x360', '800k');
+    try {
+      await until('the first bitrate live', async () => ((await studio().stream(name))?.state === 'publishing' ? true : null), 15_000);
+      const low = post('low', '320x180', '200k');
+      try {
+        const master = await until('a master listing both', async () => {
+          const res = await fetch(new URL(`/${name}/index.m3u8`, studio().urls.http));
+          const text = res.status === 200 ? await res.text() : '';
+          return text.includes('180p.m3u8') && text.includes('source.m3u8') ? text : null;
+        }, 20_000);
+        expect(master).toContain('RESOLUTION=640x360');
+        expect(master).toContain('RESOLUTION=320x180');
+        const rendition = await until('the rendition playlist with segments', async () => {
+          const res = await fetch(new URL(`/${name}/180p.m3u8`, studio().urls.http));
+          const text = res.status === 200 ? await res.text() : '';
+          return text.includes('#EXTINF') ? text : null;
+        }, 20_000);
+        expect(rendition).toContain('#EXTM3U');
+      } finally {
+        await low.stop();
+      }
+    } finally {
+      await high.stop();
+    }
+  }, 60_000);
+
   it('refuses a body that is not fragmented MP4, and publishers that are not allowed', async () => {
     const garbage = await fetch(new URL('/live/junk.isml/Streams(video)', studio().urls.http), { method: 'POST', body: 'x'.repeat(64) });
     expect(garbage.status).toBe(400);

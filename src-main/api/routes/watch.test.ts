@@ -54,6 +54,7 @@ function secretStream(overrides: Partial<StreamInfo> = {}): StreamInfo {
       playToken: 'viewer-T0ken_secret',
       transcode: null,
       push: [],
+      recordFiles: null,
     },
     ...overrides,
   };

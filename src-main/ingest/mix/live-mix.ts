@@ -32,6 +32,10 @@ export interface LiveMixDeps {
   keyframeSeconds: () => number;
   /** H.264 encoders to try, first to last: the transcoding engine's order (working GPU encoders, then libx264). */
   encoders: () => string[];
+  /** The mix produces: its first frame came out of the encoder (once per mix, whatever encoder takes over later). */
+  onStarted?(name: string, encoder: string): void;
+  /** A mix that had started ended, and why (once). */
+  onStopped?(name: string, reason: string): void;
 }
 
 export class LiveMix {
@@ -59,6 +63,8 @@ export class LiveMix {
   private state: MixStatus['state'] = 'starting';
   private reason: string | null = null;
   private closed = false;
+  /** Whether onStarted was told: onStopped then is too. */
+  private announced = false;
 
   constructor(
     readonly name: string,
@@ -139,6 +145,7 @@ export class LiveMix {
     // A mix ended from outside (taken over, its encoder gone) stays listed, saying why, until deleted.
     this.state = 'failed';
     this.reason ??= reason;
+    if (this.announced) this.deps.onStopped?.(this.name, this.reason);
     if (this.timer) clearTimeout(this.timer);
     for (const feed of this.feeds) feed.close();
     this.session?.end(reason);
@@ -182,6 +189,10 @@ export class LiveMix {
         // The encoder's last frames may come after the mix ended: they belong to nothing now.
         if (this.closed) return;
         this.state = 'running';
+        if (!this.announced) {
+          this.announced = true;
+          this.deps.onStarted?.(this.name, name);
+        }
         this.session?.pushFrame(frame);
       },
       onError: (kind) => {

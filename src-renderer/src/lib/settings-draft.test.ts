@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Settings } from '../../../src-main/contract/studio-api';
-import { buildPatch, changedKeys, fieldOfDetail, parseHostList, rebaseDraft, toDraft, withoutBodyPrefix } from './settings-draft';
+import { buildPatch, changedKeys, fieldOfDetail, parseHostList, parseNumberList, rebaseDraft, toDraft, withoutBodyPrefix } from './settings-draft';
 
 const saved: Settings = {
   host: '127.0.0.1',
@@ -46,6 +46,7 @@ const saved: Settings = {
   webrtcConnectSeconds: 20,
   transcodeLadder: '',
   transcodeEncoder: 'auto',
+  viewerThresholds: [10, 100],
 };
 
 describe('settings draft', () => {
@@ -84,6 +85,15 @@ describe('settings draft', () => {
 
   it('splits host lists on lines and commas', () => {
     expect(parseHostList(' a.local, b.local\n\nc.local ')).toEqual(['a.local', 'b.local', 'c.local']);
+  });
+
+  it('reads viewer thresholds as numbers, refusing what is not one', () => {
+    expect(toDraft(saved).viewerThresholds).toBe('10, 100');
+    expect(changedKeys({ ...toDraft(saved), viewerThresholds: '10,100 ' }, saved)).toEqual([]);
+    expect(buildPatch({ ...toDraft(saved), viewerThresholds: '10, 100\n1000' }, saved)).toEqual({ patch: { viewerThresholds: [10, 100, 1000] }, error: null });
+    expect(buildPatch({ ...toDraft(saved), viewerThresholds: '' }, saved)).toEqual({ patch: { viewerThresholds: [] }, error: null });
+    expect(buildPatch({ ...toDraft(saved), viewerThresholds: '10, lots' }, saved).error).toEqual({ key: 'viewerThresholds', message: 'viewerThresholds: must be whole numbers separated by commas (whole numbers above 0, up to 8)' });
+    expect(parseNumberList(' 5 ,\n 50 ')).toEqual([5, 50]);
   });
 });
 

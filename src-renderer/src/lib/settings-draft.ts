@@ -60,6 +60,7 @@ const keyOrder: Record<SettingKey, number> = {
   webrtcPortMax: 33,
   webrtcConnectSeconds: 34,
   webrtcIceServers: 35,
+  viewerThresholds: 36,
 };
 export const settingKeys = (Object.keys(keyOrder) as SettingKey[]).sort((a, b) => keyOrder[a] - keyOrder[b]);
 
@@ -144,6 +145,7 @@ export function toDraft(settings: Settings): SettingsDraft {
     webrtcPortMax: String(settings.webrtcPortMax),
     webrtcIceServers: settings.webrtcIceServers.join('\n'),
     webrtcConnectSeconds: String(settings.webrtcConnectSeconds),
+    viewerThresholds: settings.viewerThresholds.join(', '),
   };
 }
 
@@ -171,11 +173,30 @@ function isListKey(key: SettingKey): key is ListKey {
   return Object.hasOwn(listKeys, key);
 }
 
+/** Settings that are lists of whole numbers, written "10, 100, 1000" (commas, spaces or lines), with what to quote when an entry is not one. */
+const numberListKeys = { viewerThresholds: 'whole numbers above 0, up to 8' } as const;
+type NumberListKey = keyof typeof numberListKeys;
+
+function isNumberListKey(key: SettingKey): key is NumberListKey {
+  return Object.hasOwn(numberListKeys, key);
+}
+
+/** The numbers of such a list, or null when an entry is not a whole number (ranges are the server's to judge). */
+export function parseNumberList(text: string): number[] | null {
+  const entries = text.split(/[\s,]+/).filter((entry) => entry.length > 0);
+  if (entries.some((entry) => !/^\d{1,9}$/.test(entry))) return null;
+  return entries.map(Number);
+}
+
 /** Whether the form value differs from the saved one, ignoring formatting-only edits. */
 export function isChanged(draft: SettingsDraft, settings: Settings, key: SettingKey): boolean {
   if (isListKey(key)) {
     const next = listKeys[key](draft[key]);
     return next.length !== settings[key].length || next.some((h, i) => h !== settings[key][i]);
+  }
+  if (isNumberListKey(key)) {
+    const next = parseNumberList(draft[key]);
+    return next === null || next.length !== settings[key].length || next.some((n, i) => n !== settings[key][i]);
   }
   switch (key) {
     case 'logLevel':
@@ -213,6 +234,10 @@ export function buildPatch(
       patch[key] = Number(text);
     } else if (isListKey(key)) {
       patch[key] = listKeys[key](draft[key]);
+    } else if (isNumberListKey(key)) {
+      const next = parseNumberList(draft[key]);
+      if (!next) return { patch: null, error: { key, message: `${key}: must be whole numbers separated by commas (${numberListKeys[key]})` } };
+      patch[key] = next;
     } else if (key === 'logLevel') {
       patch.logLevel = draft.logLevel;
     } else if (key === 'lanPublish') {

@@ -20,6 +20,7 @@ const config: StreamConfigView = {
   playToken: null,
   transcode: null,
   push: [],
+  recordFiles: null,
 };
 
 describe('buildCreate', () => {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { RecordingFile, RecordingStatus } from '../../../../src-main/contract/recording-api';
+import type { RecordFormat, RecordingFile, RecordingStatus, RecordRotate, RecordStart } from '../../../../src-main/contract/recording-api';
 import type { StreamInfo } from '../../../../src-main/contract/studio-api';
 import { errorMessage } from '../../api/api-error';
 import { api, recordingFileUrl } from '../../api/endpoints';
@@ -13,6 +13,7 @@ import {
   recordFormats,
   recordingFileName,
   rotationChoices,
+  rotateFor,
   rotationLabel,
   secondsSince,
 } from '../../lib/recording-files';
@@ -41,7 +42,7 @@ function useClock(running: boolean): number {
  * Stop with the format and rotation to use, and the stream's files, newest first, each to
  * download or send to the Library. R does the same as the button while the details are open.
  */
-export function RecordingFilesPanel({ name, files }: { name: string; files: StreamInfo['files'] }) {
+export function RecordingFilesPanel({ name, files, always }: { name: string; files: StreamInfo['files']; always?: { configured: boolean; recordFiles: RecordStart | null } }) {
   const format = useStudio((s) => s.recordFormat);
   const rotation = useStudio((s) => s.recordRotation);
   const setFormat = useStudio((s) => s.setRecordFormat);
@@ -188,6 +189,7 @@ export function RecordingFilesPanel({ name, files }: { name: string; files: Stre
           </>
         )}
       </div>
+      {always?.configured && <AlwaysRecord name={name} recordFiles={always.recordFiles} request={{ format, rotate: rotateFor(rotation) }} />}
 
       {files?.error && (
         <div className="callout callout-danger" data-testid="rec-files-problem">
@@ -291,5 +293,30 @@ export function RecordingFilesPanel({ name, files }: { name: string; files: Stre
       )}
       {loadError && list !== null && <p className="help help-warning">Not updating: {loadError}</p>}
     </section>
+  );
+}
+
+/** The stream's own setting (recordFiles): it records whenever the studio runs, in the format and rotation chosen. */
+function AlwaysRecord({ name, recordFiles, request }: { name: string; recordFiles: RecordStart | null; request: { format: RecordFormat; rotate: RecordRotate | null } }) {
+  const saveStream = useStudio((s) => s.saveStream);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const change = async (on: boolean) => {
+    setSaving(true);
+    setError(null);
+    try {
+      await saveStream(name, { recordFiles: on ? { format: request.format, ...(request.rotate ? { rotate: request.rotate } : {}) } : null });
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setSaving(false);
+    }
+  };
+  return (
+    <label className="check rec-files-always" title="Record to files whenever the stream is live, also after the studio restarts (as the format and rotation chosen above)">
+      <input type="checkbox" data-testid="rec-files-always" checked={recordFiles !== null} disabled={saving} onChange={(e) => void change(e.target.checked)} />
+      <span className="check-label">Always record{recordFiles ? ` (${formatLabel(recordFiles.format ?? 'mp4')}, ${rotationLabel(recordFiles.rotate ?? null)})` : ''}</span>
+      {error && <span className="field-error">{error}</span>}
+    </label>
   );
 }

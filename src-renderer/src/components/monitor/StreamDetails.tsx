@@ -102,7 +102,7 @@ export function StreamDetails({ name, onClose }: { name: string; onClose(): void
           )}
           <StreamFacts info={info} />
           <RenditionsPanel name={name} info={info} />
-          <RecordingFilesPanel name={name} files={info.files} />
+          <RecordingFilesPanel name={name} files={info.files} always={{ configured: info.config !== null, recordFiles: info.config?.recordFiles ?? null }} />
           <RestreamPanel name={name} info={info} />
           <ViewerSessions name={name} viewers={info.viewers} />
           <PlaybackPanel name={name} playToken={info.config?.playToken ?? null} hasArchive={info.dvr.recording || info.config?.dvr === true} />

@@ -376,6 +376,22 @@ export function SettingsForm({ draft }: { draft: SettingsDraft }) {
           </SettingField>
         </div>
       </fieldset>
+
+      <fieldset className="panel">
+        <legend className="panel-title">Events</legend>
+        <div className="panel-body settings-grid">
+          <div className="span-all">
+            <SettingField
+              settingKey="viewerThresholds"
+              controlId="setting-viewerThresholds"
+              dirty={dirty('viewerThresholds')}
+              help="Viewer counts to be told about, e.g. 10, 100, 1000 (up to 8): when a stream's viewers cross one, up or down, a viewers.threshold webhook and event go out. Empty: off."
+            >
+              <input {...textProps('viewerThresholds')} className="input input-mono" type="text" placeholder="off" />
+            </SettingField>
+          </div>
+        </div>
+      </fieldset>
     </form>
   );
 }

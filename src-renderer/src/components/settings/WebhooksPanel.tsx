@@ -64,7 +64,7 @@ export function WebhooksPanel() {
       </div>
       <div className="panel-body">
         <p className="help">
-          Events (a stream published or unpublished, a source lost, an export done, the disk low) are POSTed as JSON to each URL, signed in
+          Events (a stream published or unpublished, a source lost, a recording or export done, a restream target up or down, the disk low, a gap in the archive, a mix started or stopped, viewers past a threshold) are POSTed as JSON to each URL, signed in
           <code> X-Framehouse-Signature: t=…,v1=…</code> (HMAC-SHA256 of <code>t.body</code> with the secret), and retried after 1, 5 and 25 s.
         </p>
         {hooks?.map((hook) => (

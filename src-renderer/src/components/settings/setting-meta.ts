@@ -45,6 +45,7 @@ export const settingLabels: Record<SettingKey, string> = {
   webrtcPortMax: 'WebRTC UDP ports to',
   webrtcIceServers: 'STUN/TURN servers',
   webrtcConnectSeconds: 'WebRTC connect timeout (s)',
+  viewerThresholds: 'Viewer count thresholds',
 };
 
 export const sourceLabels: Record<SettingSource, string> = {
