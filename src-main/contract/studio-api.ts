@@ -478,6 +478,8 @@ export interface PublishUrls {
   rtmp: { server: string; key: string; url: string };
   srt: string;
   mpegtsHttp: string;
+  /** Live Smooth / CMAF publishing point (fragmented MP4 POSTed; ffmpeg -f ismv). */
+  smoothHttp: string;
   /** The studio publish key encoders on other hosts add (?key=…), or null when the LAN may publish without one. */
   keyForOtherHosts: string | null;
 }

@@ -16,6 +16,7 @@ export function publishUrlsFor(name: string, settings: Settings, bound: { http: 
     rtmp: { server, key, url: `${server}/${key}` },
     srt: `srt://${host}:${bound.srt?.port ?? settings.srtPort}?streamid=publish:${name}`,
     mpegtsHttp: `http://${host}:${httpPort}/${name}/mpegts`,
+    smoothHttp: `http://${host}:${httpPort}/${name}.isml/Streams(video)`,
     keyForOtherHosts: settings.lanPublish === 'key' && settings.publishKey !== '' ? settings.publishKey : null,
   };
 }

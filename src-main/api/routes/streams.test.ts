@@ -75,6 +75,7 @@ describe('streams API', () => {
       rtmp: { server: `rtmp://127.0.0.1:${studio().rtmpPort}/live`, key: 'cam1', url: `rtmp://127.0.0.1:${studio().rtmpPort}/live/cam1` },
       srt: `srt://127.0.0.1:${studio().srtPort}?streamid=publish:live/cam1`,
       mpegtsHttp: `${studio().urls.http}live/cam1/mpegts`,
+      smoothHttp: `${studio().urls.http}live/cam1.isml/Streams(video)`,
       // Encoders on other hosts add the studio publish key (made at first start).
       keyForOtherHosts: expect.stringMatching(/^[A-Za-z0-9_-]{24}$/),
     });

@@ -60,6 +60,7 @@ describe('publish URLs', () => {
     rtmp: { server: 'rtmp://127.0.0.1:1935/live', key: 'cam1', url: 'rtmp://127.0.0.1:1935/live/cam1' },
     srt: 'srt://127.0.0.1:8890?streamid=publish:live/cam1',
     mpegtsHttp: 'http://127.0.0.1:8935/live/cam1/mpegts',
+    smoothHttp: 'http://127.0.0.1:8935/live/cam1.isml/Streams(video)',
     keyForOtherHosts: null,
   };
 
@@ -70,6 +71,7 @@ describe('publish URLs', () => {
     expect(lan.rtmp.url).toBe('rtmp://192.168.1.20:1935/live/cam1');
     expect(lan.srt).toBe('srt://192.168.1.20:8890?streamid=publish:live/cam1');
     expect(lan.mpegtsHttp).toBe('http://192.168.1.20:8935/live/cam1/mpegts');
+    expect(lan.smoothHttp).toBe('http://192.168.1.20:8935/live/cam1.isml/Streams(video)');
   });
 
   it('leaves them alone for a single-address bind or a local page', () => {
@@ -138,12 +140,14 @@ describe('publish URLs for other hosts', () => {
       rtmp: { server: 'rtmp://10.0.0.5:1935/live', key: 'cam1', url: 'rtmp://10.0.0.5:1935/live/cam1' },
       srt: 'srt://10.0.0.5:8890?streamid=publish:live/cam1',
       mpegtsHttp: 'http://10.0.0.5:8935/live/cam1/mpegts',
+      smoothHttp: 'http://10.0.0.5:8935/live/cam1.isml/Streams(video)',
       keyForOtherHosts: 'K-1',
     };
     expect(withPublishKey(urls, 'K-1')).toEqual({
       rtmp: { server: 'rtmp://10.0.0.5:1935/live', key: 'cam1?key=K-1', url: 'rtmp://10.0.0.5:1935/live/cam1?key=K-1' },
       srt: 'srt://10.0.0.5:8890?streamid=publish:live/cam1?key=K-1',
       mpegtsHttp: 'http://10.0.0.5:8935/live/cam1/mpegts?key=K-1',
+      smoothHttp: 'http://10.0.0.5:8935/live/cam1.isml/Streams(video)?key=K-1',
       keyForOtherHosts: 'K-1',
     });
   });

@@ -37,6 +37,7 @@ export function localizePublishUrls(urls: PublishUrls, bindHost: string | undefi
     rtmp: { server: swap(urls.rtmp.server), key: urls.rtmp.key, url: swap(urls.rtmp.url) },
     srt: swap(urls.srt),
     mpegtsHttp: swap(urls.mpegtsHttp),
+    smoothHttp: swap(urls.smoothHttp),
     keyForOtherHosts: urls.keyForOtherHosts,
   };
 }
@@ -52,6 +53,7 @@ export function withPublishKey(urls: PublishUrls, key: string): PublishUrls {
     // The key belongs inside the stream id (publish:live/cam1?key=…), which ffmpeg and OBS pass to us whole.
     srt: `${urls.srt}?key=${encodeURIComponent(key)}`,
     mpegtsHttp: withParam(urls.mpegtsHttp, 'key', key),
+    smoothHttp: withParam(urls.smoothHttp, 'key', key),
     keyForOtherHosts: key,
   };
 }

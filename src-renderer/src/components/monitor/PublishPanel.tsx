@@ -84,6 +84,11 @@ export function PublishPanel({ name, config }: { name: string; config: StreamCon
           <span className="publish-label">MPEG-TS</span>
           <CopyField value={current.mpegtsHttp} label="MPEG-TS over HTTP URL" testId="publish-mpegts" />
           <p className="help publish-note">MPEG-TS over HTTP: POST or PUT the TS as the request body (ffmpeg <code>-f mpegts URL</code>).</p>
+          <span className="publish-label">Smooth</span>
+          <CopyField value={current.smoothHttp} label="Smooth / CMAF publishing point URL" testId="publish-smooth" />
+          <p className="help publish-note">
+            Fragmented MP4 over HTTP POST (Live Smooth, CMAF): ffmpeg <code>-movflags isml+frag_keyframe -f ismv URL</code>; each further bitrate as another <code>Streams(ID)</code>.
+          </p>
           {remote && (
             <>
               <p className="help publish-note" data-testid="publish-lan-note">
