@@ -42,14 +42,15 @@ export const PushStatus = Type.Object({
 });
 export type PushStatus = Static<typeof PushStatus>;
 
-const secretQuery = /([?&](?:passphrase|streamid|key|token|pass(?:word)?)=)[^&]*/gi;
+/** Every query value, whatever its name: platforms put secrets in any of them (Facebook's a=, pwd=, auth=). */
+const queryValue = /([?&][^=&#]*=)[^&#]*/g;
 
 /**
- * A push URL fit to show: user:secret@ and secret query values masked, and an RTMP URL's
+ * A push URL fit to show: user:secret@ and every query value masked, and an RTMP URL's
  * stream key (its last path part) cut to its last 4 characters, as YouTube shows keys.
  */
 export function maskPushUrl(url: string): string {
-  let masked = url.replace(/^([a-z]+:\/\/)([^/@\s]*)@/i, (_, scheme: string, user: string) => `${scheme}${user.split(':')[0]}:***@`).replace(secretQuery, '$1***');
+  let masked = url.replace(/^([a-z]+:\/\/)([^/@\s]*)@/i, (_, scheme: string, user: string) => `${scheme}${user.split(':')[0]}:***@`).replace(queryValue, '$1***');
   const rtmp = /^(rtmps?:\/\/[^/]+\/[^?]+\/)([^/?]+)(.*)$/i.exec(masked);
   if (rtmp) masked = `${rtmp[1]}${rtmp[2]!.length > 4 ? `***${rtmp[2]!.slice(-4)}` : '***'}${rtmp[3]}`;
   return masked;

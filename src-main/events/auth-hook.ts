@@ -27,7 +27,11 @@ export interface AuthHookDeps {
 }
 
 const refusalCacheMs = 5000;
+/** The least time any answer is kept: an SRT caller is answered on its repeated handshake, from here. */
+const minCacheMs = 5000;
 const maxCached = 10_000;
+/** Questions waiting for the hook at once; beyond it a client is refused (busy) rather than queued. */
+const maxAsking = 64;
 const maxReasonChars = 200;
 
 export class AuthHook {
@@ -53,6 +57,7 @@ export class AuthHook {
     if (hit !== undefined) return hit;
     const key = keyOf(q);
     let asking = this.asking.get(key);
+    if (!asking && this.asking.size >= maxAsking) return 'the auth hook is busy; try again';
     if (!asking) {
       asking = this.ask(q).finally(() => this.asking.delete(key));
       this.asking.set(key, asking);
@@ -78,7 +83,7 @@ export class AuthHook {
       this.deps.log(`auth hook ${url}: ${answer} (${err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err)})`);
     }
     if (this.cache.size >= maxCached) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(keyOf(q), { answer, until: Date.now() + (answer === null ? this.deps.cacheSeconds() * 1000 : refusalCacheMs) });
+    this.cache.set(keyOf(q), { answer, until: Date.now() + (answer === null ? Math.max(minCacheMs, this.deps.cacheSeconds() * 1000) : refusalCacheMs) });
     return answer;
   }
 }

@@ -104,7 +104,13 @@ export class WebhookService {
       this.dispatch(mapped.type, mapped.stream, mapped.data);
       // The same on the WebSocket, hooks or not; after the event itself has reached every listener.
       queueMicrotask(() => {
-        if (!this.closed) this.deps.events.publish('webhook_event', mapped);
+        if (this.closed) return;
+        try {
+          this.deps.events.publish('webhook_event', mapped);
+        } catch (err) {
+          // A listener that throws here would otherwise be an uncaught exception, outside any request.
+          this.deps.log.error({ err }, 'webhooks: a listener of webhook_event failed');
+        }
       });
     });
   }

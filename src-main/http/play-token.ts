@@ -19,15 +19,17 @@ export function admitPlayToken(request: FastifyRequest, reply: FastifyReply, o: 
 }
 
 /**
- * The auth hook's word on a viewer (Settings → authHookUrl): true when it may play; false
- * after the 403 with the hook's reason. Asked for what opens a viewing (playlists, WHEP),
- * answered from the hook's cache for the rest of the session.
+ * The auth hook's word on a viewer (Settings → authHookUrl): true when it may play (and no
+ * token is to be handed on), "?token=…" when it may and showed a token to hand on into a
+ * playlist's URIs, false after the 403 with the hook's reason. Answers come from the hook's
+ * cache while they last.
  */
-export async function admitByAuthHook(request: FastifyRequest, reply: FastifyReply, hook: AuthHook | undefined, o: { stream: string; protocol: string; isAdmin: (request: FastifyRequest) => boolean }): Promise<boolean> {
+export async function admitByAuthHook(request: FastifyRequest, reply: FastifyReply, hook: AuthHook | undefined, o: { stream: string; protocol: string; isAdmin: (request: FastifyRequest) => boolean }): Promise<true | string | false> {
   if (!hook?.enabled || o.isAdmin(request)) return true;
   const token = (request.query as { token?: unknown }).token;
-  const refused = await hook.check({ action: 'play', stream: o.stream, protocol: o.protocol, ip: request.ip, key: typeof token === 'string' ? token : null });
-  if (refused === null) return true;
+  const given = typeof token === 'string' && token.length <= 200 ? token : null;
+  const refused = await hook.check({ action: 'play', stream: o.stream, protocol: o.protocol, ip: request.ip, key: given });
+  if (refused === null) return given === null ? true : `?token=${encodeURIComponent(given)}`;
   reply.header('access-control-allow-origin', '*');
   sendError(reply, 403, 'Play refused', refused);
   return false;

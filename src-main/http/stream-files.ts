@@ -84,8 +84,12 @@ export function streamFilesRoutes(routes: readonly StreamFileRoute[], access: Pl
         if (query === null) return reply;
         context.query = query;
       }
+      // The auth hook decides on every per-stream URL, as the play token does (answers are cached);
+      // the token it was shown goes on into the URIs a playlist names, so segments are asked about with it.
+      const hooked = await admitByAuthHook(request, reply, access.authHook, { stream: name, protocol: route.playback ?? 'file', isAdmin: access.isAdmin });
+      if (hooked === false) return reply;
+      if (context.query === '' && hooked !== true) context.query = hooked;
       if (route.playback) {
-        if (!(await admitByAuthHook(request, reply, access.authHook, { stream: name, protocol: route.playback, isAdmin: access.isAdmin }))) return reply;
         const session = access.sessions.admit(name, route.playback, request.raw, reply.raw);
         if (session === 'unknown-stream') return sendError(reply, 404, 'Unknown stream', `no stream named ${name}`);
         context.viewer = session;

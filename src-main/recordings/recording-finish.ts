@@ -14,6 +14,10 @@ const remuxTimeoutMs = 30 * 60_000;
 export interface FinishDeps {
   processes: ProcessRegistry;
   ffmpegPath: () => string | null;
+  /** The studio stops: a remux under way is stopped and nothing is moved (the next start finishes the file). */
+  signal?: AbortSignal;
+  /** Makes the remux's .partial this file's own (two files wanting one name never share it). */
+  partialTag?: string;
 }
 
 export interface Finished {
@@ -26,13 +30,14 @@ export interface Finished {
 
 const containers: Record<Exclude<RecordFormat, 'ts'>, string> = { mp4: 'mp4', mkv: 'matroska' };
 
-/** Makes `workFile` the finished file at `wanted` (absolute; its name may be taken, then another is chosen). */
-export async function finishRecordingFile(deps: FinishDeps, workFile: string, format: RecordFormat, wanted: string): Promise<Finished> {
+/** Makes `workFile` the finished file at `wanted` (absolute; its name may be taken, then another is chosen); null when stopped by `signal`. */
+export async function finishRecordingFile(deps: FinishDeps, workFile: string, format: RecordFormat, wanted: string): Promise<Finished | null> {
   const dir = path.dirname(wanted);
   await fs.mkdir(dir, { recursive: true });
   if (format === 'ts') return place(workFile, dir, path.basename(wanted), null);
   const ffmpeg = deps.ffmpegPath();
-  const reason = ffmpeg ? await remux(deps.processes, ffmpeg, workFile, format, dir, path.basename(wanted)) : 'ffmpeg is not available';
+  const reason = ffmpeg ? await remux(deps, ffmpeg, workFile, format, dir, path.basename(wanted)) : 'ffmpeg is not available';
+  if (deps.signal?.aborted) return null;
   if (typeof reason !== 'string') {
     await fs.rm(workFile, { force: true });
     return reason;
@@ -49,11 +54,11 @@ async function place(from: string, dir: string, name: string, note: string | nul
 }
 
 /** The finished file, or why ffmpeg could not make it. */
-async function remux(processes: ProcessRegistry, ffmpeg: string, workFile: string, format: Exclude<RecordFormat, 'ts'>, dir: string, name: string): Promise<Finished | string> {
-  const partial = path.join(dir, `${await freeName(dir, name)}.partial`);
+async function remux(deps: FinishDeps, ffmpeg: string, workFile: string, format: Exclude<RecordFormat, 'ts'>, dir: string, name: string): Promise<Finished | string> {
+  const partial = path.join(dir, `${await freeName(dir, name)}.${deps.partialTag ?? process.pid}.partial`);
   const args = ['-v', 'error', '-nostdin', '-i', workFile, '-map', '0', '-c', 'copy', ...(format === 'mp4' ? ['-movflags', '+faststart'] : []), '-f', containers[format], '-y', partial];
-  const result = await processes.run(ffmpeg, args, { label: `finish recording ${name}`, timeoutMs: remuxTimeoutMs, keepBytes: 4096 });
-  if (result.code !== 0) {
+  const result = await deps.processes.run(ffmpeg, args, { label: `finish recording ${name}`, timeoutMs: remuxTimeoutMs, keepBytes: 4096, ...(deps.signal ? { signal: deps.signal } : {}) });
+  if (result.code !== 0 || deps.signal?.aborted) {
     await fs.rm(partial, { force: true });
     return result.timedOut ? 'the remux took too long' : result.stderr.trim().split('\n').at(-1) || `ffmpeg exit ${result.code ?? result.signal}`;
   }

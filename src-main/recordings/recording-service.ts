@@ -60,6 +60,10 @@ const closeWaitMs = 15_000;
 export class RecordingService {
   private readonly recordings = new Map<string, Recording>();
   private readonly finishing = new Set<Promise<void>>();
+  /** Streams whose start is checking the disk (not yet in `recordings`). */
+  private readonly starting = new Set<string>();
+  /** Stops remuxes still running when a shutdown can wait no longer: their files are finished at the next start. */
+  private readonly shutdown = new AbortController();
   private closed = false;
 
   constructor(private readonly deps: RecordingServiceDeps) {}
@@ -83,7 +87,9 @@ export class RecordingService {
       }
       this.deps.log.info({ stream: row.stream }, `recordings: finishing ${row.workPath}, left by the last run`);
       const endedMs = await fs.stat(row.workPath).then((s) => s.mtimeMs, () => row.startedMs);
-      this.finish(row, { bytes: size, durationMs: endedMs - row.startedMs, endedMs, error: null });
+      // One at a time: each remux copies a whole file.
+      await this.finish(row, { bytes: size, durationMs: endedMs - row.startedMs, endedMs, error: null });
+      if (this.closed) return;
     }
   }
 
@@ -123,18 +129,29 @@ export class RecordingService {
     checkTemplate(template);
     for (const stream of streams) {
       if (!this.deps.streamKnown(stream)) throw new Problem('not-found', 'No such stream', `${stream} is neither configured nor publishing`);
-      if (this.recordings.has(stream)) throw new Problem('conflict', 'Already recording', `${stream} is already recording to files; stop it first`);
+      if (this.recordings.has(stream) || this.starting.has(stream)) throw new Problem('conflict', 'Already recording', `${stream} is already recording to files; stop it first`);
     }
-    if (this.recordings.size + streams.length > maxRecordings) throw new Problem('too-large', 'Too many recordings', `at most ${maxRecordings} streams record to files at once`);
-    const root = path.resolve(this.deps.root());
-    await fs.mkdir(root, { recursive: true }).catch((err: unknown) => {
-      throw new Problem('unavailable', 'Recordings folder not usable', `${root}: ${(err as Error).message}`);
-    });
-    const free = await fs.statfs(root).then(
-      (s) => s.bavail * s.bsize,
-      () => Infinity,
-    );
-    if (free < this.deps.minFreeBytes()) throw new Problem('unavailable', 'Disk nearly full', `${Math.round(free / 2 ** 20)} MB free in ${root}, less than the minimum kept free`);
+    if (this.recordings.size + this.starting.size + streams.length > maxRecordings) throw new Problem('too-large', 'Too many recordings', `at most ${maxRecordings} streams record to files at once`);
+    // Held from here until the recordings exist: a second start while the disk is looked at is refused, not doubled.
+    for (const stream of streams) this.starting.add(stream);
+    try {
+      const root = path.resolve(this.deps.root());
+      await fs.mkdir(root, { recursive: true }).catch((err: unknown) => {
+        throw new Problem('unavailable', 'Recordings folder not usable', `${root}: ${(err as Error).message}`);
+      });
+      const free = await fs.statfs(root).then(
+        (s) => s.bavail * s.bsize,
+        () => Infinity,
+      );
+      if (free < this.deps.minFreeBytes()) throw new Problem('unavailable', 'Disk nearly full', `${Math.round(free / 2 ** 20)} MB free in ${root}, less than the minimum kept free`);
+      if (this.closed) throw new Problem('unavailable', 'Stopping', 'the studio is stopping');
+      return this.created(streams, request, template, session, root, always);
+    } finally {
+      for (const stream of streams) this.starting.delete(stream);
+    }
+  }
+
+  private created(streams: readonly string[], request: RecordStart, template: string, session: string | null, root: string, always: boolean): RecordingStatus[] {
     return streams.map((stream) => {
       const recording = this.create(stream, request.format ?? 'mp4', template, request.rotate ?? null, session, root, always);
       this.recordings.set(stream, recording);
@@ -260,6 +277,9 @@ export class RecordingService {
     // Finishing a long MP4 copies it: a shutdown waits a while, then leaves the rest to the next start (the rows say which).
     const waited = Promise.all(this.finishing);
     await Promise.race([waited, new Promise((resolve) => setTimeout(resolve, closeWaitMs).unref())]);
+    // What is still finishing stops now and leaves its row and working file as they are, for recover().
+    this.shutdown.abort();
+    await waited;
   }
 
   private published(id: number): void {
@@ -267,7 +287,7 @@ export class RecordingService {
     if (file) this.deps.events.publish('recording_finished', file);
   }
 
-  private finish(row: RecordingRow, closed: { bytes: number; durationMs: number; endedMs: number; error: string | null }): void {
+  private finish(row: RecordingRow, closed: { bytes: number; durationMs: number; endedMs: number; error: string | null }): Promise<void> {
     this.deps.store.closed(row.id, closed);
     const values = { stream: row.stream, start: new Date(row.startedMs), end: new Date(closed.endedMs), durationSeconds: closed.durationMs / 1000, sequence: row.sequence, session: row.session };
     const wanted = path.join(row.root, recordingPath(row.template, values, row.format));
@@ -279,12 +299,14 @@ export class RecordingService {
         return;
       }
       try {
-        const done = await finishRecordingFile({ processes: this.deps.processes, ffmpegPath: this.deps.ffmpegPath }, row.workPath, row.format, wanted);
+        const done = await finishRecordingFile({ processes: this.deps.processes, ffmpegPath: this.deps.ffmpegPath, signal: this.shutdown.signal, partialTag: String(row.id) }, row.workPath, row.format, wanted);
+        if (!done) return;
         const error = [closed.error, done.note].filter(Boolean).join('; ') || null;
         this.deps.store.finished(row.id, { path: relative(row.root, done.file), bytes: done.bytes, state: 'done', error });
         this.published(row.id);
         await runRecordingHandler({ processes: this.deps.processes, command: this.deps.command, log: (level, line) => this.deps.log[level]({ stream: row.stream }, line) }, done.file);
       } catch (err) {
+        if (this.shutdown.signal.aborted) return;
         const reason = `could not be finished: ${(err as Error).message}`;
         this.deps.store.finished(row.id, { path: relative(row.root, row.workPath), bytes: closed.bytes, state: 'failed', error: reason });
         this.deps.log.error({ stream: row.stream, err }, `recordings: ${row.workPath} ${reason}`);
@@ -292,6 +314,7 @@ export class RecordingService {
       }
     })().finally(() => this.finishing.delete(work));
     this.finishing.add(work);
+    return work;
   }
 }
 

@@ -61,7 +61,10 @@ interface OpenFile {
   muxer: TsMuxer | null;
   /** The wall-clock slot it started in (aligned rotation). */
   slot: number;
+  /** A write failed: nothing more is written to this file. */
   error: string | null;
+  /** Too much waits for the disk: nothing new is taken, what waits is still written. */
+  full: boolean;
 }
 
 const localSecondsOfDay = (ms: number) => {
@@ -107,12 +110,14 @@ export class RecordingWriter implements FrameSink {
       this.openFile(tracks, clock, frame);
     } else if (cutPoint || this.pendingBytes >= maxFragmentBytes) {
       this.flush(frame);
-      if (cutPoint && this.rotationDue(this.current, frame)) {
+      if (this.current && cutPoint && this.rotationDue(this.current, frame)) {
         this.closeFile(frame);
         this.openFile(tracks, clock, frame);
       }
     }
-    const c = this.current!;
+    // Writing may have failed just now (the disk): the recording has ended.
+    const c = this.current;
+    if (!c || this.stopped) return true;
     this.pending.push(frame);
     this.pendingBytes += frame.data.length;
     if (onClock) {
@@ -173,7 +178,13 @@ export class RecordingWriter implements FrameSink {
     } catch (err) {
       error = `this stream cannot be recorded as ${this.o.format.toUpperCase()}: ${(err as Error).message}`;
     }
-    this.current = { opened, file, tracks, clock, handle, queue: handle.then(() => undefined), bytes: 0, firstClockDts: first.dts, lastClockDts: null, lastClockDuration: 0, fragments: 0, muxer, slot: this.slotOf(first.arrivedAt), error };
+    const current: OpenFile = { opened, file, tracks, clock, handle, queue: Promise.resolve(), bytes: 0, firstClockDts: first.dts, lastClockDts: null, lastClockDuration: 0, fragments: 0, muxer, slot: this.slotOf(first.arrivedAt), error, full: false };
+    // A file that cannot be opened fails the recording now, not at its first write.
+    current.queue = handle.then(
+      () => undefined,
+      (err: unknown) => this.fail(current, describeWriteError(err)),
+    );
+    this.current = current;
     if (error) {
       this.o.onProblem(error);
       this.stopped = true;
@@ -203,8 +214,13 @@ export class RecordingWriter implements FrameSink {
   }
 
   private write(c: OpenFile, bytes: Uint8Array): void {
+    if (c.full) return;
     if (this.queuedBytes + bytes.length > maxQueuedBytes) {
-      this.fail(c, 'the disk is not keeping up with this recording');
+      // Nothing more is taken, but what was taken is still written: the file so far is kept whole.
+      c.full = true;
+      this.o.onProblem('the disk is not keeping up with this recording: it stopped; the file so far is kept');
+      this.stopped = true;
+      if (this.current === c) this.closeFile(null);
       return;
     }
     this.queuedBytes += bytes.length;

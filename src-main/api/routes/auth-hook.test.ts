@@ -69,7 +69,12 @@ describe('auth hooks', () => {
       expect(refused.status).toBe(403);
       expect(await refused.text()).toContain('no entry for live/watched');
       const before = asked.filter((q) => q.action === 'play').length;
-      expect((await play('?token=good')).status).toBe(200);
+      const allowed = await play('?token=good');
+      expect(allowed.status).toBe(200);
+      // The token goes on into what the playlist names, so its media plays too.
+      const uri = (await allowed.text()).split('\n').find((l) => l !== '' && !l.startsWith('#'));
+      expect(uri).toContain('token=good');
+      expect((await fetch(new URL(`/live/watched/${uri!}`, studio().urls.http))).status).toBe(200);
       expect((await play('?token=good')).status).toBe(200);
       // One question for both: the second came from the cache.
       expect(asked.filter((q) => q.action === 'play').length).toBe(before + 1);

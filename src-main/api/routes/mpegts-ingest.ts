@@ -11,6 +11,7 @@ import { whipHandlers, whipPath } from './whip.js';
 import { FragmentedMp4Ingest, smoothIngestPath } from '../../ingest/fmp4/fragmented-ingest.js';
 import type { SmoothRenditions } from '../../ingest/fmp4/smooth-renditions.js';
 import { Problem } from '../../contract/problem.js';
+import { sameSecret } from '../../net/same-secret.js';
 import type { IngestProtocol } from '../../contract/studio-api.js';
 
 // A refused publisher gets its answer, then this long before its connection is cut, whatever it still sends.
@@ -31,7 +32,7 @@ const fromWebPage = (request: FastifyRequest) => request.headers.origin !== unde
 export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger; limits?: () => Pick<IngestLimits, 'idleMs'>; whip?: WhipServer; smooth?: SmoothRenditions }) {
   const whip = deps.whip ? whipHandlers(deps.whip) : null;
   /** Smooth streams live now: the Streams(ID) and address of the POST that publishes each (further IDs from there join as bitrates). */
-  const smoothMains = new Map<string, { id: string; ip: string }>();
+  const smoothMains = new Map<string, { id: string; ip: string; secret: string | null; post: object }>();
   const limits = deps.limits ?? (() => defaultIngestLimits);
   return async (app: FastifyInstance) => {
     // Raw bodies for this plugin only: the handler reads the request stream itself.
@@ -62,7 +63,11 @@ export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger; limits?
       if (smooth && deps.smooth && main && main.id !== smooth.id) {
         // A further bitrate of a live Smooth stream: only from the encoder that publishes it.
         if (main.ip !== request.ip) return refuse(request, reply, 409, 'Publish refused', `${name} is published from another address`);
-        return receiveBitrate(request, reply, deps.smooth.join(name, smooth.id, request.ip), name, smooth.id);
+        // The same key or password as the stream's own POST (it passed the publish rules with it).
+        if ((main.secret === null) !== (secret === null) || (main.secret !== null && secret !== null && !sameSecret(main.secret, secret))) {
+          return refuse(request, reply, 403, 'Publish refused', `a further bitrate of ${name} needs the same key as its first`);
+        }
+        return receiveBitrate(request, reply, deps.smooth.join(name, smooth.id, request.ip, () => request.raw.destroy()), name, smooth.id);
       }
       const answer = deps.gate.requestPublish({
         name,
@@ -73,7 +78,8 @@ export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger; limits?
       });
       if (!answer.ok) return refuse(request, reply, answer.reason.includes('already being published') ? 409 : 403, 'Publish refused', answer.reason);
       const session: SourceSession = answer.session;
-      if (smooth) smoothMains.set(name, { id: smooth.id, ip: request.ip });
+      const thisPost = {};
+      if (smooth) smoothMains.set(name, { id: smooth.id, ip: request.ip, secret, post: thisPost });
       const demuxer = smooth
         ? new FragmentedMp4Ingest(session)
         : new TsDemuxer({
@@ -106,7 +112,7 @@ export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger; limits?
         return reply;
       } finally {
         socket.setTimeout(0);
-        if (smooth && smoothMains.get(name)?.id === smooth.id) {
+        if (smooth && smoothMains.get(name)?.post === thisPost) {
           smoothMains.delete(name);
           deps.smooth?.endAll(name, 'the stream ended');
         }
@@ -116,6 +122,9 @@ export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger; limits?
     /** One further bitrate's POST, until it ends or its stream does. */
     const receiveBitrate = async (request: FastifyRequest, reply: FastifyReply, session: ReturnType<SmoothRenditions['join']>, name: string, id: string) => {
       const ingest = new FragmentedMp4Ingest(session);
+      const socket = request.raw.socket;
+      const { idleMs } = limits();
+      socket.setTimeout(idleMs, () => request.raw.destroy(new IngestLimitError('ingestIdleSeconds', `no data for ${idleMs / 1000} s`)));
       try {
         for await (const chunk of request.raw) {
           if (!session.active) break;
@@ -127,9 +136,11 @@ export function mpegtsHttpIngest(deps: { gate: PublishGate; log: Logger; limits?
         session.end(`Streams(${id}) stopped: ${(err as Error).message}`, true);
         if (err instanceof Problem || err instanceof Fmp4ParseError) {
           deps.log.warn({ stream: name }, `fmp4-http: Streams(${id}): ${err.message}`);
-          return refuse(request, reply, err instanceof Problem ? 422 : 400, 'Bitrate refused', err.message);
+          return refuse(request, reply, err instanceof Problem ? (err.kind === 'too-large' ? 413 : 422) : 400, 'Bitrate refused', err.message);
         }
         return reply;
+      } finally {
+        socket.setTimeout(0);
       }
     };
     app.post('/*', { config: { access: 'publish' }, schema: { hide: true } }, handler);

@@ -44,6 +44,9 @@ describe('Smooth / CMAF ingest over HTTP POST', () => {
     const high = post('high', '640x360', '800k');
     try {
       await until('the first bitrate live', async () => ((await studio().stream(name))?.state === 'publishing' ? true : null), 15_000);
+      // A further bitrate must carry the first one's key (here: none).
+      const stranger = await fetch(`${studio().urls.http}live/multi.isml/Streams(other)?key=guess`, { method: 'POST', body: Buffer.alloc(32) });
+      expect(stranger.status).toBe(403);
       const low = post('low', '320x180', '200k');
       try {
         const master = await until('a master listing both', async () => {

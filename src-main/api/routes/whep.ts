@@ -43,7 +43,7 @@ export function whepRoutes(deps: WhepRouteDeps) {
       app.post(`/${namePattern(depth)}/whep`, { config: { access: 'play' }, schema: { hide: true } }, async (request, reply) => {
         const name = admitted(request, reply);
         if (name === null) return reply;
-        if (!(await admitByAuthHook(request, reply, deps.authHook, { stream: name, protocol: 'webrtc', isAdmin: deps.isAdmin }))) return reply;
+        if ((await admitByAuthHook(request, reply, deps.authHook, { stream: name, protocol: 'webrtc', isAdmin: deps.isAdmin })) === false) return reply;
         if (!String(request.headers['content-type'] ?? '').startsWith('application/sdp')) throw new Problem('unsupported', 'Not an SDP offer', 'send the offer as Content-Type: application/sdp');
         const sdp = await readBoundedBody(request, maxOfferBytes);
         // The studio's own preview (the Monitor) is not a viewer; only the admin may say so.

@@ -15,6 +15,8 @@ import { openTlsBridge, rtmpsParts } from './tls-bridge.js';
 /** Bytes waiting for ffmpeg's stdin before the target counts as behind (a few seconds of HD). */
 const maxBacklogBytes = 8 << 20;
 const backoffMs = (attempt: number) => Math.min(60_000, 1000 * 2 ** Math.min(attempt, 6));
+/** Live this long, a target counts as working again: its next drop retries after 1 s. */
+const stableLiveMs = 30_000;
 
 export interface PushRunnerDeps {
   stream: string;
@@ -28,6 +30,8 @@ export interface PushRunnerDeps {
   log: Logger;
   /** The target went live, dropped or stopped. */
   onChange: (status: PushStatus) => void;
+  /** The hub let go of this target (it fell too far behind, or the stream went). */
+  onDetached?: (reason: string) => void;
 }
 
 /** The ffmpeg arguments sending MPEG-TS from stdin to a target, stream-copied (`tcUrl`: the real one, when `url` is the TLS bridge). */
@@ -125,8 +129,11 @@ export class PushRunner implements FrameSink {
     this.setState('idle');
   }
 
-  onDetach(): void {
+  onDetach(reason: string): void {
     this.onSourceEnd();
+    // Cut off by the hub (too slow, or the stream went): the service attaches it again if the stream is still there.
+    this.attachment = null;
+    this.d.onDetached?.(reason);
   }
 
   /** For good: the target was removed or disabled, or the studio stops. */
@@ -156,25 +163,30 @@ export class PushRunner implements FrameSink {
       return;
     }
     if (!ffmpeg) return this.failed('ffmpeg is not available');
-    let muxer: TsMuxer;
-    try {
-      muxer = new TsMuxer(this.tracks);
-    } catch (err) {
-      return this.failed(`this stream cannot be sent on: ${(err as Error).message}`, false);
-    }
-    if (muxer.skipped.length > 0) this.lastError = `sent without ${muxer.skipped.map((s) => s.reason).join('; ')}`;
-    // RTMPS: ffmpeg does not check certificates, so it goes through the studio's verifying TLS bridge.
-    const secure = rtmpsParts(this.d.target.url);
+    // RTMPS: ffmpeg does not check certificates, so it goes through the studio's verifying TLS bridge, never straight.
+    const isRtmps = /^rtmps:/i.test(this.d.target.url);
+    const secure = isRtmps ? rtmpsParts(this.d.target.url) : null;
+    if (isRtmps && !secure) return this.failed('this RTMPS URL cannot be read (rtmps://host[:port]/app/key)', false);
     const bridge = secure ? await openTlsBridge(secure, this.d.ca ? { ca: this.d.ca } : {}) : null;
     if (this.stopped || !this.tracks || this.child) {
       bridge?.close();
       return;
     }
-    const args = secure && bridge ? pushArgs(`rtmp://127.0.0.1:${bridge.port}${secure.plainPath}`, secure.tcUrl) : pushArgs(this.d.target.url);
+    let muxer: TsMuxer;
+    try {
+      muxer = new TsMuxer(this.tracks);
+    } catch (err) {
+      bridge?.close();
+      return this.failed(`this stream cannot be sent on: ${(err as Error).message}`, false);
+    }
+    if (muxer.skipped.length > 0) this.lastError = `sent without ${muxer.skipped.map((s) => s.reason).join('; ')}`;
+    const args = secure && bridge ? pushArgs(`rtmp://${secure.userinfo}127.0.0.1:${bridge.port}${secure.plainPath}`, secure.tcUrl) : pushArgs(this.d.target.url);
     const child = this.d.processes.start(ffmpeg, args, { label: `push ${this.d.stream} → ${maskPushUrl(this.d.target.url)}`, streamStdin: true, keepBytes: 4096 });
     this.child = child;
     this.muxer = muxer;
     this.waitingKeyframe = true;
+    // A hub that was holding frames back for the last ffmpeg (behind, then gone) sends again, from a keyframe.
+    this.attachment?.resume();
     this.setState('connecting');
     child.stdin?.on('error', () => undefined);
     // ffmpeg's -progress: once the output has bytes written, the target took the connection.
@@ -184,7 +196,6 @@ export class PushRunner implements FrameSink {
       if (!written || Number(written[1]) <= 0) return;
       this.liveSince = Date.now();
       if (this.attempt > 0) this.reconnects++;
-      this.attempt = 0;
       if (this.muxer?.skipped.length === 0) this.lastError = null;
       this.setState('live');
     });
@@ -195,9 +206,9 @@ export class PushRunner implements FrameSink {
       this.muxer = null;
       const shown = maskPushUrl(this.d.target.url);
       // ffmpeg names the URL it was given (the bridge's, for RTMPS): the user knows the target by its own, masked.
-      const said = maskCredentials(result.stderr.trim().split('\n').filter(Boolean).at(-1) ?? `ffmpeg exit ${result.code ?? result.signal}`)
-        .replaceAll(this.d.target.url, shown)
-        .replace(/rtmp:\/\/127\.0\.0\.1:\d+\S*/g, shown);
+      const line = result.stderr.trim().split('\n').filter(Boolean).at(-1) ?? `ffmpeg exit ${result.code ?? result.signal}`;
+      // The URLs first (whole, so no part of a key survives), then any other credentials.
+      const said = maskCredentials(line.replaceAll(this.d.target.url, shown).replace(/rtmp:\/\/\S*127\.0\.0\.1:\d+\S*/g, shown));
       // The bridge knows better than ffmpeg why a TLS target failed (an untrusted certificate).
       this.failed(bridge?.error ?? said);
     });
@@ -206,6 +217,8 @@ export class PushRunner implements FrameSink {
   /** The target dropped or could not be reached: try again later while the source is live. */
   private failed(reason: string, retry = true): void {
     this.lastError = reason;
+    // A target that held for a while starts its backoff over; one that takes the stream and drops it at once keeps backing off.
+    if (this.state === 'live' && Date.now() - this.liveSince >= stableLiveMs) this.attempt = 0;
     this.d.log.warn({ stream: this.d.stream, target: this.d.target.id }, `restream: ${maskPushUrl(this.d.target.url)}: ${reason}`);
     if (this.stopped || !this.tracks || !retry) return this.setState('idle');
     const wait = backoffMs(this.attempt++);
@@ -241,7 +254,7 @@ export class PushRunner implements FrameSink {
     if (state === this.state) return;
     const was = this.state;
     this.state = state;
-    // Up and down are what other systems care about; connecting is noise.
-    if (state === 'live' || was === 'live' || state === 'retrying') this.d.onChange(this.status());
+    // Up and down are what other systems care about: going live, leaving live, and the first failure of a target that never got there.
+    if (state === 'live' || was === 'live' || (state === 'retrying' && this.attempt === 1)) this.d.onChange(this.status());
   }
 }

@@ -65,6 +65,13 @@ export class RestreamService {
           ...(this.d.ffmpegKnown ? { ffmpegKnown: this.d.ffmpegKnown } : {}),
           log: this.d.log,
           onChange: (status) => this.d.events.publish('restream_changed', { stream, target: status }),
+          onDetached: () => {
+            const current = this.running.get(stream)?.get(id);
+            if (!current) return;
+            current.hub = null;
+            // After the hub's own bookkeeping: attach again to the hub there is now, if any.
+            setImmediate(() => this.sync(stream));
+          },
         });
         r = { runner, key: keyOf(target), hub: null, rendition: target.rendition ?? null };
         mine.set(id, r);

@@ -96,7 +96,9 @@ describe('restream', () => {
     expect((await fetch(new URL('/api/streams', studio().urls.http), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'live/x', push: [] }) })).status).toBe(401);
     expect(maskPushUrl('rtmps://live-api-s.facebook.com:443/rtmp/FB-123456789-0-AbCdEf')).toBe('rtmps://live-api-s.facebook.com:443/rtmp/***CdEf');
     expect(maskPushUrl('rtmp://user:pw@host/app/key')).toBe('rtmp://user:***@host/app/***');
-    expect(maskPushUrl('srt://h:9000?streamid=abc&passphrase=xyz&latency=200')).toBe('srt://h:9000?streamid=***&passphrase=***&latency=200');
+    expect(maskPushUrl('srt://h:9000?streamid=abc&passphrase=xyz&latency=200')).toBe('srt://h:9000?streamid=***&passphrase=***&latency=***');
+    // Whatever a platform names its secrets, no query value is shown.
+    expect(maskPushUrl('rtmps://live-api-s.facebook.com:443/rtmp/FB-1-0-AbCdEfGh?s_bl=1&s_sw=0&a=AbySecretPart')).toBe('rtmps://live-api-s.facebook.com:443/rtmp/***EfGh?s_bl=***&s_sw=***&a=***');
     expect(pushArgs('srt://h:1?streamid=a')).toContain('srt://h:1?streamid=a&mode=caller');
     expect(pushArgs('rtmps://a/b/c').slice(-4)).toEqual(['flv', '-flvflags', 'no_duration_filesize', 'rtmps://a/b/c']);
   });

@@ -65,6 +65,8 @@ describe('RTMPS through the TLS bridge', () => {
     expect(bridge.error).toBeNull();
     const file = await until('nginx recorded it', async () => (await fs.readdir(front.recordDir)).find((f) => f.startsWith('trusted-key')) ?? null);
     expect((await ffprobeStreams(path.join(front.recordDir, file))).map((s) => s.codec_type).sort()).toEqual(['audio', 'video']);
-    expect(rtmpsParts('rtmps://live-api-s.facebook.com/rtmp/FB-1-2')).toEqual({ host: 'live-api-s.facebook.com', port: 443, plainPath: '/rtmp/FB-1-2', tcUrl: 'rtmps://live-api-s.facebook.com:443/rtmp' });
+    expect(rtmpsParts('rtmps://live-api-s.facebook.com/rtmp/FB-1-2?a=b')).toEqual({ host: 'live-api-s.facebook.com', port: 443, plainPath: '/rtmp/FB-1-2?a=b', userinfo: '', tcUrl: 'rtmps://live-api-s.facebook.com:443/rtmp' });
+    expect(rtmpsParts('rtmps://u:p@[::1]:8443/app/key')).toMatchObject({ host: '::1', port: 8443, userinfo: 'u:p@', tcUrl: 'rtmps://[::1]:8443/app' });
+    expect(rtmpsParts('rtmps://host')).toBeNull();
   }, 30_000);
 });

@@ -46,6 +46,11 @@ export async function openTlsBridge(target: { host: string; port: number }, o: {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);
   });
+  // An accept that fails later (out of file descriptors) ends this bridge, not the studio.
+  server.on('error', (err) => {
+    error ??= `TLS bridge: ${err.message}`;
+    server.close();
+  });
   return {
     port: (server.address() as net.AddressInfo).port,
     get error() {
@@ -58,11 +63,23 @@ export async function openTlsBridge(target: { host: string; port: number }, o: {
   };
 }
 
-/** rtmps://host[:port]/app/key → where to dial, and the plain URL and tcUrl ffmpeg gets. */
-export function rtmpsParts(url: string): { host: string; port: number; plainPath: string; tcUrl: string } | null {
-  const m = /^rtmps:\/\/([^/:?#]+)(?::(\d{1,5}))?\/([^/?#]+)(\/.*)?$/i.exec(url);
-  if (!m) return null;
-  const host = m[1]!;
-  const port = m[2] ? Number(m[2]) : 443;
-  return { host, port, plainPath: `/${m[3]}${m[4] ?? ''}`, tcUrl: `rtmps://${host}:${port}/${m[3]}` };
+/**
+ * rtmps://[user:pass@]host[:port]/app/key[?query] → where to dial, and the plain URL path
+ * (credentials and query kept) and tcUrl ffmpeg gets; null when it is not such a URL.
+ */
+export function rtmpsParts(url: string): { host: string; port: number; plainPath: string; userinfo: string; tcUrl: string } | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.protocol !== 'rtmps:' || parsed.hostname === '') return null;
+  const app = parsed.pathname.split('/')[1];
+  if (!app) return null;
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  const port = parsed.port ? Number(parsed.port) : 443;
+  const userinfo = parsed.username ? `${parsed.username}${parsed.password ? `:${parsed.password}` : ''}@` : '';
+  const shownHost = net.isIPv6(host) ? `[${host}]` : host;
+  return { host, port, plainPath: `${parsed.pathname}${parsed.search}`, userinfo, tcUrl: `rtmps://${shownHost}:${port}/${app}` };
 }

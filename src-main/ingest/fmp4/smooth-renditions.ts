@@ -18,6 +18,8 @@ interface Rendition {
   id: string;
   hub: StreamHub;
   session: SourceSession;
+  /** Ends the bitrate's POST (its stream ended). */
+  cut: () => void;
 }
 
 export class SmoothRenditions {
@@ -30,13 +32,14 @@ export class SmoothRenditions {
    * A session for a further bitrate of a live stream, named once its tracks are known
    * (by picture height): `setTracks` names it and throws a Problem when it cannot be one.
    */
-  join(stream: string, id: string, remoteAddress: string | null): SourceSession & { name(): string | null } {
+  join(stream: string, id: string, remoteAddress: string | null, cut: () => void): SourceSession & { name(): string | null } {
     const mine = this.byStream.get(stream) ?? new Map<string, Rendition>();
     this.byStream.set(stream, mine);
     let rendition: Rendition | null = null;
     const forget = () => {
       if (rendition && mine.get(rendition.name) === rendition) mine.delete(rendition.name);
-      if (mine.size === 0) this.byStream.delete(stream);
+      // Only this session's map: a bitrate left from an earlier session never clears a newer one's.
+      if (mine.size === 0 && this.byStream.get(stream) === mine) this.byStream.delete(stream);
     };
     return {
       name: () => rendition?.name ?? null,
@@ -52,8 +55,8 @@ export class SmoothRenditions {
         for (let n = 2; mine.has(name); n++) name = `${video.height}p-${n}k`;
         if (!renditionNamePattern.test(name)) throw new Problem('unsupported', 'Picture too small', `a rendition is named by its height (e.g. 360p): ${video.height} lines is too few`);
         const hub = new StreamHub(`${stream}/${name}`, this.log.child({ stream, rendition: name }), () => undefined);
-        const session = hub.beginSession({ protocol: 'fmp4-http', remoteAddress, sourceUrl: null, kick: () => session.end('the stream ended') }, 'publishing');
-        rendition = { name, id, hub, session };
+        const session = hub.beginSession({ protocol: 'fmp4-http', remoteAddress, sourceUrl: null, kick: cut }, 'publishing');
+        rendition = { name, id, hub, session, cut };
         mine.set(name, rendition);
         session.setTracks(tracks);
         this.log.info({ stream, rendition: name }, `smooth: Streams(${id}) joins ${stream} as ${name}`);
@@ -91,6 +94,7 @@ export class SmoothRenditions {
     for (const r of this.byStream.get(stream)?.values() ?? []) {
       r.session.end(reason);
       r.hub.close(reason);
+      r.cut();
     }
     this.byStream.delete(stream);
   }

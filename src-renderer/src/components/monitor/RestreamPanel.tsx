@@ -89,7 +89,11 @@ export function RestreamPanel({ name, info }: { name: string; info: StreamInfo }
             void add();
           }}
         >
-          <select className="input" aria-label="Platform" data-testid="restream-platform" value={platform} onChange={(e) => setPlatform(e.target.value as PlatformId)}>
+          <select className="input" aria-label="Platform" data-testid="restream-platform" value={platform} onChange={(e) => {
+              // A key typed for a platform is never shown in clear in the URL field that "Other server" has.
+              setValue('');
+              setPlatform(e.target.value as PlatformId);
+            }}>
             {(Object.keys(platforms) as PlatformId[]).map((id) => (
               <option key={id} value={id}>
                 {platforms[id].label}
