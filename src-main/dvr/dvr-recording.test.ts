@@ -3,9 +3,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { StreamInfo } from '../contract/studio-api.js';
+import type { RecordingFile } from '../contract/recording-api.js';
 import { defaultSettings } from '../config/defaults.js';
 import { useStudio } from '../test-support/studio-instance.js';
-import { ffmpeg, ffprobeJson, liveEncoders, startFfmpeg, testSourceArgs } from '../test-support/ffmpeg-tools.js';
+import { ffmpeg, ffprobeJson, ffprobeStreams, liveEncoders, startFfmpeg, testSourceArgs } from '../test-support/ffmpeg-tools.js';
 import { until } from '../test-support/wait.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 import { startStudioProcess } from '../test-support/studio-process.js';
@@ -165,6 +166,9 @@ describe('DVR crash safety', () => {
     try {
       await client.connect('live');
       expect(await client.publish('crash')).toMatchObject({ code: 'NetStream.Publish.Start' });
+      // Recording to a file too: what the kill leaves of it must play, and the next start finishes it.
+      const recording = await fetch(new URL('/api/streams/live%2Fcrash/record/start', first.url), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ format: 'mp4' }) });
+      expect(recording.status).toBe(200);
       const started = Date.now();
       for (const tag of sent) {
         const ahead = tag.timestamp - (Date.now() - started);
@@ -180,8 +184,23 @@ describe('DVR crash safety', () => {
       client.close();
       await first.stop('SIGKILL');
     }
+    // The recording file the kill left: fragmented MP4 that plays as it is.
+    const leftovers = (await fs.readdir(path.join(dataDir, 'recordings', 'live', 'crash'))).filter((f) => /\.recording-\d+\.mp4$/.test(f));
+    expect(leftovers).toHaveLength(1);
+    const leftover = path.join(dataDir, 'recordings', 'live', 'crash', leftovers[0]!);
+    expect((await ffprobeStreams(leftover)).map((s) => s.codec_type)).toEqual(['video', 'audio']);
+
     const second = await startStudioProcess(['--http-port', '0', '--data-dir', dataDir]);
+    const finished = await until('the recording file finished at the next start', async () => {
+      const res = await fetch(new URL('/api/recordings?stream=live%2Fcrash', second.url), { headers: { authorization: `Bearer ${token}` } });
+      const file = ((await res.json()) as { files: RecordingFile[] }).files[0];
+      return file?.state === 'done' ? file : null;
+    });
     await second.stop('SIGTERM');
+    const finishedBytes = await fs.readFile(path.join(dataDir, 'recordings', finished.path));
+    expect(finished.path).toMatch(/^live\/crash\/live_crash-\d{8}-\d{6}\.mp4$/);
+    expect(finishedBytes.indexOf('moov')).toBeLessThan(finishedBytes.indexOf('mdat'));
+    await expect(fs.stat(leftover)).rejects.toThrow();
     const { rows, inits } = segmentsOf(dataDir, 'live/crash');
     const files = (await fs.readdir(path.join(dataDir, 'dvr'), { recursive: true })).filter((f) => f.endsWith('.m4s') || f.endsWith('.partial'));
     expect(files.filter((f) => f.endsWith('.partial'))).toEqual([]);
