@@ -72,6 +72,8 @@ export interface HandlerDeps {
   /** The user's command (an executable), its timeout; null: none. */
   command: () => { path: string; timeoutSeconds: number } | null;
   log: (level: 'info' | 'warn', line: string) => void;
+  /** The studio stops: a handler still running is stopped (its timeout could be long). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -82,7 +84,7 @@ export interface HandlerDeps {
 export async function runRecordingHandler(deps: HandlerDeps, file: string): Promise<void> {
   const command = deps.command();
   if (!command) return;
-  const result = await deps.processes.run(command.path, [file], { label: `recording handler ${path.basename(command.path)}`, timeoutMs: command.timeoutSeconds * 1000, keepBytes: 8192, processGroup: true });
+  const result = await deps.processes.run(command.path, [file], { label: `recording handler ${path.basename(command.path)}`, timeoutMs: command.timeoutSeconds * 1000, keepBytes: 8192, processGroup: true, ...(deps.signal ? { signal: deps.signal } : {}) });
   const output = [result.stdout.trim(), result.stderr.trim()].filter(Boolean).join('\n').slice(-2000);
   if (result.code === 0) deps.log('info', `recording handler ${command.path} ran on ${file} in ${Math.round(result.durationMs)} ms${output ? `:\n${output}` : ''}`);
   else {

@@ -304,7 +304,7 @@ export class RecordingService {
         const error = [closed.error, done.note].filter(Boolean).join('; ') || null;
         this.deps.store.finished(row.id, { path: relative(row.root, done.file), bytes: done.bytes, state: 'done', error });
         this.published(row.id);
-        await runRecordingHandler({ processes: this.deps.processes, command: this.deps.command, log: (level, line) => this.deps.log[level]({ stream: row.stream }, line) }, done.file);
+        await runRecordingHandler({ processes: this.deps.processes, command: this.deps.command, log: (level, line) => this.deps.log[level]({ stream: row.stream }, line), signal: this.shutdown.signal }, done.file);
       } catch (err) {
         if (this.shutdown.signal.aborted) return;
         const reason = `could not be finished: ${(err as Error).message}`;
