@@ -174,8 +174,10 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     });
     // Sessions only for streams that exist: a made-up name allocates nothing.
     const viewers = new ViewerSessions({ streamKnown: (name): boolean => streamKnown(name) });
-    // Viewer counts crossing Settings → viewerThresholds, sampled from the once-a-second stream listing.
+    // Viewer counts crossing Settings → viewerThresholds, sampled once a second (counts only, not the whole listing).
     const viewerThresholds = new ViewerThresholds({ thresholds: () => config.get('viewerThresholds'), onCross: (crossing) => events.publish('viewers_threshold', crossing) });
+    const thresholdSampler = setInterval(() => viewerThresholds.sample(registry.hubNames().map((name) => ({ name, viewers: viewers.count(name) }))), 1000);
+    thresholdSampler.unref();
     // Export plans and thumbnail ffmpeg runs at once (mediaJobsMax), with a bounded line behind them.
     const mediaJobs = new MediaJobs({ max: () => config.get('mediaJobsMax'), warn: (line) => log.warn(line) });
     const playbackStats = new PlaybackStats({ stats: () => ({ ...mediaJobs.stats(), processes: children.size }), resetPeaks: () => mediaJobs.resetPeaks() });
@@ -204,7 +206,6 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     });
     const registry: StreamRegistry = new StreamRegistry({
       viewers: (name) => viewers.count(name),
-      onStatus: (streams) => viewerThresholds.sample(streams),
       onHub: (hub) => {
         dvr.watch(hub);
         recordings.watch(hub);
@@ -509,6 +510,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       stop() {
         stopping ??= (async () => {
           monitor.stop();
+          clearInterval(thresholdSampler);
           await retentionSchedule.stop();
           await rtmp.close();
           await srt.close();

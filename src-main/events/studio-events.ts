@@ -8,6 +8,8 @@ export type StudioEventListener = (event: StudioEvent) => void;
  */
 export class StudioEvents {
   private readonly listeners = new Set<StudioEventListener>();
+  /** Listeners that take what happens anyway (webhooks) but never ask for the costly periodic events. */
+  private readonly background = new Set<StudioEventListener>();
 
   publish<K extends StudioEventType>(type: K, data: StudioEventMap[K]): void {
     const event = { type, at: new Date().toISOString(), data } as StudioEvent;
@@ -16,11 +18,16 @@ export class StudioEvents {
 
   /** Whether anybody listens: events that are costly to assemble are skipped otherwise. */
   get hasSubscribers(): boolean {
-    return this.listeners.size > 0;
+    return this.listeners.size > this.background.size;
   }
 
-  subscribe(listener: StudioEventListener): () => void {
+  /** `background`: the listener does not count in hasSubscribers (it wants no event built only for watchers). */
+  subscribe(listener: StudioEventListener, options: { background?: boolean } = {}): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    if (options.background) this.background.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+      this.background.delete(listener);
+    };
   }
 }

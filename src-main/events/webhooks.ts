@@ -96,6 +96,7 @@ export class WebhookService {
       if (typeof id !== 'string' || typeof createdAt !== 'string' || !Value.Check(WebhookCreate, create)) continue;
       this.hooks.set(id, { hook: { id, createdAt, ...create }, deliveries: [], pending: 0 });
     }
+    // In the background: the once-a-second stream listing is built for watchers, not for webhooks.
     this.unsubscribe = this.deps.events.subscribe((event) => {
       // Our own output comes back through the same stream: never map it again.
       if (event.type === 'webhook_event') return;
@@ -112,7 +113,7 @@ export class WebhookService {
           this.deps.log.error({ err }, 'webhooks: a listener of webhook_event failed');
         }
       });
-    });
+    }, { background: true });
   }
 
   list(): Webhook[] {

@@ -86,8 +86,6 @@ export class StreamRegistry {
       authHook?: AuthHook;
       /** Restream targets' states, for the listing. */
       push?: (stream: string) => StreamInfo['push'];
-      /** Handed the once-a-second listing too, the one the 'streams' event carries (viewer thresholds sample it). */
-      onStatus?: (streams: readonly StreamInfo[]) => void;
     },
   ) {
     this.sweep = setInterval(() => this.forgetIdleDynamicStreams(), 15_000);
@@ -98,11 +96,7 @@ export class StreamRegistry {
   start(): void {
     for (const config of this.deps.store.list()) this.startSources(config);
     this.statusTimer = setInterval(() => {
-      const listening = this.deps.events.hasSubscribers;
-      if (!listening && !this.deps.onStatus) return;
-      const streams = this.list();
-      if (listening) this.deps.events.publish('streams', streams);
-      this.deps.onStatus?.(streams);
+      if (this.deps.events.hasSubscribers) this.deps.events.publish('streams', this.list());
     }, 1000);
     this.statusTimer.unref();
   }

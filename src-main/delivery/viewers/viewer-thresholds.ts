@@ -1,5 +1,5 @@
 // Viewer-count thresholds (Settings → viewerThresholds): each stream's count, sampled once a
-// second from the stream listing, is compared with the last sample; every threshold it crossed
+// second, is compared with the last sample; every threshold it crossed
 // since, upward or downward, is told once. Nothing is done per request.
 
 export interface ThresholdCrossing {
