@@ -9,13 +9,18 @@ import { probeEncoders } from './transcode/encoder-probe.js';
 import { ffmpegCandidates, locateFfmpeg } from './transcode/ffmpeg-locator.js';
 import { ProcessRegistry } from './transcode/process-registry.js';
 
+/** A message from the parent that started us: Electron's utilityProcess (parentPort) or a Node fork (IPC). */
+type ParentPort = { postMessage(m: unknown): void; on(event: 'message', listener: (e: { data: unknown }) => void): void };
+
 /** The channel to a parent that started us: Electron's utilityProcess or a Node fork. */
-function parentChannel(): ((message: unknown) => void) | null {
-  const electronParent = (process as NodeJS.Process & { parentPort?: { postMessage(m: unknown): void } }).parentPort;
-  if (electronParent) return (m) => electronParent.postMessage(m);
-  if (process.send) return (m) => process.send!(m);
+function parentChannel(): { send(message: unknown): void; onMessage(listener: (message: unknown) => void): void } | null {
+  const electronParent = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort;
+  if (electronParent) return { send: (m) => electronParent.postMessage(m), onMessage: (l) => electronParent.on('message', (e) => l(e.data)) };
+  if (process.send) return { send: (m) => process.send!(m), onMessage: (l) => process.on('message', l) };
   return null;
 }
+
+const isStopMessage = (m: unknown) => typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'stop';
 
 function printUrls(urls: StudioUrls): void {
   const lines = [`http  ${urls.http}`, ...(urls.https ? [`https ${urls.https}`] : []), `rtmp  ${urls.rtmp}`, `srt   ${urls.srt}`, ...urls.lan.map((u) => `lan   ${u}`), `ui    ${urls.login}`];
@@ -45,7 +50,7 @@ async function serve(argv: string[]): Promise<number> {
   const studio: Studio = await createStudio({
     ...options,
     resourcesDir: process.env.FRAMEHOUSE_RESOURCES_DIR || null,
-    onHttpMoved: (url) => parent?.({ type: 'moved', url }),
+    onHttpMoved: (url) => parent?.send({ type: 'moved', url }),
   });
   started = studio;
   let urls: StudioUrls;
@@ -57,7 +62,7 @@ async function serve(argv: string[]): Promise<number> {
   }
   printUrls(urls);
   studio.log.info(`Framehouse ${studioVersion} serving ${urls.http} (data dir ${studio.dataDir})`);
-  parent?.({ type: 'ready', url: urls.http, token: studio.token });
+  parent?.send({ type: 'ready', url: urls.http, token: studio.token, portMoves: studio.portMoves() });
 
   await new Promise<void>((resolve) => {
     const shutdown = (why: string) => {
@@ -69,9 +74,16 @@ async function serve(argv: string[]): Promise<number> {
     };
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));
+    // The desktop shell asks over its channel: Windows has no SIGTERM, and a signal cannot be told apart from a crash.
+    parent?.onMessage((message) => {
+      if (isStopMessage(message)) shutdown('stop asked by the desktop shell');
+    });
     // A parent that goes away (the desktop shell crashed) takes the server with it.
     process.once('disconnect', () => shutdown('parent gone'));
   });
+  parent?.send({ type: 'stopped' });
+  // An open IPC channel with a message listener would keep this process alive.
+  if (process.connected) process.disconnect();
   return 0;
 }
 

@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Settings } from './contract/studio-api.js';
+import type { PortMove, Settings } from './contract/studio-api.js';
 import { buildServer } from './api/server.js';
 import { ConnectionBudget, HttpListener, httpLimitsFrom } from './api/http-listener.js';
 import { createAccessControl } from './api/auth/access-control.js';
@@ -19,6 +19,7 @@ import { openDatabase, type StudioDatabase } from './db/index.js';
 import { StudioEvents } from './events/studio-events.js';
 import { createStudioLogger, type StudioLogger } from './log/logger.js';
 import { httpsUrl, isWildcard, urlsFor, type StudioUrls } from './net/studio-urls.js';
+import { listenMovable, type BoundAddress } from './net/listen.js';
 import { loadTlsIdentity } from './net/tls-identity.js';
 import { SystemMonitor } from './system/system-status.js';
 import { FfmpegService, ProcessRegistry, TranscodeCapacity } from './transcode/index.js';
@@ -90,6 +91,8 @@ export interface Studio {
   readonly log: StudioLogger['log'];
   start(): Promise<StudioUrls>;
   urls(): StudioUrls;
+  /** Listeners whose port was taken at start-up and moved to the next free one. */
+  portMoves(): PortMove[];
   stop(): Promise<void>;
 }
 
@@ -118,6 +121,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     db = openDatabase(path.join(dataDir, 'framehouse.db'));
     const events = new StudioEvents();
     const monitor = new SystemMonitor(studioVersion, dataDir);
+    /** Listeners whose port was taken at start-up and moved on (the window and /api/system say so). */
+    const portMoves: PortMove[] = [];
     const ffmpeg = new FfmpegService({
       db,
       processes: children,
@@ -406,6 +411,9 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       hosts,
       events,
       monitor,
+      dataDir,
+      portMoves: () => portMoves,
+      lanDiscovery: () => 'off',
       ffmpeg,
       settings,
       rendererDir: options.rendererDir ?? path.join(appRoot, 'dist', 'renderer'),
@@ -460,6 +468,24 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     secureListener = new HttpListener(app, () => httpLimitsFrom(config.settings), { label: 'HTTPS', tls: () => loadTlsIdentity(path.join(dataDir, 'tls'), tlsNames()), budget: connectionBudget });
     let stopping: Promise<void> | null = null;
     let serving = false;
+    /** Binds a listener at its setting's port, or the next free one when that is taken and may move (not pinned). */
+    const listenAt = async (listener: PortMove['listener'], key: 'httpPort' | 'httpsPort' | 'rtmpPort' | 'srtPort', listen: (port: number) => Promise<BoundAddress>) => {
+      const wanted = config.get(key);
+      const movable = config.get('pinPorts') === 'off' && !config.pinned().includes(key);
+      const bound = await listenMovable(listen, wanted, movable);
+      if (wanted !== 0 && bound.port !== wanted) {
+        portMoves.push({ listener, wanted, port: bound.port });
+        log.warn(`${listener}: port ${wanted} is in use by another program; listening on ${bound.port} instead (pin ports in Settings to stop instead)`);
+      }
+    };
+    // A port the user sets again replaces the start-up move.
+    config.on('change', ({ changed }) => {
+      for (const [listener, key] of [['http', 'httpPort'], ['https', 'httpsPort'], ['rtmp', 'rtmpPort'], ['srt', 'srtPort']] as const) {
+        if (!changed.includes(key)) continue;
+        const at = portMoves.findIndex((m) => m.listener === listener);
+        if (at >= 0) portMoves.splice(at, 1);
+      }
+    });
 
     const studio: Studio = {
       dataDir,
@@ -484,11 +510,15 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         let lookedForFfmpeg = () => {};
         const ffmpegSearch = new Promise<void>((resolve) => (lookedForFfmpeg = resolve));
         recordings.recover(ffmpegSearch.then(() => ffmpeg.current())).catch((err: unknown) => log.error({ err }, 'recordings: finishing the last run\'s files failed'));
-        await httpListener.listen(s.host, s.httpPort);
+        await listenAt('http', 'httpPort', (port) => httpListener.listen(s.host, port));
         // HTTPS is an extra: a port taken or a certificate that cannot be made is said, and the studio serves HTTP.
-        await applyHttps(s).catch((err: unknown) => log.error({ err }, `https: not serving: ${err instanceof Error ? err.message : String(err)}`));
-        await rtmp.listen(s.host, s.rtmpPort);
-        await srt.listen(s.host, s.srtPort);
+        if (s.https === 'on') {
+          await listenAt('https', 'httpsPort', (port) => secureListener!.listen(s.host, port)).catch((err: unknown) =>
+            log.error({ err }, `https: not serving: ${err instanceof Error ? err.message : String(err)}`),
+          );
+        }
+        await listenAt('rtmp', 'rtmpPort', (port) => rtmp.listen(s.host, port));
+        await listenAt('srt', 'srtPort', (port) => srt.listen(s.host, port));
         serving = true;
         registry.start();
         restream.syncAll(streamStore.names());
@@ -502,6 +532,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         void ffmpeg.current().then(() => mixes.start()).catch((err: unknown) => log.error({ err }, 'mixes could not start again'));
         return studio.urls();
       },
+      portMoves: () => [...portMoves],
       urls() {
         const address = httpListener.address;
         if (!address) throw new Error('the studio is not listening');

@@ -16,7 +16,7 @@ export const floors = [
   { name: 'adapters', holds: ['ingest', 'delivery', 'export'] },
   { name: 'http', holds: ['http'] },
   { name: 'api', holds: ['api'] },
-  { name: 'composition', holds: ['studio.ts', 'cli.ts', 'electron'] },
+  { name: 'composition', holds: ['studio.ts', 'cli.ts', 'desktop', 'electron'] },
 ];
 
 const testKits = new Set(['test-support', 'bench', 'fuzz']);

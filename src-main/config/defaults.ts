@@ -5,6 +5,7 @@ export const defaultSettings: Readonly<Settings> = Object.freeze({
   httpPort: 8935,
   https: 'off',
   httpsPort: 8936,
+  pinPorts: 'off',
   rtmpPort: 1935,
   srtPort: 8890,
   ffmpegPath: '',

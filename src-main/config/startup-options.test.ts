@@ -40,10 +40,19 @@ describe('startup options', () => {
 });
 
 describe('default data dir', () => {
-  it('matches the folder Electron uses for userData on each platform', () => {
-    expect(defaultDataDir('linux', {}, '/home/ana')).toBe('/home/ana/.config/Framehouse');
-    expect(defaultDataDir('linux', { XDG_CONFIG_HOME: '/cfg' }, '/home/ana')).toBe('/cfg/Framehouse');
-    expect(defaultDataDir('darwin', {}, '/Users/ana')).toBe('/Users/ana/Library/Application Support/Framehouse');
-    expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\ana\\AppData\\Roaming' }, 'C:\\Users\\ana')).toBe('C:\\Users\\ana\\AppData\\Roaming\\Framehouse');
+  const none = () => false;
+  it('keeps video out of roaming and config folders', () => {
+    expect(defaultDataDir('linux', {}, '/home/ana', none)).toBe('/home/ana/.local/share/Framehouse');
+    expect(defaultDataDir('linux', { XDG_DATA_HOME: '/data' }, '/home/ana', none)).toBe('/data/Framehouse');
+    expect(defaultDataDir('darwin', {}, '/Users/ana', none)).toBe('/Users/ana/Library/Application Support/Framehouse');
+    const win = { APPDATA: 'C:\\Users\\ana\\AppData\\Roaming', LOCALAPPDATA: 'C:\\Users\\ana\\AppData\\Local' };
+    expect(defaultDataDir('win32', win, 'C:\\Users\\ana', none)).toBe('C:\\Users\\ana\\AppData\\Local\\Framehouse');
+    expect(defaultDataDir('win32', {}, 'C:\\Users\\ana', none)).toBe('C:\\Users\\ana\\AppData\\Local\\Framehouse');
+  });
+
+  it('keeps using a studio an earlier version made in the old folder', () => {
+    const old = (dir: string) => dir.includes('Roaming') || dir.includes('.config');
+    expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\ana\\AppData\\Roaming' }, 'C:\\Users\\ana', old)).toBe('C:\\Users\\ana\\AppData\\Roaming\\Framehouse');
+    expect(defaultDataDir('linux', {}, '/home/ana', old)).toBe('/home/ana/.config/Framehouse');
   });
 });

@@ -43,6 +43,9 @@ export const Settings = Type.Object(
       description: 'HTTPS beside HTTP, with a certificate the studio makes for itself: browsers on other hosts give a page their camera only over HTTPS (Go live from a phone)',
     }),
     httpsPort: Port('HTTPS port (when https is on)'),
+    pinPorts: Type.Union([Type.Literal('off'), Type.Literal('on')], {
+      description: 'off: a port another program holds at start-up moves to the next free one (the window says so); on: the studio stops with an error instead, so encoders never need new settings',
+    }),
     mediaDir: Type.String({
       maxLength: 4096,
       description: 'Folder of media files (file:// sources, the library); empty means <data-dir>/media',
@@ -211,6 +214,8 @@ export const FfmpegStatus = Type.Union([
       Type.Literal('env'),
       Type.Literal('bundled'),
       Type.Literal('path'),
+      /** Homebrew's or MacPorts' folder: a macOS app started from Finder has a PATH without them. */
+      Type.Literal('package-manager'),
     ]),
     version: Type.String(),
     ffprobePath: Type.Union([Type.String(), Type.Null()]),
@@ -237,7 +242,29 @@ export const SystemStatus = Type.Object({
 });
 export type SystemStatus = Static<typeof SystemStatus>;
 
-export const SystemInfo = Type.Intersect([SystemStatus, Type.Object({ ffmpeg: FfmpegStatus })]);
+export const LanDiscovery = Type.Union([Type.Literal('off'), Type.Literal('announced'), Type.Literal('failed')]);
+export type LanDiscovery = Static<typeof LanDiscovery>;
+
+/** A listener whose preferred port was taken at start-up and which took the next free one. */
+export const PortMove = Type.Object({
+  listener: Type.Union([Type.Literal('http'), Type.Literal('https'), Type.Literal('rtmp'), Type.Literal('srt')]),
+  wanted: Type.Integer(),
+  port: Type.Integer(),
+});
+export type PortMove = Static<typeof PortMove>;
+
+export const SystemInfo = Type.Intersect([
+  SystemStatus,
+  Type.Object({
+    ffmpeg: FfmpegStatus,
+    /** Ports that moved at start-up because another program held them (empty when none did). */
+    portMoves: Type.Array(PortMove),
+    /** Where the archive, database and logs live (the first-run screen shows it). */
+    dataDirPath: Type.String(),
+    /** DNS-SD announcement of the watch page on the LAN: off when LAN access is off. */
+    lanDiscovery: LanDiscovery,
+  }),
+]);
 export type SystemInfo = Static<typeof SystemInfo>;
 
 export const LoginBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 512 }) }, { additionalProperties: false });

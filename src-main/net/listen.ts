@@ -70,3 +70,28 @@ export async function moveListener<T>(move: ListenerMove<T>, host: string, port:
     }
   }
 }
+
+/** How far a taken port may move: the next free one among the following few. */
+const portMoveTries = 20;
+
+/**
+ * Binds at `port`; when the port may move (it was a default or the config file's,
+ * not pinned) and another program holds it, at the next free one after it. A desktop
+ * user cannot pass `--rtmp-port`, so a start-up must not fail for a busy port; an
+ * explicit one stays an error, since whatever points at it would silently miss.
+ */
+export async function listenMovable(listen: (port: number) => Promise<BoundAddress>, port: number, movable: boolean): Promise<BoundAddress> {
+  try {
+    return await listen(port);
+  } catch (err) {
+    if (!movable || port === 0 || !(err instanceof ListenError) || err.code !== 'EADDRINUSE') throw err;
+    for (let next = port + 1; next <= Math.min(65_535, port + portMoveTries); next++) {
+      try {
+        return await listen(next);
+      } catch (again) {
+        if (!(again instanceof ListenError) || again.code !== 'EADDRINUSE') throw again;
+      }
+    }
+    throw err;
+  }
+}

@@ -47,6 +47,7 @@ import type { MixService } from '../../ingest/mix/mix-service.js';
 import { mixRoutes } from './mixes.js';
 import { webhookRoutes } from './webhooks.js';
 import { recordingRoutes } from './recordings.js';
+import { welcomeRoutes } from './welcome.js';
 import type { RecordingService } from '../../recordings/recording-service.js';
 import type { AuthHook } from '../../events/auth-hook.js';
 import type { SmoothRenditions } from '../../ingest/fmp4/smooth-renditions.js';
@@ -62,6 +63,7 @@ import { vodRoutes } from './vod.js';
 import type { LibraryService } from '../../vod/library-service.js';
 import type { VodService } from '../../vod/vod-service.js';
 import type { LibraryUploads } from '../../http/library-uploads.js';
+import type { LanDiscovery, PortMove } from '../../contract/studio-api.js';
 
 /** The parts of the studio the routes serve, as the composition root built them. */
 export interface StudioRouteDeps {
@@ -71,6 +73,11 @@ export interface StudioRouteDeps {
   events: StudioEvents;
   monitor: SystemMonitor;
   ffmpeg: FfmpegService;
+  /** Where the archive, database and logs live. */
+  dataDir: string;
+  /** Listeners whose port moved at start-up because another program held it. */
+  portMoves: () => PortMove[];
+  lanDiscovery: () => LanDiscovery;
   settings: SettingsApplier;
   rendererDir: string;
   /** The folder holding resources/player (the embeddable player's assets). */
@@ -123,7 +130,7 @@ export async function registerRoutes(app: FastifyInstance, d: StudioRouteDeps): 
 
   await app.register(healthRoutes({ version: d.version, uptime: () => d.monitor.uptimeSeconds(), httpsPort: d.httpsPort }));
   await app.register(authRoutes(d.access));
-  await app.register(systemRoutes({ monitor: d.monitor, ffmpeg: d.ffmpeg }));
+  await app.register(systemRoutes({ monitor: d.monitor, ffmpeg: d.ffmpeg, dataDir: d.dataDir, portMoves: d.portMoves, lanDiscovery: d.lanDiscovery }));
   await app.register(settingsRoutes(d.settings));
   await app.register(eventsRoutes({ events: d.events, hello: () => ({ version: d.version }) }));
   await app.register(uiRoutes({ rendererDir: d.rendererDir, access: d.access }));
@@ -148,6 +155,7 @@ export async function registerRoutes(app: FastifyInstance, d: StudioRouteDeps): 
   await app.register(mixRoutes(d.mixes, d.exportJobs));
   await app.register(webhookRoutes(d.webhooks));
   await app.register(recordingRoutes({ recordings: d.recordings, library: d.library }));
+  await app.register(welcomeRoutes({ dataDir: d.dataDir }));
   await app.register(whepRoutes({ whep: d.whep, playToken: (name) => d.streamStore.playToken(name), isAdmin: (request) => d.access.session(request).authenticated, authHook: d.authHook }));
   await app.register(mpegtsHttpIngest({ gate: d.registry, log: d.log.child({ module: 'mpegts-http' }), limits: d.ingestLimits, whip: d.whip, smooth: d.smooth }));
   await app.register(

@@ -1,9 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { ErrorBody, FfmpegStatus, SystemInfo } from '../../contract/studio-api.js';
+import { ErrorBody, FfmpegStatus, SystemInfo, type LanDiscovery, type PortMove } from '../../contract/studio-api.js';
 import type { SystemMonitor } from '../../system/system-status.js';
 import type { FfmpegService } from '../../transcode/index.js';
 
-export function systemRoutes(deps: { monitor: SystemMonitor; ffmpeg: FfmpegService }) {
+export function systemRoutes(deps: {
+  monitor: SystemMonitor;
+  ffmpeg: FfmpegService;
+  dataDir: string;
+  portMoves: () => PortMove[];
+  lanDiscovery: () => LanDiscovery;
+}) {
   return async (app: FastifyInstance) => {
     app.get(
       '/api/system',
@@ -14,7 +20,13 @@ export function systemRoutes(deps: { monitor: SystemMonitor; ffmpeg: FfmpegServi
           response: { 200: SystemInfo, 401: ErrorBody },
         },
       },
-      async () => ({ ...(await deps.monitor.status()), ffmpeg: await deps.ffmpeg.current() }),
+      async () => ({
+        ...(await deps.monitor.status()),
+        ffmpeg: await deps.ffmpeg.current(),
+        portMoves: deps.portMoves(),
+        dataDirPath: deps.dataDir,
+        lanDiscovery: deps.lanDiscovery(),
+      }),
     );
     app.post(
       '/api/system/ffmpeg/probe',
