@@ -16,6 +16,27 @@ describe('ffmpeg locator', () => {
     expect(list[2]?.path).toBe(path.join('/app/resources', 'ffmpeg', 'ffmpeg'));
   });
 
+  it('on macOS started from Finder (launchd PATH) finds Homebrew and MacPorts builds, after the bundled one', async () => {
+    const installed = new Set(['/opt/homebrew/bin/ffmpeg', '/opt/local/bin/ffmpeg', '/usr/local/bin/ffprobe']);
+    const isExecutable = async (file: string) => installed.has(file);
+    const finderPath = { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' };
+    const packaged = await ffmpegCandidates({ setting: '', env: finderPath, resourcesDir: '/Applications/Framehouse.app/Contents/Resources', platform: 'darwin', home: '/Users/ana', isExecutable });
+    expect(packaged).toEqual([
+      { path: '/Applications/Framehouse.app/Contents/Resources/ffmpeg/ffmpeg', source: 'bundled' },
+      { path: '/opt/homebrew/bin/ffmpeg', source: 'package-manager' },
+      { path: '/opt/local/bin/ffmpeg', source: 'package-manager' },
+    ]);
+    // From a terminal, Homebrew is on PATH: listed once, as PATH.
+    const terminal = await ffmpegCandidates({ setting: '', env: { PATH: '/opt/homebrew/bin:/usr/bin' }, resourcesDir: null, platform: 'darwin', home: '/Users/ana', isExecutable });
+    expect(terminal).toEqual([
+      { path: '/opt/homebrew/bin/ffmpeg', source: 'path' },
+      { path: '/opt/local/bin/ffmpeg', source: 'package-manager' },
+    ]);
+    // Intel Homebrew (/usr/local) only.
+    const intel = await ffmpegCandidates({ setting: '', env: finderPath, resourcesDir: null, platform: 'darwin', home: '/Users/ana', isExecutable: async (f) => f === '/usr/local/bin/ffmpeg' });
+    expect(intel).toEqual([{ path: '/usr/local/bin/ffmpeg', source: 'package-manager' }]);
+  });
+
   it('skips a setting that points nowhere, says why, and falls back to PATH', async () => {
     const env = { PATH: process.env.PATH };
     const result = await locateFfmpeg(await ffmpegCandidates({ setting: path.join(tempDir(), 'missing-ffmpeg'), env, resourcesDir: null }), processes, env);

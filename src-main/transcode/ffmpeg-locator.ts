@@ -1,8 +1,9 @@
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { ProcessRegistry } from './process-registry.js';
 
-export type FfmpegSource = 'setting' | 'env' | 'bundled' | 'path';
+export type FfmpegSource = 'setting' | 'env' | 'bundled' | 'path' | 'package-manager';
 
 export interface FfmpegCandidate {
   path: string;
@@ -20,11 +21,12 @@ export async function whichExecutable(
   name: string,
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
+  executable: (file: string) => Promise<boolean> = isExecutable,
 ): Promise<string | null> {
   for (const dir of (env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
     const candidate = path.join(dir, exe(name, platform));
-    if (await isExecutable(candidate)) return candidate;
+    if (await executable(candidate)) return candidate;
   }
   return null;
 }
@@ -41,22 +43,42 @@ async function isExecutable(file: string): Promise<boolean> {
 }
 
 /**
+ * Package managers' folders, looked in after PATH: a macOS app started from Finder
+ * or the Dock gets launchd's PATH (/usr/bin:/bin:/usr/sbin:/sbin), without Homebrew's
+ * (/opt/homebrew on Apple silicon, /usr/local on Intel) or MacPorts' (/opt/local).
+ */
+export function packageManagerDirs(platform: NodeJS.Platform, home: string): string[] {
+  if (platform === 'darwin') return ['/opt/homebrew/bin', '/usr/local/bin', '/opt/local/bin'];
+  if (platform === 'linux') return ['/home/linuxbrew/.linuxbrew/bin', path.posix.join(home, '.linuxbrew', 'bin'), '/snap/bin'];
+  return [];
+}
+
+/**
  * The order users expect: the setting, FFMPEG_PATH, the copy bundled with the
- * desktop app (under its resources folder), then PATH.
+ * desktop app (under its resources folder, so the build we ship and test is used
+ * over whatever else is installed), then PATH, then package managers' folders.
  */
 export async function ffmpegCandidates(options: {
   setting: string;
   env: NodeJS.ProcessEnv;
   resourcesDir: string | null;
   platform?: NodeJS.Platform;
+  home?: string;
+  /** For tests simulating another OS's folders. */
+  isExecutable?: (file: string) => Promise<boolean>;
 }): Promise<FfmpegCandidate[]> {
   const platform = options.platform ?? process.platform;
+  const executable = options.isExecutable ?? isExecutable;
   const out: FfmpegCandidate[] = [];
   if (options.setting) out.push({ path: options.setting, source: 'setting' });
   if (options.env.FFMPEG_PATH) out.push({ path: options.env.FFMPEG_PATH, source: 'env' });
   if (options.resourcesDir) out.push({ path: path.join(options.resourcesDir, 'ffmpeg', exe('ffmpeg', platform)), source: 'bundled' });
-  const onPath = await whichExecutable('ffmpeg', options.env, platform);
+  const onPath = await whichExecutable('ffmpeg', options.env, platform, executable);
   if (onPath) out.push({ path: onPath, source: 'path' });
+  for (const dir of packageManagerDirs(platform, options.home ?? os.homedir())) {
+    const file = path.join(dir, exe('ffmpeg', platform));
+    if (file !== onPath && (await executable(file))) out.push({ path: file, source: 'package-manager' });
+  }
   return out;
 }
 
