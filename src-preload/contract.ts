@@ -2,6 +2,9 @@
 // channel maps to the signature the renderer sees; the preload and the main
 // process are both typed from this map, so the two sides cannot drift.
 // Type-only: imported by the preload, the Electron main process and the renderer.
+import type { DesktopPrefs } from '../src-main/contract/desktop-api.js';
+
+export type { DesktopPrefs };
 
 export interface StudioConnection {
   /** Base URL of the studio server, e.g. http://127.0.0.1:53211/ */
@@ -25,6 +28,9 @@ export interface DesktopIpcContract {
   'shell:open-path': (path: string) => void;
   /** Moves a file to the OS trash (Recycle Bin, Trash), where the user can get it back. */
   'shell:trash': (path: string) => void;
+  'desktop:get-prefs': () => DesktopPrefs;
+  /** Saves the given fields and answers with all of them. */
+  'desktop:set-prefs': (patch: Partial<DesktopPrefs>) => DesktopPrefs;
 }
 export type DesktopIpcChannel = keyof DesktopIpcContract;
 
@@ -35,6 +41,8 @@ export const desktopIpcChannels: readonly DesktopIpcChannel[] = [
   'shell:reveal',
   'shell:open-path',
   'shell:trash',
+  'desktop:get-prefs',
+  'desktop:set-prefs',
 ];
 
 type Invoker<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never;
