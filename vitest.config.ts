@@ -11,5 +11,7 @@ export default defineConfig({
     // wait rather than compute; one at a time took 12 minutes of CI's 20, two take under 8.
     maxWorkers: 2,
     reporters: ['default'],
+    // Tests that turn LAN access on must not announce the studio on this machine's real network (mDNS).
+    env: { FRAMEHOUSE_MDNS: 'off' },
   },
 });

@@ -20,6 +20,7 @@ import { StudioEvents } from './events/studio-events.js';
 import { createStudioLogger, type StudioLogger } from './log/logger.js';
 import { httpsUrl, isWildcard, urlsFor, type StudioUrls } from './net/studio-urls.js';
 import { listenMovable, type BoundAddress } from './net/listen.js';
+import { LanAnnouncer, lanDiscoveryFromEnv } from './net/lan-announce.js';
 import { loadTlsIdentity } from './net/tls-identity.js';
 import { SystemMonitor } from './system/system-status.js';
 import { FfmpegService, ProcessRegistry, TranscodeCapacity } from './transcode/index.js';
@@ -138,6 +139,9 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     let listener: HttpListener | null = null;
     /** HTTPS beside HTTP (Settings → https): the same app, for browsers on other hosts that need a secure context. */
     let secureListener: HttpListener | null = null;
+    // LAN discovery: the watch page ("/", what a browser without a session gets) announced over mDNS while the studio listens on the LAN.
+    const lanAnnouncer = new LanAnnouncer({ path: '/', ...lanDiscoveryFromEnv(options.processEnv ?? process.env), log: log.child({ module: 'mdns' }) });
+    const announceLan = (host: string) => lanAnnouncer.apply(isWildcard(host), listener?.address?.port ?? 0);
     const applyHttps = async (s: Settings): Promise<{ listener: string; url: string } | void> => {
       if (s.https === 'off') return secureListener!.close(0);
       return { listener: 'https', url: httpsUrl(s.host, await secureListener!.listen(s.host, s.httpsPort)) };
@@ -399,6 +403,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         ffmpeg.settingsReactor(),
         ladders.settingsReactor(),
         library.settingsReactor(),
+        // After the HTTP listener moved; not awaited, so a PUT does not wait for the name check (about 1 s).
+        { keys: ['host', 'httpPort'], apply: async (next) => void announceLan(next.host) },
       ],
       log,
     );
@@ -413,7 +419,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       monitor,
       dataDir,
       portMoves: () => portMoves,
-      lanDiscovery: () => 'off',
+      lanDiscovery: () => lanAnnouncer.status(),
       ffmpeg,
       settings,
       rendererDir: options.rendererDir ?? path.join(appRoot, 'dist', 'renderer'),
@@ -520,6 +526,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         await listenAt('rtmp', 'rtmpPort', (port) => rtmp.listen(s.host, port));
         await listenAt('srt', 'srtPort', (port) => srt.listen(s.host, port));
         serving = true;
+        void announceLan(s.host);
         registry.start();
         restream.syncAll(streamStore.names());
         for (const config of streamStore.list()) if (config.recordFiles) recordings.syncAlways(config.name, config.recordFiles);
@@ -540,6 +547,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       },
       stop() {
         stopping ??= (async () => {
+          // Goodbyes first, while the listeners still answer (bounded: about 2 s at most).
+          await lanAnnouncer.close();
           monitor.stop();
           clearInterval(thresholdSampler);
           await retentionSchedule.stop();

@@ -20,6 +20,8 @@ function buildFirst(): void {
 /** Starts `framehouse serve` on a free port with a fresh data dir; the tests read where from the environment. */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   buildFirst();
+  // The LAN switch spec must not announce the studio on this machine's real network (mDNS).
+  process.env.FRAMEHOUSE_MDNS = 'off';
   const studio = await startServe();
   process.env.FRAMEHOUSE_E2E_URL = studio.url;
   process.env.FRAMEHOUSE_E2E_LOGIN = studio.login;

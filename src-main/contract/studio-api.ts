@@ -242,7 +242,7 @@ export const SystemStatus = Type.Object({
 });
 export type SystemStatus = Static<typeof SystemStatus>;
 
-export const LanDiscovery = Type.Union([Type.Literal('off'), Type.Literal('announced'), Type.Literal('failed')]);
+export const LanDiscovery = Type.Union([Type.Literal('off'), Type.Literal('announcing'), Type.Literal('announced'), Type.Literal('failed')]);
 export type LanDiscovery = Static<typeof LanDiscovery>;
 
 /** A listener whose preferred port was taken at start-up and which took the next free one. */

@@ -1,24 +1,46 @@
-import { Menu, shell, type MenuItemConstructorOptions } from 'electron';
+import { Menu, app, type MenuItemConstructorOptions } from 'electron';
 
-export function installAppMenu(options: { dataDir: string; openInBrowser: () => void }): void {
+export interface MenuActions {
+  openInBrowser(): void;
+  showDataFolder(): void;
+  showLogFolder(): void;
+  /** Opens a route of the studio UI in the window (e.g. the OBS guide). */
+  showRoute(route: string): void;
+  checkForUpdates(): void;
+}
+
+/** The usual menus and shortcuts of a desktop app, plus the studio's own entries. */
+export function installAppMenu(actions: MenuActions): void {
   const isMac = process.platform === 'darwin';
   const template: MenuItemConstructorOptions[] = [
     ...(isMac ? [{ role: 'appMenu' as const }] : []),
     {
       label: 'File',
       submenu: [
-        { label: 'Open in Browser', accelerator: 'CmdOrCtrl+Shift+B', click: options.openInBrowser },
-        { label: 'Show Data Folder', click: () => void shell.openPath(options.dataDir) },
+        { label: 'Open in Browser', accelerator: 'CmdOrCtrl+Shift+B', click: actions.openInBrowser },
+        { label: 'Show Data Folder', click: actions.showDataFolder },
+        { label: 'Show Log Folder', click: actions.showLogFolder },
         { type: 'separator' },
-        isMac ? { role: 'close' } : { role: 'quit' },
+        { label: 'Settings…', accelerator: 'CmdOrCtrl+,', click: () => actions.showRoute('#/settings') },
+        { type: 'separator' },
+        { role: 'close', label: 'Close Window' },
+        ...(isMac ? [] : [{ role: 'quit' as const }]),
       ],
     },
     { role: 'editMenu' },
     {
       label: 'View',
-      submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+      submenu: [{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
     },
     { role: 'windowMenu' },
+    {
+      role: 'help',
+      submenu: [
+        { label: 'OBS Setup Guide', click: () => actions.showRoute('#/welcome') },
+        { label: 'Check for Updates…', click: actions.checkForUpdates },
+        ...(isMac ? [] : [{ type: 'separator' as const }, { label: `About ${app.getName()}`, click: () => app.showAboutPanel() }]),
+      ],
+    },
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }

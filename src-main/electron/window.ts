@@ -1,11 +1,25 @@
 import path from 'node:path';
-import { BrowserWindow, shell } from 'electron';
+import { BrowserWindow, screen, shell } from 'electron';
+import type { WindowBounds } from '../desktop/desktop-prefs.js';
+import { windowPlace } from '../desktop/window-place.js';
 
-/** The studio window: sandboxed, isolated, no Node; it may only show the studio's own (current) origin. */
-export function createStudioWindow(url: string, preloadPath: string, studioOrigin: () => string): BrowserWindow {
+export const defaultWindowSize = { width: 1440, height: 900 };
+
+/** Where the window is now, to come back there next time (the normal bounds when maximized). */
+function boundsOf(win: BrowserWindow): WindowBounds {
+  const b = win.getNormalBounds();
+  return { x: b.x, y: b.y, width: b.width, height: b.height, maximized: win.isMaximized() };
+}
+
+/**
+ * The studio window: sandboxed, isolated, no Node; it may only show the studio's own
+ * (current) origin. It opens where it was last (when that is still on a screen), and
+ * reports its place as it moves so the shell can keep it.
+ */
+export function createStudioWindow(url: string, preloadPath: string, studioOrigin: () => string, saved: WindowBounds | null, onPlace: (bounds: WindowBounds) => void, show = true): BrowserWindow {
+  const place = windowPlace(saved, screen.getAllDisplays().map((d) => d.workArea), defaultWindowSize);
   const win = new BrowserWindow({
-    width: 1440,
-    height: 900,
+    ...(place ? { x: place.x, y: place.y, width: place.width, height: place.height } : defaultWindowSize),
     minWidth: 960,
     minHeight: 600,
     backgroundColor: '#0f1115',
@@ -20,7 +34,17 @@ export function createStudioWindow(url: string, preloadPath: string, studioOrigi
       spellcheck: false,
     },
   });
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (place?.maximized) win.maximize();
+    if (show) win.show();
+  });
+  let saving: NodeJS.Timeout | null = null;
+  const keepPlace = () => {
+    if (saving) clearTimeout(saving);
+    saving = setTimeout(() => !win.isDestroyed() && onPlace(boundsOf(win)), 500);
+  };
+  for (const event of ['resize', 'move', 'maximize', 'unmaximize'] as const) win.on(event as 'resize', keepPlace);
+  win.on('close', () => onPlace(boundsOf(win)));
   win.webContents.on('will-navigate', (event, target) => {
     if (new URL(target).origin !== studioOrigin()) event.preventDefault();
   });
