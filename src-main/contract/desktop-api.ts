@@ -8,4 +8,10 @@ export interface DesktopPrefs {
   startAtLogin: boolean;
   /** Desktop notifications for recording errors, low disk and finished exports. */
   notifications: boolean;
+  /**
+   * Where the studio keeps its archive, database and logs; '' is the default
+   * (%LOCALAPPDATA%\Framehouse, ~/Library/Application Support/Framehouse, ~/.local/share/Framehouse).
+   * Changing it restarts the server on the new folder; nothing is moved.
+   */
+  dataDir: string;
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { DesktopPrefs } from '../contract/desktop-api.js';
 
-export const defaultDesktopPrefs: Readonly<DesktopPrefs> = Object.freeze({ closeToTray: true, startAtLogin: false, notifications: true });
+export const defaultDesktopPrefs: Readonly<DesktopPrefs> = Object.freeze({ closeToTray: true, startAtLogin: false, notifications: true, dataDir: '' });
 
 /** What the shell keeps for itself besides the user's choices. */
 export interface ShellState {
@@ -28,7 +28,8 @@ export function readPrefsPatch(value: unknown): Partial<DesktopPrefs> {
   if (typeof value !== 'object' || value === null) return {};
   const v = value as Record<string, unknown>;
   const out: Partial<DesktopPrefs> = {};
-  for (const key of Object.keys(defaultDesktopPrefs) as (keyof DesktopPrefs)[]) if (isBool(v[key])) out[key] = v[key];
+  for (const key of ['closeToTray', 'startAtLogin', 'notifications'] as const) if (isBool(v[key])) out[key] = v[key];
+  if (typeof v.dataDir === 'string' && v.dataDir.length <= 4096 && (v.dataDir === '' || path.isAbsolute(v.dataDir))) out.dataDir = v.dataDir;
   return out;
 }
 

@@ -132,6 +132,30 @@ describe('the desktop server supervisor, with a real studio server', () => {
   }, 45_000);
 });
 
+describe('moving the data folder', () => {
+  it('relaunches the server on another folder, and reports a folder it cannot use', async () => {
+    let folder = path.join(dataDir(), 'first');
+    const supervisor = supervise(() =>
+      forkServerChild(cliPath, ['serve', '--data-dir', folder], {
+        env: { ...process.env, FRAMEHOUSE_LOG_LEVEL: 'warn', FRAMEHOUSE_HTTP_PORT: '0', FRAMEHOUSE_RTMP_PORT: '0', FRAMEHOUSE_SRT_PORT: '0' },
+        echo: quiet,
+      }),
+    );
+    const first = await supervisor.start();
+    folder = path.join(dataDir(), 'second');
+    const second = await supervisor.relaunch();
+    expect(second.token).not.toBe(first.token); // a new studio: its own admin token
+    expect(await health(second.url)).toBe(200);
+    expect(await fs.readdir(path.join(dataDir(), 'first'))).not.toContain('framehouse.lock');
+    expect(await fs.readdir(folder)).toContain('framehouse.db');
+
+    await fs.writeFile(path.join(dataDir(), 'a-file'), '');
+    folder = path.join(dataDir(), 'a-file');
+    await expect(supervisor.relaunch()).rejects.toThrow(/a-file/);
+    expect(supervisor.connection()).toBeNull();
+  }, 45_000);
+});
+
 describe('the supervisor\'s rules', () => {
   const readyThenExit = `process.send({ type: 'ready', url: 'http://127.0.0.1:1/', token: 't' }); setTimeout(() => process.exit(3), 20);`;
 

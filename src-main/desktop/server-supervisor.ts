@@ -112,6 +112,17 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     this.launch(null);
   }
 
+  /**
+   * Stops the server gracefully and starts it again (its arguments may have changed,
+   * e.g. another data folder). Rejects like start() when the new one cannot start.
+   */
+  async relaunch(): Promise<ServerReady> {
+    await this.stop();
+    this.stopping = null;
+    this.crashTimes = [];
+    return this.start();
+  }
+
   /** Asks the server to stop, waits for it, and kills it only after the timeout. */
   stop(): Promise<void> {
     this.stopping ??= new Promise<void>((done) => {

@@ -22,9 +22,12 @@ const iconsDir = app.isPackaged ? path.join(process.resourcesPath, 'icons') : pa
 // Started at login: stay in the tray until the user opens the window.
 const startHidden = process.argv.includes('--hidden') || app.getLoginItemSettings().wasOpenedAtLogin === true;
 
-const server = superviseStudioServer(cliPath, ['serve']);
-const link = new StudioLink(() => server.connection());
 const shellState = new ShellStateFile(path.join(app.getPath('userData'), 'desktop-shell.json'));
+const server = superviseStudioServer(cliPath, () => {
+  const dataDir = shellState.current().prefs.dataDir;
+  return ['serve', ...(dataDir ? ['--data-dir', dataDir] : [])];
+});
+const link = new StudioLink(() => server.connection());
 let window: BrowserWindow | null = null;
 let tray: StudioTray | null = null;
 let quitting = false;
@@ -133,6 +136,17 @@ async function showFolder(sub: '' | 'logs'): Promise<void> {
   if (folders[0]) await shell.openPath(path.join(folders[0], sub));
 }
 
+/** Restarts the server on the newly chosen data folder; when it cannot start there, goes back and says why. */
+async function moveDataDir(previous: string): Promise<void> {
+  try {
+    await server.relaunch();
+  } catch (err) {
+    await shellState.update({ prefs: { dataDir: previous } });
+    await server.relaunch();
+    throw new Error(`the studio cannot use that folder: ${(err as Error).message}`);
+  }
+}
+
 async function boot(): Promise<void> {
   // The studio page needs no device or notification permissions from the shell.
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'clipboard-sanitized-write'));
@@ -176,9 +190,11 @@ async function boot(): Promise<void> {
       },
       'desktop:get-prefs': () => shellState.current().prefs,
       'desktop:set-prefs': async (patch) => {
+        const before = shellState.current().prefs;
         const next = await shellState.update({ prefs: patch });
         applyPrefs(next.prefs);
-        return next.prefs;
+        if (next.prefs.dataDir !== before.dataDir) await moveDataDir(before.dataDir);
+        return shellState.current().prefs;
       },
     },
     studioOrigin,

@@ -29,6 +29,7 @@ function spawnServer(cliPath: string, args: string[]): ServerChild {
   };
 }
 
-export function superviseStudioServer(cliPath: string, args: string[]): ServerSupervisor {
-  return new ServerSupervisor({ spawn: () => spawnServer(cliPath, args) });
+/** `args` is asked at each start: a restart after a preference changed takes the new arguments. */
+export function superviseStudioServer(cliPath: string, args: () => string[]): ServerSupervisor {
+  return new ServerSupervisor({ spawn: () => spawnServer(cliPath, args()) });
 }
