@@ -143,7 +143,7 @@ async function moveDataDir(previous: string): Promise<void> {
   } catch (err) {
     await shellState.update({ prefs: { dataDir: previous } });
     await server.relaunch();
-    throw new Error(`the studio cannot use that folder: ${(err as Error).message}`);
+    throw new Error(`the studio cannot use that folder: ${(err as Error).message}`, { cause: err });
   }
 }
 
