@@ -10,7 +10,7 @@ import { createAccessControl } from './api/auth/access-control.js';
 import { loadAdminToken } from './api/auth/admin-token.js';
 import { SessionStore } from './api/auth/session-store.js';
 import { allowedHostnames, HostGuard } from './api/auth/host-guard.js';
-import { SettingsApplier } from './config/settings-applier.js';
+import { SettingsApplier, type SettingsReactor } from './config/settings-applier.js';
 import { ConfigService } from './config/config-service.js';
 import { ensureWritableDataDir } from './config/data-dir-check.js';
 import { lockDataDir } from './config/data-dir-lock.js';
@@ -124,6 +124,21 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     const monitor = new SystemMonitor(studioVersion, dataDir);
     /** Listeners whose port was taken at start-up and moved on (the window and /api/system say so). */
     const portMoves: PortMove[] = [];
+    /**
+     * A listener that moved at start-up and is rebound for another reason (the LAN switch
+     * changes the host) stays on the port it moved to: the one in the settings is still taken.
+     */
+    const keepMovedPorts = (reactor: SettingsReactor): SettingsReactor => ({
+      keys: reactor.keys,
+      apply: (next, previous) => {
+        const adjusted = { ...next };
+        for (const move of portMoves) {
+          const key = `${move.listener}Port` as 'httpPort' | 'httpsPort' | 'rtmpPort' | 'srtPort';
+          if (next[key] === previous[key]) adjusted[key] = move.port;
+        }
+        return reactor.apply(adjusted, previous);
+      },
+    });
     const ffmpeg = new FfmpegService({
       db,
       processes: children,
@@ -393,10 +408,10 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     const settings = new SettingsApplier(
       config,
       [
-        { keys: ['host', 'httpPort'], apply: (next, previous) => listener!.settingsReactor(options.onHttpMoved).apply(next, previous) },
-        { keys: ['host', 'https', 'httpsPort'], apply: (next) => applyHttps(next) },
-        rtmp.settingsReactor(),
-        srt.settingsReactor(),
+        keepMovedPorts({ keys: ['host', 'httpPort'], apply: (next, previous) => listener!.settingsReactor(options.onHttpMoved).apply(next, previous) }),
+        keepMovedPorts({ keys: ['host', 'https', 'httpsPort'], apply: (next) => applyHttps(next) }),
+        keepMovedPorts(rtmp.settingsReactor()),
+        keepMovedPorts(srt.settingsReactor()),
         hosts.settingsReactor(),
         retentionSchedule.settingsReactor(),
         studioLogger.settingsReactor(),

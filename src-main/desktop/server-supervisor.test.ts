@@ -118,10 +118,15 @@ describe('the desktop server supervisor, with a real studio server', () => {
       expect(ready.portMoves[0]!.port).toBeGreaterThan(taken);
       const system = (await (await fetch(new URL('api/system', ready.url), { headers: { authorization: `Bearer ${ready.token}` } })).json()) as { portMoves: unknown[] };
       expect(system.portMoves).toEqual(ready.portMoves);
+      // The LAN switch rebinds every listener: the moved one stays on its new port (its own is still taken).
+      const lanOn = await fetch(new URL('api/settings', ready.url), { method: 'PUT', headers: { authorization: `Bearer ${ready.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ host: '0.0.0.0' }) });
+      expect(lanOn.status).toBe(200);
+      const rtmp = ((await lanOn.json()) as { restarted: { listener: string; url: string }[] }).restarted.find((r) => r.listener === 'rtmp');
+      expect(rtmp && Number(new URL(rtmp.url).port)).toBe(ready.portMoves[0]!.port);
       await fromFile.stop();
 
       const explicit = supervise(studioChild({ FRAMEHOUSE_RTMP_PORT: String(taken) }).spawn);
-      await expect(explicit.start()).rejects.toThrow(new RegExp(`RTMP port ${taken} on 127\\.0\\.0\\.1 is already in use`));
+      await expect(explicit.start()).rejects.toThrow(new RegExp(`RTMP port ${taken} on \\S+ is already in use`));
 
       await fs.writeFile(path.join(dataDir(), 'config.json'), JSON.stringify({ rtmpPort: taken, pinPorts: 'on' }));
       const pinned = supervise(studioChild({ FRAMEHOUSE_RTMP_PORT: '' }).spawn);
