@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds what is out of date: the Node side (tsc), the preload (esbuild, CommonJS as
-// sandboxed preloads require) and the renderer (Vite). `--force` rebuilds everything.
+// sandboxed preloads require), the renderer (Vite) and the player page's hls.js (copied).
+// `--force` rebuilds everything.
 // Kept in plain JS so it runs before anything is compiled.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -140,11 +141,15 @@ if (stale('dist/.stamp-preload', [...common, 'src-preload'], 'dist/preload/index
   ]);
   touch('dist/.stamp-preload');
 }
-if (stale('dist/.stamp-electron', [...common, 'src-main/electron', 'src-preload/contract.ts'], 'dist/electron/main.js')) {
+if (stale('dist/.stamp-electron', [...common, 'src-main/electron', 'src-main/desktop', 'src-main/contract', 'src-main/config', 'src-preload/contract.ts'], 'dist/electron/main.js')) {
   // Bundled so the shell can use the preload's contract without it living under src-main.
   run('desktop shell (esbuild)', 'esbuild', [
     'src-main/electron/main.ts', '--bundle', '--platform=node', '--format=esm', '--target=node22',
-    '--external:electron', '--outfile=dist/electron/main.js', '--log-level=warning',
+    // electron-updater ships in node_modules (it reads its own files at run time); ws is bundled,
+    // and its CommonJS require()s need a real require in an ES module.
+    '--external:electron', '--external:electron-updater',
+    "--banner:js=import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    '--outfile=dist/electron/main.js', '--log-level=warning',
   ]);
   touch('dist/.stamp-electron');
 }
@@ -152,5 +157,34 @@ if (fs.existsSync(path.join(root, 'src-renderer', 'vite.config.ts'))) {
   if (stale('dist/.stamp-renderer', [...common, 'src-renderer', 'src-main/contract', 'src-preload/contract.ts'], 'dist/renderer/index.html')) {
     run('renderer (vite)', 'vite', ['build', '--config', 'src-renderer/vite.config.ts', '--logLevel', 'warn']);
     touch('dist/.stamp-renderer');
+  }
+}
+
+// The embeddable player page's hls.js (/player/hls.min.js) and its licence, copied from the
+// dev dependency at build time, as the renderer bundles its own copy: the shipped app needs
+// no node_modules/hls.js. Compared by content, not time: npm gives every file the same mtime.
+const playerAssets = [
+  ['node_modules/hls.js/dist/hls.min.js', 'dist/player/hls.min.js'],
+  ['node_modules/hls.js/LICENSE', 'dist/player/hls.js-LICENSE.txt'],
+];
+for (const [from, to] of playerAssets) {
+  let data;
+  try {
+    data = fs.readFileSync(path.join(root, from));
+  } catch (err) {
+    process.stderr.write(`build: cannot copy ${from} (${err.code}): run npm install\n`);
+    process.exit(1);
+  }
+  const dest = path.join(root, to);
+  let current = null;
+  try {
+    current = fs.readFileSync(dest);
+  } catch {
+    // not copied yet
+  }
+  if (current === null || !current.equals(data)) {
+    if (!quiet) process.stderr.write(`build: ${to}\n`);
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.writeFileSync(dest, data);
   }
 }

@@ -433,6 +433,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       events,
       monitor,
       dataDir,
+      bundledResourcesDir: options.resourcesDir ?? null,
       portMoves: () => portMoves,
       lanDiscovery: () => lanAnnouncer.status(),
       ffmpeg,

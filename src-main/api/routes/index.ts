@@ -1,6 +1,7 @@
 // Every route of the studio, registered in one place: one Fastify plugin per area, and
 // the per-stream files (/NAME/FILE) handed to the one dispatcher that checks play tokens
 // and counts viewers. A route plugin gets only the parts it needs.
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { StreamInfo } from '../../contract/studio-api.js';
@@ -38,7 +39,8 @@ import { exportsRoutes } from './exports.js';
 import { watchRoutes } from './watch.js';
 import { lanRoutes, type LanRouteDeps } from './lan.js';
 import { playbackRoutes } from './playback.js';
-import { embedRoute, playerAssetRoutes } from './player.js';
+import { embedRoute, playerAssetRoutes, playerBuildDir } from './player.js';
+import { aboutRoutes } from './about.js';
 import { mpegtsHttpIngest } from './mpegts-ingest.js';
 import type { WhipServer } from '../../ingest/webrtc/whip-server.js';
 import type { WhepServer } from '../../delivery/webrtc/whep-server.js';
@@ -82,6 +84,8 @@ export interface StudioRouteDeps {
   rendererDir: string;
   /** The folder holding resources/player (the embeddable player's assets). */
   resourcesDir: string;
+  /** The packaged app's resources folder (FRAMEHOUSE_RESOURCES_DIR), holding the bundled ffmpeg and its licence; null or absent outside the desktop app. */
+  bundledResourcesDir: string | null;
   processes: ProcessRegistry;
   registry: StreamRegistry;
   streamStore: StreamStore;
@@ -152,6 +156,7 @@ export async function registerRoutes(app: FastifyInstance, d: StudioRouteDeps): 
   await app.register(lanRoutes(d.lan));
   await app.register(playbackRoutes({ sessions: d.viewers, stats: d.playbackStats }));
   await app.register(playerAssetRoutes(d.resourcesDir));
+  await app.register(aboutRoutes({ version: d.version, bundledResourcesDir: d.bundledResourcesDir, hlsJsLicenceFile: path.join(playerBuildDir, 'hls.js-LICENSE.txt') }));
   await app.register(mixRoutes(d.mixes, d.exportJobs));
   await app.register(webhookRoutes(d.webhooks));
   await app.register(recordingRoutes({ recordings: d.recordings, library: d.library }));

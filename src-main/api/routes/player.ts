@@ -1,8 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
 import { Problem } from '../../contract/problem.js';
+import { appRoot } from '../../version.js';
 import type { StreamFileRoute } from '../../http/stream-files.js';
 import type { DvrIndex } from '../../dvr/dvr-index.js';
 
@@ -11,15 +11,30 @@ const embedPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'un
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
+/**
+ * Where scripts/build.mjs copies hls.js and its licence: hls.js is a build-time dependency
+ * (the renderer bundles its own), so the installed app has no node_modules/hls.js to resolve.
+ */
+export const playerBuildDir = path.join(appRoot, 'dist', 'player');
+
 /** The scripts the player page loads, served by the studio itself: a LAN without internet still plays. */
-export function playerAssetRoutes(resourcesDir: string) {
-  const hlsJs = path.join(path.dirname(createRequire(import.meta.url).resolve('hls.js/package.json')), 'dist', 'hls.min.js');
-  const files: Record<string, string> = { '/player/hls.min.js': hlsJs, '/player/embed.js': path.join(resourcesDir, 'player', 'embed.js') };
+export function playerAssetRoutes(resourcesDir: string, builtDir: string = playerBuildDir) {
+  const script = 'text/javascript; charset=utf-8';
+  const files: Record<string, { file: string; type: string }> = {
+    '/player/hls.min.js': { file: path.join(builtDir, 'hls.min.js'), type: script },
+    // Apache-2.0 asks that whoever receives hls.js can have its licence: beside the script.
+    '/player/hls.js-LICENSE.txt': { file: path.join(builtDir, 'hls.js-LICENSE.txt'), type: 'text/plain; charset=utf-8' },
+    '/player/embed.js': { file: path.join(resourcesDir, 'player', 'embed.js'), type: script },
+  };
   return async (app: FastifyInstance) => {
-    for (const [url, file] of Object.entries(files)) {
-      app.get(url, { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
-        reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').header('access-control-allow-origin', '*').send(await fs.readFile(file)),
-      );
+    for (const [url, { file, type }] of Object.entries(files)) {
+      app.get(url, { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) => {
+        const data = await fs.readFile(file).catch((err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT') throw new Problem('unavailable', 'Player file missing', `${file} is not there: run npm run build`);
+          throw err;
+        });
+        return reply.type(type).header('cache-control', 'public, max-age=3600').header('access-control-allow-origin', '*').send(data);
+      });
     }
   };
 }
