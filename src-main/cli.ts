@@ -16,7 +16,8 @@ type ParentPort = { postMessage(m: unknown): void; on(event: 'message', listener
 function parentChannel(): { send(message: unknown): void; onMessage(listener: (message: unknown) => void): void } | null {
   const electronParent = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort;
   if (electronParent) return { send: (m) => electronParent.postMessage(m), onMessage: (l) => electronParent.on('message', (e) => l(e.data)) };
-  if (process.send) return { send: (m) => process.send!(m), onMessage: (l) => process.on('message', l) };
+  // A parent that went away (the 'disconnect' that stops us) can no longer be told anything.
+  if (process.send) return { send: (m) => void (process.connected && process.send!(m)), onMessage: (l) => process.on('message', l) };
   return null;
 }
 
