@@ -35,7 +35,7 @@ export interface DesktopNotice {
   body: string;
   /** Errors stay until clicked where the OS allows; the rest go by themselves. */
   urgent: boolean;
-  /** Where a click takes the window (a hash route of the studio UI). */
+  /** Where a click takes the window (a section of the studio UI, by its address hash). */
   route: string;
 }
 
@@ -45,19 +45,19 @@ const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
 export function noticeFor(event: StudioEvent): DesktopNotice | null {
   switch (event.type) {
     case 'dvr_error':
-      return { title: `Recording error: ${event.data.stream}`, body: event.data.reason, urgent: true, route: `#/streams/${encodeURIComponent(event.data.stream)}` };
+      return { title: `Recording error: ${event.data.stream}`, body: event.data.reason, urgent: true, route: '#/monitor' };
     case 'recording_error':
-      return { title: `Recording file error: ${event.data.stream}`, body: event.data.reason, urgent: true, route: `#/streams/${encodeURIComponent(event.data.stream)}` };
+      return { title: `Recording file error: ${event.data.stream}`, body: event.data.reason, urgent: true, route: '#/monitor' };
     case 'dvr_disk_low':
       return { title: 'Disk almost full: recording paused', body: `${gib(event.data.freeBytes)} free, below the ${gib(event.data.minFreeBytes)} limit. ${event.data.message}`, urgent: true, route: '#/settings' };
     case 'export_finished': {
       const job = event.data;
-      if (job.state === 'done') return { title: 'Export done', body: job.fileName ?? job.stream, urgent: false, route: '#/exports' };
-      if (job.state === 'failed') return { title: `Export failed: ${job.stream}`, body: job.error ?? 'see the export list', urgent: true, route: '#/exports' };
+      if (job.state === 'done') return { title: 'Export done', body: job.fileName ?? job.stream, urgent: false, route: '#/dvr' };
+      if (job.state === 'failed') return { title: `Export failed: ${job.stream}`, body: job.error ?? 'see the export list', urgent: true, route: '#/dvr' };
       return null;
     }
     case 'recording_finished':
-      return event.data.state === 'failed' ? { title: `Recording file failed: ${event.data.stream}`, body: event.data.error ?? 'see the recording list', urgent: true, route: `#/streams/${encodeURIComponent(event.data.stream)}` } : null;
+      return event.data.state === 'failed' ? { title: `Recording file failed: ${event.data.stream}`, body: event.data.error ?? 'see the recording list', urgent: true, route: '#/monitor' } : null;
     default:
       return null;
   }

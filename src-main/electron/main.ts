@@ -63,10 +63,10 @@ function openWindow(show = true): void {
   win.on('closed', () => (window = null));
 }
 
+/** Shows a place in the studio UI (#/settings, #/help/obs-guide) by its address hash, without reloading the page. */
 function showRoute(route: string): void {
   openWindow();
-  const at = server.connection();
-  if (window && at && route) void window.loadURL(new URL(route, at.url).href);
+  if (window && /^#\/[a-z/-]+$/.test(route)) void window.webContents.executeJavaScript(`location.hash = ${JSON.stringify(route)}`);
 }
 
 function notify(notice: DesktopNotice): void {

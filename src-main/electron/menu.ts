@@ -36,9 +36,12 @@ export function installAppMenu(actions: MenuActions): void {
     {
       role: 'help',
       submenu: [
-        { label: 'OBS Setup Guide', click: () => actions.showRoute('#/welcome') },
+        { label: 'Getting Started', click: () => actions.showRoute('#/help/welcome') },
+        { label: 'OBS Setup Guide', click: () => actions.showRoute('#/help/obs-guide') },
         { label: 'Check for Updates…', click: actions.checkForUpdates },
-        ...(isMac ? [] : [{ type: 'separator' as const }, { label: `About ${app.getName()}`, click: () => app.showAboutPanel() }]),
+        { type: 'separator' },
+        // The studio's own About: version, the bundled ffmpeg and every licence notice.
+        { label: `About ${app.getName()}`, click: () => actions.showRoute('#/help/about') },
       ],
     },
   ];

@@ -12,6 +12,7 @@ import './styles/watch.css';
 import './styles/dvr.css';
 import './styles/library.css';
 import './styles/mixer.css';
+import './styles/help.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

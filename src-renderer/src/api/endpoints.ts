@@ -16,6 +16,8 @@ import type {
   ViewerSession,
 } from '../../../src-main/contract/studio-api';
 import type { ExportJob, ExportRequest } from '../../../src-main/contract/export-api';
+import type { WelcomeState } from '../../../src-main/contract/welcome-api';
+import type { AboutInfo } from '../../../src-main/contract/about-api';
 import type { LibraryImport, PublicLibraryFile, LibraryFileMove, LibraryFolder, LibraryFolderPatch, LibraryFolderRequest, LibraryListing, LibraryQuery } from '../../../src-main/contract/library-api';
 import type { LanInfo, PublicStream } from '../../../src-main/contract/public-api';
 import type { Webhook, WebhookCreate } from '../../../src-main/contract/webhook-api';
@@ -57,6 +59,10 @@ export const api = {
   health: () => request<Health>('GET', '/api/health'),
   system: () => request<SystemInfo>('GET', '/api/system'),
   probeFfmpeg: () => request<FfmpegStatus>('POST', '/api/system/ffmpeg/probe'),
+  /** Whether an admin has finished or skipped the first-run screen on this studio. */
+  welcome: () => request<WelcomeState>('GET', '/api/welcome'),
+  finishWelcome: () => request<void>('POST', '/api/welcome/done'),
+  about: (signal?: AbortSignal) => request<AboutInfo>('GET', '/api/about', withSignal(signal)),
   settings: () => request<SettingsView>('GET', '/api/settings'),
   saveSettings: (patch: SettingsPatch) => request<SettingsView>('PUT', '/api/settings', { body: patch }),
   streams: () => request<StreamInfo[]>('GET', '/api/streams'),

@@ -28,3 +28,12 @@ export function writeSectionHash(id: SectionId): void {
   const hash = `#/${id}`;
   if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
 }
+
+const helpViews = ['welcome', 'obs-guide', 'about'] as const;
+
+/** A help dialog asked for in the address (#/help/obs-guide): the desktop menu and notifications open them so. */
+export function helpFromHash(hash: string = window.location.hash): (typeof helpViews)[number] | null {
+  const match = /^#\/help\/([a-z-]+)$/.exec(hash);
+  const view = match?.[1];
+  return helpViews.find((v) => v === view) ?? null;
+}

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { EventsClient } from '../api/events';
 import { useStudio } from '../store';
 import { dispatchStudioEvent } from '../store/dispatch-event';
-import { sectionFromHash } from './sections';
+import { helpFromHash, sectionFromHash, writeSectionHash } from './sections';
 
 const VERIFY_EVERY_MS = 5000;
 
@@ -17,6 +17,7 @@ export function useStudioSession(): void {
     void state.loadSettings();
     void state.loadStreams();
     void state.loadDvrRetention();
+    void state.loadWelcome();
 
     // A socket refused again and again may mean the session is gone (the studio
     // restarted with a new token), which the socket itself cannot tell us.
@@ -34,15 +35,23 @@ export function useStudioSession(): void {
       event: dispatchStudioEvent,
     });
     client.start();
+    state.setConnectionRetry(() => client.retryNow());
 
     const onHashChange = () => {
       const section = sectionFromHash();
       if (section) useStudio.getState().setSection(section);
+      const help = helpFromHash();
+      if (help) {
+        useStudio.getState().openHelp(help);
+        writeSectionHash(useStudio.getState().section);
+      }
     };
     window.addEventListener('hashchange', onHashChange);
+    if (helpFromHash()) onHashChange();
 
     return () => {
       client.stop();
+      useStudio.getState().setConnectionRetry(null);
       window.removeEventListener('hashchange', onHashChange);
     };
   }, []);

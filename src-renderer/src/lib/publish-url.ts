@@ -12,6 +12,11 @@ export function listensBeyondLoopback(host: string | undefined): boolean {
   return host !== undefined && !isLoopback(host);
 }
 
+/** The host name an encoder dials: the bind address, or the one this page was reached by when the studio listens on all of them. */
+export function dialHost(bindHost: string, pageHost: string): string {
+  return isWildcard(bindHost) ? pageHost : bindHost;
+}
+
 function hostPart(name: string): string {
   return name.includes(':') && !name.startsWith('[') ? `[${name}]` : name;
 }

@@ -9,6 +9,7 @@ const saved: Settings = {
   srtPort: 8890,
   https: 'off',
   httpsPort: 8936,
+  pinPorts: 'off',
   publishPrefix: 'live/',
   dvrSegmentSeconds: 2,
   dvrDepth: '',
@@ -62,6 +63,12 @@ describe('settings draft', () => {
       patch: { httpPort: 9000, allowedHosts: ['studio.local', 'cam.lan'], logLevel: 'debug' },
       error: null,
     });
+  });
+
+  it('sends the pin-ports choice as it is', () => {
+    const draft = { ...toDraft(saved), pinPorts: 'on' as const };
+    expect(changedKeys(draft, saved)).toEqual(['pinPorts']);
+    expect(buildPatch(draft, saved)).toEqual({ patch: { pinPorts: 'on' }, error: null });
   });
 
   it('ignores formatting-only edits', () => {

@@ -4,7 +4,7 @@
 import type { LogLevel, SettingKey, Settings, SettingsPatch } from '../../../src-main/contract/studio-api';
 
 /** Settings that are closed choices, edited with a select: their draft is the value itself. */
-type ChoiceKey = 'logLevel' | 'lanPublish' | 'https';
+type ChoiceKey = 'logLevel' | 'lanPublish' | 'https' | 'pinPorts';
 
 /** One text value per setting; closed choices keep their own type. */
 export type SettingsDraft = { [K in SettingKey]: K extends ChoiceKey ? Settings[K] : string };
@@ -23,6 +23,7 @@ const keyOrder: Record<SettingKey, number> = {
   srtPort: 3,
   https: 3.1,
   httpsPort: 3.2,
+  pinPorts: 3.3,
   publishPrefix: 4,
   mediaDir: 5,
   ffmpegPath: 6,
@@ -108,6 +109,7 @@ export function toDraft(settings: Settings): SettingsDraft {
     srtPort: String(settings.srtPort),
     https: settings.https,
     httpsPort: String(settings.httpsPort),
+    pinPorts: settings.pinPorts,
     publishPrefix: settings.publishPrefix,
     mediaDir: settings.mediaDir,
     ffmpegPath: settings.ffmpegPath,
@@ -205,6 +207,8 @@ export function isChanged(draft: SettingsDraft, settings: Settings, key: Setting
       return draft.lanPublish !== settings.lanPublish;
     case 'https':
       return draft.https !== settings.https;
+    case 'pinPorts':
+      return draft.pinPorts !== settings.pinPorts;
     default:
       return draft[key].trim() !== String(settings[key]);
   }
@@ -244,6 +248,8 @@ export function buildPatch(
       patch.lanPublish = draft.lanPublish;
     } else if (key === 'https') {
       patch.https = draft.https;
+    } else if (key === 'pinPorts') {
+      patch.pinPorts = draft.pinPorts;
     } else {
       patch[key] = draft[key].trim();
     }

@@ -16,6 +16,8 @@ export function browserPlatform(): Platform {
     trash: () => Promise.reject(new PlatformUnavailableError('Move to the trash')),
     openPath: () => Promise.reject(new PlatformUnavailableError('Opening files on the studio machine')),
     pathForFile: () => null,
+    desktopPrefs: () => Promise.resolve(null),
+    setDesktopPrefs: () => Promise.reject(new PlatformUnavailableError('Desktop preferences')),
   };
 }
 

@@ -29,6 +29,8 @@ export function desktopPlatform(bridge: DesktopBridge): Platform {
     pathForFile(file) {
       return bridge.pathForFile(file) || null;
     },
+    desktopPrefs: () => bridge['desktop:get-prefs'](),
+    setDesktopPrefs: (patch) => bridge['desktop:set-prefs'](patch),
   };
 }
 

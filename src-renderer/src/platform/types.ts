@@ -1,4 +1,4 @@
-import type { OpenFileOptions, StudioConnection } from '../../../src-preload/contract';
+import type { DesktopPrefs, OpenFileOptions, StudioConnection } from '../../../src-preload/contract';
 
 export const DESKTOP_ONLY = 'Only in the desktop app';
 
@@ -38,4 +38,8 @@ export interface Platform {
   openPath(path: string): Promise<void>;
   /** Native path of a dropped file, or null when the page cannot know it. */
   pathForFile(file: File): string | null;
+  /** The desktop shell's own preferences (tray, start at login, notifications); null in a browser. */
+  desktopPrefs(): Promise<DesktopPrefs | null>;
+  /** Saves the given preferences and answers with all of them; a browser rejects, saying so. */
+  setDesktopPrefs(patch: Partial<DesktopPrefs>): Promise<DesktopPrefs>;
 }

@@ -1,6 +1,8 @@
 import type { ConnectionSlice } from './connection.state';
 import type { SliceCreator } from './types';
 
+let retry: (() => void) | null = null;
+
 export const createConnectionSlice: SliceCreator<ConnectionSlice> = (set) => ({
   socketState: 'connecting',
   retryInMs: null,
@@ -10,6 +12,14 @@ export const createConnectionSlice: SliceCreator<ConnectionSlice> = (set) => ({
 
   setSocketState(socketState, { retryInMs, everOpened }) {
     set({ socketState, retryInMs, everOpened });
+  },
+
+  retryConnectionNow() {
+    retry?.();
+  },
+
+  setConnectionRetry(next) {
+    retry = next;
   },
 
   noteHello(version) {

@@ -12,5 +12,9 @@ export interface ConnectionSlice {
   helloCount: number;
   serverVersion: string | null;
   setSocketState(state: SocketState, info: { retryInMs: number | null; everOpened: boolean }): void;
+  /** Skips the wait before the next attempt to reach the studio (the Reconnecting overlay's button). */
+  retryConnectionNow(): void;
+  /** The event client that retryConnectionNow pokes, while one runs. */
+  setConnectionRetry(retry: (() => void) | null): void;
   noteHello(version: string): void;
 }

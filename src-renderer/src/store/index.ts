@@ -6,6 +6,7 @@ import { createAuthSlice } from './auth.slice';
 import { createConnectionSlice } from './connection.slice';
 import { createDvrSlice } from './dvr.slice';
 import { createExportsSlice } from './exports.slice';
+import { createHelpSlice } from './help.slice';
 import { createLanSlice } from './lan.slice';
 import { createLibrarySlice } from './library.slice';
 import { createRecordingsSlice } from './recordings.slice';
@@ -31,6 +32,7 @@ export const useStudio = create<StudioState>()((...a) => ({
   ...createExportsSlice(...a),
   ...createLibrarySlice(...a),
   ...createRecordingsSlice(...a),
+  ...createHelpSlice(...a),
 }));
 
 export type { StudioState } from './types';

@@ -1,11 +1,19 @@
-import type { FfmpegStatus } from '../../../src-main/contract/studio-api';
+import type { FfmpegStatus, SystemInfo } from '../../../src-main/contract/studio-api';
 import { errorMessage } from '../api/api-error';
 import { api } from '../api/endpoints';
+import { readPortMoves } from '../lib/port-moves';
 import type { SystemSlice } from './system.state';
 import type { SliceCreator } from './types';
 
+/** Fields /api/system gained with the desktop installer: a server from before sends none of them. */
+type LaterKeys = 'portMoves' | 'dataDirPath' | 'lanDiscovery';
+type SystemAnswer = Omit<SystemInfo, LaterKeys> & Partial<Pick<SystemInfo, LaterKeys>>;
+
 export const createSystemSlice: SliceCreator<SystemSlice> = (set, get) => ({
   system: null,
+  portMoves: [],
+  dataDirPath: null,
+  lanDiscovery: null,
   ffmpeg: null,
   systemError: null,
   probeRequested: false,
@@ -13,8 +21,16 @@ export const createSystemSlice: SliceCreator<SystemSlice> = (set, get) => ({
 
   async loadSystem() {
     try {
-      const { ffmpeg, ...system } = await api.system();
-      set({ system, ffmpeg: settled(ffmpeg), systemError: null });
+      // portMoves, dataDirPath and lanDiscovery came later: a server without them leaves the defaults.
+      const { ffmpeg, portMoves, dataDirPath, lanDiscovery, ...system }: SystemAnswer = await api.system();
+      set({
+        system,
+        ffmpeg: settled(ffmpeg),
+        systemError: null,
+        portMoves: readPortMoves(portMoves),
+        dataDirPath: dataDirPath || system.dataDir.path,
+        lanDiscovery: lanDiscovery ?? null,
+      });
     } catch (err) {
       set({ systemError: errorMessage(err) });
     }

@@ -6,6 +6,7 @@ import type { AuthSlice } from './auth.state';
 import type { ConnectionSlice } from './connection.state';
 import type { DvrSlice } from './dvr.state';
 import type { ExportsSlice } from './exports.state';
+import type { HelpSlice } from './help.state';
 import type { LanSlice } from './lan.state';
 import type { LibrarySlice } from './library.state';
 import type { RecordingsSlice } from './recordings.state';
@@ -28,6 +29,7 @@ export type StudioState = AuthSlice &
   DvrSlice &
   ExportsSlice &
   LibrarySlice &
-  RecordingsSlice;
+  RecordingsSlice &
+  HelpSlice;
 
 export type SliceCreator<Slice> = StateCreator<StudioState, [], [], Slice>;

@@ -1,13 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { LibraryFile } from '../../../../src-main/contract/library-api';
+import { libraryDragType } from '../../lib/file-drop';
 import { formatBytes } from '../../lib/format';
 import { formatSpan } from '../../lib/timeline/clock';
 
 export type LibraryView = 'grid' | 'list';
 
-/** A library file dragged inside the window (onto a folder: moved there); files from the OS carry no such type. */
-export const libraryDragType = 'application/x-framehouse-library-file';
+/** The type a library file dragged inside the window carries (onto a folder: moved there). */
+export { libraryDragType };
 
 const rowHeight = 44;
 const cardHeight = 176;

@@ -125,13 +125,34 @@ export function LibrarySection() {
 
   // The desktop app knows where a dropped file lives: the user chooses to copy it in or use it in place. A browser uploads it.
   const [dropped, setDropped] = useState<string[] | null>(null);
+  const addUploads = uploads.add;
+  const receiveFiles = useCallback(
+    (files: File[]) => {
+      const paths = files.map((f) => platform.pathForFile(f));
+      if (platform.nativePaths && paths.every((p) => p)) setDropped(paths as string[]);
+      else addUploads(files);
+    },
+    [addUploads],
+  );
+  // Files dropped anywhere on the window, here too, arrive through the store (app/use-file-drop.ts), which opened this section for them.
+  useEffect(() => {
+    const take = () => {
+      const files = useStudio.getState().takeDroppedFiles();
+      if (files) receiveFiles(files);
+    };
+    // Those that opened this section are waiting already; later ones come while it is open.
+    const waiting = setTimeout(take, 0);
+    const unsubscribe = useStudio.subscribe((state, before) => {
+      if (state.droppedFiles && state.droppedFiles !== before.droppedFiles) take();
+    });
+    return () => {
+      clearTimeout(waiting);
+      unsubscribe();
+    };
+  }, [receiveFiles]);
   const onDrop = (e: React.DragEvent) => {
+    // Library tiles dropped beside a folder: nothing to do. Files from the desktop are the window's (see above).
     e.preventDefault();
-    if (e.dataTransfer.types.includes(libraryDragType)) return;
-    const files = [...e.dataTransfer.files];
-    const paths = files.map((f) => platform.pathForFile(f));
-    if (platform.nativePaths && paths.every((p) => p)) setDropped(paths as string[]);
-    else uploads.add(files);
   };
   const importDropped = async (mode: 'copy' | 'place') => {
     const paths = dropped ?? [];

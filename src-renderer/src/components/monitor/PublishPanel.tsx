@@ -10,6 +10,7 @@ import { AlertIcon } from '../icons';
 /** Where encoders send this stream: RTMP as OBS asks for it (server + key), SRT, MPEG-TS over HTTP. */
 export function PublishPanel({ name, config }: { name: string; config: StreamConfigView | null }) {
   const host = useStudio((s) => s.settingsView?.settings.host);
+  const openHelp = useStudio((s) => s.openHelp);
   // Ports decide the URLs: fetch again when a listener moves.
   const listeners = useStudio((s) => {
     const st = s.settingsView?.settings;
@@ -69,7 +70,11 @@ export function PublishPanel({ name, config }: { name: string; config: StreamCon
             </p>
           )}
           <p className="help publish-note">
-            OBS: Settings › Stream › Service <em>Custom…</em>, then Server and Stream Key as above.
+            OBS: Settings › Stream › Service <em>Custom…</em>, then Server and Stream Key as above (
+            <button type="button" className="link-button" data-testid="publish-obs-guide" onClick={() => openHelp('obs-guide')}>
+              OBS setup guide
+            </button>
+            ).
             {password && (
               <>
                 {' '}

@@ -12,6 +12,7 @@ const sourceNames: Record<Available['source'], string> = {
   env: 'FFMPEG_PATH',
   bundled: 'bundled with Framehouse',
   path: 'found on PATH',
+  'package-manager': 'Homebrew or MacPorts',
 };
 
 /** Which ffmpeg the studio uses and which encoders passed a real test encode. */

@@ -68,7 +68,7 @@ export function SettingsForm({ draft }: { draft: SettingsDraft }) {
   if (!settings) return null;
 
   const dirty = (key: SettingKey) => isChanged(draft, settings, key);
-  const textProps = <K extends Exclude<SettingKey, 'logLevel' | 'lanPublish' | 'https'>>(key: K) => ({
+  const textProps = <K extends Exclude<SettingKey, 'logLevel' | 'lanPublish' | 'https' | 'pinPorts'>>(key: K) => ({
     id: `setting-${key}`,
     'data-testid': `setting-${key}`,
     value: draft[key],
@@ -133,6 +133,17 @@ export function SettingsForm({ draft }: { draft: SettingsDraft }) {
           </SettingField>
           <SettingField settingKey="httpsPort" controlId="setting-httpsPort" dirty={dirty('httpsPort')} help="Where HTTPS listens when on. 0 picks a free port.">
             <input {...textProps('httpsPort')} className="input input-port" type="text" inputMode="numeric" />
+          </SettingField>
+          <SettingField
+            settingKey="pinPorts"
+            controlId="setting-pinPorts"
+            dirty={dirty('pinPorts')}
+            help="When a port is taken at start-up: off moves to the next free one, on stops with an error."
+          >
+            <select id="setting-pinPorts" data-testid="setting-pinPorts" className="input select" value={draft.pinPorts} onChange={(event) => editSetting('pinPorts', event.target.value === 'on' ? 'on' : 'off')}>
+              <option value="off">Off, move to a free port</option>
+              <option value="on">On, stop with an error</option>
+            </select>
           </SettingField>
           <SettingField
             settingKey="publishPrefix"

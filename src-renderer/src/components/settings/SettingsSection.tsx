@@ -1,6 +1,8 @@
 import { useShallow } from 'zustand/react/shallow';
 import { LoadError } from '../common/LoadError';
+import { platform } from '../../platform';
 import { useStudio } from '../../store';
+import { DesktopPrefsPanel } from './DesktopPrefsPanel';
 import { LanPanel } from './LanPanel';
 import { MediaEnginePanel } from './MediaEnginePanel';
 import { SettingsActions } from './SettingsActions';
@@ -17,6 +19,7 @@ export function SettingsSection() {
       {draft && <SettingsActions />}
       <div className="page page-narrow">
         <LanPanel />
+        {platform.kind === 'desktop' && <DesktopPrefsPanel />}
         {draft ? (
           <SettingsForm draft={draft} />
         ) : loadError ? (

@@ -8,6 +8,7 @@ export const settingLabels: Record<SettingKey, string> = {
   srtPort: 'SRT port',
   https: 'HTTPS',
   httpsPort: 'HTTPS port',
+  pinPorts: 'Pin ports',
   publishPrefix: 'Open publishing prefix',
   mediaDir: 'Media folder',
   ffmpegPath: 'ffmpeg path',

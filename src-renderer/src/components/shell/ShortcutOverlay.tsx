@@ -7,6 +7,7 @@ import { CloseIcon } from '../icons';
 export function ShortcutOverlay() {
   const open = useStudio((s) => s.shortcutsOpen);
   const setOpen = useStudio((s) => s.setShortcutsOpen);
+  const openHelp = useStudio((s) => s.openHelp);
   if (!open) return null;
 
   const groups: { title: string; rows: (readonly [string, string])[] }[] = [
@@ -62,6 +63,30 @@ export function ShortcutOverlay() {
               </dl>
             </section>
           ))}
+        </div>
+        <div className="shortcut-foot">
+          <button
+            type="button"
+            className="link-button"
+            data-testid="shortcuts-obs-guide"
+            onClick={() => {
+              setOpen(false);
+              openHelp('obs-guide');
+            }}
+          >
+            OBS setup guide
+          </button>
+          <button
+            type="button"
+            className="link-button"
+            data-testid="shortcuts-about"
+            onClick={() => {
+              setOpen(false);
+              openHelp('about');
+            }}
+          >
+            About Framehouse
+          </button>
         </div>
       </div>
     </div>

@@ -1,4 +1,5 @@
 import { sections } from '../../app/sections';
+import { HelpMenu } from '../help/HelpMenu';
 import { shortcutLabel } from '../../lib/keys';
 import { platform } from '../../platform';
 import { useStudio } from '../../store';
@@ -41,6 +42,7 @@ export function Sidebar() {
       </nav>
 
       <div className="sidebar-foot">
+        <HelpMenu />
         <button type="button" className="nav-item nav-item-quiet" onClick={() => setShortcutsOpen(true)}>
           <KeyboardIcon className="nav-icon" size={16} />
           <span className="nav-label">Shortcuts</span>

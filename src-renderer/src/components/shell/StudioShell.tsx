@@ -1,6 +1,11 @@
+import { useFileDrop } from '../../app/use-file-drop';
 import { useGlobalShortcuts } from '../../app/use-shortcuts';
 import { useStudioSession } from '../../app/use-studio-session';
+import { HelpDialogs } from '../help/HelpDialogs';
+import { DropOverlay } from './DropOverlay';
 import { NoticeBanner } from './NoticeBanner';
+import { PortMovedBanner } from './PortMovedBanner';
+import { ReconnectOverlay } from './ReconnectOverlay';
 import { SectionView } from './SectionView';
 import { ShortcutOverlay } from './ShortcutOverlay';
 import { Sidebar } from './Sidebar';
@@ -12,12 +17,14 @@ import { TopBar } from './TopBar';
 export function StudioShell() {
   useStudioSession();
   useGlobalShortcuts();
+  const dragging = useFileDrop();
 
   return (
     <div className="shell">
       <Sidebar />
       <div className="workspace">
         <TopBar />
+        <PortMovedBanner />
         <NoticeBanner />
         <main className="workspace-body" id="main">
           <SectionView />
@@ -26,6 +33,9 @@ export function StudioShell() {
       <StatusBar />
       <ToastArea />
       <ShortcutOverlay />
+      <HelpDialogs />
+      <DropOverlay visible={dragging} />
+      <ReconnectOverlay />
     </div>
   );
 }
