@@ -301,9 +301,11 @@ export async function extractEntries(file, kind, entries, dir) {
     }
   } else if (kind === 'tar.gz') {
     const listed = new Set(entries);
-    await tar.x({ file, cwd: dir, filter: (p) => listed.has(p) });
+    // Regular files only: a link entry under a wanted name could point anywhere.
+    await tar.x({ file, cwd: dir, filter: (p, entry) => listed.has(p) && 'type' in entry && entry.type === 'File' });
   } else {
-    systemTar(['-xf', file, '-C', dir, ...entries]);
+    // '--': entry names from an archive the user brought must never be read as tar options.
+    systemTar(['-xf', file, '-C', dir, '--', ...entries]);
   }
 }
 

@@ -59,7 +59,7 @@ describe('framehouse serve', () => {
       expect(result.code).toBe(1);
       const lines = result.stderr.trim().split('\n');
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toBe(`framehouse: HTTP port ${port} on 127.0.0.1 is already in use; choose another with --http-port (0 picks a free one)`);
+      expect(lines[0]).toBe(`framehouse: HTTP port ${port} on 127.0.0.1 is already in use; choose another port in Settings or with --http-port (0 picks a free one)`);
       expect(result.stdout).toBe('');
     } finally {
       blocker.close();

@@ -12,12 +12,26 @@ import { ProcessRegistry } from './transcode/process-registry.js';
 /** A message from the parent that started us: Electron's utilityProcess (parentPort) or a Node fork (IPC). */
 type ParentPort = { postMessage(m: unknown): void; on(event: 'message', listener: (e: { data: unknown }) => void): void };
 
+interface ParentChannel {
+  send(message: unknown): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** After the stop: lets the process end (the channel would keep it alive). */
+  release(): void;
+}
+
 /** The channel to a parent that started us: Electron's utilityProcess or a Node fork. */
-function parentChannel(): { send(message: unknown): void; onMessage(listener: (message: unknown) => void): void } | null {
+function parentChannel(): ParentChannel | null {
   const electronParent = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort;
-  if (electronParent) return { send: (m) => electronParent.postMessage(m), onMessage: (l) => electronParent.on('message', (e) => l(e.data)) };
+  // A utility process may outlive its work (electron#47228): it ends itself once its writes are done.
+  if (electronParent) return { send: (m) => electronParent.postMessage(m), onMessage: (l) => electronParent.on('message', (e) => l(e.data)), release: () => void setTimeout(() => process.exit(0), 100) };
   // A parent that went away (the 'disconnect' that stops us) can no longer be told anything.
-  if (process.send) return { send: (m) => void (process.connected && process.send!(m)), onMessage: (l) => process.on('message', l) };
+  if (process.send) {
+    return {
+      send: (m) => void (process.connected && process.send!(m)),
+      onMessage: (l) => process.on('message', l),
+      release: () => process.connected && process.disconnect(),
+    };
+  }
   return null;
 }
 
@@ -83,8 +97,7 @@ async function serve(argv: string[]): Promise<number> {
     process.once('disconnect', () => shutdown('parent gone'));
   });
   parent?.send({ type: 'stopped' });
-  // An open IPC channel with a message listener would keep this process alive.
-  if (process.connected) process.disconnect();
+  parent?.release();
   return 0;
 }
 

@@ -20,6 +20,7 @@ import { StudioEvents } from './events/studio-events.js';
 import { createStudioLogger, type StudioLogger } from './log/logger.js';
 import { httpsUrl, isWildcard, urlsFor, type StudioUrls } from './net/studio-urls.js';
 import { listenMovable, type BoundAddress } from './net/listen.js';
+import { ImmutableFileCache } from './http/immutable-file-cache.js';
 import { LanAnnouncer, lanDiscoveryFromEnv } from './net/lan-announce.js';
 import { loadTlsIdentity } from './net/tls-identity.js';
 import { SystemMonitor } from './system/system-status.js';
@@ -97,6 +98,11 @@ export interface Studio {
   stop(): Promise<void>;
 }
 
+const portKey = { http: 'httpPort', https: 'httpsPort', rtmp: 'rtmpPort', srt: 'srtPort' } as const;
+
+/** Recent archive segments kept in memory: about two minutes of fifty 6 Mbit/s 2 s segments, or the newest segments of many streams. */
+const archiveCacheBytes = 256 << 20;
+
 /** LL-HLS part length: three parts behind live keep hls.js about 1.5 s from the edge. */
 const llHlsPartTargetMs = 500;
 
@@ -130,13 +136,19 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
      */
     const keepMovedPorts = (reactor: SettingsReactor): SettingsReactor => ({
       keys: reactor.keys,
-      apply: (next, previous) => {
+      apply: async (next, previous) => {
         const adjusted = { ...next };
         for (const move of portMoves) {
-          const key = `${move.listener}Port` as 'httpPort' | 'httpsPort' | 'rtmpPort' | 'srtPort';
+          const key = portKey[move.listener];
           if (next[key] === previous[key]) adjusted[key] = move.port;
         }
-        return reactor.apply(adjusted, previous);
+        const result = await reactor.apply(adjusted, previous);
+        // A port the user set, once the listener took it, replaces the start-up move (a failed change keeps it).
+        for (let i = portMoves.length - 1; i >= 0; i--) {
+          const key = portKey[portMoves[i]!.listener];
+          if (reactor.keys.includes(key) && next[key] !== previous[key]) portMoves.splice(i, 1);
+        }
+        return result;
       },
     });
     const ffmpeg = new FfmpegService({
@@ -434,6 +446,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
       monitor,
       dataDir,
       bundledResourcesDir: options.resourcesDir ?? null,
+      archiveFiles: new ImmutableFileCache(archiveCacheBytes),
       portMoves: () => portMoves,
       lanDiscovery: () => lanAnnouncer.status(),
       ffmpeg,
@@ -500,14 +513,6 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         log.warn(`${listener}: port ${wanted} is in use by another program; listening on ${bound.port} instead (pin ports in Settings to stop instead)`);
       }
     };
-    // A port the user sets again replaces the start-up move.
-    config.on('change', ({ changed }) => {
-      for (const [listener, key] of [['http', 'httpPort'], ['https', 'httpsPort'], ['rtmp', 'rtmpPort'], ['srt', 'srtPort']] as const) {
-        if (!changed.includes(key)) continue;
-        const at = portMoves.findIndex((m) => m.listener === listener);
-        if (at >= 0) portMoves.splice(at, 1);
-      }
-    });
 
     const studio: Studio = {
       dataDir,

@@ -70,12 +70,14 @@ export class ShellStateFile {
     };
     const snapshot = JSON.stringify(this.state, null, 2);
     // One write at a time, each whole (temp file, then rename): a crash mid-write keeps the previous file.
-    this.writing = this.writing.then(async () => {
+    const write = this.writing.then(async () => {
       await fs.mkdir(path.dirname(this.file), { recursive: true });
       const temp = `${this.file}.tmp`;
       await fs.writeFile(temp, snapshot);
       await fs.rename(temp, this.file);
-    }).catch(() => undefined);
-    return this.writing.then(() => this.current());
+    });
+    // The next write goes on after a failed one; this caller hears of the failure (the choice holds until quit only).
+    this.writing = write.catch(() => undefined);
+    return write.then(() => this.current());
   }
 }

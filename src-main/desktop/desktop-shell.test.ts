@@ -5,7 +5,8 @@ import type { StreamInfo, StudioEvent } from '../contract/studio-api.js';
 import type { ExportJob } from '../contract/export-api.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 import { ShellStateFile, defaultDesktopPrefs } from './desktop-prefs.js';
-import { isInsideFolders } from './path-guard.js';
+import { isInsideFolders, ownFileToOpen, ownMediaToTrash } from './path-guard.js';
+import { autostartEntry, autostartFile, setLinuxAutostart } from './linux-autostart.js';
 import { errorHoldMs, noticeFor, trayStatus } from './tray-status.js';
 import { windowPlace } from './window-place.js';
 
@@ -91,5 +92,36 @@ describe('open-path guard', () => {
     expect(await isInsideFolders(path.join(dir(), 'data-evil'), [own])).toBe(false);
     expect(await isInsideFolders('exports/a.mp4', [own])).toBe(false);
     expect(await isInsideFolders(path.join(own, 'missing.mp4'), [own])).toBe(false);
+  });
+});
+
+describe('what the page may open or trash through the shell', () => {
+  it('opens media, pictures and logs of the studio\'s folders (their real path), never programs, and trashes only media', async () => {
+    const own = path.join(dir(), 'own');
+    await fs.mkdir(path.join(own, 'logs'), { recursive: true });
+    for (const f of ['clip.mp4', 'poster.jpg', 'logs/framehouse.1.log', 'run.sh', 'setup.exe', 'evil.desktop']) await fs.writeFile(path.join(own, f), '');
+    await fs.symlink(path.join(own, 'run.sh'), path.join(own, 'looks-like.mp4'));
+    expect(await ownFileToOpen(path.join(own, 'clip.mp4'), [own])).toBe(await fs.realpath(path.join(own, 'clip.mp4')));
+    expect(await ownFileToOpen(path.join(own, 'poster.jpg'), [own])).not.toBeNull();
+    expect(await ownFileToOpen(path.join(own, 'logs', 'framehouse.1.log'), [own])).not.toBeNull();
+    for (const f of ['run.sh', 'setup.exe', 'evil.desktop', 'looks-like.mp4']) expect(await ownFileToOpen(path.join(own, f), [own])).toBeNull();
+    expect(await ownFileToOpen(42 as unknown as string, [own])).toBeNull();
+    expect(await ownMediaToTrash(path.join(own, 'clip.mp4'), [own])).not.toBeNull();
+    expect(await ownMediaToTrash(path.join(own, 'poster.jpg'), [own])).toBeNull();
+    expect(await ownMediaToTrash(path.join(own, 'logs'), [own])).toBeNull();
+  });
+});
+
+describe('start at login on Linux', () => {
+  it('writes an XDG autostart entry that starts in the tray, and removes it', async () => {
+    expect(autostartFile({ XDG_CONFIG_HOME: '/cfg' }, '/home/ana')).toBe('/cfg/autostart/framehouse.desktop');
+    expect(autostartFile({}, '/home/ana')).toBe('/home/ana/.config/autostart/framehouse.desktop');
+    expect(autostartEntry('/opt/Framehouse/framehouse', 'Framehouse')).toContain('Exec=/opt/Framehouse/framehouse --hidden');
+    expect(autostartEntry('/home/ana/Apps/Frame house.AppImage', 'Framehouse')).toContain('Exec="/home/ana/Apps/Frame house.AppImage" --hidden');
+    const file = path.join(dir(), 'autostart', 'framehouse.desktop');
+    await setLinuxAutostart(true, { exec: '/usr/bin/framehouse', name: 'Framehouse', file });
+    expect(await fs.readFile(file, 'utf8')).toMatch(/^\[Desktop Entry\]\nType=Application\nName=Framehouse\nExec=\/usr\/bin\/framehouse --hidden/);
+    await setLinuxAutostart(false, { exec: '/usr/bin/framehouse', name: 'Framehouse', file });
+    await expect(fs.stat(file)).rejects.toThrow();
   });
 });

@@ -17,7 +17,7 @@ const supervisors: ServerSupervisor[] = [];
 const quiet = () => undefined;
 beforeAll(() => ensureBuilt(), buildTimeoutMs);
 afterEach(async () => {
-  await Promise.all(supervisors.splice(0).map((s) => s.stop()));
+  await Promise.all(supervisors.splice(0).map((s) => s.close()));
 });
 
 /** A real `framehouse serve` as the desktop shell runs it from a checkout. */
@@ -67,7 +67,7 @@ describe('the desktop server supervisor, with a real studio server', () => {
       const record = await fetch(new URL('api/streams/live%2Fquit/record/start', ready.url), { method: 'POST', headers: auth, body: JSON.stringify({ format: 'mp4' }) });
       expect(record.status).toBe(200);
       await new Promise((r) => setTimeout(r, 2500));
-      await supervisor.stop();
+      await supervisor.close();
     } finally {
       await publisher.stop();
     }
@@ -123,7 +123,7 @@ describe('the desktop server supervisor, with a real studio server', () => {
       expect(lanOn.status).toBe(200);
       const rtmp = ((await lanOn.json()) as { restarted: { listener: string; url: string }[] }).restarted.find((r) => r.listener === 'rtmp');
       expect(rtmp && Number(new URL(rtmp.url).port)).toBe(ready.portMoves[0]!.port);
-      await fromFile.stop();
+      await fromFile.close();
 
       const explicit = supervise(studioChild({ FRAMEHOUSE_RTMP_PORT: String(taken) }).spawn);
       await expect(explicit.start()).rejects.toThrow(new RegExp(`RTMP port ${taken} on \\S+ is already in use`));
@@ -182,9 +182,41 @@ describe('the supervisor\'s rules', () => {
     const supervisor = supervise(scriptChild(stubborn), { stopTimeoutMs: 300 });
     await supervisor.start();
     const started = Date.now();
-    await supervisor.stop();
+    await supervisor.close();
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('kills a server that said it stopped but lingers (Electron utility processes may)', async () => {
+    const lingering = `process.send({ type: 'ready', url: 'http://127.0.0.1:1/', token: 't' }); process.on('message', () => process.send({ type: 'stopped' })); setInterval(() => {}, 1000);`;
+    const supervisor = supervise(scriptChild(lingering), { stopTimeoutMs: 20_000 });
+    await supervisor.start();
+    const started = Date.now();
+    await supervisor.close();
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('runs relaunches one at a time, and none after close; a start cut short by close rejects', async () => {
+    const spawned: number[] = [];
+    const quick = `process.send({ type: 'ready', url: 'http://127.0.0.1:1/', token: String(process.pid) }); process.on('message', () => process.exit(0));`;
+    const spawn = scriptChild(quick);
+    const supervisor = supervise(() => {
+      spawned.push(Date.now());
+      return spawn();
+    });
+    await supervisor.start();
+    const [a, b] = await Promise.all([supervisor.relaunch(), supervisor.relaunch()]);
+    expect(a.token).not.toBe(b.token);
+    expect(spawned).toHaveLength(3);
+    expect(supervisor.running()).toBe(true);
+    const slow = supervise(scriptChild(`setTimeout(() => process.send({ type: 'ready', url: 'http://127.0.0.1:1/', token: 't' }), 3000); process.on('message', () => process.exit(0));`));
+    const starting = slow.start();
+    await new Promise((r) => setTimeout(r, 300));
+    await slow.close();
+    await expect(starting).rejects.toThrow(/stopped while starting/);
+    await supervisor.close();
+    await expect(supervisor.relaunch()).rejects.toThrow(/quitting/);
+    expect(supervisor.running()).toBe(false);
   });
 
   it('reports the reason of a server that fails to start instead of retrying it', async () => {

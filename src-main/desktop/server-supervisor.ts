@@ -67,6 +67,10 @@ function movedUrl(m: unknown): string | null {
   return r.type === 'moved' && typeof r.url === 'string' ? r.url : null;
 }
 
+const isStopped = (m: unknown) => typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'stopped';
+/** How long a server that said it stopped may take to exit on its own. */
+const stoppedGraceMs = 1000;
+
 /** Why a server that never became ready exited: its last words, or its exit code. */
 const exitReason = (child: ServerChild, code: number | null) => child.lastError() ?? `the studio server exited with code ${code}`;
 
@@ -74,6 +78,10 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
   private child: ServerChild | null = null;
   private current: ServerReady | null = null;
   private stopping: Promise<void> | null = null;
+  /** Start, relaunch: one at a time. */
+  private queue: Promise<void> = Promise.resolve();
+  /** close() was called: nothing starts again. */
+  private closed = false;
   private restartTimer: NodeJS.Timeout | null = null;
   private crashTimes: number[] = [];
   private readonly stopTimeoutMs: number;
@@ -100,14 +108,12 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
    * written): that is a set-up problem for the user, not a crash to retry.
    */
   start(): Promise<ServerReady> {
-    return new Promise((resolve, reject) => {
-      this.launch((ready) => (ready instanceof Error ? reject(ready) : resolve(ready)));
-    });
+    return this.serially(() => this.launchFirst());
   }
 
   /** Starts again after the supervisor gave up (the user chose to retry). */
   restart(): void {
-    if (this.child || this.stopping) return;
+    if (this.child || this.closed) return;
     this.crashTimes = [];
     this.launch(null);
   }
@@ -115,26 +121,65 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
   /**
    * Stops the server gracefully and starts it again (its arguments may have changed,
    * e.g. another data folder). Rejects like start() when the new one cannot start.
+   * Relaunches run one after another; none runs once close() was called.
    */
-  async relaunch(): Promise<ServerReady> {
-    await this.stop();
-    this.stopping = null;
-    this.crashTimes = [];
-    return this.start();
+  relaunch(): Promise<ServerReady> {
+    return this.serially(async () => {
+      await this.stopChild();
+      this.crashTimes = [];
+      return this.launchFirst();
+    });
   }
 
-  /** Asks the server to stop, waits for it, and kills it only after the timeout. */
-  stop(): Promise<void> {
+  /** The final stop (quitting): asks the server to stop, waits, kills it only after the timeout; nothing starts again. */
+  close(): Promise<void> {
+    this.closed = true;
+    return this.stopChild();
+  }
+
+  /** Whether a server process is running (ready or still starting). */
+  running(): boolean {
+    return this.child !== null;
+  }
+
+  private serially<T>(step: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => {
+      if (this.closed) throw new Error('the studio is quitting');
+      return step();
+    });
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private launchFirst(): Promise<ServerReady> {
+    return new Promise((resolve, reject) => this.launch((ready) => (ready instanceof Error ? reject(ready) : resolve(ready))));
+  }
+
+  private stopChild(): Promise<void> {
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+    const child = this.child;
+    if (!child) return Promise.resolve();
     this.stopping ??= new Promise<void>((done) => {
-      if (this.restartTimer) clearTimeout(this.restartTimer);
-      this.restartTimer = null;
-      const child = this.child;
-      if (!child) return done();
-      const timer = setTimeout(() => child.kill(), this.stopTimeoutMs);
-      child.onExit(() => {
+      let finished = false;
+      const finish = () => {
+        if (finished) return;
+        finished = true;
         clearTimeout(timer);
+        clearTimeout(grace);
+        this.stopping = null;
         done();
-      });
+      };
+      // A process that does not exit when asked is killed; one that still gives no exit event is taken as gone.
+      let grace: NodeJS.Timeout | undefined;
+      const timer = setTimeout(() => {
+        child.kill();
+        grace = setTimeout(finish, 2000);
+      }, this.stopTimeoutMs);
+      child.onExit(finish);
       try {
         child.send({ type: 'stop' });
       } catch {
@@ -149,6 +194,9 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     this.child = child;
     let ready = false;
     child.onMessage((message) => {
+      // Done with its writes: an Electron utility process may linger after its work (electron#47228), so it gets a moment, then the kill.
+      if (isStopped(message)) setTimeout(() => child.kill(), stoppedGraceMs).unref();
+      if (this.child !== child) return;
       const isReady = readyMessage(message);
       if (isReady && !ready) {
         ready = true;
@@ -164,10 +212,12 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
       }
     });
     child.onExit((code) => {
+      // Only the process this supervisor runs now may change its state.
+      if (this.child !== child) return;
       this.child = null;
       this.current = null;
-      if (this.stopping) return;
-      if (!ready && firstStart) return firstStart(new Error(exitReason(child, code)));
+      if (!ready && firstStart) return firstStart(new Error(this.stopping || this.closed ? 'the studio server was stopped while starting' : exitReason(child, code)));
+      if (this.stopping || this.closed) return;
       this.onCrash(code, child.lastError());
     });
   }
@@ -184,7 +234,7 @@ export class ServerSupervisor extends EventEmitter<SupervisorEvents> {
     this.emit('crashed', { code, lastError, crashes, restartInMs });
     this.restartTimer = setTimeout(() => {
       this.restartTimer = null;
-      if (!this.stopping) this.launch(null);
+      if (!this.stopping && !this.closed) this.launch(null);
     }, restartInMs);
   }
 }

@@ -41,9 +41,15 @@ export class StudioLink extends EventEmitter<LinkEvents> {
     this.connect();
   }
 
-  /** The server restarted or moved: drop the old socket and connect to where it is now. */
+  /** The server moved: drop the old socket and connect to where it is now. */
   reconnect(): void {
     this.socket?.terminate();
+  }
+
+  /** A new server process: what the tray paused was paused in the old one's memory only. */
+  serverRestarted(): void {
+    this.paused = [];
+    this.reconnect();
   }
 
   close(): void {
@@ -72,6 +78,11 @@ export class StudioLink extends EventEmitter<LinkEvents> {
     socket.on('error', () => undefined); // 'close' follows and retries
     socket.on('close', () => {
       if (this.socket === socket) this.socket = null;
+      // What the tray showed is no longer known: say so until the events come back.
+      if (this.streams.length > 0) {
+        this.streams = [];
+        this.lastSummary = '';
+      }
       this.later();
     });
   }
@@ -119,14 +130,19 @@ export class StudioLink extends EventEmitter<LinkEvents> {
   async pauseRecording(): Promise<string[]> {
     const streams = await this.api<StreamInfo[]>('api/streams');
     const recording = streams.filter((s) => s.dvr.recording).map((s) => s.name);
-    for (const name of recording) await this.api(`api/streams/${encodeURIComponent(name)}/dvr/disable`, { method: 'POST' });
-    this.paused = [...new Set([...this.paused, ...recording])];
+    for (const name of recording) {
+      await this.api(`api/streams/${encodeURIComponent(name)}/dvr/disable`, { method: 'POST' });
+      // Kept one by one: a failure half-way still resumes what was paused.
+      if (!this.paused.includes(name)) this.paused.push(name);
+    }
     return recording;
   }
 
   async resumeRecording(): Promise<void> {
-    for (const name of this.paused) await this.api(`api/streams/${encodeURIComponent(name)}/dvr/enable`, { method: 'POST' }).catch(() => undefined);
-    this.paused = [];
+    for (const name of [...this.paused]) {
+      await this.api(`api/streams/${encodeURIComponent(name)}/dvr/enable`, { method: 'POST' });
+      this.paused = this.paused.filter((n) => n !== name);
+    }
   }
 
   /** The watch page on the LAN, or null when LAN access is off. */

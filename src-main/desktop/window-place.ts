@@ -15,6 +15,7 @@ const minVisible = { width: 200, height: 48 };
  * screen (a monitor unplugged, the resolution lowered); then centred on the
  * primary screen at the saved size, shrunk to fit.
  */
+/** `screens`: the primary one first. */
 export function windowPlace(saved: WindowBounds | null, screens: readonly Area[], fallback: { width: number; height: number }): WindowBounds | null {
   const primary = screens[0];
   if (!saved || !primary) return null;

@@ -8,8 +8,8 @@ import { ServerSupervisor, type ServerChild } from '../desktop/server-supervisor
  * checkout, better-sqlite3 is built for the system's Node, so the server runs
  * under that Node as a plain child process.
  */
-function spawnServer(cliPath: string, args: string[]): ServerChild {
-  const env = { ...process.env, FRAMEHOUSE_RESOURCES_DIR: app.isPackaged ? process.resourcesPath : '' };
+function spawnServer(cliPath: string, args: string[], extraEnv: NodeJS.ProcessEnv): ServerChild {
+  const env = { ...process.env, ...extraEnv, FRAMEHOUSE_RESOURCES_DIR: app.isPackaged ? process.resourcesPath : '' };
   if (!app.isPackaged) {
     const execPath = process.env.FRAMEHOUSE_NODE || process.env.npm_node_execpath || 'node';
     return forkServerChild(cliPath, args, { env, execPath, stdout: 'inherit' });
@@ -29,7 +29,12 @@ function spawnServer(cliPath: string, args: string[]): ServerChild {
   };
 }
 
-/** `args` is asked at each start: a restart after a preference changed takes the new arguments. */
-export function superviseStudioServer(cliPath: string, args: () => string[]): ServerSupervisor {
-  return new ServerSupervisor({ spawn: () => spawnServer(cliPath, args()) });
+/** `launch` is asked at each start: a restart after a preference changed takes the new arguments. */
+export function superviseStudioServer(cliPath: string, launch: () => { args: string[]; env: NodeJS.ProcessEnv }): ServerSupervisor {
+  return new ServerSupervisor({
+    spawn: () => {
+      const { args, env } = launch();
+      return spawnServer(cliPath, args, env);
+    },
+  });
 }

@@ -17,7 +17,10 @@ function boundsOf(win: BrowserWindow): WindowBounds {
  * reports its place as it moves so the shell can keep it.
  */
 export function createStudioWindow(url: string, preloadPath: string, studioOrigin: () => string, saved: WindowBounds | null, onPlace: (bounds: WindowBounds) => void, show = true): BrowserWindow {
-  const place = windowPlace(saved, screen.getAllDisplays().map((d) => d.workArea), defaultWindowSize);
+  // The primary screen first: a window whose monitor is gone comes back there.
+  const primary = screen.getPrimaryDisplay();
+  const screens = [primary, ...screen.getAllDisplays().filter((d) => d.id !== primary.id)].map((d) => d.workArea);
+  const place = windowPlace(saved, screens, defaultWindowSize);
   const win = new BrowserWindow({
     ...(place ? { x: place.x, y: place.y, width: place.width, height: place.height } : defaultWindowSize),
     minWidth: 960,

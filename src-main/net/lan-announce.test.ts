@@ -8,7 +8,7 @@ import type { EventEmitter } from 'node:events';
 import os from 'node:os';
 import Bonjour from 'bonjour-service';
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultServiceName, LanAnnouncer, lanDiscoveryFromEnv, mdnsSocket, shortHostname, type LanAnnouncerOptions } from './lan-announce.js';
+import { defaultServiceName, LanAnnouncer, lanDiscoveryFromEnv, mdnsSocket, shortHostname, srvTarget, type LanAnnouncerOptions } from './lan-announce.js';
 import { studioVersion } from '../version.js';
 
 const lo = '127.0.0.1';
@@ -89,7 +89,8 @@ describe('LAN discovery (mDNS on loopback)', () => {
     expect(service.type).toBe('http');
     expect(service.protocol).toBe('tcp');
     expect(service.port).toBe(43210);
-    expect(service.host).toBe(`${shortHostname()}.local`);
+    expect(service.host).toBe(srvTarget());
+    expect(service.host).not.toBe(`${shortHostname()}.local`); // never the computer's own mDNS name
     expect(service.txt).toEqual({ path: '/', version: studioVersion });
 
     const down = next(found, 'down', named(name));

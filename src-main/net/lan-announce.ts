@@ -57,6 +57,9 @@ export function lanDiscoveryFromEnv(env: NodeJS.ProcessEnv): { enabled: boolean;
 }
 
 /** This machine's name without its domain, as mDNS names hosts (`<host>.local`). */
+/** The host name the announcement's SRV record points at: framehouse-<computer>.local. */
+export const srvTarget = () => `framehouse-${shortHostname().toLowerCase().replace(/[^a-z0-9-]/g, '-')}.local`;
+
 export function shortHostname(): string {
   const host = os.hostname().split('.')[0]?.trim() ?? '';
   return host === '' ? 'localhost' : host;
@@ -293,8 +296,10 @@ export class LanAnnouncer {
       name,
       type: serviceType,
       port,
-      // SRV target and A records: the machine's mDNS name. IPv4 only, as the studio's LAN URLs.
-      host: `${shortHostname()}.local`,
+      // SRV target and A records under a name of the studio's own: the machine's name belongs to the OS's
+      // responder (mDNSResponder, Avahi), and a second answer for it makes macOS rename the computer.
+      // IPv4 only, as the studio's LAN URLs.
+      host: srvTarget(),
       txt: { version: this.options.version ?? studioVersion, path: this.options.path },
       probe: false,
       disableIPv6: true,

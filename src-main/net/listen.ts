@@ -19,7 +19,7 @@ export function describeListenError(err: NodeJS.ErrnoException, what: string, ho
   const where = `${host}:${port}`;
   switch (err.code) {
     case 'EADDRINUSE':
-      return new ListenError(err.code, `${what} port ${port} on ${host} is already in use; choose another with --${what.toLowerCase()}-port (0 picks a free one)`);
+      return new ListenError(err.code, `${what} port ${port} on ${host} is already in use; choose another port in Settings or with --${what.toLowerCase()}-port (0 picks a free one)`);
     case 'EACCES':
       return new ListenError(err.code, `${what} port ${port} needs privileges on this system; use a port above 1024`);
     case 'EADDRNOTAVAIL':

@@ -5,6 +5,7 @@ import type { ArchiveStore } from '../../dvr/archive-store.js';
 import type { DvrIndex, PlaylistSegment } from '../../dvr/dvr-index.js';
 import { archiveRange, maxRangeSeconds, noRecording, requireKnownStream, urlSeconds } from '../../delivery/archive-range.js';
 import { sendFile } from '../../http/send-file.js';
+import type { ImmutableFileCache } from '../../http/immutable-file-cache.js';
 import { answeringBusy } from '../../http/client-gone.js';
 import { ListingBuilds, type Pause } from '../../http/listing-builds.js';
 import { sendPlaylist } from '../../http/send-playlist.js';
@@ -20,6 +21,8 @@ export interface HlsDeps {
   maxHours?: () => number;
   /** Where archive playlists are built and kept; one of its own when absent. */
   listings?: ListingBuilds;
+  /** Recent segments and inits in memory; read from disk each time when absent. */
+  archiveFiles?: ImmutableFileCache;
 }
 
 /** Segments in a live playlist: enough to ride out a slow reload, few enough to start near live. */
@@ -101,8 +104,8 @@ function windowEndingAt(deps: HlsDeps, name: string, edgeMs: number) {
 const timeshiftLeadMs = 8000;
 
 /** A segment or init never changes once written: cached for good. The file comes from the archive store, never from the URL. */
-function sendArchiveFile(request: FastifyRequest, reply: FastifyReply, file: string, type: string): Promise<FastifyReply> {
-  return sendFile(request, reply, file, { type, cacheControl: 'public, max-age=31536000, immutable' });
+function sendArchiveFile(deps: HlsDeps, request: FastifyRequest, reply: FastifyReply, file: string, type: string): Promise<FastifyReply> {
+  return sendFile(request, reply, file, { type, cacheControl: 'public, max-age=31536000, immutable', cache: deps.archiveFiles });
 }
 
 /**
@@ -252,7 +255,7 @@ export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
       handle: async (name, m, request, reply) => {
         const segment = deps.archive.segmentAt(name, Number(m![1]));
         if (!segment) throw new Problem('not-found', 'Not found', 'no such segment (deleted by retention?)');
-        return sendArchiveFile(request, reply, deps.archive.segmentPath(segment), 'video/iso.segment');
+        return sendArchiveFile(deps, request, reply, deps.archive.segmentPath(segment), 'video/iso.segment');
       },
     },
     {
@@ -262,7 +265,7 @@ export function hlsRoutes(deps: HlsDeps): StreamFileRoute[] {
         // An init id from another stream is not this stream's to serve.
         const file = deps.archive.initPath(name, Number(m![1]));
         if (!file) throw new Problem('not-found', 'Not found', 'no such init segment');
-        return sendArchiveFile(request, reply, file, 'video/mp4');
+        return sendArchiveFile(deps, request, reply, file, 'video/mp4');
       },
     },
   ]);

@@ -66,6 +66,7 @@ import type { LibraryService } from '../../vod/library-service.js';
 import type { VodService } from '../../vod/vod-service.js';
 import type { LibraryUploads } from '../../http/library-uploads.js';
 import type { LanDiscovery, PortMove } from '../../contract/studio-api.js';
+import type { ImmutableFileCache } from '../../http/immutable-file-cache.js';
 
 /** The parts of the studio the routes serve, as the composition root built them. */
 export interface StudioRouteDeps {
@@ -77,6 +78,8 @@ export interface StudioRouteDeps {
   ffmpeg: FfmpegService;
   /** Where the archive, database and logs live. */
   dataDir: string;
+  /** Recent archive segments in memory (the DVR and live-from-archive viewers ask for the same few). */
+  archiveFiles: ImmutableFileCache;
   /** Listeners whose port moved at start-up because another program held it. */
   portMoves: () => PortMove[];
   lanDiscovery: () => LanDiscovery;
@@ -167,7 +170,7 @@ export async function registerRoutes(app: FastifyInstance, d: StudioRouteDeps): 
     streamFilesRoutes(
       [
         ...liveRoutes({ packager: d.livePackager, stats: d.playbackStats, streamKnown, variants: (name) => d.ladders.variants(name) ?? d.smooth.variants(name, d.registry.hub(name)) }),
-        ...hlsRoutes({ index: d.index, archive: d.archive, streamKnown, maxHours: d.playlistMaxHours, listings: d.listings }),
+        ...hlsRoutes({ index: d.index, archive: d.archive, streamKnown, maxHours: d.playlistMaxHours, listings: d.listings, archiveFiles: d.archiveFiles }),
         ...mpegtsRoutes({ hub: (name) => d.registry.hub(name) ?? null, index: d.index, archive: d.archive, streamKnown, log: d.log.child({ module: 'mpegts' }) }),
         ...mp4ExportRoutes({
           archive: d.archive,
