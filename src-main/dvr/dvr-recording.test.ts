@@ -6,7 +6,7 @@ import type { StreamInfo } from '../contract/studio-api.js';
 import type { RecordingFile } from '../contract/recording-api.js';
 import { defaultSettings } from '../config/defaults.js';
 import { useStudio } from '../test-support/studio-instance.js';
-import { ffmpeg, ffprobeJson, ffprobeStreams, liveEncoders, startFfmpeg, testSourceArgs } from '../test-support/ffmpeg-tools.js';
+import { ffmpeg, ffprobeJson, ffprobeStreams, testedEncoders, startFfmpeg, testSourceArgs } from '../test-support/ffmpeg-tools.js';
 import { until } from '../test-support/wait.js';
 import { useTempDir } from '../test-support/temp-dir.js';
 import { startStudioProcess } from '../test-support/studio-process.js';
@@ -68,7 +68,7 @@ function isFrame(tag: FlvTag): boolean {
 
 describe('DVR recording', () => {
   // 10 s in real time (five 2 s segments) says the same as 30 did, in a third of the CI time.
-  it.each(liveEncoders)('records 10 s published over RTMP: durations add up, every segment reads, every frame is there (%s)', async (encoder) => {
+  it.each(testedEncoders)('records 10 s published over RTMP: durations add up, every segment reads, every frame is there (%s)', async (encoder) => {
     const source = path.join(tempDir(), 'ten.flv');
     await ffmpeg([...testSourceArgs({ size: '640x360', seconds: 10, gop: 60, encoder }), '-f', 'flv', source]);
     const sent = await sourcePackets(source);

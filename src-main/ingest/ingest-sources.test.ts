@@ -5,7 +5,7 @@ import path from 'node:path';
 import { until, freePort } from '../test-support/wait.js';
 import { describe, expect, it } from 'vitest';
 import { useStudio } from '../test-support/studio-instance.js';
-import { ffmpeg, liveEncoders, startFfmpeg, testSourceArgs } from '../test-support/ffmpeg-tools.js';
+import { ffmpeg, testedEncoders, startFfmpeg, testSourceArgs } from '../test-support/ffmpeg-tools.js';
 import { RtspRelay } from '../test-support/rtsp-relay.js';
 import type { StreamInfo } from '../contract/studio-api.js';
 
@@ -35,7 +35,7 @@ async function mediaFile(relative: string, extra: string[] = []): Promise<void> 
 }
 
 describe('push ingest other than RTMP', () => {
-  it.each(liveEncoders)('MPEG-TS over HTTP POST (%s)', async (encoder) => {
+  it.each(testedEncoders)('MPEG-TS over HTTP POST (%s)', async (encoder) => {
     const port = new URL(studio().urls.http).port;
     const pub = startFfmpeg(['-re', ...testSourceArgs({ size: '854x480', encoder }), '-f', 'mpegts', `http://127.0.0.1:${port}/live/ts1/mpegts`]);
     try {

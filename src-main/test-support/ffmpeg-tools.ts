@@ -99,6 +99,11 @@ export function startFfmpeg(args: string[]): { child: ChildProcess; stderr: () =
  */
 export type LiveEncoder = 'obs' | 'zerolatency';
 export const liveEncoders: readonly LiveEncoder[] = ['obs', 'zerolatency'];
+/**
+ * The profiles the live tests run with: OBS's in `npm test` (CI has 20 minutes), every one
+ * in `npm run test:full` (FRAMEHOUSE_FULL_TESTS=1).
+ */
+export const testedEncoders: readonly LiveEncoder[] = process.env.FRAMEHOUSE_FULL_TESTS ? liveEncoders : ['obs'];
 
 const videoArgs: Record<LiveEncoder, string[]> = {
   obs: ['-c:v', 'libx264', '-preset', 'veryfast', '-profile:v', 'high', '-bf', '2', '-b:v', '2500k', '-maxrate', '2500k', '-bufsize', '2500k'],

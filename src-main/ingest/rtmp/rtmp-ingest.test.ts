@@ -4,7 +4,7 @@ import path from 'node:path';
 import { until } from '../../test-support/wait.js';
 import { describe, expect, it } from 'vitest';
 import { useStudio } from '../../test-support/studio-instance.js';
-import { ffmpeg, ffprobeStreams, liveEncoders, parseRate, startFfmpeg, testSourceArgs } from '../../test-support/ffmpeg-tools.js';
+import { ffmpeg, ffprobeStreams, testedEncoders, parseRate, startFfmpeg, testSourceArgs } from '../../test-support/ffmpeg-tools.js';
 import { RtmpTestClient } from '../../test-support/rtmp-client.js';
 import { readFlvTags } from '../../test-support/flv-file.js';
 import { encodeAmf0 } from '../../formats/amf/amf0.js';
@@ -21,7 +21,7 @@ const publishing = (name: string, extra: (s: StreamInfo) => boolean = () => true
   });
 
 describe('RTMP ingest from ffmpeg', () => {
-  it.each(liveEncoders)('shows the stream with the codec, resolution and frame rate ffprobe reads from the source (%s)', async (encoder) => {
+  it.each(testedEncoders)('shows the stream with the codec, resolution and frame rate ffprobe reads from the source (%s)', async (encoder) => {
     const file = path.join(studio().dir, 'source.flv');
     await ffmpeg([...testSourceArgs({ size: '1280x720', rate: 30, seconds: 8, gop: 60, encoder }), '-f', 'flv', file]);
     const [video, audio] = await ffprobeStreams(file);
