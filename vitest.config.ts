@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Tests that measure this process itself (event-loop lag under a flood, memory held): each
- * runs in a fresh process, so nothing an earlier file left behind (timers, heap) counts.
+ * runs in a fresh process, alone on the machine, so neither what an earlier file left behind
+ * (timers, heap) nor another file's ffmpeg counts.
  */
 const measuresItsProcess = [
   'src-main/delivery/viewers/unknown-streams.test.ts',
@@ -38,7 +39,11 @@ export default defineConfig({
           isolate: false,
         },
       },
-      { extends: true, test: { name: 'isolated', include: measuresItsProcess } },
+      {
+        extends: true,
+        // After the rest, one file at a time: a latency bound means little while another worker encodes video.
+        test: { name: 'isolated', include: measuresItsProcess, sequence: { groupOrder: 1 }, fileParallelism: false },
+      },
     ],
   },
 });
