@@ -37,7 +37,8 @@ const setHook = (url: string) => studio().api('/api/settings', { method: 'PUT', 
 describe('auth hooks', () => {
   it('lets in publishers the hook allows and refuses the rest with its reason, over RTMP, SRT and HTTP', async () => {
     expect((await setHook(hookUrl)).status).toBe(200);
-    const rtmp = (key: string, name: string) => startFfmpeg([...testSourceArgs({ size: '160x90', seconds: 2, encoder: 'zerolatency' }), '-f', 'flv', `rtmp://127.0.0.1:${studio().rtmpPort}/live/${name}?key=${key}`]);
+    // Paced (-re): an unpaced 2 s source could come and go between two looks at the stream list.
+    const rtmp = (key: string, name: string) => startFfmpeg(['-re', ...testSourceArgs({ size: '160x90', seconds: 3, encoder: 'zerolatency' }), '-f', 'flv', `rtmp://127.0.0.1:${studio().rtmpPort}/live/${name}?key=${key}`]);
     const good = rtmp('good', 'hooked');
     await until('the allowed RTMP publisher live', async () => ((await studio().stream('live/hooked'))?.state === 'publishing' ? true : null));
     await good.stop();
@@ -50,7 +51,7 @@ describe('auth hooks', () => {
     expect(refusal?.type === 'publish_refused' && refusal.data.reason).toContain('no entry for live/refused');
 
     // SRT: the hook is asked on the first handshake, the caller's repeat gets the answer.
-    const srt = startFfmpeg([...testSourceArgs({ size: '160x90', seconds: 3, encoder: 'zerolatency' }), '-f', 'mpegts', `srt://127.0.0.1:${studio().srtPort}?streamid=publish:live/srt-hooked?key=good`]);
+    const srt = startFfmpeg(['-re', ...testSourceArgs({ size: '160x90', seconds: 4, encoder: 'zerolatency' }), '-f', 'mpegts', `srt://127.0.0.1:${studio().srtPort}?streamid=publish:live/srt-hooked?key=good`]);
     await until('the allowed SRT publisher live', async () => ((await studio().stream('live/srt-hooked'))?.state === 'publishing' ? true : null), 15_000);
     await srt.stop();
 
