@@ -504,7 +504,8 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     let stopping: Promise<void> | null = null;
     let serving = false;
     /** Binds a listener at its setting's port, or the next free one when that is taken and may move (not pinned). */
-    const listenAt = async (listener: PortMove['listener'], key: 'httpPort' | 'httpsPort' | 'rtmpPort' | 'srtPort', listen: (port: number) => Promise<BoundAddress>) => {
+    const listenAt = async (listener: PortMove['listener'], listen: (port: number) => Promise<BoundAddress>) => {
+      const key = portKey[listener];
       const wanted = config.get(key);
       const movable = config.get('pinPorts') === 'off' && !config.pinned().includes(key);
       const bound = await listenMovable(listen, wanted, movable);
@@ -537,15 +538,15 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
         let lookedForFfmpeg = () => {};
         const ffmpegSearch = new Promise<void>((resolve) => (lookedForFfmpeg = resolve));
         recordings.recover(ffmpegSearch.then(() => ffmpeg.current())).catch((err: unknown) => log.error({ err }, 'recordings: finishing the last run\'s files failed'));
-        await listenAt('http', 'httpPort', (port) => httpListener.listen(s.host, port));
+        await listenAt('http', (port) => httpListener.listen(s.host, port));
         // HTTPS is an extra: a port taken or a certificate that cannot be made is said, and the studio serves HTTP.
         if (s.https === 'on') {
-          await listenAt('https', 'httpsPort', (port) => secureListener!.listen(s.host, port)).catch((err: unknown) =>
+          await listenAt('https', (port) => secureListener!.listen(s.host, port)).catch((err: unknown) =>
             log.error({ err }, `https: not serving: ${err instanceof Error ? err.message : String(err)}`),
           );
         }
-        await listenAt('rtmp', 'rtmpPort', (port) => rtmp.listen(s.host, port));
-        await listenAt('srt', 'srtPort', (port) => srt.listen(s.host, port));
+        await listenAt('rtmp', (port) => rtmp.listen(s.host, port));
+        await listenAt('srt', (port) => srt.listen(s.host, port));
         serving = true;
         void announceLan(s.host);
         registry.start();

@@ -50,21 +50,11 @@ export function useFileDrop(): boolean {
       useStudio.getState().dropFiles(files);
     };
 
-    window.addEventListener('dragstart', onDragStart);
-    window.addEventListener('dragend', onDragEnd);
-    window.addEventListener('dragenter', onDragEnter);
-    window.addEventListener('dragover', onDragOver);
-    window.addEventListener('dragleave', onDragLeave);
-    window.addEventListener('drop', onDrop);
+    const listeners = { dragstart: onDragStart, dragend: onDragEnd, dragenter: onDragEnter, dragover: onDragOver, dragleave: onDragLeave, drop: onDrop } as const;
+    for (const [type, listener] of Object.entries(listeners)) window.addEventListener(type, listener as EventListener);
     return () => {
-      window.removeEventListener('dragstart', onDragStart);
-      window.removeEventListener('dragend', onDragEnd);
-      window.removeEventListener('dragenter', onDragEnter);
-      window.removeEventListener('dragover', onDragOver);
-      window.removeEventListener('dragleave', onDragLeave);
-      window.removeEventListener('drop', onDrop);
-    };
-  }, []);
+      for (const [type, listener] of Object.entries(listeners)) window.removeEventListener(type, listener as EventListener);
+    };  }, []);
 
   return over;
 }

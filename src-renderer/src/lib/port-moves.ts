@@ -1,6 +1,7 @@
 // Words for the listeners whose port moved at start-up because another program held the
 // one they wanted: what happened, and where encoders and browsers must point now.
 import type { PortMove } from '../../../src-main/contract/studio-api';
+import { hostPart } from './publish-url';
 
 export interface PortMoveMessage {
   listener: PortMove['listener'];
@@ -19,10 +20,6 @@ export interface PortMoveContext {
 const names: Record<PortMove['listener'], string> = { http: 'HTTP', https: 'HTTPS', rtmp: 'RTMP', srt: 'SRT' };
 
 /** "::1" → "[::1]": an IPv6 address inside a URL. */
-function hostPart(host: string): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-}
-
 /** The address a moved listener is reached by now. */
 export function movedUrl(move: PortMove, ctx: PortMoveContext): string {
   const host = hostPart(ctx.host);

@@ -17,7 +17,8 @@ export function dialHost(bindHost: string, pageHost: string): string {
   return isWildcard(bindHost) ? pageHost : bindHost;
 }
 
-function hostPart(name: string): string {
+/** A host as it goes in a URL: an IPv6 address in brackets. */
+export function hostPart(name: string): string {
   return name.includes(':') && !name.startsWith('[') ? `[${name}]` : name;
 }
 
