@@ -103,9 +103,6 @@ const portKey = { http: 'httpPort', https: 'httpsPort', rtmp: 'rtmpPort', srt: '
 /** Recent archive segments kept in memory: about two minutes of fifty 6 Mbit/s 2 s segments, or the newest segments of many streams. */
 const archiveCacheBytes = 256 << 20;
 
-/** LL-HLS part length: three parts behind live keep hls.js about 1.5 s from the edge. */
-const llHlsPartTargetMs = 500;
-
 /** The composition root: builds every part of the studio and wires them together. Nothing else reaches across. */
 export async function createStudio(options: StudioOptions): Promise<Studio> {
   const dataDir = options.dataDir;
@@ -290,7 +287,7 @@ export async function createStudio(options: StudioOptions): Promise<Studio> {
     const livePackager = new LivePackager({
       hub: (name, rendition) => (rendition ? (ladders.rendition(name, rendition) ?? smooth.rendition(name, rendition)) : registry.hub(name)),
       segmentTargetMs: () => config.get('dvrSegmentSeconds') * 1000,
-      partTargetMs: llHlsPartTargetMs,
+      partTargetMs: () => config.get('llHlsPartMs'),
       log: log.child({ module: 'hls' }),
     });
     const srt = new SrtServer({ gate: registry, log: log.child({ module: 'srt' }), limits: ingestLimits, memory: ingestMemory });

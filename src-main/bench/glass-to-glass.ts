@@ -16,6 +16,8 @@ const pageScript = path.join(appRoot, 'resources', 'bench', 'clock-pages.js');
 export interface LatencySamples {
   path: string;
   samples: number[];
+  /** Times the picture stopped for want of data while it was read (the video's waiting events); HLS only. */
+  stalls?: number;
 }
 
 /** A page of the studio's origin (its WHIP/WHEP URLs are same-origin) with the clock code loaded. */
@@ -72,7 +74,9 @@ export async function glassToGlass(base: string, stream: string, seconds: number
     await hls.waitForFunction('(window.framehousePlayer?.video.currentTime ?? 0) > 1', undefined, { timeout: 30_000 });
     await hls.evaluate('window.clockVideo = window.framehousePlayer.video');
     await sleep(3000);
-    results.push({ path: 'LL-HLS (hls.js, low-latency mode)', samples: await read(hls, seconds) });
+    await hls.evaluate(`window.clockStalls = 0; window.clockVideo.addEventListener('waiting', () => window.clockStalls++)`);
+    const samples = await read(hls, seconds);
+    results.push({ path: 'LL-HLS (hls.js, low-latency mode)', samples, stalls: (await hls.evaluate('window.clockStalls')) as number });
     return results;
   } finally {
     await browser?.close();

@@ -13,6 +13,7 @@ export const defaultSettings: Readonly<Settings> = Object.freeze({
   logLevel: 'info',
   publishPrefix: 'live/',
   dvrSegmentSeconds: 2,
+  llHlsPartMs: 200,
   dvrDepth: '',
   dvrMaxSize: '',
   dvrMinFreeMB: 1024,

@@ -33,6 +33,7 @@ export function usage(): string {
     ['--log-level LEVEL', 'fatal, error, warn, info (default), debug or trace'],
     ['--publish-prefix P/', 'names under it may be published without configuring them (default live/)'],
     ['--dvr-segment-seconds N', 'target length of archive segments (default 2)'],
+    ['--ll-hls-part-ms N', 'length of low-latency HLS parts, 100–2000 (default 200)'],
     ['--dvr-depth 7d', 'keep recordings this long (s, m, h, d, w); default: no age limit'],
     ['--dvr-max-size 500G', 'archive size limit, or a share of the disk (20%); default: none'],
     ['--dvr-min-free-mb N', 'stop recording below this much free disk (default 1024)'],

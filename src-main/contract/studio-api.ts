@@ -66,6 +66,11 @@ export const Settings = Type.Object(
       maximum: 10,
       description: 'Target length of archive segments in seconds; a segment is always cut on a keyframe',
     }),
+    llHlsPartMs: Type.Integer({
+      minimum: 100,
+      maximum: 2000,
+      description: 'Length of low-latency HLS parts in milliseconds: players stay about three parts behind live, and each viewer asks for a playlist once a part; applies to live windows started after the change',
+    }),
     dvrDepth: Type.String({
       maxLength: 16,
       pattern: '^(|\\d+[smhdw])$',

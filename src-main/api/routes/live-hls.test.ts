@@ -24,6 +24,10 @@ describe('low-latency HLS from the live window', () => {
       }, 20_000);
       expect(first).toContain('#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES');
       expect(first).toMatch(/#EXT-X-PART:DURATION=0\.\d+,URI="l-\d+\.0\.m4s",INDEPENDENT=YES/);
+      // The default part length (llHlsPartMs 200): players hold three parts back, within a second of live.
+      expect(first).toContain('#EXT-X-PART-INF:PART-TARGET=0.205');
+      expect(first).toContain('PART-HOLD-BACK=0.600');
+      for (const m of first.matchAll(/#EXT-X-PART:DURATION=([\d.]+)/g)) expect(Number(m[1])).toBeLessThanOrEqual(0.205);
 
       // Blocking reload: ask for the part after the hinted one; the answer comes when it exists.
       const hint = hintOf(first)!;
@@ -71,8 +75,24 @@ describe('low-latency HLS from the live window', () => {
       expect(stats.blockingReload.count).toBeGreaterThan(0);
       expect(stats.blockingReload.p99Ms).toBeLessThan(10);
       expect((await studio().api('/api/dvr/summary?stream=live%2Fll')).status).not.toBe(500);
+
+      // A new part length applies to windows started after it; one running keeps its PART-TARGET.
+      expect((await studio().api('/api/settings', { method: 'PUT', body: JSON.stringify({ llHlsPartMs: 500 }) })).status).toBe(200);
+      expect((await studio().api('/api/settings', { method: 'PUT', body: JSON.stringify({ llHlsPartMs: 50 }) })).status).toBe(400);
+      const second = startFfmpeg(['-re', ...testSourceArgs({ size: '320x180', seconds: 8, gop: 30 }), '-f', 'flv', `rtmp://127.0.0.1:${studio().rtmpPort}/live/ll2`]);
+      try {
+        const other = await until('a live playlist of the second stream', async () => {
+          const res = await fetch(new URL('/live/ll2/index.m3u8', base));
+          return res.status === 200 ? res.text() : null;
+        }, 20_000);
+        expect(other).toContain('#EXT-X-PART-INF:PART-TARGET=0.505');
+        expect(other).toContain('PART-HOLD-BACK=1.500');
+        expect(await (await fetch(url('index.m3u8'))).text()).toContain('#EXT-X-PART-INF:PART-TARGET=0.205');
+      } finally {
+        await second.stop();
+      }
     } finally {
       await publisher.stop();
     }
-  }, 45_000);
+  }, 60_000);
 });

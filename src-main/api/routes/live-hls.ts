@@ -74,7 +74,7 @@ export function liveRoutes(deps: LiveRoutesDeps): StreamFileRoute[] {
   const playlistOf = (window: LiveWindow, query: string, prefix: string): PlaylistBody => {
     const cached = rendered.get(window);
     if (cached?.version === window.version && cached.query === query) return cached.body;
-    const body = { bytes: Buffer.from(buildLivePlaylist(window, packager.partTargetMs, query, prefix)) };
+    const body = { bytes: Buffer.from(buildLivePlaylist(window, query, prefix)) };
     rendered.set(window, { version: window.version, query, body });
     return body;
   };
@@ -136,7 +136,7 @@ export function liveRoutes(deps: LiveRoutesDeps): StreamFileRoute[] {
         // A preload hint names the next part before it exists: its request waits for it.
         const open = window?.open;
         const hinted = open !== undefined && open !== null && open.msn === msn && index === open.parts.length;
-        if (window && !partOf() && hinted) await window.waitFor(() => partOf() !== undefined || window.segment(msn)?.complete === true, packager.partTargetMs * 3 + 1000);
+        if (window && !partOf() && hinted) await window.waitFor(() => partOf() !== undefined || window.segment(msn)?.complete === true, window.partTargetMs * 3 + 1000);
         const part = partOf();
         if (!part) throw new Problem('not-found', 'Not found', `part ${index} of segment ${msn} is not in the live window`);
         return sendBytes(request, reply, [part.bytes], { type: 'video/iso.segment', cacheControl: mediaCache });

@@ -7,7 +7,8 @@ export interface LivePackagerDeps {
   /** The stream's hub, or the hub of one of its renditions (`720p`). */
   hub: (name: string, rendition?: string) => StreamHub | undefined;
   segmentTargetMs: () => number;
-  partTargetMs: number;
+  /** Read when a window starts: a window keeps one part length (its playlist's PART-TARGET) for life. */
+  partTargetMs: () => number;
   log: Logger;
 }
 
@@ -38,10 +39,6 @@ export class LivePackager {
     this.sweep.unref();
   }
 
-  get partTargetMs(): number {
-    return this.deps.partTargetMs;
-  }
-
   /** The stream's (or its rendition's) window, started if it is live; null when it is not. */
   window(name: string, rendition?: string): LiveWindow | null {
     const hub = this.deps.hub(name, rendition);
@@ -61,7 +58,7 @@ export class LivePackager {
     const log = this.deps.log;
     const window = new LiveWindow({
       segmentTargetMs: this.deps.segmentTargetMs,
-      partTargetMs: this.deps.partTargetMs,
+      partTargetMs: this.deps.partTargetMs(),
       keepSegments,
       onError: (reason) => log.warn({ stream: name }, `live hls: ${reason}`),
     });

@@ -15,7 +15,8 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
  * the next part, and the server control that allows blocking reloads. Older clients read
  * the segments and ignore the rest. `query` (e.g. "?token=…") is added to every URI.
  */
-export function buildLivePlaylist(window: LiveWindow, partTargetMs: number, query = '', prefix = ''): string {
+export function buildLivePlaylist(window: LiveWindow, query = '', prefix = ''): string {
+  const { partTargetMs } = window;
   const uris = liveUris(prefix);
   const target = window.targetDurationS;
   const segments = window.segments.filter((s) => s.parts.length > 0);

@@ -51,7 +51,7 @@ describe('live window', () => {
     expect(complete).toHaveLength(3);
     expect(w.discontinuitySequence).toBe(1);
     expect(new Set(w.segments.map((s) => s.init.id)).size).toBe(1);
-    const text = buildLivePlaylist(w, 500);
+    const text = buildLivePlaylist(w);
     expect(text).toContain('#EXT-X-DISCONTINUITY-SEQUENCE:1');
     expect(text).not.toContain('#EXT-X-DISCONTINUITY\n');
   });
@@ -60,7 +60,7 @@ describe('live window', () => {
     const w = window();
     w.onTracks([video]);
     for (let i = 0; i <= 200; i++) w.onFrame(frame(i));
-    const text = buildLivePlaylist(w, 500, '?token=abc');
+    const text = buildLivePlaylist(w, '?token=abc');
     expect(text).toContain('#EXT-X-SERVER-CONTROL:CAN-BLOCK-RELOAD=YES,PART-HOLD-BACK=1.500,HOLD-BACK=6.000');
     expect(text).toMatch(/#EXT-X-PART-INF:PART-TARGET=0\.5\d\d/);
     expect(text).toContain('#EXT-X-TARGETDURATION:2');

@@ -95,6 +95,11 @@ export class LiveWindow implements FrameSink {
     this.targetDurationS = Math.max(1, Math.ceil(o.segmentTargetMs() / 1000));
   }
 
+  /** PART-TARGET without its slack: fixed for the window's life. */
+  get partTargetMs(): number {
+    return this.o.partTargetMs;
+  }
+
   /** The segment being filled, if any. */
   get open(): LiveSegment | null {
     const last = this.segments.at(-1);

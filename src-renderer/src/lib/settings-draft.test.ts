@@ -12,6 +12,7 @@ const saved: Settings = {
   pinPorts: 'off',
   publishPrefix: 'live/',
   dvrSegmentSeconds: 2,
+  llHlsPartMs: 200,
   dvrDepth: '',
   dvrMaxSize: '',
   dvrMinFreeMB: 1024,

@@ -299,6 +299,14 @@ export function SettingsForm({ draft }: { draft: SettingsDraft }) {
             <input {...textProps('dvrSegmentSeconds')} className="input input-port" type="text" inputMode="numeric" />
           </SettingField>
           <SettingField
+            settingKey="llHlsPartMs"
+            controlId="setting-llHlsPartMs"
+            dirty={dirty('llHlsPartMs')}
+            help="Low-latency HLS players stay about three parts behind live: 200 ms parts keep them within a second. Shorter parts mean more playlist requests per viewer. A stream being watched keeps its part length until it goes live again or has gone a minute unwatched."
+          >
+            <input {...textProps('llHlsPartMs')} className="input input-port" type="text" inputMode="numeric" />
+          </SettingField>
+          <SettingField
             settingKey="dvrDepth"
             controlId="setting-dvrDepth"
             dirty={dirty('dvrDepth')}

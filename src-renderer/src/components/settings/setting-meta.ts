@@ -14,6 +14,7 @@ export const settingLabels: Record<SettingKey, string> = {
   ffmpegPath: 'ffmpeg path',
   logLevel: 'Log level',
   dvrSegmentSeconds: 'Archive segment length',
+  llHlsPartMs: 'Low-latency HLS part (ms)',
   dvrDepth: 'Keep recordings for',
   dvrMaxSize: 'Archive size limit',
   dvrMinFreeMB: 'Minimum free disk (MB)',
