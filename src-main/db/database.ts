@@ -3,9 +3,6 @@ import { migrations as studioMigrations, type Migration } from './migrations.js'
 
 export type StudioDatabase = Database.Database;
 
-/** The window of the database file SQLite maps (address space, not memory: pages stay the kernel's cache). */
-const mmapBytes = 1 << 30;
-
 /** Opens (or creates) the studio database and brings its schema up to date. */
 export function openDatabase(file: string, migrations: readonly Migration[] = studioMigrations): StudioDatabase {
   const db = new Database(file);
@@ -15,9 +12,6 @@ export function openDatabase(file: string, migrations: readonly Migration[] = st
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    // Reads through a memory map: a cold export plan faults the sample tables in with the
-    // kernel's readahead (tens of reads) instead of one read call per 4 KiB page (hundreds).
-    db.pragma(`mmap_size = ${mmapBytes}`);
     applyMigrations(db, migrations);
     reusePreparedStatements(db);
     return db;
