@@ -11,6 +11,8 @@ import { benchVod } from './vod-bench.js';
 import { benchWebrtc } from './webrtc-bench.js';
 import { benchMixer } from './mixer-bench.js';
 import { benchRestream } from './restream-bench.js';
+import { benchScaling } from './scaling-bench.js';
+import { benchLlHls } from './llhls-bench.js';
 
 const benchmarks: Record<string, { about: string; run: (argv: string[]) => Promise<void> }> = {
   startup: { about: 'cold start of `framehouse serve` and /api/health requests per second', run: benchStartup },
@@ -40,6 +42,14 @@ const benchmarks: Record<string, { about: string; run: (argv: string[]) => Promi
   restream: {
     about: 'one 720p30 6 Mbit/s stream pushed to N nginx-rtmp targets by the studio vs N plain ffmpeg -c copy relays: CPU per pushed stream (--targets 1,4 --seconds 20)',
     run: benchRestream,
+  },
+  llhls: {
+    about: 'LL-HLS distance from live in hls.js (low-latency mode), glass to glass in Chromium, at each part length (--part-ms 500,333,200 --seconds 20): p50, p95 and stalls',
+    run: benchLlHls,
+  },
+  scaling: {
+    about: 'CPU and memory against load, written as SVG curves and tables under docs/bench/ (--out DIR): RTMP publishers into the studio, node-media-server and nginx-rtmp (--streams 10,50,100,200,350,500 --seconds 20), keep-alive HTTP clients of the studio and nginx (--clients 10,50,100,250,500,1000)',
+    run: benchScaling,
   },
   soak: {
     about: '20 publishers, 100 HLS/LL-HLS viewers and playlist/export storms for 10 min: RSS and event-loop lag over time, frames and segments lost',

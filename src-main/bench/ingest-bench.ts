@@ -2,11 +2,13 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ffmpeg } from '../test-support/ffmpeg-tools.js';
-import { readFlvTags } from '../test-support/flv-file.js';
-import { cpuSeconds } from './process-cpu.js';
-import { publishLoad } from './rtmp-load.js';
+import { readFlvTags, type FlvTag } from '../test-support/flv-file.js';
+import { defaultSettings } from '../config/defaults.js';
+import { cpuSeconds, machineSeconds, sampleRss } from './process-cpu.js';
+import { publishLoad, type LoadResult } from './rtmp-load.js';
 import { startNginxRtmp, startNodeMediaServer, type RunningServer } from './peers.js';
 import { startFramehouse } from './framehouse-server.js';
+import type { Cleanups } from './workspace.js';
 
 interface Options {
   seconds: number;
@@ -26,9 +28,13 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-export async function benchIngest(argv: string[] = []): Promise<void> {
-  const options = parseOptions(argv);
-  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'framehouse-bench-ingest-'));
+export interface IngestRecording {
+  tags: FlvTag[];
+  bytesPerSecond: number;
+}
+
+/** The 2 Mbit/s H.264+AAC recording every publisher replays; made once, kept in the temp folder between runs. */
+export async function ingestRecording(): Promise<IngestRecording> {
   const flv = path.join(os.tmpdir(), 'framehouse-bench-2mbit.flv');
   if (!(await fs.access(flv).then(() => true, () => false))) {
     process.stdout.write('making the 2 Mbit/s H.264+AAC recording (once)…\n');
@@ -40,38 +46,130 @@ export async function benchIngest(argv: string[] = []): Promise<void> {
   }
   const tags = readFlvTags(await fs.readFile(flv));
   const bytes = tags.reduce((n, t) => n + t.body.length, 0);
-  const bytesPerSecond = bytes / ((tags.at(-1)!.timestamp + 33) / 1000);
+  return { tags, bytesPerSecond: bytes / ((tags.at(-1)!.timestamp + 33) / 1000) };
+}
+
+export interface IngestServer {
+  /** Short name for --servers. */
+  name: string;
+  label: string;
+  start(dir: string, streams: number): Promise<RunningServer>;
+}
+
+export const ingestServers: readonly IngestServer[] = [
+  {
+    name: 'framehouse',
+    label: 'framehouse',
+    // All publishers come from 127.0.0.1: past the per-address default the studio would refuse
+    // them by configuration, which says nothing about what it can hold.
+    start: (dir, streams) =>
+      startFramehouse(dir, streams > defaultSettings.ingestMaxConnectionsPerAddress ? ['--ingest-max-connections-per-address', String(streams), '--ingest-max-connections', String(Math.max(streams, defaultSettings.ingestMaxConnections))] : []),
+  },
+  { name: 'nms', label: 'node-media-server', start: startNodeMediaServer },
+  { name: 'nginx', label: 'nginx-rtmp', start: startNginxRtmp },
+];
+
+/** The servers --servers names (short or full names), all without it. */
+export const chosenIngestServers = (names: string[] | null) => ingestServers.filter((s) => !names || names.includes(s.name) || names.includes(s.label));
+
+export interface IngestPoint {
+  server: string;
+  streams: number;
+  seconds: number;
+  /** Every publish started, no late tags, no disconnects, every frame taken in. */
+  held: boolean;
+  /** CPU seconds of the server (and its children: nginx's workers) over the point. */
+  cpuSeconds: number;
+  cpuPerStreamMinute: number;
+  /** CPU seconds over the publishing seconds, for the server, the publishing process (this one) and the whole machine (interrupts included). */
+  cores: number;
+  publisherCores: number;
+  machineCores: number;
+  /** Peak resident memory of the server process (master and workers for nginx) while the publishers ran. */
+  peakRssMB: number;
+  load: LoadResult;
+  expectedFrames: number;
+  framesIn: number | null;
+}
+
+/** The server of a point did not come up: a note in the table, not a failed benchmark. */
+export class ServerStartError extends Error {}
+
+/** One point of the ladder: a fresh server in its own folder, `streams` real-time publishers for `seconds`, then stopped and removed. */
+export async function measureIngestPoint(server: IngestServer, streams: number, o: { seconds: number; recording: IngestRecording; work: string; cleanups?: Cleanups }): Promise<IngestPoint> {
+  const dir = await fs.mkdtemp(path.join(o.work, `${server.label}-`));
+  try {
+    const running = await server.start(dir, streams).catch((err: unknown) => {
+      throw new ServerStartError((err as Error).message);
+    });
+    // Stopping twice is harmless: this is for a Ctrl-C in the middle of the point.
+    o.cleanups?.push(() => running.stop());
+    try {
+      const cpuBefore = cpuSeconds(running.pid);
+      const machineBefore = await machineSeconds();
+      const publisherBefore = process.cpuUsage();
+      const rss = sampleRss(running.pid, 1000);
+      let load: LoadResult;
+      let peakRss: number;
+      try {
+        load = await publishLoad({ port: running.rtmpPort, app: running.app, streams, seconds: o.seconds, tags: o.recording.tags, bytesPerSecond: o.recording.bytesPerSecond });
+      } finally {
+        peakRss = rss.stop();
+      }
+      const publisher = process.cpuUsage(publisherBefore);
+      const cpu = cpuSeconds(running.pid) - cpuBefore;
+      const machineAfter = await machineSeconds();
+      // Give the server a moment to take in what is still in flight before counting.
+      await new Promise((r) => setTimeout(r, 500));
+      const framesIn = running.framesIn ? await running.framesIn() : null;
+      const expectedFrames = load.framesSent;
+      return {
+        server: server.label,
+        streams,
+        seconds: o.seconds,
+        held: load.publishedOk === streams && load.lateTags === 0 && load.failures.length === 0 && (framesIn === null || framesIn >= expectedFrames),
+        cpuSeconds: cpu,
+        cpuPerStreamMinute: cpu / streams / (o.seconds / 60),
+        cores: cpu / o.seconds,
+        publisherCores: (publisher.user + publisher.system) / 1e6 / o.seconds,
+        machineCores: (machineAfter.processes + machineAfter.interrupts - machineBefore.processes - machineBefore.interrupts) / o.seconds,
+        peakRssMB: peakRss / 2 ** 20,
+        load,
+        expectedFrames,
+        framesIn,
+      };
+    } finally {
+      await running.stop();
+    }
+  } finally {
+    // Recorded media adds up to gigabytes over a ladder: each point's goes as soon as it is measured.
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchIngest(argv: string[] = []): Promise<void> {
+  const options = parseOptions(argv);
+  const work = await fs.mkdtemp(path.join(os.tmpdir(), 'framehouse-bench-ingest-'));
+  const recording = await ingestRecording();
+  const { tags, bytesPerSecond } = recording;
   process.stdout.write(`recording: ${tags.length} tags, ${((bytesPerSecond * 8) / 1e6).toFixed(2)} Mbit/s; ${options.seconds} s per step; ladder ${options.ladder.join(', ')}\n`);
 
-  const servers: [string, (dir: string) => Promise<RunningServer>][] = [
-    ['framehouse', startFramehouse],
-    ['node-media-server', startNodeMediaServer],
-    ['nginx-rtmp', startNginxRtmp],
-  ];
   const table: { server: string; cpuPerStreamMinute: number; held: number; note: string }[] = [];
-  for (const [label, start] of servers.filter(([name]) => !options.servers || options.servers.includes(name))) {
+  for (const server of chosenIngestServers(options.servers)) {
+    const label = server.label;
     let held = 0;
     let cpuPerStreamMinute = Number.NaN;
     let note = '';
     for (const n of options.ladder) {
-      const dir = await fs.mkdtemp(path.join(work, `${label}-`));
-      let server: RunningServer;
+      let point: IngestPoint;
       try {
-        server = await start(dir);
+        point = await measureIngestPoint(server, n, { seconds: options.seconds, recording, work });
       } catch (err) {
-        note = `could not start: ${(err as Error).message}`;
+        if (!(err instanceof ServerStartError)) throw err;
+        note = `could not start: ${err.message}`;
         break;
       }
-      const cpuBefore = cpuSeconds(server.pid);
-      const load = await publishLoad({ port: server.rtmpPort, app: server.app, streams: n, seconds: options.seconds, tags, bytesPerSecond });
-      const cpu = cpuSeconds(server.pid) - cpuBefore;
-      // Give the server a moment to take in what is still in flight before counting.
-      await new Promise((r) => setTimeout(r, 500));
-      const expectedFrames = load.framesSent;
-      const framesIn = server.framesIn ? await server.framesIn() : null;
-      await server.stop();
-      const perStreamMinute = cpu / n / (options.seconds / 60);
-      const ok = load.publishedOk === n && load.lateTags === 0 && load.failures.length === 0 && (framesIn === null || framesIn >= expectedFrames);
+      const { load, framesIn, expectedFrames, cpuSeconds: cpu, cpuPerStreamMinute: perStreamMinute, held: ok } = point;
       process.stdout.write(
         `${label.padEnd(18)} N=${String(n).padStart(4)}  cpu ${cpu.toFixed(1).padStart(6)} s  = ${perStreamMinute.toFixed(3)} cpu-s/stream-min  late ${load.lateTags}  max lag ${Math.round(load.maxLagMs)} ms  backlog ${Math.round(load.maxBacklogBytes / 1024)} KiB${framesIn !== null ? `  frames in ${framesIn}/${Math.round(expectedFrames)}` : ''}  ${ok ? 'held' : `NOT held ${load.failures.slice(0, 2).join('; ')}`}\n`,
       );

@@ -3,7 +3,7 @@
 // package) serves byte-identical copies of the same files in the same run. Measured:
 // MB/s on 1–2 MB segments, requests/s on LL-HLS parts and on the live playlist, how fast a
 // blocking playlist reload answers once its part exists, and the studio's event-loop lag.
-import { withBenchWorkspace } from './workspace.js';
+import { withBenchWorkspace, type Cleanups } from './workspace.js';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
@@ -12,7 +12,7 @@ import { startFfmpeg } from '../test-support/ffmpeg-tools.js';
 import { startStudioProcess, type StudioProcess } from '../test-support/studio-process.js';
 import { runHttpLoad, type LoadResult } from './http-load.js';
 import { startNginxStatic, type StaticServer } from './peers.js';
-import { cpuSeconds } from './process-cpu.js';
+import { cpuSeconds, machineSeconds, sampleRss } from './process-cpu.js';
 import { holdsPart, nextPart, parsePlaylist, type ParsedPlaylist } from './serve-playlist.js';
 
 interface Options {
@@ -63,16 +63,6 @@ function get(url: string, agent: http.Agent, headers: Record<string, string> = {
     req.setTimeout(15_000, () => req.destroy(new Error(`no answer from ${url} in 15 s`)));
     req.end();
   });
-}
-
-/**
- * CPU time of the whole machine (all cores, in core-seconds) from /proc/stat: time spent in
- * processes, and interrupt time, which no process is charged for (loopback TCP is mostly softirq).
- */
-async function machineSeconds(): Promise<{ processes: number; interrupts: number }> {
-  const line = (await fs.readFile('/proc/stat', 'utf8')).split('\n')[0]!;
-  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number) as number[];
-  return { processes: (user! + nice! + system! + steal!) / 100, interrupts: (irq! + softirq!) / 100 };
 }
 
 const percentile = (values: number[], p: number) => {
@@ -144,12 +134,16 @@ export async function probeBlockingReload(base: string, seconds: number): Promis
   return result;
 }
 
-interface Phase {
-  kind: 'dvr segments' | 'live segments' | 'parts' | 'playlists';
+export interface Phase {
+  kind: 'dvr segments' | 'live segments' | 'parts' | 'playlists' | 'playlist + segments';
   server: string;
   workers: string;
   load: LoadResult;
   serverCpu: number;
+  /** Peak resident memory of the server (nginx: master and workers summed) over the measured window. */
+  serverRssMB: number;
+  /** The ffmpeg publisher (share of one core): it encodes 720p live beside the load. */
+  publisherCpu: number;
   /** CPU (share of one core) used by processes other than the server, the load generator and the publisher (ffmpeg, plus the studio's ingest while nginx serves). */
   othersCpu: number;
   /** Interrupt time (share of one core): mostly the kernel moving the loopback traffic. */
@@ -159,18 +153,140 @@ interface Phase {
   probe?: BlockingProbe;
 }
 
+async function playbackStats(rig: ServeRig): Promise<Stats | null> {
+  const res = await get(`${rig.base}api/playback/stats`, rig.api, rig.auth).catch(() => null);
+  return res?.status === 200 ? (JSON.parse(res.body.toString()) as Stats) : null;
+}
+
+const resetPlaybackStats = (rig: ServeRig) => get(`${rig.base}api/playback/stats`, rig.api, rig.auth, 'DELETE').catch(() => null);
+
+export interface LoadShape {
+  connections: number;
+  seconds: number;
+  warmup: number;
+  /** Run the blocking-reload probe alongside (the studio only). */
+  probe?: boolean;
+}
+
+/**
+ * One load phase against one target: `connections` keep-alive clients walking `paths`,
+ * with the CPU of the server, the publisher and the whole machine, and the server's peak
+ * memory, taken over the measured window only (after the warm-up).
+ */
+export async function measureLoad(rig: ServeRig, kind: Phase['kind'], target: ServeTarget, paths: string[], o: LoadShape): Promise<Phase> {
+  const { studio, publisher, base } = rig;
+  const ours = target.server === 'framehouse';
+  const others = [publisher.child.pid!, ...(ours ? [] : [studio.child.pid!])];
+  let cpuStart = 0;
+  let othersStart = 0;
+  let publisherStart = 0;
+  let machineStart = { processes: 0, interrupts: 0 };
+  let measured = Number.NaN;
+  // Set from the timer below, once the warm-up is over.
+  const sampled: { rss?: ReturnType<typeof sampleRss> } = {};
+  const cpuTimer = setTimeout(() => {
+    void (async () => {
+      if (ours) await resetPlaybackStats(rig);
+      measured = performance.now();
+      cpuStart = cpuSeconds(target.pid);
+      publisherStart = cpuSeconds(publisher.child.pid!, { children: false });
+      othersStart = others.reduce((n, pid) => n + cpuSeconds(pid), 0);
+      machineStart = await machineSeconds();
+      sampled.rss = sampleRss(target.pid, 1000);
+    })();
+  }, o.warmup * 1000 + 150);
+  const probing = o.probe ? sleep(o.warmup * 1000 + 200).then(() => probeBlockingReload(base, o.seconds - 0.5)) : null;
+  let load: LoadResult;
+  let peakRss: number;
+  try {
+    load = await runHttpLoad({ port: target.port, paths, connections: o.connections, seconds: o.seconds, warmupSeconds: o.warmup });
+  } finally {
+    clearTimeout(cpuTimer);
+    peakRss = sampled.rss?.stop() ?? 0;
+  }
+  const seconds = (performance.now() - measured) / 1000;
+  const serverCpu = (cpuSeconds(target.pid) - cpuStart) / seconds;
+  const knownCpu = serverCpu + load.clientCpu + (others.reduce((n, pid) => n + cpuSeconds(pid), 0) - othersStart) / seconds;
+  const machineEnd = await machineSeconds();
+  const phase: Phase = {
+    kind,
+    server: target.server,
+    workers: target.workers,
+    load,
+    serverCpu,
+    serverRssMB: peakRss / 2 ** 20,
+    publisherCpu: (cpuSeconds(publisher.child.pid!, { children: false }) - publisherStart) / seconds,
+    othersCpu: Math.max(0, (machineEnd.processes - machineStart.processes) / seconds - knownCpu),
+    irqCpu: (machineEnd.interrupts - machineStart.interrupts) / seconds,
+  };
+  if (probing) phase.probe = await probing;
+  if (ours) phase.lag = (await playbackStats(rig))?.eventLoopLag;
+  return phase;
+}
+
 export async function benchServe(argv: string[] = []): Promise<void> {
   const options = parseOptions(argv);
   await withBenchWorkspace('serve', (work, cleanups) => run(options, work, cleanups));
 }
 
-async function run(options: Options, work: string, cleanups: (() => Promise<unknown>)[]): Promise<void> {
+export interface ServeRigOptions {
+  /** Archive to collect before measuring, in segments of 2 s. */
+  segments: number;
+  bitrate: string;
+  /** More `framehouse serve` flags (a load from one address may need the per-address limits raised). */
+  studioArgs?: string[];
+  nginxWorkers?: readonly (number | 'auto')[];
+}
+
+/** Where a load is aimed: the studio or one nginx. */
+export interface ServeTarget {
+  server: string;
+  workers: string;
+  pid: number;
+  port: number;
+}
+
+/**
+ * A studio recording a live ffmpeg publish, and nginx serving byte-identical copies of its
+ * DVR segments and of one live playlist: what the serve benchmarks load. Everything it starts
+ * is pushed onto `cleanups`.
+ */
+export interface ServeRig {
+  studio: StudioProcess;
+  publisher: ReturnType<typeof startFfmpeg>;
+  /** The studio's URL, ending in '/'. */
+  base: string;
+  /** nginx's document root. */
+  root: string;
+  api: http.Agent;
+  auth: Record<string, string>;
+  nginx: StaticServer[];
+  /** The studio first, then each nginx. */
+  targets: ServeTarget[];
+  /** DVR segments as the studio's playlist names them, and the file nginx serves with the same bytes. */
+  archived: { request: string; file: string }[];
+  segmentSizes: number[];
+  playlistUrl: string;
+  livePath: string;
+  /** The live playlist as copied for nginx. */
+  live: { text: string; parsed: ParsedPlaylist };
+  liveNow(): Promise<{ text: string; parsed: ParsedPlaylist }>;
+  /** A URI of the studio's live playlist: what to ask the studio for, and the plain file name for nginx. */
+  resolve(uri: string): { request: string; file: string };
+  /** Fetches `request` from the studio into the nginx root as `file`; its size, or null if the studio did not answer 200. */
+  copy(request: string, file: string): Promise<number | null>;
+}
+
+const sizes = (list: number[], unit: number, name: string) =>
+  `${(Math.min(...list) / unit).toFixed(unit === 1e6 ? 2 : 0)}–${(Math.max(...list) / unit).toFixed(unit === 1e6 ? 2 : 0)} ${name} (mean ${(list.reduce((x, y) => x + y, 0) / list.length / unit).toFixed(unit === 1e6 ? 2 : 0)} ${name})`;
+
+export async function startServeRig(options: ServeRigOptions, work: string, cleanups: Cleanups): Promise<ServeRig> {
   const dataDir = path.join(work, 'studio');
   const root = path.join(work, 'nginx-root');
   await fs.mkdir(dataDir);
   await fs.mkdir(path.join(root, streamName), { recursive: true });
 
-  const studio: StudioProcess = await startStudioProcess(['--data-dir', dataDir, '--http-port', '0', '--dvr-segment-seconds', '2', '--log-level', 'warn']);
+  const studio: StudioProcess = await startStudioProcess(['--data-dir', dataDir, '--http-port', '0', '--dvr-segment-seconds', '2', '--log-level', 'warn', ...(options.studioArgs ?? [])]);
   cleanups.push(() => studio.stop());
   const base = studio.url.endsWith('/') ? studio.url : `${studio.url}/`;
   const port = Number(new URL(base).port);
@@ -201,7 +317,7 @@ async function run(options: Options, work: string, cleanups: (() => Promise<unkn
   })();
 
   const nginx: StaticServer[] = [];
-  for (const workers of [1, 'auto'] as const) {
+  for (const workers of options.nginxWorkers ?? [1, 'auto']) {
     const dir = path.join(work, `nginx-${workers}`);
     await fs.mkdir(dir);
     const server = await startNginxStatic(dir, root, workers);
@@ -237,8 +353,6 @@ async function run(options: Options, work: string, cleanups: (() => Promise<unkn
     await fs.writeFile(path.join(root, file), res.body);
     return res.body.length;
   };
-  const sizes = (list: number[], unit: number, name: string) =>
-    `${(Math.min(...list) / unit).toFixed(unit === 1e6 ? 2 : 0)}–${(Math.max(...list) / unit).toFixed(unit === 1e6 ? 2 : 0)} ${name} (mean ${(list.reduce((x, y) => x + y, 0) / list.length / unit).toFixed(unit === 1e6 ? 2 : 0)} ${name})`;
   const archived = archive.segments.map(resolve);
   const segmentSizes: number[] = [];
   for (const segment of archived) {
@@ -248,7 +362,7 @@ async function run(options: Options, work: string, cleanups: (() => Promise<unkn
   }
   out(`DVR archive: ${archived.length} segments of ${sizes(segmentSizes, 1e6, 'MB')}, copied byte for byte under the nginx root`);
 
-  // 2. The live playlist, its newest segments and its parts, copied once for nginx.
+  // 2. The live playlist, copied once for nginx.
   await liveWarm;
   const livePath = `/${streamName}/index.m3u8`;
   const liveNow = async () => {
@@ -256,6 +370,20 @@ async function run(options: Options, work: string, cleanups: (() => Promise<unkn
     if (res.status !== 200) throw new Error(`GET ${livePath}: HTTP ${res.status} ${res.body.toString().slice(0, 200)}`);
     return { text: res.body.toString(), parsed: parsePlaylist(res.body.toString()) };
   };
+  const live = await liveNow();
+  await fs.writeFile(path.join(root, livePath), live.text);
+  const targets: ServeTarget[] = [
+    { server: 'framehouse', workers: '1 (Node)', pid: studio.child.pid!, port },
+    ...nginx.map((n) => ({ server: n.name, workers: String(n.workers), pid: n.pid, port: n.port })),
+  ];
+  return { studio, publisher, base, root, api, auth, nginx, targets, archived, segmentSizes, playlistUrl, livePath, live, liveNow, resolve, copy };
+}
+
+async function run(options: Options, work: string, cleanups: Cleanups): Promise<void> {
+  const rig = await startServeRig(options, work, cleanups);
+  const { base, api, auth, nginx, targets, archived, livePath, liveNow, resolve, copy, publisher } = rig;
+  // 2. (cont.) The live playlist's newest segments and its parts, copied once for nginx.
+  const { text, parsed: live } = rig.live;
   // The newest two complete live segments stay in the live window (6 segments) for the whole phase.
   const liveSegmentsOf = (p: ParsedPlaylist) => p.segments.slice(-2).map(resolve);
   // Likewise the parts of those two segments and of the open one (older listed parts may leave the window mid-phase).
@@ -263,8 +391,6 @@ async function run(options: Options, work: string, cleanups: (() => Promise<unkn
     const from = p.mediaSequence + p.segments.length - 2;
     return p.parts.filter((x) => x.msn >= from).map((x) => resolve(x.uri));
   };
-  const { text, parsed: live } = await liveNow();
-  await fs.writeFile(path.join(root, livePath), text);
   const archivedFiles = new Set(archived.map((a) => a.file));
   const liveSegments = liveSegmentsOf(live).filter((s) => !archivedFiles.has(s.file));
   const nginxLiveSegments: string[] = [];
@@ -292,14 +418,11 @@ async function run(options: Options, work: string, cleanups: (() => Promise<unkn
       (hasParts ? `, ${live.parts.length} parts (the newest ${nginxParts.length} of ${sizes(partSizes, 1024, 'KB')} copied), blocking reload ${live.canBlockReload ? 'offered' : 'NOT offered'}` : '; parts: not offered by the studio yet'),
   );
 
-  const stats = async (): Promise<Stats | null> => {
-    const res = await get(`${base}api/playback/stats`, api, auth).catch(() => null);
-    return res?.status === 200 ? (JSON.parse(res.body.toString()) as Stats) : null;
-  };
+  const stats = () => playbackStats(rig);
   const statsAnswer = await get(`${base}api/playback/stats`, api, auth).catch((err: unknown) => ({ status: 0, body: Buffer.from((err as Error).message) }));
   const statsNote = statsAnswer.status === 200 ? '' : `GET /api/playback/stats: HTTP ${statsAnswer.status}, server-side figures skipped`;
 
-  const resetStats = () => get(`${base}api/playback/stats`, api, auth, 'DELETE').catch(() => null);
+  const resetStats = () => resetPlaybackStats(rig);
 
   // 3. Blocking playlist reload, idle.
   await resetStats();
@@ -318,46 +441,7 @@ async function run(options: Options, work: string, cleanups: (() => Promise<unkn
     ...(hasParts ? [{ kind: 'parts' as const, studio: async () => livePartsOf((await liveNow()).parsed).map((x) => x.request), nginx: nginxParts }] : []),
     { kind: 'playlists', studio: async () => [livePath], nginx: [livePath] },
   ];
-  const targets: { server: string; workers: string; pid: number; port: number }[] = [
-    { server: 'framehouse', workers: '1 (Node)', pid: studio.child.pid!, port },
-    ...nginx.map((n) => ({ server: n.name, workers: String(n.workers), pid: n.pid, port: n.port })),
-  ];
-  const measure = async (kind: Phase['kind'], target: (typeof targets)[number], paths: string[], probe: boolean): Promise<Phase> => {
-    const ours = target.server === 'framehouse';
-    const others = [publisher.child.pid!, ...(ours ? [] : [studio.child.pid!])];
-    let cpuStart = 0;
-    let othersStart = 0;
-    let machineStart = { processes: 0, interrupts: 0 };
-    let measured = Number.NaN;
-    const cpuTimer = setTimeout(() => {
-      void (async () => {
-        if (ours) await resetStats();
-        measured = performance.now();
-        cpuStart = cpuSeconds(target.pid);
-        othersStart = others.reduce((n, pid) => n + cpuSeconds(pid), 0);
-        machineStart = await machineSeconds();
-      })();
-    }, options.warmup * 1000 + 150);
-    const probing = probe ? sleep(options.warmup * 1000 + 200).then(() => probeBlockingReload(base, options.seconds - 0.5)) : null;
-    const load = await runHttpLoad({ port: target.port, paths, connections: options.connections, seconds: options.seconds, warmupSeconds: options.warmup });
-    clearTimeout(cpuTimer);
-    const window = (performance.now() - measured) / 1000;
-    const serverCpu = (cpuSeconds(target.pid) - cpuStart) / window;
-    const knownCpu = serverCpu + load.clientCpu + (others.reduce((n, pid) => n + cpuSeconds(pid), 0) - othersStart) / window;
-    const machineEnd = await machineSeconds();
-    const phase: Phase = {
-      kind,
-      server: target.server,
-      workers: target.workers,
-      load,
-      serverCpu,
-      othersCpu: Math.max(0, (machineEnd.processes - machineStart.processes) / window - knownCpu),
-      irqCpu: (machineEnd.interrupts - machineStart.interrupts) / window,
-    };
-    if (probing) phase.probe = await probing;
-    if (ours) phase.lag = (await stats())?.eventLoopLag;
-    return phase;
-  };
+  const measure = (kind: Phase['kind'], target: ServeTarget, paths: string[], probe: boolean) => measureLoad(rig, kind, target, paths, { ...options, probe });
   const line = (p: Phase, tries: Phase[]) => {
     const { load } = p;
     const failed = load.requests - load.ok + load.errors;

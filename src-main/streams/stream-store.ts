@@ -77,8 +77,14 @@ export function normalizePush(targets: StreamConfig['push'], previous: StreamCon
 const pushJson = (config: StreamConfig) => (config.push.length > 0 ? JSON.stringify(config.push) : null);
 const recordJson = (config: StreamConfig) => (config.recordFiles ? JSON.stringify(config.recordFiles) : null);
 
+/** Play tokens remembered at most: names come from request URLs, so the memo must not grow with them. */
+const maxRememberedTokens = 4096;
+
 /** Configured streams in SQLite. */
 export class StreamStore {
+  /** Play tokens by name (null: none, or no such stream), forgotten on every write: a playlist request asks for one. */
+  private readonly tokens = new Map<string, string | null>();
+
   constructor(private readonly db: StudioDatabase) {}
 
   list(): StreamConfig[] {
@@ -105,6 +111,15 @@ export class StreamStore {
    * stream's: it plays only with live/cam's token.
    */
   playToken(name: string): string | null {
+    const known = this.tokens.get(name);
+    if (known !== undefined) return known;
+    if (this.tokens.size >= maxRememberedTokens) this.tokens.clear();
+    const token = this.readPlayToken(name);
+    this.tokens.set(name, token);
+    return token;
+  }
+
+  private readPlayToken(name: string): string | null {
     const row = this.db.prepare('SELECT play_token AS t FROM streams WHERE name = ?').get(name) as { t: string | null } | undefined;
     if (row) return row.t;
     const parent = renditionParent(name);
@@ -113,6 +128,7 @@ export class StreamStore {
 
   /** Creates the stream; false when the name is taken. */
   create(input: StreamConfigCreate): StreamConfig | null {
+    this.tokens.clear();
     const config: StreamConfig = { ...defaultStreamConfig(input.name), ...input };
     config.push = normalizePush(config.push);
     const now = Date.now();
@@ -128,6 +144,7 @@ export class StreamStore {
   update(name: string, patch: StreamConfigPatch): StreamConfig | null {
     const current = this.get(name);
     if (!current) return null;
+    this.tokens.clear();
     const next: StreamConfig = { ...current, ...patch, name };
     next.push = normalizePush(next.push, current.push);
     this.db
@@ -140,6 +157,7 @@ export class StreamStore {
   }
 
   remove(name: string): boolean {
+    this.tokens.clear();
     return this.db.prepare('DELETE FROM streams WHERE name = ?').run(name).changes === 1;
   }
 }
