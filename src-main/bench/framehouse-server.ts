@@ -11,11 +11,17 @@ export interface FramehouseServer extends RunningServer {
   api(pathname: string, init?: RequestInit): Promise<Response>;
 }
 
+/**
+ * Node options for the studio under test, e.g. FRAMEHOUSE_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"
+ * for a profile of it alone (NODE_OPTIONS may not carry --cpu-prof, and would profile the bench too).
+ */
+const nodeArgs = () => (process.env.FRAMEHOUSE_BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+
 /** Framehouse itself, as `framehouse serve` in its own process, once its start-up probes are done. */
 export async function startFramehouse(dir: string, extraArgs: string[] = []): Promise<FramehouseServer> {
   const rtmpPort = await freePort();
   const httpPort = await freePort();
-  const child = spawn(process.execPath, [cliPath, 'serve', '--data-dir', dir, '--http-port', String(httpPort), '--rtmp-port', String(rtmpPort), '--srt-port', '0', '--log-level', 'warn', ...extraArgs], {
+  const child = spawn(process.execPath, [...nodeArgs(), cliPath, 'serve', '--data-dir', dir, '--http-port', String(httpPort), '--rtmp-port', String(rtmpPort), '--srt-port', '0', '--log-level', 'warn', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
