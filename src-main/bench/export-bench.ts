@@ -64,7 +64,8 @@ function parseOptions(argv: string[]): Options {
   return {
     minutes: Number(get('--minutes') ?? 60),
     ttfbRuns: Number(get('--ttfb-runs') ?? 10),
-    rounds: Number(get('--rounds') ?? 2),
+    // At least one counted round after the warm-up: the comparison needs a figure for each method.
+    rounds: Math.max(1, Number(get('--rounds') ?? 2)),
     coldRuns: Number(get('--cold-runs') ?? 3),
     keep: argv.includes('--keep'),
   };

@@ -314,7 +314,7 @@ function readingSection(ingest: IngestSeries[] | null, serve: ServeResult | null
   const lines = [
     '## Reading the curves',
     '',
-    '_To be written: where each curve bends, and why, from the figures above._',
+    'What the curves of this run say is written up by hand in the README (section *Performance*): a run writes the figures, a person reads them.',
     '',
     'Marginal cost between neighbouring points: what one more stream or client added, from the figures above (the upper point of a row marked ✗ was not held / had failures).',
   ];
