@@ -20,6 +20,8 @@ interface ConfigEvents {
 export class ConfigService extends EventEmitter<ConfigEvents> {
   private file: Partial<Settings>;
   private api: Partial<Settings> = {};
+  /** The layers merged, made again only when a layer changes: hot paths read a setting per request. */
+  private merged: Readonly<Settings> | null = null;
   private writeQueue: Promise<void> = Promise.resolve();
 
   private constructor(
@@ -42,8 +44,13 @@ export class ConfigService extends EventEmitter<ConfigEvents> {
     return { config: new ConfigService(filePath, fileRead.values, layers.env, layers.cli), fileRead };
   }
 
-  get settings(): Settings {
-    return { ...defaultSettings, ...this.file, ...this.env, ...this.cli, ...this.api };
+  get settings(): Readonly<Settings> {
+    if (!this.merged) {
+      const merged = { ...defaultSettings, ...this.file, ...this.env, ...this.cli, ...this.api };
+      for (const value of Object.values(merged)) if (Array.isArray(value)) Object.freeze(value);
+      this.merged = Object.freeze(merged);
+    }
+    return this.merged;
   }
 
   get<K extends SettingKey>(key: K): Settings[K] {
@@ -76,6 +83,7 @@ export class ConfigService extends EventEmitter<ConfigEvents> {
     for (const key of Object.keys(patch) as SettingKey[]) {
       if (key in this.cli || key in this.env) this.api = { ...this.api, [key]: patch[key] };
     }
+    this.merged = null;
     const after = this.settings;
     const changed = settingKeys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
     const change = { changed, settings: after };
