@@ -497,15 +497,17 @@ async function run(options: Options, work: string, cleanups: Cleanups): Promise<
     });
   };
   const ratioText = (r: { workers: number; ratio: number }[]) => r.map((x) => `${x.ratio.toFixed(2)}x nginx(${x.workers} worker${x.workers === 1 ? '' : 's'})`).join(', ');
+  // Goals against nginx with every core (the last row): issue 19's, which the studio's single JS core does not all meet yet.
+  const best = (r: { ratio: number }[]) => r.at(-1)!.ratio;
   const seg = ratios('dvr segments', 'mbps')!;
-  out(`DVR segments   MB/s   framehouse/nginx: ${ratioText(seg)}   goal >= 0.5x: ${verdict(seg[0]!.ratio >= 0.5)}`);
+  out(`DVR segments   MB/s   framehouse/nginx: ${ratioText(seg)}   goal >= 0.8x nginx(auto): ${verdict(best(seg) >= 0.8)}`);
   const liveSeg = ratios('live segments', 'mbps');
   if (liveSeg) out(`live segments  MB/s   framehouse/nginx: ${ratioText(liveSeg)}   goal >= 0.5x: ${verdict(liveSeg[0]!.ratio >= 0.5)}`);
   const parts = ratios('parts', 'rps');
   if (parts) out(`LL-HLS parts   req/s  framehouse/nginx: ${ratioText(parts)}   goal >= 0.3x: ${verdict(parts[0]!.ratio >= 0.3)}`);
   else out('LL-HLS parts   req/s  parts: not offered by the studio yet (no EXT-X-PART in the live playlist)');
   const pl = ratios('playlists', 'rps')!;
-  out(`playlists      req/s  framehouse/nginx: ${ratioText(pl)}   (no goal; nginx serves a static copy, the studio builds each one)`);
+  out(`playlists      req/s  framehouse/nginx: ${ratioText(pl)}   goal >= 0.5x nginx(auto), a static copy there: ${verdict(best(pl) >= 0.5)}`);
 
   const outside = (b: BlockingProbe | null, label: string) => {
     if (!b) return;
