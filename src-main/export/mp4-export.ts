@@ -80,11 +80,19 @@ const maxClockJumpSeconds = 0.5;
 /** A growable column store of one output track's samples. */
 class SampleList {
   count = 0;
-  durations = new Uint32Array(512);
-  sizes = new Uint32Array(512);
-  offsets = new Int32Array(512);
-  sync = new Uint8Array(512);
+  durations: Uint32Array;
+  sizes: Uint32Array;
+  offsets: Int32Array;
+  sync: Uint8Array;
   hasOffsets = false;
+
+  /** `capacity`: rows to make room for at once; an hour's list grown by doubling would copy itself a dozen times. */
+  constructor(capacity = 512) {
+    this.durations = new Uint32Array(capacity);
+    this.sizes = new Uint32Array(capacity);
+    this.offsets = new Int32Array(capacity);
+    this.sync = new Uint8Array(capacity);
+  }
 
   private reserve(extra: number): void {
     if (this.count + extra <= this.durations.length) return;
@@ -209,7 +217,10 @@ export async function planMp4Export(deps: Mp4ExportDeps, o: Mp4ExportOptions): P
   // Room for 30 fps video and AAC at 48 kHz (~80 samples a second) up front: growing it copies everything.
   const store = new SampleStore(Math.ceil((segments.reduce((n, s) => n + s.durationMs, 0) / 1000) * 80));
   const tables = await archive.sampleTables(segments, store, o.signal);
-  const outs = new Map<number, OutTrack>(init.tracks.map((track) => [track.id, { track, list: new SampleList(), firstDts: null, lastDts: 0, lastDuration: 0 }]));
+  // Each track's rows in the range, at most: its list never grows.
+  const rows = new Map<number, number>();
+  for (const loaded of tables) if (!(loaded instanceof Error)) for (const run of loaded.runs) rows.set(run.trackId, (rows.get(run.trackId) ?? 0) + run.count);
+  const outs = new Map<number, OutTrack>(init.tracks.map((track) => [track.id, { track, list: new SampleList(Math.max(512, rows.get(track.id) ?? 0)), firstDts: null, lastDts: 0, lastDuration: 0 }]));
   const clockOut = outs.get(clock.id)!;
   const body: BodyChunk[] = [];
   const tsC = clock.timescale;
