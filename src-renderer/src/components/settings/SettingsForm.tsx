@@ -302,7 +302,7 @@ export function SettingsForm({ draft }: { draft: SettingsDraft }) {
             settingKey="llHlsPartMs"
             controlId="setting-llHlsPartMs"
             dirty={dirty('llHlsPartMs')}
-            help="Low-latency HLS players stay about three parts behind live: 200 ms parts keep them within a second. Shorter parts mean more playlist requests per viewer. A stream being watched keeps its part length until it goes live again or has gone a minute unwatched."
+            help="Players stay about three parts behind live (200 ms: within a second); shorter parts mean more requests per viewer. A stream being watched keeps its length until it goes live again."
           >
             <input {...textProps('llHlsPartMs')} className="input input-port" type="text" inputMode="numeric" />
           </SettingField>
