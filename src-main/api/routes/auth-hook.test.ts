@@ -18,7 +18,7 @@ const hook = http.createServer((req, res) => {
     const q = JSON.parse(body) as AuthQuestion;
     asked.push(q);
     if (q.stream.endsWith('slow')) return void setTimeout(() => res.end('late'), 3000);
-    if (q.key === 'good') return void res.end('ok');
+    if (q.key === 'good' || q.key === 'also-good') return void res.end('ok');
     res.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ reason: `no entry for ${q.stream}` }));
   });
 });
@@ -76,9 +76,16 @@ describe('auth hooks', () => {
       const uri = (await allowed.text()).split('\n').find((l) => l !== '' && !l.startsWith('#'));
       expect(uri).toContain('token=good');
       expect((await fetch(new URL(`/live/watched/${uri!}`, studio().urls.http))).status).toBe(200);
-      expect((await play('?token=good')).status).toBe(200);
+      // Each viewer's own token goes into its playlist, spliced into one rendering of the window, never another viewer's.
+      const [mine, theirs] = await Promise.all([play('?token=good'), play('?token=also-good')]);
+      const [mineText, theirsText] = await Promise.all([mine.text(), theirs.text()]);
+      expect(theirsText).toContain('token=also-good');
+      expect(theirsText).not.toContain('token=good');
+      expect(mineText).not.toContain('also-good');
+      expect(mineText).toContain('token=good');
       // One question for both: the second came from the cache.
-      expect(asked.filter((q) => q.action === 'play').length).toBe(before + 1);
+      expect(asked.filter((q) => q.action === 'play' && q.key === 'good').length).toBe(1);
+      expect(asked.filter((q) => q.action === 'play').length).toBe(before + 2);
       expect(asked.find((q) => q.action === 'play' && q.key === 'good')).toMatchObject({ stream: 'live/watched', protocol: 'hls', ip: '127.0.0.1' });
       // The admin (the studio's own window) is never asked about.
       expect((await studio().api('/live/watched/index.m3u8')).status).toBe(200);

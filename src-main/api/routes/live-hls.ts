@@ -27,6 +27,18 @@ const variantsWaitMs = 6_000;
 // A live URL names a moment that passes: cached briefly, never for good.
 const mediaCache = 'public, max-age=60';
 
+/** Stands where a rendered playlist's URIs take their query: no URI or tag can hold a NUL. */
+const queryMark = '\u0000';
+/** Different queries (viewers' own auth-hook tokens) answered from one rendering of a window version, at most. */
+const maxQueriesPerVersion = 256;
+
+interface RenderedPlaylist {
+  version: number;
+  /** The playlist split where each URI's query goes: joined with a viewer's query, it is that viewer's playlist. */
+  pieces: string[];
+  bodies: Map<string, PlaylistBody>;
+}
+
 function count(value: unknown, field: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !/^\d{1,15}$/.test(value)) throw new Problem('invalid', 'Invalid request', `${field} must be a whole number`);
@@ -69,13 +81,21 @@ async function settledVariants(deps: LiveRoutesDeps, name: string): Promise<Vari
  */
 export function liveRoutes(deps: LiveRoutesDeps): StreamFileRoute[] {
   const { packager } = deps;
-  // Every viewer reloads the same playlist at each part: it is written once per change of the window.
-  const rendered = new WeakMap<LiveWindow, { version: number; query: string; body: PlaylistBody }>();
+  // Every viewer reloads the playlist at each part: it is written once per change of the window,
+  // and a viewer with a token of its own gets that rendering with the token spliced in.
+  const rendered = new WeakMap<LiveWindow, RenderedPlaylist>();
   const playlistOf = (window: LiveWindow, query: string, prefix: string): PlaylistBody => {
-    const cached = rendered.get(window);
-    if (cached?.version === window.version && cached.query === query) return cached.body;
-    const body = { bytes: Buffer.from(buildLivePlaylist(window, query, prefix)) };
-    rendered.set(window, { version: window.version, query, body });
+    let current = rendered.get(window);
+    if (current?.version !== window.version) {
+      current = { version: window.version, pieces: buildLivePlaylist(window, queryMark, prefix).split(queryMark), bodies: new Map() };
+      rendered.set(window, current);
+    }
+    let body = current.bodies.get(query);
+    if (!body) {
+      if (current.bodies.size >= maxQueriesPerVersion) current.bodies.clear();
+      body = { bytes: Buffer.from(current.pieces.join(query)) };
+      current.bodies.set(query, body);
+    }
     return body;
   };
   const waitMs = (window: LiveWindow) => window.targetDurationS * 3000;
