@@ -1,10 +1,8 @@
 // `npm run bench -- llhls [--part-ms 500,333,200 --seconds 20]`: how far behind live an
 // LL-HLS viewer (hls.js in low-latency mode, the studio's watch page) plays at each part
-// length. For each length a fresh studio is started with that `llHlsPartMs` in its
-// config.json; Chromium publishes a painted wall clock by WHIP and another page reads the
+// length. For each length a fresh studio is started with `--ll-hls-part-ms`; Chromium publishes a painted wall clock by WHIP and another page reads the
 // clock back from every frame hls.js shows (glass to glass: encode, studio, player, display).
 // Stalls are the video's waiting events while it is read.
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { startStudioProcess } from '../test-support/studio-process.js';
 import { glassToGlass, percentile } from './glass-to-glass.js';
@@ -20,10 +18,7 @@ export async function benchLlHls(argv: string[]): Promise<void> {
   out('part ms  PART-HOLD-BACK   frames   p50 ms   p95 ms   max ms  stalls');
   await withBenchWorkspace('llhls', async (work, cleanups) => {
     for (const partMs of parts) {
-      const dataDir = path.join(work, `studio-${partMs}`);
-      await fs.mkdir(dataDir, { recursive: true });
-      await fs.writeFile(path.join(dataDir, 'config.json'), JSON.stringify({ llHlsPartMs: partMs }));
-      const studio = await startStudioProcess(['--data-dir', dataDir, '--http-port', '0', '--log-level', 'warn']);
+      const studio = await startStudioProcess(['--data-dir', path.join(work, `studio-${partMs}`), '--http-port', '0', '--log-level', 'warn', '--ll-hls-part-ms', String(partMs)]);
       cleanups.push(() => studio.stop());
       const base = studio.url.endsWith('/') ? studio.url : `${studio.url}/`;
       const [hls] = await glassToGlass(base, 'live/clock', seconds, { whep: [] });
