@@ -130,14 +130,14 @@ export class ArchiveStore {
     return segmentFile(stream, startMs, initHash);
   }
 
-  /** Writes a finished segment, then its row and its sample tables (dvr/sample-tables.ts) together. */
-  async writeSegment(segment: SegmentRecord, bytes: Uint8Array, sampleTables: Uint8Array): Promise<void> {
+  /** Writes a finished segment (whole, or as its pieces in order), then its row and its sample tables (dvr/sample-tables.ts) together. */
+  async writeSegment(segment: SegmentRecord, bytes: Uint8Array | readonly Uint8Array[], sampleTables: Uint8Array): Promise<void> {
     await this.writeDurably(this.segmentPath(segment), bytes);
     this.index.add({ ...segment, sampleTables });
   }
 
   /** The segment is either complete on disk or absent; an interrupted write leaves a recognisable .partial file. */
-  private async writeDurably(file: string, bytes: Uint8Array): Promise<void> {
+  private async writeDurably(file: string, bytes: Uint8Array | readonly Uint8Array[]): Promise<void> {
     await fs.mkdir(path.dirname(file), { recursive: true });
     await writeFileAtomic(file, bytes, 0o644, `${file}${partialSuffix}`);
   }

@@ -134,7 +134,7 @@ export function decodeSampleTables(blob: Uint8Array, store: SampleStore): Segmen
  * the last one's is what the fragment's summary leaves over), size, place in the segment,
  * composition offset and whether it decodes alone (every audio frame does).
  */
-export function writtenSampleTables(tracks: readonly Track[], samples: readonly Frame[], written: MediaSegment): Uint8Array {
+export function writtenSampleTables(tracks: readonly Track[], samples: readonly Frame[], written: Pick<MediaSegment, 'payloadOffsets' | 'tracks'>): Uint8Array {
   const store = new SampleStore(samples.length);
   const audio = new Set(tracks.filter((t) => t.kind === 'audio').map((t) => t.id));
   const runs: TrackRun[] = [];

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Frame, Track } from '../media/index.js';
-import { buildInitSegment, buildMediaSegment, lastDurationsBefore } from '../formats/fmp4/index.js';
+import { buildInitSegment, buildMediaSegmentParts, lastDurationsBefore } from '../formats/fmp4/index.js';
 import type { FrameSink } from '../streams/frame-sink.js';
 import { UtcAnchor } from '../streams/utc-anchor.js';
 import type { ArchiveStore } from './archive-store.js';
@@ -156,11 +156,16 @@ export class SegmentRecorder implements FrameSink {
     const firstDts = clockSamples[0]!.dts;
     const lastDurations = lastDurationsBefore(samples, next);
     const endDts = next ? next.dts : clockSamples.at(-1)!.dts + (lastDurations.get(clock.id) ?? typicalDuration(clockSamples, clock));
-    let bytes: Uint8Array;
+    // The segment goes to the disk as its head and the frames' own payloads (one gathering
+    // write): a copy of every frame into one buffer would be the ingest rate again in
+    // allocations, and in garbage for the collector.
+    let pieces: Uint8Array[];
+    let byteLength: number;
     let sampleTables: Uint8Array;
     try {
-      const written = buildMediaSegment({ sequenceNumber: session.sequence++, tracks: session.tracks, samples, lastDurations });
-      bytes = written.bytes;
+      const written = buildMediaSegmentParts({ sequenceNumber: session.sequence++, tracks: session.tracks, samples, lastDurations });
+      pieces = [written.head, ...written.payloads];
+      byteLength = written.byteLength;
       sampleTables = writtenSampleTables(session.tracks, samples, written);
     } catch (err) {
       // Timestamps the format cannot hold (a source's clock jumped backwards): skip this segment, mark the gap.
@@ -174,14 +179,14 @@ export class SegmentRecorder implements FrameSink {
       stream: this.o.stream,
       startMs,
       durationMs,
-      bytes: bytes.length,
+      bytes: byteLength,
       file: this.o.archive.segmentFile(this.o.stream, startMs, session.initHash),
       initId: session.initId,
       firstKeyframe: clockSamples[0]!.keyframe,
       discontinuity: session.pendingDiscontinuity,
     };
     session.pendingDiscontinuity = false;
-    if (this.queuedBytes + bytes.length > maxQueuedBytes) {
+    if (this.queuedBytes + byteLength > maxQueuedBytes) {
       this.droppedSegments++;
       this.o.onError(`the disk is not keeping up: a ${Math.round(durationMs / 100) / 10} s segment of ${this.o.stream} was dropped`);
       this.lose(session, 'the disk was not keeping up: a segment was dropped');
@@ -190,13 +195,13 @@ export class SegmentRecorder implements FrameSink {
     const lost = session.lost;
     session.lost = null;
     session.lastEndMs = startMs + durationMs;
-    this.enqueue(bytes.length, async () => {
+    this.enqueue(byteLength, async () => {
       // A write before this one failed (known only now, writes being in order): the hole is just before this segment.
       if (session.lostOnDisk) record.discontinuity = true;
       try {
         // A segment is useless without its init: if writing that failed before, it is retried first.
         await this.ensureInit(session);
-        await this.o.archive.writeSegment(record, bytes, sampleTables);
+        await this.o.archive.writeSegment(record, pieces, sampleTables);
       } catch (err) {
         session.lostOnDisk ??= { fromMs: record.startMs, reason: describeDiskError(err) };
         throw err;

@@ -1,14 +1,18 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { writeAll } from './write-all.js';
 
 /**
  * Writes a file so that a crash leaves either the old or the new content, never a
  * torn mix: write a sibling temp file, fsync it, rename over, fsync the folder.
+ * `data` may be pieces (a media segment's head and payloads): one gathering write
+ * puts them in the file without joining them in memory first.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = 0o644, tmp = `${file}.tmp-${process.pid}-${Date.now()}`): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array | readonly Uint8Array[], mode = 0o644, tmp = `${file}.tmp-${process.pid}-${Date.now()}`): Promise<void> {
   const handle = await fs.open(tmp, 'w', mode);
   try {
-    await handle.writeFile(data);
+    if (Array.isArray(data)) await writeAll(handle, data as readonly Uint8Array[]);
+    else await handle.writeFile(data as string | Uint8Array);
     await handle.sync();
   } finally {
     await handle.close();

@@ -7,7 +7,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Frame, Track } from '../media/index.js';
 import type { RecordFormat, RecordRotate } from '../contract/recording-api.js';
-import { buildInitSegment, buildMediaSegment, lastDurationsBefore } from '../formats/fmp4/index.js';
+import { buildInitSegment, buildMediaSegmentParts, lastDurationsBefore } from '../formats/fmp4/index.js';
+import { writeAll } from '../files/write-all.js';
 import { TsMuxer } from '../formats/mpegts/index.js';
 import type { FrameSink } from '../streams/frame-sink.js';
 
@@ -189,7 +190,7 @@ export class RecordingWriter implements FrameSink {
       this.o.onProblem(error);
       this.stopped = true;
     }
-    if (head) this.write(this.current, head);
+    if (head) this.write(this.current, [head]);
   }
 
   /** Writes what is pending as one fragment; `next` (the frame after it) gives the last picture's duration. */
@@ -201,11 +202,11 @@ export class RecordingWriter implements FrameSink {
     if (!c || samples.length === 0 || c.error) return;
     try {
       if (c.muxer) {
-        const chunks = samples.map((f) => c.muxer!.mux(f));
-        this.write(c, Buffer.concat(chunks));
+        this.write(c, samples.map((f) => c.muxer!.mux(f)));
       } else {
-        const segment = buildMediaSegment({ sequenceNumber: ++c.fragments, tracks: c.tracks, samples, lastDurations: lastDurationsBefore(samples, next) });
-        this.write(c, segment.bytes);
+        // The fragment goes to the file as its head and the frames' own payloads, not copied into one buffer first.
+        const fragment = buildMediaSegmentParts({ sequenceNumber: ++c.fragments, tracks: c.tracks, samples, lastDurations: lastDurationsBefore(samples, next) });
+        this.write(c, [fragment.head, ...fragment.payloads]);
       }
     } catch (err) {
       // Times the format cannot hold (a source's clock ran backwards): these frames are left out and said so.
@@ -213,9 +214,11 @@ export class RecordingWriter implements FrameSink {
     }
   }
 
-  private write(c: OpenFile, bytes: Uint8Array): void {
+  private write(c: OpenFile, pieces: readonly Uint8Array[]): void {
     if (c.full) return;
-    if (this.queuedBytes + bytes.length > maxQueuedBytes) {
+    let length = 0;
+    for (const piece of pieces) length += piece.length;
+    if (this.queuedBytes + length > maxQueuedBytes) {
       // Nothing more is taken, but what was taken is still written: the file so far is kept whole.
       c.full = true;
       this.o.onProblem('the disk is not keeping up with this recording: it stopped; the file so far is kept');
@@ -223,17 +226,17 @@ export class RecordingWriter implements FrameSink {
       if (this.current === c) this.closeFile(null);
       return;
     }
-    this.queuedBytes += bytes.length;
-    c.bytes += bytes.length;
+    this.queuedBytes += length;
+    c.bytes += length;
     c.queue = c.queue
       .then(async () => {
         if (c.error) return;
         const fh = await c.handle;
-        await fh.write(bytes);
+        await writeAll(fh, pieces);
       })
       .catch((err: unknown) => this.fail(c, describeWriteError(err)))
       .finally(() => {
-        this.queuedBytes -= bytes.length;
+        this.queuedBytes -= length;
       });
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AudioTrack, Frame, VideoTrack } from '../../media/frame.js';
-import { buildMediaSegment, Fmp4WriteError, readFragmentSummary, type MediaSegmentInput } from './index.js';
+import { buildMediaSegment, buildMediaSegmentParts, Fmp4WriteError, readFragmentSummary, type MediaSegmentInput } from './index.js';
 import { childTypes, findBox, fromHex, hex, u32At } from './testing/boxes.js';
 
 // The writer never looks inside payloads or configs when building media segments.
@@ -78,6 +78,23 @@ describe('buildMediaSegment', () => {
     const videoTrun = findBox(bytes, 'moof', 'traf', 'trun');
     expect([u32At(videoTrun, 28), u32At(videoTrun, 40)]).toEqual([0x02000000, 0x01010000]);
     expect(u32At(findBox(bytes, 'moof', 'traf[1]', 'trun'), 28)).toBe(0x02000000);
+  });
+
+  it('gives the same segment as a head and the payloads themselves, for a gathering write', () => {
+    const samples = [frame(1, 0, [0xa1]), frame(0, 0, [0xb1, 0xb1], { keyframe: true, pts: 3000 }), frame(1, 1024, [0xa2]), frame(0, 3000, [0xb2, 0xb2], { pts: 6000 })];
+    const whole = segment(samples);
+    const parts = buildMediaSegmentParts({ sequenceNumber: 1, tracks: [video, audio], samples, baseDecodeTimes: new Map() });
+    // Not copies: the very arrays the frames carry, in mdat order.
+    expect(parts.payloads).toEqual([samples[1]!.data, samples[3]!.data, samples[0]!.data, samples[2]!.data]);
+    parts.payloads.forEach((p, i) => expect(p).toBe(samples[[1, 3, 0, 2][i]!]!.data));
+    const joined = Buffer.concat([parts.head, ...parts.payloads]);
+    expect(parts.byteLength).toBe(joined.length);
+    expect(hex(joined)).toBe(hex(whole.bytes));
+    expect([...parts.payloadOffsets]).toEqual([...whole.payloadOffsets]);
+    expect(parts.tracks).toEqual(whole.tracks);
+    // The head ends with the mdat header, whose size counts the payloads after it.
+    expect(u32At(parts.head, parts.head.length - 8)).toBe(8 + 6);
+    expect(new TextDecoder().decode(parts.head.subarray(-4))).toBe('mdat');
   });
 
   it('gives the last sample the caller hint, else the previous duration, else one typical frame', () => {

@@ -1,7 +1,9 @@
 // A CMAF segment (ISO/IEC 23000-19 7.3.2.2) of one CMAF fragment: styp, one moof with a
 // traf per track, one mdat holding the samples track by track. Sizes are known before
 // writing (the moof is measured by running its builders without a buffer, the mdat is
-// the payload sum), so the whole segment is written into one buffer, payloads copied once.
+// the payload sum). The segment comes as its head (styp, moof, mdat header) and the
+// payloads themselves, for a scatter-gather write that copies nothing; or as one
+// buffer, the payloads copied once, where whole bytes are needed.
 import type { Frame, Track } from '../../media/frame.js';
 import { BoxWriter } from './box-writer.js';
 import { Fmp4WriteError } from './errors.js';
@@ -29,12 +31,25 @@ export interface MediaSegmentInput {
   lastDurations?: ReadonlyMap<number, number>;
 }
 
-export interface MediaSegment {
-  bytes: Uint8Array;
-  /** payloadOffsets[i]: where samples[i].data sits in `bytes` (its length is samples[i].data.length). */
+interface SegmentLayout {
+  /** payloadOffsets[i]: where samples[i].data sits in the segment (its length is samples[i].data.length). */
   payloadOffsets: Uint32Array;
   /** Per track fragment written, in traf order: the same figures readFragmentSummary reads back. */
   tracks: FragmentTrackSummary[];
+}
+
+export interface MediaSegment extends SegmentLayout {
+  bytes: Uint8Array;
+}
+
+/** A media segment as the pieces it is made of: `head`, then each of `payloads`, is the segment. */
+export interface MediaSegmentParts extends SegmentLayout {
+  /** styp, moof and the mdat's header. */
+  head: Uint8Array;
+  /** The samples' own data in mdat order (track by track), not copied. */
+  payloads: Uint8Array[];
+  /** The whole segment's length. */
+  byteLength: number;
 }
 
 /**
@@ -53,10 +68,11 @@ const MDAT_HEADER_SIZE = 8;
 const MAX_DATA_OFFSET = 0x7fff_ffff;
 
 /**
- * One media segment of `samples`. Throws Fmp4WriteError when a sample belongs to no
- * given track, decode times run backwards within a track, or a field overflows.
+ * One media segment of `samples`, as its head and its payloads. Throws Fmp4WriteError when
+ * a sample belongs to no given track, decode times run backwards within a track, or a
+ * field overflows.
  */
-export function buildMediaSegment(input: MediaSegmentInput): MediaSegment {
+export function buildMediaSegmentParts(input: MediaSegmentInput): MediaSegmentParts {
   const { sequenceNumber, samples } = input;
   if (!Number.isInteger(sequenceNumber) || sequenceNumber < 0 || sequenceNumber > 0xffff_ffff) throw new Fmp4WriteError(`sequence number ${sequenceNumber} is not a 32-bit count`);
   if (samples.length === 0) throw new Fmp4WriteError('a media segment needs at least one sample');
@@ -70,14 +86,30 @@ export function buildMediaSegment(input: MediaSegmentInput): MediaSegment {
   const firstDataOffset = moofSize + MDAT_HEADER_SIZE;
   if (firstDataOffset + plan.payloadBytes > MAX_DATA_OFFSET) throw new Fmp4WriteError(`a segment of ${plan.payloadBytes} payload bytes is beyond what trun can address`);
 
-  const bytes = new Uint8Array(measure.offset + MDAT_HEADER_SIZE + plan.payloadBytes);
-  const w = BoxWriter.into(bytes);
+  const head = new Uint8Array(measure.offset + MDAT_HEADER_SIZE);
+  const w = BoxWriter.into(head);
   styp(w);
   moof(w, sequenceNumber, plan, samples, firstDataOffset);
+  // mdat (14496-12 8.1.1): its size counts the payloads that follow the head.
+  w.u32(MDAT_HEADER_SIZE + plan.payloadBytes);
+  w.fourCC('mdat');
+  if (w.offset !== head.length) throw new Error(`media segment: wrote ${w.offset} of ${head.length} head bytes`);
   const payloadOffsets = new Uint32Array(samples.length);
-  mdat(w, plan, samples, payloadOffsets);
-  if (w.offset !== bytes.length) throw new Error(`media segment: wrote ${w.offset} of ${bytes.length} bytes`);
-  return { bytes, payloadOffsets, tracks: plan.tracks.map((t) => summarize(t, samples)) };
+  const payloads = mdatPayloads(plan, samples, head.length, payloadOffsets);
+  return { head, payloads, byteLength: head.length + plan.payloadBytes, payloadOffsets, tracks: plan.tracks.map((t) => summarize(t, samples)) };
+}
+
+/** One media segment of `samples` in one buffer (see buildMediaSegmentParts). */
+export function buildMediaSegment(input: MediaSegmentInput): MediaSegment {
+  const { head, payloads, byteLength, payloadOffsets, tracks } = buildMediaSegmentParts(input);
+  const bytes = new Uint8Array(byteLength);
+  bytes.set(head);
+  let at = head.length;
+  for (const payload of payloads) {
+    bytes.set(payload, at);
+    at += payload.length;
+  }
+  return { bytes, payloadOffsets, tracks };
 }
 
 function summarize(t: TrackFragmentPlan, samples: readonly Frame[]): FragmentTrackSummary {
@@ -159,17 +191,19 @@ function trun(w: BoxWriter, t: TrackFragmentPlan, durations: Uint32Array, sample
   });
 }
 
-/** mdat (14496-12 8.1.1): the payloads, track by track in traf order, each track's in decode order. */
-function mdat(w: BoxWriter, plan: FragmentPlan, samples: readonly Frame[], payloadOffsets: Uint32Array): void {
-  w.box('mdat', () => {
-    for (const t of plan.tracks) {
-      const id = t.track.id;
-      for (let i = t.first; i <= t.last; i++) {
-        const sample = samples[i]!;
-        if (sample.trackId !== id) continue;
-        payloadOffsets[i] = w.offset;
-        w.bytes(sample.data);
-      }
+/** The payloads of the mdat, track by track in traf order, each track's in decode order; each one's offset in the segment noted. */
+function mdatPayloads(plan: FragmentPlan, samples: readonly Frame[], firstOffset: number, payloadOffsets: Uint32Array): Uint8Array[] {
+  const payloads: Uint8Array[] = [];
+  let at = firstOffset;
+  for (const t of plan.tracks) {
+    const id = t.track.id;
+    for (let i = t.first; i <= t.last; i++) {
+      const sample = samples[i]!;
+      if (sample.trackId !== id) continue;
+      payloadOffsets[i] = at;
+      payloads.push(sample.data);
+      at += sample.data.length;
     }
-  });
+  }
+  return payloads;
 }
