@@ -90,10 +90,35 @@ export interface IngestPoint {
   load: LoadResult;
   expectedFrames: number;
   framesIn: number | null;
+  /** How long after the publishers stopped the server had all their frames (null: it cannot say how many it took in). */
+  catchUpMs: number | null;
 }
 
 /** The server of a point did not come up: a note in the table, not a failed benchmark. */
 export class ServerStartError extends Error {}
+
+/**
+ * The frames the server took in, and how long after the publishers stopped the last of
+ * them arrived: read until all are in, or the count stops growing for a second (10 s at
+ * most). A server that fell behind shows as the seconds it needed to catch up.
+ */
+async function settledFramesIn(read: () => Promise<number>, expected: number): Promise<{ frames: number; catchUpMs: number }> {
+  const stoppedAt = performance.now();
+  let last = -1;
+  let grewAt = stoppedAt;
+  for (;;) {
+    const frames = await read();
+    const now = performance.now();
+    if (frames !== last) grewAt = now;
+    if (frames >= expected) return { frames, catchUpMs: now - stoppedAt };
+    if (now - stoppedAt > 10_000 || now - grewAt >= 1000) return { frames, catchUpMs: grewAt - stoppedAt };
+    last = frames;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A server holds the load when it is at most this far behind the publishers when they stop. */
+const maxCatchUpMs = 1000;
 
 /** One point of the ladder: a fresh server in its own folder, `streams` real-time publishers for `seconds`, then stopped and removed. */
 export async function measureIngestPoint(server: IngestServer, streams: number, o: { seconds: number; recording: IngestRecording; work: string; cleanups?: Cleanups }): Promise<IngestPoint> {
@@ -119,15 +144,15 @@ export async function measureIngestPoint(server: IngestServer, streams: number, 
       const publisher = process.cpuUsage(publisherBefore);
       const cpu = cpuSeconds(running.pid) - cpuBefore;
       const machineAfter = await machineSeconds();
-      // Give the server a moment to take in what is still in flight before counting.
-      await new Promise((r) => setTimeout(r, 500));
-      const framesIn = running.framesIn ? await running.framesIn() : null;
       const expectedFrames = load.framesSent;
+      const settled = running.framesIn ? await settledFramesIn(running.framesIn, expectedFrames) : null;
+      const framesIn = settled?.frames ?? null;
       return {
         server: server.label,
         streams,
         seconds: o.seconds,
-        held: load.publishedOk === streams && load.lateTags === 0 && load.failures.length === 0 && (framesIn === null || framesIn >= expectedFrames),
+        // Every publish started, nothing refused or late, and every frame in, within a second of real time.
+        held: load.publishedOk === streams && load.lateTags === 0 && load.failures.length === 0 && (settled === null || (settled.frames >= expectedFrames && settled.catchUpMs <= maxCatchUpMs)),
         cpuSeconds: cpu,
         cpuPerStreamMinute: cpu / streams / (o.seconds / 60),
         cores: cpu / o.seconds,
@@ -137,6 +162,7 @@ export async function measureIngestPoint(server: IngestServer, streams: number, 
         load,
         expectedFrames,
         framesIn,
+        catchUpMs: settled?.catchUpMs ?? null,
       };
     } finally {
       await running.stop();
@@ -171,7 +197,7 @@ export async function benchIngest(argv: string[] = []): Promise<void> {
       }
       const { load, framesIn, expectedFrames, cpuSeconds: cpu, cpuPerStreamMinute: perStreamMinute, held: ok } = point;
       process.stdout.write(
-        `${label.padEnd(18)} N=${String(n).padStart(4)}  cpu ${cpu.toFixed(1).padStart(6)} s  = ${perStreamMinute.toFixed(3)} cpu-s/stream-min  late ${load.lateTags}  max lag ${Math.round(load.maxLagMs)} ms  backlog ${Math.round(load.maxBacklogBytes / 1024)} KiB${framesIn !== null ? `  frames in ${framesIn}/${Math.round(expectedFrames)}` : ''}  ${ok ? 'held' : `NOT held ${load.failures.slice(0, 2).join('; ')}`}\n`,
+        `${label.padEnd(18)} N=${String(n).padStart(4)}  cpu ${cpu.toFixed(1).padStart(6)} s  = ${perStreamMinute.toFixed(3)} cpu-s/stream-min  late ${load.lateTags}  max lag ${Math.round(load.maxLagMs)} ms  backlog ${Math.round(load.maxBacklogBytes / 1024)} KiB${framesIn !== null ? `  frames in ${framesIn}/${Math.round(expectedFrames)}, the last ${Math.round(point.catchUpMs ?? 0)} ms after the publishers stopped` : ''}  ${ok ? 'held' : `NOT held ${load.failures.slice(0, 2).join('; ')}`}\n`,
       );
       if (!ok) break;
       held = n;

@@ -118,7 +118,7 @@ async function ingestCurve(options: Options): Promise<IngestSeries[]> {
         out(
           `${p.server.padEnd(18)} N=${String(n).padStart(4)}  server ${p.cores.toFixed(2)} cores = ${p.cpuPerStreamMinute.toFixed(3)} cpu-s/stream-min  peak RSS ${p.peakRssMB.toFixed(0).padStart(5)} MB` +
             `  publisher ${p.publisherCores.toFixed(2)} cores  machine ${p.machineCores.toFixed(2)}/${os.availableParallelism()} cores  late ${p.load.lateTags}  max lag ${Math.round(p.load.maxLagMs)} ms` +
-            `${p.framesIn !== null ? `  frames in ${p.framesIn}/${p.expectedFrames}` : ''}  ${p.held ? 'held' : `NOT held${p.load.failures.length ? ` (${p.load.failures.slice(0, 2).join('; ')})` : ''}: ladder stops`}`,
+            `${p.framesIn !== null ? `  frames in ${p.framesIn}/${p.expectedFrames}, the last ${Math.round(p.catchUpMs ?? 0)} ms after the publishers stopped` : ''}  ${p.held ? 'held' : `NOT held${p.load.failures.length ? ` (${p.load.failures.slice(0, 2).join('; ')})` : ''}: ladder stops`}`,
         );
         if (!p.held) break;
       }
