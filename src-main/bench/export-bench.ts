@@ -159,6 +159,8 @@ function firstByte(url: string): Promise<{ ms: number; status: number; length: n
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+/** "median 160 ms (163, 208, 157)" */
+const list = (values: number[]) => `median ${median(values).toFixed(0)} ms (${values.map((v) => v.toFixed(0)).join(', ')})`;
 
 export async function benchExport(argv: string[]): Promise<void> {
   const o = parseOptions(argv);
@@ -345,6 +347,40 @@ async function evictFromPageCache(files: readonly string[]): Promise<void> {
 }
 
 /**
+ * One cold run of a one-hour export: planning alone over a connection of its own, then a
+ * fresh server's time to first byte (no plan reused), `makeCold` run before each, with
+ * the read calls each took.
+ */
+async function coldRun(o: { open: () => ColdDeps; fromMs: number; durationMs: number }, makeCold: () => Promise<void>): Promise<{ planMs: number; planIo: string; ttfbMs: number; httpIo: string }> {
+  await makeCold();
+  const planning = o.open();
+  const before = await ioCounters();
+  const [plan, planMs] = await time(() => planMp4Export(planning.deps, { stream, fromMs: o.fromMs, durationMs: o.durationMs, precise: false }));
+  const planIo = ioDelta(before, await ioCounters());
+  await plan.dispose();
+  planning.close();
+
+  const serving = o.open();
+  const app = Fastify();
+  installErrorHandlers(app);
+  const sessions = new ViewerSessions();
+  await app.register(streamFilesRoutes(mp4ExportRoutes({ ...serving.deps, streamKnown: () => true, maxSeconds: () => 86_400 }), { playToken: () => null, isAdmin: () => false, sessions }));
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  try {
+    await makeCold();
+    const httpBefore = await ioCounters();
+    const first = await firstByte(`${base}/${stream}/archive-${o.fromMs / 1000}-${o.durationMs / 1000}.mp4`);
+    const httpIo = ioDelta(httpBefore, await ioCounters());
+    if (first.status !== 200) throw new Error(`export answered ${first.status}`);
+    return { planMs, planIo, ttfbMs: first.ms, httpIo };
+  } finally {
+    await app.close();
+    sessions.close();
+    serving.close();
+  }
+}
+
+/**
  * The cold case a running studio meets: yesterday's hour asked for after a day of other work.
  * The archive's database and segment files are out of the page cache; the studio's code is
  * not (it has been running), and each run gets a database connection of its own (an empty
@@ -357,32 +393,12 @@ async function dataCold(o: { open: () => ColdDeps; segments: readonly SegmentRec
   let planIo = '';
   let httpIo = '';
   for (let run = 0; run < o.runs; run++) {
-    const planning = o.open();
-    await evictFromPageCache(o.dataFiles);
-    const before = await ioCounters();
-    const [plan, ms] = await time(() => planMp4Export(planning.deps, { stream, fromMs: o.fromMs, durationMs: o.durationMs, precise: false }));
-    planIo = ioDelta(before, await ioCounters());
-    await plan.dispose();
-    planning.close();
-    planMs.push(ms);
-
-    const serving = o.open();
-    const app = Fastify();
-    installErrorHandlers(app);
-    const sessions = new ViewerSessions();
-    await app.register(streamFilesRoutes(mp4ExportRoutes({ ...serving.deps, streamKnown: () => true, maxSeconds: () => 86_400 }), { playToken: () => null, isAdmin: () => false, sessions }));
-    const base = await app.listen({ host: '127.0.0.1', port: 0 });
-    await evictFromPageCache(o.dataFiles);
-    const httpBefore = await ioCounters();
-    const first = await firstByte(`${base}/${stream}/archive-${o.fromMs / 1000}-${o.durationMs / 1000}.mp4`);
-    httpIo = ioDelta(httpBefore, await ioCounters());
-    if (first.status !== 200) throw new Error(`export answered ${first.status}`);
-    ttfbMs.push(first.ms);
-    await app.close();
-    sessions.close();
-    serving.close();
+    const r = await coldRun(o, () => evictFromPageCache(o.dataFiles));
+    planMs.push(r.planMs);
+    ttfbMs.push(r.ttfbMs);
+    planIo = r.planIo;
+    httpIo = r.httpIo;
   }
-  const list = (values: number[]) => `median ${median(values).toFixed(0)} ms (${values.map((v) => v.toFixed(0)).join(', ')})`;
   out(`1 h export (${o.segments.length} segments), archive not in the page cache (its database and segment files evicted), program resident, ${o.runs} runs:`);
   out(`  ours, planning alone (planMp4Export)                   ${list(planMs)}; ${planIo}`);
   out(`  ours, time to first byte over HTTP                    ${list(ttfbMs)}; ${httpIo}`);
@@ -419,31 +435,11 @@ async function coldStart(o: { open: () => ColdDeps; segments: readonly SegmentRe
   const concat = `concat:${links.names.join('|')}`;
   const outFile = path.join(o.concatDir, 'cold-out.mp4');
   for (let run = 0; run < o.runs; run++) {
-    await dropCaches();
-    const planning = o.open();
-    const before = await ioCounters();
-    const [plan, ms] = await time(() => planMp4Export(planning.deps, { stream, fromMs: o.fromMs, durationMs: o.durationMs, precise: false }));
-    planIo = ioDelta(before, await ioCounters());
-    await plan.dispose();
-    planning.close();
-    planMs.push(ms);
-
-    // A new server each time: no plan is reused.
-    const serving = o.open();
-    const app = Fastify();
-    installErrorHandlers(app);
-    const sessions = new ViewerSessions();
-    await app.register(streamFilesRoutes(mp4ExportRoutes({ ...serving.deps, streamKnown: () => true, maxSeconds: () => 86_400 }), { playToken: () => null, isAdmin: () => false, sessions }));
-    const base = await app.listen({ host: '127.0.0.1', port: 0 });
-    await dropCaches();
-    const httpBefore = await ioCounters();
-    const first = await firstByte(`${base}/${stream}/archive-${o.fromMs / 1000}-${o.durationMs / 1000}.mp4`);
-    httpIo = ioDelta(httpBefore, await ioCounters());
-    if (first.status !== 200) throw new Error(`export answered ${first.status}`);
-    ttfbMs.push(first.ms);
-    await app.close();
-    sessions.close();
-    serving.close();
+    const r = await coldRun(o, async () => void (await dropCaches()));
+    planMs.push(r.planMs);
+    ttfbMs.push(r.ttfbMs);
+    planIo = r.planIo;
+    httpIo = r.httpIo;
 
     await dropCaches();
     ffmpegFragMs.push(await ffmpegFirstByte(links.dir, ['-i', concat, '-map', '0', '-c', 'copy', '-movflags', 'frag_keyframe+empty_moov', '-f', 'mp4', 'pipe:1']));
@@ -452,7 +448,6 @@ async function coldStart(o: { open: () => ColdDeps; segments: readonly SegmentRe
     await fs.rm(outFile, { force: true });
     ffmpegFaststartMs.push(faststart);
   }
-  const list = (values: number[]) => `median ${median(values).toFixed(0)} ms (${values.map((v) => v.toFixed(0)).join(', ')})`;
   out(`${label}, ${o.runs} runs, each after sync + drop_caches:`);
   out(`  ours, planning alone (planMp4Export)                   ${list(planMs)}; ${planIo}`);
   out(`  ours, time to first byte over HTTP (fresh server)     ${list(ttfbMs)}; ${httpIo}`);
