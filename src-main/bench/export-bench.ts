@@ -211,7 +211,11 @@ export async function benchExport(argv: string[]): Promise<void> {
       const db = openDatabase(path.join(dir, 'framehouse.db'));
       return { deps: { ...deps, archive: new ArchiveStore({ root: archive.root, index: new DvrIndex(db) }) }, close: () => db.close() };
     };
-    await dataCold({ open, segments, dataFiles: [...['', '-wal', '-shm'].map((x) => path.join(dir, `framehouse.db${x}`)), ...segments.map((s) => archive.store.segmentPath(s))], fromMs: startMs, durationMs, runs: o.coldRuns });
+    await dataCold({ open, segments, dataFiles: [
+        ...['', '-wal', '-shm'].map((x) => path.join(dir, `framehouse.db${x}`)),
+        ...new Set(segments.map((s) => archive.store.initPath(stream, s.initId)).filter((p): p is string => p !== null)),
+        ...segments.map((s) => archive.store.segmentPath(s)),
+      ], fromMs: startMs, durationMs, runs: o.coldRuns });
     await coldStart({ open, segments, fromMs: startMs, durationMs, runs: o.coldRuns, concatDir: dir });
 
     // Interleaved rounds, each run after `sync` (nothing dirty from the run before); the best of each.
@@ -343,7 +347,11 @@ function ffmpegFirstByte(cwd: string, args: string[]): Promise<number> {
  */
 async function evictFromPageCache(files: readonly string[]): Promise<void> {
   await exec('sync');
-  for (const file of files) await exec('dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none']).catch(() => undefined);
+  for (const file of files) {
+    // The database's -wal and -shm come and go; any other failure (a dd without nocache) must not pass for a cold run.
+    if (!(await fs.access(file).then(() => true, () => false))) continue;
+    await exec('dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none']);
+  }
 }
 
 /**

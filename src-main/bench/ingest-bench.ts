@@ -78,7 +78,7 @@ export interface IngestPoint {
   seconds: number;
   /** Every publish started, no late tags, no disconnects, every frame taken in. */
   held: boolean;
-  /** CPU seconds of the server (and its children: nginx's workers) over the point. */
+  /** CPU seconds of the server (and its children: nginx's workers) over the point, the frames still in flight when it ended included. */
   cpuSeconds: number;
   cpuPerStreamMinute: number;
   /** CPU seconds over the publishing seconds, for the server, the publishing process (this one) and the whole machine (interrupts included). */
@@ -98,12 +98,13 @@ export interface IngestPoint {
 export class ServerStartError extends Error {}
 
 /**
- * The frames the server took in, and how long after the publishers stopped the last of
- * them arrived: read until all are in, or the count stops growing for a second (10 s at
- * most). A server that fell behind shows as the seconds it needed to catch up.
+ * The frames the server took in, and how long after the publishers stopped (`stoppedAt`)
+ * the last of them arrived: read until all are in, or the count stops growing for a second
+ * (10 s at most). A server that fell behind shows as the seconds it needed to catch up.
+ * Only a server that counts its frames (the studio) can be judged so; the peers are judged
+ * by the publishers' side alone (nothing refused, nothing late).
  */
-async function settledFramesIn(read: () => Promise<number>, expected: number): Promise<{ frames: number; catchUpMs: number }> {
-  const stoppedAt = performance.now();
+async function settledFramesIn(read: () => Promise<number>, expected: number, stoppedAt: number): Promise<{ frames: number; catchUpMs: number }> {
   let last = -1;
   let grewAt = stoppedAt;
   for (;;) {
@@ -141,12 +142,14 @@ export async function measureIngestPoint(server: IngestServer, streams: number, 
       } finally {
         peakRss = rss.stop();
       }
+      const stoppedAt = performance.now();
       const publisher = process.cpuUsage(publisherBefore);
-      const cpu = cpuSeconds(running.pid) - cpuBefore;
       const machineAfter = await machineSeconds();
       const expectedFrames = load.framesSent;
-      const settled = running.framesIn ? await settledFramesIn(running.framesIn, expectedFrames) : null;
+      const settled = running.framesIn ? await settledFramesIn(running.framesIn, expectedFrames, stoppedAt) : null;
       const framesIn = settled?.frames ?? null;
+      // After the frames still in flight are in: taking them in is part of the load's cost.
+      const cpu = cpuSeconds(running.pid) - cpuBefore;
       return {
         server: server.label,
         streams,

@@ -246,6 +246,9 @@ export interface ServeTarget {
   port: number;
 }
 
+/** The server's CPU for one request of a phase, in µs: its share of a core over the window, per request answered. */
+const cpuPerRequestUs = (p: { serverCpu: number; load: { rps: number } }) => (p.serverCpu * 1e6) / Math.max(1, p.load.rps);
+
 /**
  * A studio recording a live ffmpeg publish, and nginx serving byte-identical copies of its
  * DVR segments and of one live playlist: what the serve benchmarks load. Everything it starts
@@ -451,7 +454,7 @@ async function run(options: Options, work: string, cleanups: Cleanups): Promise<
     const failures = failed
       ? `  FAILED ${failed} (${Object.entries(load.statuses).filter(([s]) => !s.startsWith('2')).map(([s, n]) => `${n}×${s}`).join(', ')}${load.errors ? ` ${load.errors} socket errors` : ''}; ${Object.entries(load.failedPaths).slice(0, 3).map(([q, n]) => `${q} ${n}×`).join(', ')})`
       : '';
-    return `${p.kind.padEnd(13)} ${p.server.padEnd(10)} workers ${p.workers.padEnd(8)} ${load.rps.toFixed(0).padStart(7)} req/s ${load.mbps.toFixed(1).padStart(8)} MB/s  p50 ${load.p50Ms.toFixed(2).padStart(7)} ms  p99 ${load.p99Ms.toFixed(2).padStart(7)} ms  ${(load.bytes / Math.max(1, load.requests) / 1024).toFixed(0).padStart(5)} KB/resp  cpu: server ${(p.serverCpu * 100).toFixed(0).padStart(3)}%  client ${(load.clientCpu * 100).toFixed(0).padStart(3)}%  irq ${(p.irqCpu * 100).toFixed(0).padStart(3)}%  others ${(p.othersCpu * 100).toFixed(0).padStart(3)}%${failures}${lag}${rounds}`;
+    return `${p.kind.padEnd(13)} ${p.server.padEnd(10)} workers ${p.workers.padEnd(8)} ${load.rps.toFixed(0).padStart(7)} req/s ${load.mbps.toFixed(1).padStart(8)} MB/s  p50 ${load.p50Ms.toFixed(2).padStart(7)} ms  p99 ${load.p99Ms.toFixed(2).padStart(7)} ms  ${(load.bytes / Math.max(1, load.requests) / 1024).toFixed(0).padStart(5)} KB/resp  cpu: server ${(p.serverCpu * 100).toFixed(0).padStart(3)}% (${cpuPerRequestUs(p).toFixed(0)} µs a request)  client ${(load.clientCpu * 100).toFixed(0).padStart(3)}%  irq ${(p.irqCpu * 100).toFixed(0).padStart(3)}%  others ${(p.othersCpu * 100).toFixed(0).padStart(3)}%${failures}${lag}${rounds}`;
   };
   let underLoad: BlockingProbe | null = null;
   const worstLag = new Map<Phase['kind'], NonNullable<Phase['lag']>>();
@@ -508,6 +511,8 @@ async function run(options: Options, work: string, cleanups: Cleanups): Promise<
   else out('LL-HLS parts   req/s  parts: not offered by the studio yet (no EXT-X-PART in the live playlist)');
   const pl = ratios('playlists', 'rps')!;
   out(`playlists      req/s  framehouse/nginx: ${ratioText(pl)}   goal >= 0.5x nginx(auto), a static copy there: ${verdict(best(pl) >= 0.5)}`);
+  // Rates swing with where the scheduler puts four busy processes on two cores; the server's own CPU per request swings far less.
+  out(`playlists      server CPU per request: ${targets.map((t) => `${t.server} ${cpuPerRequestUs(pick('playlists', t.server)!).toFixed(0)} µs`).join(', ')}`);
 
   const outside = (b: BlockingProbe | null, label: string) => {
     if (!b) return;

@@ -11,12 +11,16 @@ import { writeAll } from './write-all.js';
 export async function writeFileAtomic(file: string, data: string | Uint8Array | readonly Uint8Array[], mode = 0o644, tmp = `${file}.tmp-${process.pid}-${Date.now()}`): Promise<void> {
   const handle = await fs.open(tmp, 'w', mode);
   try {
-    if (Array.isArray(data)) await writeAll(handle, data as readonly Uint8Array[]);
-    else await handle.writeFile(data as string | Uint8Array);
+    if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
+    else await writeAll(handle, data);
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (err) {
+    // A full disk must not also keep the half-written file.
+    await handle.close().catch(() => undefined);
+    await fs.rm(tmp, { force: true });
+    throw err;
   }
+  await handle.close();
   try {
     await fs.rename(tmp, file);
   } catch (err) {

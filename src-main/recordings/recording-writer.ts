@@ -54,6 +54,8 @@ interface OpenFile {
   handle: Promise<fs.FileHandle>;
   queue: Promise<void>;
   bytes: number;
+  /** Bytes of whole fragments on disk: a write that fails is cut back to this, so the file ends on a whole fragment. */
+  written: number;
   firstClockDts: number;
   /** The latest picture (or sound frame, without pictures) and the gap before it: the file's length. */
   lastClockDts: number | null;
@@ -179,7 +181,7 @@ export class RecordingWriter implements FrameSink {
     } catch (err) {
       error = `this stream cannot be recorded as ${this.o.format.toUpperCase()}: ${(err as Error).message}`;
     }
-    const current: OpenFile = { opened, file, tracks, clock, handle, queue: Promise.resolve(), bytes: 0, firstClockDts: first.dts, lastClockDts: null, lastClockDuration: 0, fragments: 0, muxer, slot: this.slotOf(first.arrivedAt), error, full: false };
+    const current: OpenFile = { opened, file, tracks, clock, handle, queue: Promise.resolve(), bytes: 0, written: 0, firstClockDts: first.dts, lastClockDts: null, lastClockDuration: 0, fragments: 0, muxer, slot: this.slotOf(first.arrivedAt), error, full: false };
     // A file that cannot be opened fails the recording now, not at its first write.
     current.queue = handle.then(
       () => undefined,
@@ -232,7 +234,13 @@ export class RecordingWriter implements FrameSink {
       .then(async () => {
         if (c.error) return;
         const fh = await c.handle;
-        await writeAll(fh, pieces);
+        try {
+          await writeAll(fh, pieces);
+        } catch (err) {
+          await fh.truncate(c.written).catch(() => undefined);
+          throw err;
+        }
+        c.written += length;
       })
       .catch((err: unknown) => this.fail(c, describeWriteError(err)))
       .finally(() => {

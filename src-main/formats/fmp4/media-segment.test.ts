@@ -85,7 +85,7 @@ describe('buildMediaSegment', () => {
     const whole = segment(samples);
     const parts = buildMediaSegmentParts({ sequenceNumber: 1, tracks: [video, audio], samples, baseDecodeTimes: new Map() });
     // Not copies: the very arrays the frames carry, in mdat order.
-    expect(parts.payloads).toEqual([samples[1]!.data, samples[3]!.data, samples[0]!.data, samples[2]!.data]);
+    expect(parts.payloads).toHaveLength(4);
     parts.payloads.forEach((p, i) => expect(p).toBe(samples[[1, 3, 0, 2][i]!]!.data));
     const joined = Buffer.concat([parts.head, ...parts.payloads]);
     expect(parts.byteLength).toBe(joined.length);
