@@ -207,15 +207,17 @@ export async function benchExport(argv: string[]): Promise<void> {
     out(`  of which planning (one index query for ${segments.length} segments' sample tables, moov built): ${stats(planning)}; load average now ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`);
     const tableBytes = (archive.db.prepare('SELECT coalesce(sum(length(tables)), 0) AS n FROM dvr_sample_tables').get() as { n: number }).n;
     out(`  sample tables in SQLite: ${(tableBytes / 1e6).toFixed(2)} MB for the hour (${Math.round(tableBytes / segments.length)} bytes a segment)`);
+    const dbFile = path.join(dir, 'framehouse.db');
     const open = (): ColdDeps => {
-      const db = openDatabase(path.join(dir, 'framehouse.db'));
+      const db = openDatabase(dbFile);
       return { deps: { ...deps, archive: new ArchiveStore({ root: archive.root, index: new DvrIndex(db) }) }, close: () => db.close() };
     };
-    await dataCold({ open, segments, dataFiles: [
-        ...['', '-wal', '-shm'].map((x) => path.join(dir, `framehouse.db${x}`)),
-        ...new Set(segments.map((s) => archive.store.initPath(stream, s.initId)).filter((p): p is string => p !== null)),
-        ...segments.map((s) => archive.store.segmentPath(s)),
-      ], fromMs: startMs, durationMs, runs: o.coldRuns });
+    const dataFiles = [
+      ...['', '-wal', '-shm'].map((x) => `${dbFile}${x}`),
+      ...new Set(segments.map((s) => archive.store.initPath(stream, s.initId)).filter((p): p is string => p !== null)),
+      ...segments.map((s) => archive.store.segmentPath(s)),
+    ];
+    await dataCold({ open, segments, dataFiles, fromMs: startMs, durationMs, runs: o.coldRuns });
     await coldStart({ open, segments, fromMs: startMs, durationMs, runs: o.coldRuns, concatDir: dir });
 
     // Interleaved rounds, each run after `sync` (nothing dirty from the run before); the best of each.
@@ -354,6 +356,25 @@ async function evictFromPageCache(files: readonly string[]): Promise<void> {
   }
 }
 
+/** What the cold runs of one case measured: each run's times, and the read calls of the last. */
+class ColdFigures {
+  readonly planMs: number[] = [];
+  readonly ttfbMs: number[] = [];
+  planIo = '';
+  httpIo = '';
+
+  add(run: { planMs: number; planIo: string; ttfbMs: number; httpIo: string }): void {
+    this.planMs.push(run.planMs);
+    this.ttfbMs.push(run.ttfbMs);
+    this.planIo = run.planIo;
+    this.httpIo = run.httpIo;
+  }
+
+  lines(ttfbLabel: string): string[] {
+    return [`  ours, planning alone (planMp4Export)                   ${list(this.planMs)}; ${this.planIo}`, `  ours, ${ttfbLabel.padEnd(49)}${list(this.ttfbMs)}; ${this.httpIo}`];
+  }
+}
+
 /**
  * One cold run of a one-hour export: planning alone over a connection of its own, then a
  * fresh server's time to first byte (no plan reused), `makeCold` run before each, with
@@ -396,20 +417,10 @@ async function coldRun(o: { open: () => ColdDeps; fromMs: number; durationMs: nu
  */
 async function dataCold(o: { open: () => ColdDeps; segments: readonly SegmentRecord[]; dataFiles: readonly string[]; fromMs: number; durationMs: number; runs: number }): Promise<void> {
   if (o.runs <= 0) return;
-  const planMs: number[] = [];
-  const ttfbMs: number[] = [];
-  let planIo = '';
-  let httpIo = '';
-  for (let run = 0; run < o.runs; run++) {
-    const r = await coldRun(o, () => evictFromPageCache(o.dataFiles));
-    planMs.push(r.planMs);
-    ttfbMs.push(r.ttfbMs);
-    planIo = r.planIo;
-    httpIo = r.httpIo;
-  }
+  const figures = new ColdFigures();
+  for (let run = 0; run < o.runs; run++) figures.add(await coldRun(o, () => evictFromPageCache(o.dataFiles)));
   out(`1 h export (${o.segments.length} segments), archive not in the page cache (its database and segment files evicted), program resident, ${o.runs} runs:`);
-  out(`  ours, planning alone (planMp4Export)                   ${list(planMs)}; ${planIo}`);
-  out(`  ours, time to first byte over HTTP                    ${list(ttfbMs)}; ${httpIo}`);
+  for (const line of figures.lines('time to first byte over HTTP')) out(line);
 }
 
 /** Export deps over a database connection of their own: its page cache as empty as the kernel's. */
@@ -431,24 +442,16 @@ async function coldStart(o: { open: () => ColdDeps; segments: readonly SegmentRe
     out(`${label}: skipped, /proc/sys/vm/drop_caches refused (not root?): the figures above are warm`);
     return;
   }
-  const planMs: number[] = [];
-  const ttfbMs: number[] = [];
+  const figures = new ColdFigures();
   const ffmpegFragMs: number[] = [];
   const ffmpegFaststartMs: number[] = [];
-  let planIo = '';
-  let httpIo = '';
   const linking = o.open();
   const links = await linkSegments(linking.deps.archive, o.segments, path.join(o.concatDir, 'cold-links'));
   linking.close();
   const concat = `concat:${links.names.join('|')}`;
   const outFile = path.join(o.concatDir, 'cold-out.mp4');
   for (let run = 0; run < o.runs; run++) {
-    const r = await coldRun(o, async () => void (await dropCaches()));
-    planMs.push(r.planMs);
-    ttfbMs.push(r.ttfbMs);
-    planIo = r.planIo;
-    httpIo = r.httpIo;
-
+    figures.add(await coldRun(o, async () => void (await dropCaches())));
     await dropCaches();
     ffmpegFragMs.push(await ffmpegFirstByte(links.dir, ['-i', concat, '-map', '0', '-c', 'copy', '-movflags', 'frag_keyframe+empty_moov', '-f', 'mp4', 'pipe:1']));
     await dropCaches();
@@ -457,8 +460,7 @@ async function coldStart(o: { open: () => ColdDeps; segments: readonly SegmentRe
     ffmpegFaststartMs.push(faststart);
   }
   out(`${label}, ${o.runs} runs, each after sync + drop_caches:`);
-  out(`  ours, planning alone (planMp4Export)                   ${list(planMs)}; ${planIo}`);
-  out(`  ours, time to first byte over HTTP (fresh server)     ${list(ttfbMs)}; ${httpIo}`);
+  for (const line of figures.lines('time to first byte over HTTP (fresh server)')) out(line);
   out(`  ffmpeg concat -c copy → fragmented MP4 on a pipe, first byte  ${list(ffmpegFragMs)}`);
   out(`  ffmpeg concat -c copy +faststart (moov first, as ours): whole file, its first byte  ${list(ffmpegFaststartMs)}`);
 }

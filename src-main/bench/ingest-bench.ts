@@ -76,7 +76,7 @@ export interface IngestPoint {
   server: string;
   streams: number;
   seconds: number;
-  /** Every publish started, no late tags, no disconnects, every frame taken in. */
+  /** Every publish started, no late tags, no disconnects, and (for a server that counts its frames) every frame in within a second of the publishers stopping. */
   held: boolean;
   /** CPU seconds of the server (and its children: nginx's workers) over the point, the frames still in flight when it ended included. */
   cpuSeconds: number;

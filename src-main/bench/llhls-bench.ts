@@ -1,7 +1,8 @@
 // `npm run bench -- llhls [--part-ms 500,333,200 --seconds 20]`: how far behind live an
 // LL-HLS viewer (hls.js in low-latency mode, the studio's watch page) plays at each part
-// length. For each length a fresh studio is started with `--ll-hls-part-ms`; Chromium publishes a painted wall clock by WHIP and another page reads the
-// clock back from every frame hls.js shows (glass to glass: encode, studio, player, display).
+// length. For each length a fresh studio is started with `--ll-hls-part-ms`; Chromium
+// publishes a painted wall clock by WHIP and another page reads the clock back from every
+// frame hls.js shows (glass to glass: encode, studio, player, display).
 // Stalls are the video's waiting events while it is read.
 import path from 'node:path';
 import { startStudioProcess } from '../test-support/studio-process.js';
