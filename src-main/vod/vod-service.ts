@@ -108,9 +108,14 @@ export class VodService {
   private readonly plans = new Map<string, Plan>();
   private readonly failedHardware = new Map<string, number>();
   private readonly slots: JobSlots;
+  /** Segments being made ahead now, at most aheadLimit: the other slots stay free for what a viewer asks. */
+  private aheadRunning = 0;
+  private readonly aheadLimit: number;
 
   constructor(private readonly deps: VodServiceDeps) {
-    this.slots = new JobSlots(deps.jobs ?? Math.max(1, os.cpus().length));
+    const jobs = deps.jobs ?? Math.max(1, os.cpus().length);
+    this.slots = new JobSlots(jobs);
+    this.aheadLimit = Math.max(1, jobs - 1);
   }
 
   async master(file: VodFile, query: string): Promise<string> {
@@ -168,8 +173,12 @@ export class VodService {
     void made.then(
       () => {
         for (let next = k + 1; next <= k + prefetchCount && next < starts.length; next++) {
-          const key = this.segmentKey(plan, variant, next);
-          if (!this.deps.cache.has(key) && this.slots.idle) this.make(file, plan, variant, starts, next, false).catch(() => undefined);
+          if (this.aheadRunning >= this.aheadLimit || !this.slots.idle) break;
+          if (this.deps.cache.has(this.segmentKey(plan, variant, next))) continue;
+          this.aheadRunning++;
+          this.make(file, plan, variant, starts, next, false)
+            .catch(() => undefined)
+            .finally(() => this.aheadRunning--);
         }
       },
       () => undefined,
@@ -291,8 +300,9 @@ export class VodService {
         const failed: string[] = [];
         for (const encoder of this.encoderOrder(variant)) {
           try {
-            // Made ahead: at a lower priority, so a segment somebody waits for goes first.
-            const made = await makeSegment(this.deps.processes, ffmpeg, { file: resolved.file, variant, ...span, last: k === starts.length - 1, encoder, startTime: plan.media.startTime, sequence: k + 1 }, { niceness: urgent ? undefined : 10 });
+            // A segment made ahead runs at full priority: the player asks for it moments later and waits on this
+            // very job (a niced one took 20 s on a busy machine). Asked-for work still goes first by the slots' queue.
+            const made = await makeSegment(this.deps.processes, ffmpeg, { file: resolved.file, variant, ...span, last: k === starts.length - 1, encoder, startTime: plan.media.startTime, sequence: k + 1 });
             for (const gpu of failed) this.failedHardware.set(gpu, Date.now());
             return made.bytes;
           } catch (error) {
