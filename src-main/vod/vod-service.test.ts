@@ -41,7 +41,7 @@ beforeAll(async () => {
   processes = new WatchedProcesses(log);
   library = new LibraryService({ store: new LibraryStore(openDatabase(path.join(dir, 'studio.db'))), mediaDir: () => media, processes, ffprobePath: () => 'ffprobe', events: new StudioEvents(), log, watch: false });
   await library.start();
-  await until('the clip probed', () => library.resolve(file.folder, file.path)?.row.state === 'ready' || null, 20_000);
+  await until('the clip probed', async () => library.resolve(file.folder, file.path)?.row.state === 'ready' || null, 20_000);
   const cache = new SegmentCache({ root: path.join(dir, 'cache'), limitBytes: () => 1 << 30, log });
   vod = new VodService({ library, cache, processes, ffmpegPath: () => 'ffmpeg', ffprobePath: () => 'ffprobe', encoders: () => [], encoderSetting: () => 'auto', log, jobs: 2 });
 }, 60_000);
