@@ -22,10 +22,15 @@ export function admitPlayToken(request: FastifyRequest, reply: FastifyReply, o: 
  * The auth hook's word on a viewer (Settings → authHookUrl): true when it may play (and no
  * token is to be handed on), "?token=…" when it may and showed a token to hand on into a
  * playlist's URIs, false after the 403 with the hook's reason. Answers come from the hook's
- * cache while they last.
+ * cache while they last. Without a hook (the usual case) the answer is immediate, not a
+ * promise: every playlist reload passes here.
  */
-export async function admitByAuthHook(request: FastifyRequest, reply: FastifyReply, hook: AuthHook | undefined, o: { stream: string; protocol: string; isAdmin: (request: FastifyRequest) => boolean }): Promise<true | string | false> {
+export function admitByAuthHook(request: FastifyRequest, reply: FastifyReply, hook: AuthHook | undefined, o: { stream: string; protocol: string; isAdmin: (request: FastifyRequest) => boolean }): true | Promise<true | string | false> {
   if (!hook?.enabled || o.isAdmin(request)) return true;
+  return askAuthHook(request, reply, hook, o);
+}
+
+async function askAuthHook(request: FastifyRequest, reply: FastifyReply, hook: AuthHook, o: { stream: string; protocol: string }): Promise<true | string | false> {
   const token = (request.query as { token?: unknown }).token;
   const given = typeof token === 'string' && token.length <= 200 ? token : null;
   const refused = await hook.check({ action: 'play', stream: o.stream, protocol: o.protocol, ip: request.ip, key: given });

@@ -60,7 +60,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
     if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return sendError(reply, 400, 'Empty body', 'this request needs a JSON body');
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return sendError(reply, 415, 'Unsupported media type', err.message);
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status === 500) request.log.error({ err }, 'request failed');
+    if (status === 500) request.log.error({ err, url: request.url.split('?')[0] }, `${request.method} request failed`);
     return sendError(reply, status, status === 500 ? 'Internal error' : (STATUS_CODES[status] ?? 'Request refused'), err.message);
   });
   app.setNotFoundHandler(sendNotFound);

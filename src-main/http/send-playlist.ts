@@ -16,8 +16,9 @@ export interface PlaylistBody {
  * Sends a playlist with the headers every player and embedding page needs, compressed
  * when the client accepts gzip (a 24-hour DVR playlist shrinks about tenfold). The
  * compression runs on libuv's thread pool, so a big playlist does not stall the event loop.
+ * A small or cached one goes at once, not through a promise: live viewers reload many times a second.
  */
-export async function sendPlaylist(request: FastifyRequest, reply: FastifyReply, playlist: string | PlaylistBody, cacheControl: string): Promise<FastifyReply> {
+export function sendPlaylist(request: FastifyRequest, reply: FastifyReply, playlist: string | PlaylistBody, cacheControl: string): FastifyReply | Promise<FastifyReply> {
   const body = typeof playlist === 'string' ? { bytes: Buffer.from(playlist) } : playlist;
   const { bytes } = body;
   reply
@@ -29,6 +30,9 @@ export async function sendPlaylist(request: FastifyRequest, reply: FastifyReply,
   const accepts = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
   if (!accepts || bytes.length < compressFrom) return reply.send(bytes);
   // Big playlists (a day of archive) favour speed over the last few percent of size.
-  body.gzipped ??= await gzip(bytes, { level: bytes.length > 1 << 20 ? 1 : 6 });
-  return reply.header('content-encoding', 'gzip').send(body.gzipped);
+  if (body.gzipped) return reply.header('content-encoding', 'gzip').send(body.gzipped);
+  return gzip(bytes, { level: bytes.length > 1 << 20 ? 1 : 6 }).then((gzipped) => {
+    body.gzipped = gzipped;
+    return reply.header('content-encoding', 'gzip').send(gzipped);
+  });
 }

@@ -51,6 +51,9 @@ export interface PlaybackAccess {
   authHook?: AuthHook;
 }
 
+/** Valid stream names remembered by the dispatcher before it starts over. */
+const validNamesKept = 1024;
+
 /**
  * GET /NAME/FILE for every stream: names have any number of parts (live/cam1),
  * so one route takes the path apart and hands it to the route for FILE (or, failing
@@ -59,6 +62,8 @@ export interface PlaybackAccess {
 export function streamFilesRoutes(routes: readonly StreamFileRoute[], access: PlaybackAccess) {
   const fileRoutes = routes.filter((r): r is StreamFileRoute & { file: string | RegExp } => r.file !== undefined);
   const suffixRoutes = routes.filter((r): r is StreamFileRoute & { suffix: RegExp } => r.suffix !== undefined);
+  // Names that passed the check (viewers reload the same few many times a second); bounded, since URLs are anyone's to make up.
+  const validNames = new Set<string>();
   return async (app: FastifyInstance) => {
     app.get('/*', { config: { access: 'play' }, schema: { hide: true } }, async (request, reply) => {
       const path = (request.params as { '*': string })['*'];
@@ -73,8 +78,12 @@ export function streamFilesRoutes(routes: readonly StreamFileRoute[], access: Pl
         if (!route) return sendNotFound(request, reply);
         name = path.slice(0, match!.index);
       }
-      const problem = streamNameProblem(name);
-      if (problem) return sendError(reply, 400, 'Invalid stream name', problem);
+      if (!validNames.has(name)) {
+        const problem = streamNameProblem(name);
+        if (problem) return sendError(reply, 400, 'Invalid stream name', problem);
+        if (validNames.size >= validNamesKept) validNames.clear();
+        validNames.add(name);
+      }
       // One rule for every per-stream URL (media, pages, descriptions, pictures, status):
       // a stream with a play token shows nothing of itself without it.
       const context: StreamFileContext = { viewer: null, query: '' };
@@ -86,7 +95,8 @@ export function streamFilesRoutes(routes: readonly StreamFileRoute[], access: Pl
       }
       // The auth hook decides on every per-stream URL, as the play token does (answers are cached);
       // the token it was shown goes on into the URIs a playlist names, so segments are asked about with it.
-      const hooked = await admitByAuthHook(request, reply, access.authHook, { stream: name, protocol: route.playback ?? 'file', isAdmin: access.isAdmin });
+      const admitted = admitByAuthHook(request, reply, access.authHook, { stream: name, protocol: route.playback ?? 'file', isAdmin: access.isAdmin });
+      const hooked = admitted === true ? true : await admitted;
       if (hooked === false) return reply;
       if (context.query === '' && hooked !== true) context.query = hooked;
       if (route.playback) {

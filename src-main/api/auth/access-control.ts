@@ -100,24 +100,33 @@ export function requireDeclaredAccess(app: FastifyInstance, table: RouteTableEnt
  * check their stream's secret in the handler, once the stream is known.
  */
 export function installAccessControl(app: FastifyInstance, access: AccessControl, hosts: HostGuard): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if (!hosts.allows(request.headers.host)) {
-      return sendError(reply, 403, 'Host not allowed', `"${request.headers.host ?? ''}" is not a name of this studio; add it to Settings → allowed hosts to use it`);
-    }
-    // No route matched: the not-found handler answers, and it gives nothing away.
-    if (request.is404) return;
-    const level = request.routeOptions.config.access;
-    const isWebSocket = request.headers.upgrade?.toLowerCase() === 'websocket';
-    // The studio's only WebSockets are admin event feeds; any other route would accept the upgrade only to close it.
-    if (isWebSocket && level !== 'admin') return sendError(reply, 404, 'No WebSocket here', `${request.method} ${request.url} does not take WebSocket connections`);
-    if (level === 'public' || level === 'play' || level === 'publish') return;
-    if (level !== 'admin') return sendError(reply, 403, 'Forbidden', 'this route has no access level');
-    const session = access.session(request);
-    if (!session.authenticated) {
-      return sendError(reply, 401, 'Not signed in', 'this call needs the admin token (Authorization: Bearer …) or a session from the login page');
-    }
-    if (session.via === 'cookie' && (isWebSocket || !safeMethods.has(request.method)) && !access.sameOrigin(request)) {
-      return sendError(reply, 403, 'Cross-site request refused', 'a cookie-authenticated change must come from the studio’s own page (Origin mismatch)');
-    }
+  // A callback hook, not an async one: it runs on every request, media reloads included, and decides without waiting.
+  app.addHook('onRequest', (request, reply, done) => {
+    const refusal = accessRefusal(request, access, hosts);
+    if (refusal) void sendError(reply, ...refusal);
+    else done();
   });
+}
+
+/** Why the matched route refuses this request (status, title, detail), or null to let it through. */
+function accessRefusal(request: FastifyRequest, access: AccessControl, hosts: HostGuard): [number, string, string] | null {
+  if (!hosts.allows(request.headers.host)) {
+    return [403, 'Host not allowed', `"${request.headers.host ?? ''}" is not a name of this studio; add it to Settings → allowed hosts to use it`];
+  }
+  // No route matched: the not-found handler answers, and it gives nothing away.
+  if (request.is404) return null;
+  const level = request.routeOptions.config.access;
+  const isWebSocket = request.headers.upgrade !== undefined && request.headers.upgrade.toLowerCase() === 'websocket';
+  // The studio's only WebSockets are admin event feeds; any other route would accept the upgrade only to close it.
+  if (isWebSocket && level !== 'admin') return [404, 'No WebSocket here', `${request.method} ${request.url} does not take WebSocket connections`];
+  if (level === 'public' || level === 'play' || level === 'publish') return null;
+  if (level !== 'admin') return [403, 'Forbidden', 'this route has no access level'];
+  const session = access.session(request);
+  if (!session.authenticated) {
+    return [401, 'Not signed in', 'this call needs the admin token (Authorization: Bearer …) or a session from the login page'];
+  }
+  if (session.via === 'cookie' && (isWebSocket || !safeMethods.has(request.method)) && !access.sameOrigin(request)) {
+    return [403, 'Cross-site request refused', 'a cookie-authenticated change must come from the studio’s own page (Origin mismatch)'];
+  }
+  return null;
 }

@@ -38,7 +38,7 @@ const seconds = urlSeconds;
 const render = (kind: PlaylistKind, segments: readonly PlaylistSegment[], query: string) =>
   buildMediaPlaylist({ kind, segments, segmentUri: { prefix: 's-', suffix: `.m4s${query}` }, initUri: (id) => `i-${id}.mp4${query}` });
 
-function playlist(request: FastifyRequest, reply: FastifyReply, kind: Exclude<PlaylistKind, 'vod'>, segments: readonly PlaylistSegment[], query: string, what: string): Promise<FastifyReply> {
+function playlist(request: FastifyRequest, reply: FastifyReply, kind: Exclude<PlaylistKind, 'vod'>, segments: readonly PlaylistSegment[], query: string, what: string): FastifyReply | Promise<FastifyReply> {
   if (segments.length === 0) throw new Problem('not-found', 'Nothing recorded', `${what}: no recording there`);
   return sendPlaylist(request, reply, { bytes: render(kind, segments, query) }, 'no-cache');
 }

@@ -115,7 +115,7 @@ export function liveRoutes(deps: LiveRoutesDeps): StreamFileRoute[] {
         throw new Problem('unavailable', 'Not yet', `${name} did not reach segment ${msn}${part === undefined ? '' : ` part ${part}`} in time; is the source still sending?`);
       }
       if (waited) deps.stats.blockingReloadAnswered(performance.now() - window.newestPart!.readyAt);
-    } else if (!(await window.waitFor(() => window.newestCompleteMsn !== null, waitMs(window)))) {
+    } else if (window.newestCompleteMsn === null && !(await window.waitFor(() => window.newestCompleteMsn !== null, waitMs(window)))) {
       // A viewer arriving first starts the window: the first segment completes at the next keyframe.
       throw new Problem('unavailable', 'Starting', window.problem ?? `${name} has not sent a keyframe yet`);
     }
@@ -128,7 +128,7 @@ export function liveRoutes(deps: LiveRoutesDeps): StreamFileRoute[] {
       handle: async (name, _m, request, reply, context) => {
         // A stream with a ladder answers with its variants; a player picks and switches among them.
         requireKnownStream(deps.streamKnown, name);
-        const variants = await settledVariants(deps, name);
+        const variants = deps.variants?.(name) ? await settledVariants(deps, name) : null;
         if (variants && variants.length > 0) {
           return sendPlaylist(request, reply, { bytes: Buffer.from(buildMasterPlaylist(variants, context.query)) }, 'no-cache');
         }
