@@ -29,8 +29,13 @@ export function sendBytes(request: FastifyRequest, reply: FastifyReply, chunks: 
   return reply.send(new PacedBody(body));
 }
 
-/** The most handed to the socket in one turn of the event loop. */
-const sliceBytes = 256 << 10;
+/**
+ * The most handed to the socket in one turn of the event loop. 1 MB, as the file path's
+ * read-ahead: a 2 s segment up to 4 Mbit/s goes in one write, a 6 Mbit/s one in two.
+ * Measured with 50 clients on 1.5 MB DVR segments: 256 KB slices cost 664–1025 µs of CPU
+ * a response, 1 MB slices 478–608 µs (nginx with sendfile 480–603), event-loop lag p99 20 ms.
+ */
+const sliceBytes = 1 << 20;
 
 /**
  * A body of in-memory chunks given to the socket a slice per turn of the event loop:
