@@ -18,7 +18,7 @@ export interface RunOptions {
   extraOutputs?: number;
   /** Extra input pipes the child reads, after the extra outputs (fd 3 + extraOutputs, …): a mix's sound beside its pictures. */
   extraInputs?: number;
-  /** Background work (probing a library, segments made ahead): runs at this niceness (1–19) so what a viewer waits for goes first. */
+  /** Background work (probing a library, rendering a mix): runs at this niceness (1–19) so what a viewer waits for goes first. */
   niceness?: number;
   /**
    * A program the user chose (a recording handler): it runs in its own process group, and

@@ -53,6 +53,12 @@ const textSubtitles = new Set(['subrip', 'srt', 'ass', 'ssa', 'mov_text', 'webvt
 const maxWaitingJobs = 64;
 /** Segments made ahead of the one asked for. */
 const prefetchCount = 2;
+/**
+ * Of those, made at once: they run at full priority (the player waits on them moments
+ * later), so however many cores there are, one made-ahead encode at a time shares them
+ * with what viewers ask for now (a seek, a new viewer's first segment).
+ */
+const maxAheadJobs = 1;
 /** A GPU encoder that failed is not tried again for this long. */
 const hardwareRetryMs = 10 * 60_000;
 /** Plans of this many files are kept in memory. */
@@ -108,14 +114,11 @@ export class VodService {
   private readonly plans = new Map<string, Plan>();
   private readonly failedHardware = new Map<string, number>();
   private readonly slots: JobSlots;
-  /** Segments being made ahead now, at most aheadLimit: the other slots stay free for what a viewer asks. */
-  private aheadRunning = 0;
-  private readonly aheadLimit: number;
+  /** Segments being made ahead (started or about to take a slot): one at a time, so the other slots stay free for what viewers ask. */
+  private aheadJobs = 0;
 
   constructor(private readonly deps: VodServiceDeps) {
-    const jobs = deps.jobs ?? Math.max(1, os.cpus().length);
-    this.slots = new JobSlots(jobs);
-    this.aheadLimit = Math.max(1, jobs - 1);
+    this.slots = new JobSlots(deps.jobs ?? Math.max(1, os.cpus().length));
   }
 
   async master(file: VodFile, query: string): Promise<string> {
@@ -173,12 +176,12 @@ export class VodService {
     void made.then(
       () => {
         for (let next = k + 1; next <= k + prefetchCount && next < starts.length; next++) {
-          if (this.aheadRunning >= this.aheadLimit || !this.slots.idle) break;
+          if (this.aheadJobs >= maxAheadJobs || !this.slots.idle) break;
           if (this.deps.cache.has(this.segmentKey(plan, variant, next))) continue;
-          this.aheadRunning++;
+          this.aheadJobs++;
           this.make(file, plan, variant, starts, next, false)
             .catch(() => undefined)
-            .finally(() => this.aheadRunning--);
+            .finally(() => this.aheadJobs--);
         }
       },
       () => undefined,
