@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../db/database.js';
+import { openDatabase, type StudioDatabase } from '../db/database.js';
 import { StudioEvents } from '../events/studio-events.js';
 import { ProcessRegistry, type RunOptions, type RunningProcess } from '../transcode/process-registry.js';
 import { ffmpeg } from '../test-support/ffmpeg-tools.js';
@@ -28,6 +28,7 @@ class WatchedProcesses extends ProcessRegistry {
 
 let dir = '';
 let processes: WatchedProcesses;
+let db: StudioDatabase;
 let library: LibraryService;
 let vod: VodService;
 const file = { folder: 'media', path: 'clip.mp4' };
@@ -39,7 +40,8 @@ beforeAll(async () => {
   // 12 s at 640×360: a 240p rendition is transcoded, on the 0, 2, 6, 10 s grid.
   await ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440', '-t', '12', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '25', '-c:a', 'aac', path.join(media, 'clip.mp4')]);
   processes = new WatchedProcesses(log);
-  library = new LibraryService({ store: new LibraryStore(openDatabase(path.join(dir, 'studio.db'))), mediaDir: () => media, processes, ffprobePath: () => 'ffprobe', events: new StudioEvents(), log, watch: false });
+  db = openDatabase(path.join(dir, 'studio.db'));
+  library = new LibraryService({ store: new LibraryStore(db), mediaDir: () => media, processes, ffprobePath: () => 'ffprobe', events: new StudioEvents(), log, watch: false });
   await library.start();
   await until('the clip probed', async () => library.resolve(file.folder, file.path)?.row.state === 'ready' || null, 20_000);
   const cache = new SegmentCache({ root: path.join(dir, 'cache'), limitBytes: () => 1 << 30, log });
@@ -48,6 +50,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await library.close();
+  db.close();
   await fs.rm(dir, { recursive: true, force: true });
 });
 
