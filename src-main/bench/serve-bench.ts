@@ -511,7 +511,7 @@ async function run(options: Options, work: string, cleanups: Cleanups): Promise<
   else out('LL-HLS parts   req/s  parts: not offered by the studio yet (no EXT-X-PART in the live playlist)');
   const pl = ratios('playlists', 'rps')!;
   out(`playlists      req/s  framehouse/nginx: ${ratioText(pl)}   goal >= 0.5x nginx(auto), a static copy there: ${verdict(best(pl) >= 0.5)}`);
-  // Rates swing with where the scheduler puts four busy processes on two cores; the server's own CPU per request swings far less.
+  // What the server spent, which a rate alone hides when the load generator is the limit (both move with where the scheduler puts four busy processes).
   out(`playlists      server CPU per request: ${targets.map((t) => `${t.server} ${cpuPerRequestUs(pick('playlists', t.server)!).toFixed(0)} µs`).join(', ')}`);
 
   const outside = (b: BlockingProbe | null, label: string) => {
